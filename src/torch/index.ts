@@ -1,0 +1,9 @@
+// The TypeScript tensor API over libtorch.
+export { Tensor, type Scalar } from './tensor.js';
+export * from './ops/index.js';
+export { tidy, keep, dispose, liveTensors } from './scope.js';
+export { noGrad, isGradEnabled, manualSeed, setNumThreads, getNumThreads, buildInfo } from './autograd.js';
+export { callOp, opSchema, defineOp } from './op.js';
+export { type DType, DTYPES, isFloating } from './dtype.js';
+export { type Device, cudaAvailable, cudaDeviceCount, parseDevice, defaultDevice } from './device.js';
+export { saveTensors, loadTensors, encodeSafetensors, decodeSafetensors, writeFileAtomic, SafetensorsError, type SafetensorsEntry } from './safetensors.js';
