@@ -2,7 +2,7 @@
 import { defineOp } from '../op.js';
 import { native } from '../native.js';
 import { Tensor } from '../tensor.js';
-import { dtypeOfArray, type AnyTypedArray, type DType } from '../dtype.js';
+import { DTYPES, dtypeOfArray, type AnyTypedArray, type DType } from '../dtype.js';
 import type { Device } from '../device.js';
 
 export interface TensorOptions {
@@ -89,6 +89,8 @@ function toTypedArray(flat: number[] | AnyTypedArray, dtype: DType): ArrayBuffer
       h.dispose();
       return bits;
     }
+    default:
+      throw new TypeError(`unknown dtype '${String(dtype)}' (expected one of ${DTYPES.join(', ')})`);
   }
 }
 
