@@ -8,7 +8,7 @@
 // pixel_shuffle. Cropping by `padding` and extending by `output_padding`
 // become asymmetric input padding plus a final crop. Exactly the function of
 // aten::conv_transpose2d (values and gradients; see the tests).
-import { Tensor, conv2d, convTranspose2dReference, pad, pixelShuffle, reshape, permute, flip, unsqueeze, expand } from '../torch/index.js';
+import { Tensor, contiguous, conv2d, convTranspose2dReference, pad, pixelShuffle, reshape, permute, flip, unsqueeze, expand } from '../torch/index.js';
 
 type P2 = [number, number];
 
@@ -51,6 +51,9 @@ export function convTranspose2d(x: Tensor, w: Tensor, b: Tensor | null, stride: 
   // Each phase channel carries its output channel's bias.
   const bt = b && s > 1 ? reshape(expand(unsqueeze(b, 1), [cout, s * s]), [cout * s * s]) : b;
 
+  // oneDNN handles very few output channels (an RGB layer) much better on
+  // channels-last input (measured 2x on 64->3 at 64x64); elsewhere NCHW is as fast.
+  if (cout * s * s < 8) x = contiguous(x, 'channels_last');
   let y: Tensor;
   if (gy.before === gy.after && gx.before === gx.after && gy.before >= 0 && gx.before >= 0) {
     y = conv2d(x, wt, bt, 1, [gy.before, gx.before]);

@@ -1,0 +1,32 @@
+// Benchmark: resident memory stays flat over a long training run. Runs the
+// GAN step of gan_step.ts and records RSS after 30 and after 300 steps.
+// Goal: RSS(300) within 5% of RSS(30). A leak of one activation-sized tensor
+// per step would add hundreds of MiB over 270 steps.
+//   npm run bench -- memory [--batch 8] [--steps 300]
+import { parseArgs } from 'node:util';
+import * as T from '../src/torch/index.js';
+import { ganStep, makeGanBench } from './gan_step.js';
+import { writeResult } from './results.js';
+
+const { values } = parseArgs({ options: { batch: { type: 'string', default: '8' }, steps: { type: 'string', default: '300' }, early: { type: 'string', default: '30' } }, allowPositionals: true });
+const batch = Number(values.batch), steps = Number(values.steps), early = Number(values.early);
+const mib = () => process.memoryUsage().rss / 2 ** 20;
+
+const b = makeGanBench(batch);
+const samples: { step: number; rss_mib: number; live_tensors: number }[] = [];
+const t0 = performance.now();
+for (let i = 1; i <= steps; i++) {
+  ganStep(b);
+  if (i === early || i === steps || i % 50 === 0) {
+    samples.push({ step: i, rss_mib: mib(), live_tensors: T.liveTensors() });
+    console.log(`[memory] step ${i}: RSS ${mib().toFixed(1)} MiB, live tensors ${T.liveTensors()}`);
+  }
+}
+const at = (s: number) => samples.find((x) => x.step === s)!;
+const growth = at(steps).rss_mib / at(early).rss_mib - 1;
+const file = writeResult('memory', {
+  batch, steps, early_step: early, rss_early_mib: at(early).rss_mib, rss_final_mib: at(steps).rss_mib, growth,
+  live_tensors_early: at(early).live_tensors, live_tensors_final: at(steps).live_tensors, samples,
+  seconds: (performance.now() - t0) / 1000, goal: `rss(${steps}) within 5% of rss(${early})`,
+}, `npm run bench -- memory --batch ${batch} --steps ${steps}`);
+console.log(`[memory] RSS ${at(early).rss_mib.toFixed(1)} MiB at step ${early} -> ${at(steps).rss_mib.toFixed(1)} MiB at step ${steps} (${(growth * 100).toFixed(2)}%) -> ${file}`);

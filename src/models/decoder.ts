@@ -1,0 +1,59 @@
+// The decoder G of the paper (Fig. 3): [z_q, theta_u] -> a 64x64 item image.
+//   fc -> 4x4x256, then 5x5 transposed convs 256 s2, 256 s1, 256 s2, 256 s1,
+//   128 s2, 64 s2 (each with BatchNorm and LeakyReLU 0.2), and 3 s1 with tanh.
+// Widths and strides are configurable so a narrower CPU preset keeps the
+// structure. Stride-2 layers use padding 2 + output padding 1, so each
+// doubles the size exactly (TensorFlow's 'SAME', as the paper's code base).
+import * as T from '../torch/index.js';
+import * as nn from '../nn/index.js';
+
+export interface DecoderConfig {
+  inputDim: number; // 64 (z_q) + 64 (theta_u) in the paper
+  baseChannels: number; // channels of the 4x4 map after fc
+  channels: number[]; // per transposed conv, before the RGB layer
+  strides: number[];
+  kernel: number;
+  imageChannels: number;
+}
+
+export const PAPER_DECODER: DecoderConfig = {
+  inputDim: 128,
+  baseChannels: 256,
+  channels: [256, 256, 256, 256, 128, 64],
+  strides: [2, 1, 2, 1, 2, 2],
+  kernel: 5,
+  imageChannels: 3,
+};
+
+export class Decoder extends nn.Module {
+  readonly fc: nn.Linear;
+  readonly fcNorm: nn.BatchNorm2d;
+  readonly body: nn.Sequential;
+  readonly imageSize: number;
+
+  constructor(readonly config: DecoderConfig = PAPER_DECODER) {
+    super();
+    const { inputDim, baseChannels, channels, strides, kernel, imageChannels } = config;
+    if (channels.length !== strides.length) throw new Error('Decoder: channels and strides need the same length');
+    this.fc = this.registerModule('fc', new nn.Linear(inputDim, baseChannels * 16));
+    this.fcNorm = this.registerModule('fc_norm', new nn.BatchNorm2d(baseChannels));
+    const layers: nn.LayerModule[] = [];
+    let c = baseChannels;
+    const pad = Math.floor(kernel / 2);
+    channels.forEach((out, i) => {
+      const s = strides[i]!;
+      layers.push(new nn.ConvTranspose2d(c, out, kernel, { stride: s, padding: pad, outputPadding: s - 1 }), new nn.BatchNorm2d(out), new nn.LeakyReLU(0.2));
+      c = out;
+    });
+    layers.push(new nn.ConvTranspose2d(c, imageChannels, kernel, { stride: 1, padding: pad }), new nn.Tanh());
+    this.body = this.registerModule('body', new nn.Sequential(...layers));
+    this.imageSize = 4 * strides.reduce((a, s) => a * s, 1);
+    nn.dcganInit(this);
+  }
+
+  /** h [N, inputDim] -> image [N, 3, S, S] in [-1, 1] */
+  forward(h: T.Tensor): T.Tensor {
+    const x = T.reshape(this.fc.forward(h), [-1, this.config.baseChannels, 4, 4]); // [N, C, 4, 4]
+    return this.body.forward(T.leakyRelu(this.fcNorm.forward(x), 0.2));
+  }
+}
