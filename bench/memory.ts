@@ -2,6 +2,8 @@
 // GAN step of gan_step.ts and records RSS after 30 and after 300 steps.
 // Goal: RSS(300) within 5% of RSS(30). A leak of one activation-sized tensor
 // per step would add hundreds of MiB over 270 steps.
+// Runs with the addon's caching CPU allocator (the default); set
+// PFD_CPU_CACHE_MB=0 to see glibc malloc's fragmentation instead.
 //   npm run bench -- memory [--batch 8] [--steps 300]
 import { parseArgs } from 'node:util';
 import * as T from '../src/torch/index.js';
@@ -27,6 +29,7 @@ const growth = at(steps).rss_mib / at(early).rss_mib - 1;
 const file = writeResult('memory', {
   batch, steps, early_step: early, rss_early_mib: at(early).rss_mib, rss_final_mib: at(steps).rss_mib, growth,
   live_tensors_early: at(early).live_tensors, live_tensors_final: at(steps).live_tensors, samples,
+  cpu_cache_mb: Number(process.env.PFD_CPU_CACHE_MB ?? 4096),
   seconds: (performance.now() - t0) / 1000, goal: `rss(${steps}) within 5% of rss(${early})`,
 }, `npm run bench -- memory --batch ${batch} --steps ${steps}`);
 console.log(`[memory] RSS ${at(early).rss_mib.toFixed(1)} MiB at step ${early} -> ${at(steps).rss_mib.toFixed(1)} MiB at step ${steps} (${(growth * 100).toFixed(2)}%) -> ${file}`);

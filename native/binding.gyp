@@ -14,7 +14,8 @@
         "src/tensor_handle.cc",
         "src/convert.cc",
         "src/dispatch.cc",
-        "src/tensor_fns.cc"
+        "src/tensor_fns.cc",
+        "src/caching_allocator.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")"

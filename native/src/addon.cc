@@ -45,6 +45,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   TensorHandle::Init(env, exports);
   InitDispatch(env, exports);
   InitTensorFns(env, exports);
+  InitCachingAllocator(env, exports);
   return exports;
 }
 

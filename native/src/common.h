@@ -36,5 +36,6 @@ c10::Device ParseDevice(Napi::Env env, const std::string& name);
 void InitTensorHandle(Napi::Env env, Napi::Object exports);
 void InitDispatch(Napi::Env env, Napi::Object exports);
 void InitTensorFns(Napi::Env env, Napi::Object exports);
+void InitCachingAllocator(Napi::Env env, Napi::Object exports);
 
 }  // namespace pfd

@@ -2,6 +2,7 @@
 export { Tensor, type Scalar } from './tensor.js';
 export * from './ops/index.js';
 export { tidy, keep, dispose, liveTensors } from './scope.js';
+export { cpuCacheStats, emptyCpuCache, type CpuCacheStats } from './memory.js';
 export { noGrad, isGradEnabled, manualSeed, setNumThreads, getNumThreads, buildInfo } from './autograd.js';
 export { callOp, opSchema, defineOp } from './op.js';
 export { type DType, DTYPES, isFloating } from './dtype.js';

@@ -37,6 +37,8 @@ export interface NativeAddon {
   getNumThreads(): number;
   liveTensors(): number;
   cudaDeviceCount(): number;
+  emptyCache(): number;
+  cacheStats(): { enabled: boolean; cachedBytes: number; reusedBlocks: number };
   buildInfo(): { torchVersion: string; mkldnn: boolean; openmp: boolean; cuda: boolean; config: string; parallel: string };
 }
 
