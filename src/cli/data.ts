@@ -1,0 +1,69 @@
+// `pfd data make` and `pfd data inspect`.
+import { mkdirSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { makeWorld, WORLD_PRESETS, type WorldConfig, type WorldPreset } from '../data/world/world.js';
+import { writeWorld } from '../data/world/write.js';
+import { loadManifest } from '../data/manifest.js';
+import { contactSheet, datasetStats } from '../data/inspect.js';
+import { progressBar } from './progress.js';
+import { UsageError } from './errors.js';
+
+export const DATA_USAGE = `pfd data make [--preset demo|paper] [--size N] [--seed N] [--users N] --out DIR
+pfd data inspect DIR [--sheet FILE.png] [--skip-bad]`;
+
+function intFlag(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer, got '${v}'`);
+  return n;
+}
+
+export async function dataMake(argv: string[]): Promise<void> {
+  const { values } = parseArgs({ args: argv, options: {
+    preset: { type: 'string', default: 'demo' }, size: { type: 'string' }, seed: { type: 'string' }, users: { type: 'string' },
+    out: { type: 'string' }, force: { type: 'boolean', default: false },
+  }, strict: true });
+  if (!values.out) throw new UsageError('pfd data make needs --out DIR');
+  if (!(values.preset! in WORLD_PRESETS)) throw new UsageError(`unknown preset '${values.preset}' (expected ${Object.keys(WORLD_PRESETS).join(' or ')})`);
+  const out = path.resolve(values.out);
+  if (existsSync(out) && readdirSync(out).length > 0 && !values.force) {
+    throw new UsageError(`${out} exists and is not empty: choose another --out, or pass --force to overwrite it`);
+  }
+  const config: WorldConfig = { ...WORLD_PRESETS[values.preset as WorldPreset] };
+  config.imageSize = intFlag('size', values.size) ?? config.imageSize;
+  config.seed = intFlag('seed', values.seed) ?? config.seed;
+  config.users = intFlag('users', values.users) ?? config.users;
+  const t0 = performance.now();
+  const world = makeWorld(config);
+  const tWorld = performance.now() - t0;
+  mkdirSync(out, { recursive: true });
+  const bar = progressBar('rendering items', world.items.length);
+  const t1 = performance.now();
+  await writeWorld(world, out, (done) => bar.update(done));
+  bar.stop();
+  const tRender = performance.now() - t1;
+  console.log(`world '${values.preset}' (seed ${config.seed}): ${world.users.length} users, ${world.items.length} items, ${world.outfits.length} outfits, ${config.imageSize}x${config.imageSize}`);
+  console.log(`  sampled outfits in ${(tWorld / 1000).toFixed(1)} s; rendered ${(world.items.length / (tRender / 1000)).toFixed(0)} items/s`);
+  console.log(`  wrote ${path.join(out, 'manifest.jsonl')}, ${path.join(out, 'world.json')} and ${world.items.length} images`);
+}
+
+export async function dataInspect(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args: argv, options: { sheet: { type: 'string' }, 'skip-bad': { type: 'boolean', default: false } }, allowPositionals: true, strict: true });
+  if (positionals.length !== 1) throw new UsageError('pfd data inspect takes one dataset folder (or manifest file)');
+  const target = path.resolve(positionals[0]!);
+  const manifest = existsSync(target) && target.endsWith('.jsonl') ? target : path.join(target, 'manifest.jsonl');
+  const d = loadManifest(manifest, { skipBad: values['skip-bad'] });
+  const s = datasetStats(d);
+  console.log(`${manifest}`);
+  console.log(`  users ${s.users}, tops ${s.tops}, bottoms ${s.bottoms}`);
+  console.log(`  outfits: ${Object.entries(s.outfits).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  console.log(`  outfits per user: min ${s.perUser.min}, median ${s.perUser.median}, max ${s.perUser.max}`);
+  if (s.skipped) {
+    console.log(`  skipped ${s.skipped} bad line(s):`);
+    for (const k of d.skipped.slice(0, 10)) console.log(`    ${k.file}:${k.line}: ${k.reason}`);
+  }
+  const sheet = path.resolve(values.sheet ?? path.join(path.dirname(manifest), 'contact-sheet.png'));
+  writeFileSync(sheet, await contactSheet(d));
+  console.log(`  contact sheet: ${sheet}`);
+}

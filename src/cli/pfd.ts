@@ -1,0 +1,39 @@
+#!/usr/bin/env -S node --import tsx
+// The `pfd` command line: one entry point, subcommands by noun and verb.
+import { DATA_USAGE, dataInspect, dataMake } from './data.js';
+import { UsageError } from './errors.js';
+
+const USAGE = `usage:
+  ${DATA_USAGE.split('\n').join('\n  ')}`;
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
+  'data make': dataMake,
+  'data inspect': dataInspect,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const key = argv.slice(0, 2).join(' ');
+  const cmd = COMMANDS[key];
+  if (!cmd || argv.includes('--help') || argv.includes('-h')) {
+    if (argv.length && !argv.includes('--help') && !argv.includes('-h')) console.error(`pfd: unknown command '${argv.join(' ')}'`);
+    console.error(USAGE);
+    return argv.length && !cmd ? 2 : 0;
+  }
+  try {
+    await cmd(argv.slice(2));
+    return 0;
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    // parseArgs errors (unknown flag, missing value) are usage errors too.
+    if (e instanceof UsageError || err.code?.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`pfd ${key}: ${err.message}\n${USAGE}`);
+      return 2;
+    }
+    console.error(`pfd ${key}: ${err.message}`);
+    return 1;
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main(process.argv.slice(2)).then((code) => process.exit(code));
+}
