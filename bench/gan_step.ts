@@ -7,8 +7,8 @@
 import { parseArgs } from 'node:util';
 import * as T from '../src/torch/index.js';
 import * as nn from '../src/nn/index.js';
-import { Decoder } from '../src/models/decoder.js';
-import { RealFakeDiscriminator } from '../src/models/real_fake_discriminator.js';
+import { Decoder, PAPER_DECODER } from '../src/models/decoder.js';
+import { RealFakeDiscriminator, PAPER_DISCRIMINATOR } from '../src/models/real_fake_discriminator.js';
 import { ralsganDiscriminatorLoss, ralsganGeneratorLoss } from '../src/models/ralsgan.js';
 
 export interface GanBench {
@@ -20,10 +20,12 @@ export interface GanBench {
   real: T.Tensor; // [B, 3, 64, 64]
 }
 
-export function makeGanBench(batch: number, seed = 0): GanBench {
+/** width < 1 scales every channel count (the memory benchmark's smaller, faster variant). */
+export function makeGanBench(batch: number, seed = 0, width = 1): GanBench {
   T.manualSeed(seed);
-  const G = new Decoder();
-  const D = new RealFakeDiscriminator();
+  const w = (c: number) => Math.max(1, Math.round(c * width));
+  const G = new Decoder({ ...PAPER_DECODER, baseChannels: w(PAPER_DECODER.baseChannels), channels: PAPER_DECODER.channels.map(w) });
+  const D = new RealFakeDiscriminator({ ...PAPER_DISCRIMINATOR, channels: PAPER_DISCRIMINATOR.channels.map(w), hidden: w(PAPER_DISCRIMINATOR.hidden) });
   return {
     G, D,
     optG: new nn.Adam(G.parameters(), { lr: 2e-4, betas: [0.5, 0.999] }),

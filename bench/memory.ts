@@ -4,17 +4,20 @@
 // per step would add hundreds of MiB over 270 steps.
 // Runs with the addon's caching CPU allocator (the default); set
 // PFD_CPU_CACHE_MB=0 to see glibc malloc's fragmentation instead.
-//   npm run bench -- memory [--batch 8] [--steps 300]
+// --width scales the paper networks' channels (default 0.25, so 300 steps take
+// minutes on 2 cores; the memory mechanisms under test are the same).
+//   npm run bench -- memory [--batch 16] [--width 0.25] [--steps 300]
 import { parseArgs } from 'node:util';
 import * as T from '../src/torch/index.js';
 import { ganStep, makeGanBench } from './gan_step.js';
 import { writeResult } from './results.js';
 
-const { values } = parseArgs({ options: { batch: { type: 'string', default: '8' }, steps: { type: 'string', default: '300' }, early: { type: 'string', default: '30' } }, allowPositionals: true });
+const { values } = parseArgs({ options: { batch: { type: 'string', default: '16' }, width: { type: 'string', default: '0.25' }, steps: { type: 'string', default: '300' }, early: { type: 'string', default: '30' } }, allowPositionals: true });
 const batch = Number(values.batch), steps = Number(values.steps), early = Number(values.early);
 const mib = () => process.memoryUsage().rss / 2 ** 20;
 
-const b = makeGanBench(batch);
+const width = Number(values.width);
+const b = makeGanBench(batch, 0, width);
 const samples: { step: number; rss_mib: number; live_tensors: number }[] = [];
 const t0 = performance.now();
 for (let i = 1; i <= steps; i++) {
@@ -27,9 +30,9 @@ for (let i = 1; i <= steps; i++) {
 const at = (s: number) => samples.find((x) => x.step === s)!;
 const growth = at(steps).rss_mib / at(early).rss_mib - 1;
 const file = writeResult('memory', {
-  batch, steps, early_step: early, rss_early_mib: at(early).rss_mib, rss_final_mib: at(steps).rss_mib, growth,
+  batch, width, steps, early_step: early, rss_early_mib: at(early).rss_mib, rss_final_mib: at(steps).rss_mib, growth,
   live_tensors_early: at(early).live_tensors, live_tensors_final: at(steps).live_tensors, samples,
   cpu_cache_mb: Number(process.env.PFD_CPU_CACHE_MB ?? 4096),
   seconds: (performance.now() - t0) / 1000, goal: `rss(${steps}) within 5% of rss(${early})`,
-}, `npm run bench -- memory --batch ${batch} --steps ${steps}`);
+}, `npm run bench -- memory --batch ${batch} --width ${width} --steps ${steps}`);
 console.log(`[memory] RSS ${at(early).rss_mib.toFixed(1)} MiB at step ${early} -> ${at(steps).rss_mib.toFixed(1)} MiB at step ${steps} (${(growth * 100).toFixed(2)}%) -> ${file}`);
