@@ -6,10 +6,13 @@ import { makeWorld, WORLD_PRESETS, type WorldConfig, type WorldPreset } from '..
 import { writeWorld } from '../data/world/write.js';
 import { loadManifest } from '../data/manifest.js';
 import { contactSheet, datasetStats } from '../data/inspect.js';
-import { progressBar } from './progress.js';
+import { progressBar, phasedProgress } from './progress.js';
+import { ensureClassifier } from '../data/world/oracle_classifier_cache.js';
+import { verifyRenders } from '../data/world/verify.js';
+import { copyFileSync } from 'node:fs';
 import { UsageError } from './errors.js';
 
-export const DATA_USAGE = `pfd data make [--preset demo|paper] [--size N] [--seed N] [--users N] --out DIR
+export const DATA_USAGE = `pfd data make [--preset demo|paper] [--size N] [--seed N] [--users N] [--no-classifier] --out DIR
 pfd data inspect DIR [--sheet FILE.png] [--skip-bad]`;
 
 function intFlag(name: string, v: string | undefined): number | undefined {
@@ -22,7 +25,7 @@ function intFlag(name: string, v: string | undefined): number | undefined {
 export async function dataMake(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: {
     preset: { type: 'string', default: 'demo' }, size: { type: 'string' }, seed: { type: 'string' }, users: { type: 'string' },
-    out: { type: 'string' }, force: { type: 'boolean', default: false },
+    out: { type: 'string' }, force: { type: 'boolean', default: false }, 'no-classifier': { type: 'boolean', default: false },
   }, strict: true });
   if (!values.out) throw new UsageError('pfd data make needs --out DIR');
   if (!(values.preset! in WORLD_PRESETS)) throw new UsageError(`unknown preset '${values.preset}' (expected ${Object.keys(WORLD_PRESETS).join(' or ')})`);
@@ -46,6 +49,21 @@ export async function dataMake(argv: string[]): Promise<void> {
   console.log(`world '${values.preset}' (seed ${config.seed}): ${world.users.length} users, ${world.items.length} items, ${world.outfits.length} outfits, ${config.imageSize}x${config.imageSize}`);
   console.log(`  sampled outfits in ${(tWorld / 1000).toFixed(1)} s; rendered ${(world.items.length / (tRender / 1000)).toFixed(0)} items/s`);
   console.log(`  wrote ${path.join(out, 'manifest.jsonl')}, ${path.join(out, 'world.json')} and ${world.items.length} images`);
+  if (values['no-classifier']) return;
+  // The oracle: an attribute classifier trained on renders (once per machine and size), checked on this world.
+  const progress = phasedProgress();
+  const oracle = await ensureClassifier(config.imageSize, progress.update);
+  progress.stop();
+  copyFileSync(oracle.file, path.join(out, 'oracle-classifier.safetensors'));
+  const acc = oracle.report.accuracy;
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+  console.log(`oracle classifier ${oracle.trained ? `trained in ${oracle.report.seconds.toFixed(0)} s` : `from ${oracle.file}`}; held-out accuracy: ` +
+    `silhouette ${pct(acc.silhouette)}, category ${pct(acc.category)}, colour ${pct(acc.colour)}, pattern ${pct(acc.pattern)}, pattern colour ${pct(acc.secondary)}`);
+  const agreement = await verifyRenders(world, out, oracle.model);
+  writeFileSync(path.join(out, 'oracle-report.json'), JSON.stringify({ classifier: oracle.report, renders: agreement }, null, 2) + '\n');
+  console.log(`  this world's renders read back as their ground truth (${agreement.items} items): silhouette ${pct(agreement.silhouette)}, ` +
+    `colour ${pct(agreement.colour)}, pattern ${pct(agreement.pattern)}, pattern colour ${pct(agreement.secondary)}`);
+  oracle.model.dispose();
 }
 
 export async function dataInspect(argv: string[]): Promise<void> {

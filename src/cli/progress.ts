@@ -28,3 +28,22 @@ export function progressBar(label: string, total: number): Progress {
   bar.start(total, 0);
   return { update: (done, extra) => bar.update(done, extra), stop: () => bar.stop() };
 }
+
+/** A progress bar per phase, for jobs that report (phase, done, total). */
+export function phasedProgress(): { update: (phase: string, done: number, total: number) => void; stop: () => void } {
+  let phase = '';
+  let bar: Progress | null = null;
+  return {
+    update(p, done, total) {
+      if (p !== phase) {
+        bar?.stop();
+        phase = p;
+        bar = progressBar(p, total);
+      }
+      bar!.update(done);
+    },
+    stop() {
+      bar?.stop();
+    },
+  };
+}
