@@ -7,6 +7,7 @@ const BENCHMARKS: Record<string, string> = {
   conv_transpose: 'conv_transpose.ts',
   ts_vs_cpp: 'ts_vs_cpp.ts',
   memory: 'memory.ts',
+  data: 'data.ts',
 };
 const here = path.dirname(fileURLToPath(import.meta.url));
 const [name, ...rest] = process.argv.slice(2);
@@ -15,6 +16,7 @@ if (name && !BENCHMARKS[name]) {
   process.exit(2);
 }
 for (const n of name ? [name] : Object.keys(BENCHMARKS)) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(here, BENCHMARKS[n]!), ...rest], { stdio: 'inherit' });
+  const flags = n === 'memory' ? ['--expose-gc'] : [];
+  const r = spawnSync(process.execPath, [...flags, '--import', 'tsx', path.join(here, BENCHMARKS[n]!), ...rest], { stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }

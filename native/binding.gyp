@@ -4,7 +4,8 @@
   # by default Debian's libtorch-dev under /usr is used.
   "variables": {
     "libtorch%": "<!(node -p \"process.env.LIBTORCH || ''\")",
-    "cxx11abi%": "<!(node -p \"process.env.LIBTORCH_CXX11_ABI || '1'\")"
+    "cxx11abi%": "<!(node -p \"process.env.LIBTORCH_CXX11_ABI || '1'\")",
+    "cxxstd%": "<!(node -p \"process.env.PFD_CXX_STD || 'c++17'\")"
   },
   "targets": [
     {
@@ -23,7 +24,7 @@
       "defines": ["NAPI_CPP_EXCEPTIONS", "NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED"],
       "cflags!": ["-fno-exceptions", "-fno-rtti"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17", "-std=gnu++20"],
-      "cflags_cc": ["-std=c++17", "-fexceptions", "-frtti", "-O2", "-Wno-unused-parameter", "-Wno-deprecated-declarations"],
+      "cflags_cc": ["-std=<(cxxstd)", "-fexceptions", "-frtti", "-O2", "-Wno-unused-parameter", "-Wno-deprecated-declarations"],
       "conditions": [
         ["cxx11abi=='0'", { "defines": ["_GLIBCXX_USE_CXX11_ABI=0"] }],
         ["libtorch==''", {

@@ -17,6 +17,7 @@
 #include <c10/core/impl/alloc_cpu.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <mutex>
 #include <unordered_map>
 #include <vector>
@@ -31,9 +32,16 @@ class CachingCpuAllocator final : public c10::Allocator {
  public:
   explicit CachingCpuAllocator(size_t limit) : limit_(limit) {}
 
+  // libtorch 1.x declares `allocate(size_t) const`, 2.x `allocate(size_t)`:
+  // defining both (without `override`) fits either base class.
+  c10::DataPtr allocate(size_t n) { return Allocate(n); }
+  c10::DataPtr allocate(size_t n) const { return Allocate(n); }
+  // Pure virtual in libtorch 2.x; unused by 1.x.
+  void copy_data(void* dest, const void* src, std::size_t count) const { std::memcpy(dest, src, count); }
+
   // data == context (a "raw" allocator): oneDNN's ideep calls raw_allocate /
   // raw_deallocate, which require it. Sizes of large blocks live in a side table.
-  c10::DataPtr allocate(size_t n) const override {
+  c10::DataPtr Allocate(size_t n) const {
     if (n < kMinCached) {
       void* p = c10::alloc_cpu(n);
       return {p, p, &CachingCpuAllocator::Release, c10::Device(c10::DeviceType::CPU)};

@@ -6,6 +6,7 @@
 #include <ATen/Parallel.h>
 #include <ATen/core/grad_mode.h>
 #include <torch/version.h>
+#include <torch/cuda.h>
 
 #include <cstring>
 
@@ -203,8 +204,7 @@ Napi::Value LiveTensors(const Napi::CallbackInfo& info) {
 
 Napi::Value CudaDeviceCount(const Napi::CallbackInfo& info) {
   return Guard(info.Env(), [&]() -> Napi::Value {
-    int n = at::hasCUDA() ? static_cast<int>(at::detail::getCUDAHooks().getNumGPUs()) : 0;
-    return Napi::Number::New(info.Env(), n);
+    return Napi::Number::New(info.Env(), static_cast<double>(torch::cuda::device_count()));
   });
 }
 
