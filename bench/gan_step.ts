@@ -62,10 +62,18 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   for (let i = 0; i < Number(values.warmup); i++) ganStep(b);
   const stepMs: number[] = [];
   let losses: [number, number] = [0, 0];
+  const calls0 = T.opCallCount();
   for (let i = 0; i < Number(values.steps); i++) {
     const t0 = performance.now();
     losses = ganStep(b);
     stepMs.push(performance.now() - t0);
   }
-  console.log(JSON.stringify({ impl: 'ts', batch: Number(values.batch), threads: T.getNumThreads(), step_ms: stepMs, losses }));
+  const opsPerStep = (T.opCallCount() - calls0) / Number(values.steps);
+  // The binding's cost per call: a tiny op, many times (the op itself is the same in C++).
+  const x = T.keep(T.ones([1])), y = T.keep(T.ones([1]));
+  const n = 200000;
+  const t0 = performance.now();
+  T.tidy(() => { for (let i = 0; i < n; i++) T.add(x, y).dispose(); });
+  const usPerCall = ((performance.now() - t0) * 1000) / n;
+  console.log(JSON.stringify({ impl: 'ts', batch: Number(values.batch), threads: T.getNumThreads(), step_ms: stepMs, losses, ops_per_step: opsPerStep, us_per_tiny_op: usPerCall }));
 }

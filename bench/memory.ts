@@ -26,6 +26,9 @@ const samples: { step: number; rss_mib: number; heap_used_mib: number; live_tens
 const t0 = performance.now();
 for (let i = 1; i <= steps; i++) {
   ganStep(b);
+  // Yield to the event loop, as any real training loop does (progress output, checkpoints):
+  // Node runs N-API finalizers of collected tensor handles there, not inside a synchronous loop.
+  await new Promise((resolve) => setImmediate(resolve));
   if (i === early || i === steps || i % 50 === 0) {
     gc?.();
     const heap = process.memoryUsage().heapUsed / 2 ** 20;
@@ -35,7 +38,7 @@ for (let i = 1; i <= steps; i++) {
 }
 const at = (s: number) => samples.find((x) => x.step === s)!;
 const growth = at(steps).rss_mib / at(early).rss_mib - 1;
-const file = writeResult('memory', {
+const file = writeResult(T.cpuCacheStats().enabled ? 'memory' : 'memory_no_cpu_cache', {
   batch, width, steps, early_step: early, rss_early_mib: at(early).rss_mib, rss_final_mib: at(steps).rss_mib, growth,
   live_tensors_early: at(early).live_tensors, live_tensors_final: at(steps).live_tensors, samples,
   cpu_cache_mb: Number(process.env.PFD_CPU_CACHE_MB ?? 4096), forced_gc_before_samples: !!gc,

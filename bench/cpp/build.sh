@@ -5,7 +5,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 mkdir -p "$here/build"
 out="$here/build/gan_step"
-[ "$out" -nt "$here/gan_step.cc" ] && exit 0
+[ "$out" -nt "$here/gan_step.cc" ] && [ "$out" -nt "$here/../../native/src/caching_allocator.h" ] && exit 0
 if [ -n "${LIBTORCH:-}" ]; then
   inc=(-I"$LIBTORCH/include" -I"$LIBTORCH/include/torch/csrc/api/include"); lib=(-L"$LIBTORCH/lib" -Wl,-rpath,"$LIBTORCH/lib")
 else

@@ -1,8 +1,11 @@
 // The same GAN training step as bench/gan_step.ts, written directly against
 // libtorch's C++ API: the baseline for the TypeScript binding's overhead.
-// Same layers, same fast transposed convolution, same losses, same Adam.
+// Same layers, same fast transposed convolution, same losses, same Adam, and
+// the same caching CPU allocator (PFD_CPU_CACHE_MB, as for the addon).
 //   bench/cpp/build/gan_step --batch 64 --steps 3 --warmup 1
 #include <torch/torch.h>
+
+#include "../../native/src/caching_allocator.h"
 
 #include <chrono>
 #include <cmath>
@@ -119,6 +122,8 @@ int main(int argc, char** argv) {
   }
   const char* env = std::getenv("PFD_THREADS");
   at::set_num_threads(env && std::atoi(env) > 0 ? std::atoi(env) : (int)std::thread::hardware_concurrency());
+  // The addon's caching CPU allocator, under the same PFD_CPU_CACHE_MB setting as the TS side.
+  bool cache = pfd::CachingCpuAllocator::InstallFromEnv() != nullptr;
   torch::manual_seed(0);
   Decoder G;
   Discriminator D;
@@ -157,7 +162,15 @@ int main(int argc, char** argv) {
     double d = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     ms += (i ? "," : "") + std::to_string(d);
   }
-  std::printf("{\"impl\":\"cpp\",\"batch\":%lld,\"threads\":%d,\"step_ms\":[%s],\"losses\":[%g,%g]}\n", (long long)batch,
-              at::get_num_threads(), ms.c_str(), ld, lg);
+  // The same tiny op as the TS micro-benchmark, called directly.
+  Tensor x = torch::ones({1}), y = torch::ones({1});
+  const int n = 200000;
+  auto t0 = std::chrono::steady_clock::now();
+  for (int i = 0; i < n; i++) {
+    Tensor r = at::add(x, y);
+  }
+  double us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count() / n;
+  std::printf("{\"impl\":\"cpp\",\"batch\":%lld,\"threads\":%d,\"cpu_cache\":%s,\"step_ms\":[%s],\"losses\":[%g,%g],\"us_per_tiny_op\":%g}\n",
+              (long long)batch, at::get_num_threads(), cache ? "true" : "false", ms.c_str(), ld, lg, us);
   return 0;
 }

@@ -4,7 +4,7 @@ export * from './ops/index.js';
 export { tidy, keep, dispose, liveTensors } from './scope.js';
 export { cpuCacheStats, emptyCpuCache, type CpuCacheStats } from './memory.js';
 export { noGrad, isGradEnabled, manualSeed, setNumThreads, getNumThreads, buildInfo } from './autograd.js';
-export { callOp, opSchema, defineOp } from './op.js';
+export { callOp, opSchema, defineOp, opCallCount } from './op.js';
 export { type DType, DTYPES, isFloating } from './dtype.js';
 export { type Device, cudaAvailable, cudaDeviceCount, parseDevice, defaultDevice } from './device.js';
 export { saveTensors, loadTensors, encodeSafetensors, decodeSafetensors, writeFileAtomic, SafetensorsError, type SafetensorsEntry } from './safetensors.js';

@@ -6,17 +6,25 @@ import { Tensor } from './tensor.js';
 
 export type OpFn = (...args: unknown[]) => unknown;
 
+let calls = 0;
+/** How many operator calls went through the addon so far (for profiling the binding's share). */
+export function opCallCount(): number {
+  return calls;
+}
+
 /** Returns a caller for the operator `qualified` ("aten::name" or "aten::name.overload"). */
 export function defineOp(qualified: string): OpFn {
   let id = -1;
   return (...args: unknown[]) => {
     if (id < 0) id = lookup(qualified);
+    calls++;
     return fromNative(native.callOp(id, args.map(toNative)));
   };
 }
 
 /** Calls any ATen operator by name, for ops without a typed wrapper. */
 export function callOp(qualified: string, ...args: unknown[]): unknown {
+  calls++;
   return fromNative(native.callOp(lookup(qualified), args.map(toNative)));
 }
 

@@ -1,0 +1,38 @@
+// Prints the benchmark table of docs/benchmarks.md from bench/results/*.json,
+// so the document always shows what the JSON files hold.
+//   npx tsx bench/report.ts
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const load = (name: string): any => (existsSync(path.join(dir, `${name}.json`)) ? JSON.parse(readFileSync(path.join(dir, `${name}.json`), 'utf8')) : null);
+const f = (x: number, d = 0) => x.toFixed(d);
+const rows: string[] = ['| benchmark | figure | goal | command |', '|---|---|---|---|'];
+
+const tv = load('ts_vs_cpp');
+if (tv) {
+  rows.push(`| GAN step (paper G + D, 64x64, batch ${tv.batch}, fwd + bwd + Adam), TS vs C++ on the same libtorch, glibc malloc | TS ${f(tv.ts_ms)} ms, C++ ${f(tv.cpp_ms)} ms: **ratio ${f(tv.ratio, 3)}** (medians of ${tv.ts_step_ms.length} steps each, ${tv.rounds} interleaved rounds) | <= 1.05 | \`${tv.command}\` |`);
+  rows.push(`| same, both with the caching CPU allocator (the default) | TS ${f(tv.ts_cache_ms)} ms, C++ ${f(tv.cpp_cache_ms)} ms: **ratio ${f(tv.ratio_cache, 3)}** | <= 1.05 | same run |`);
+  if (tv.ops_per_step) rows.push(`| the binding's share of a step, measured directly | ${tv.ops_per_step} op calls per step x (${f(tv.ts_us_per_tiny_op, 2)} - ${f(tv.cpp_us_per_tiny_op, 2)}) us per call = **${f(100 * tv.binding_overhead_share, 3)}%** of the C++ step | | same run |`);
+}
+const ct = load('conv_transpose');
+if (ct) {
+  rows.push(`| ConvTranspose2d fast path vs aten::conv_transpose2d, fwd + bwd, the decoder's 7 layers, batch ${ct.batch} | ${f(ct.fast_total_ms)} ms vs ${f(ct.reference_total_ms)} ms: **${f(ct.speedup_total, 2)}x** (every layer >= ${f(ct.speedup_min_layer, 2)}x) | >= 3x | \`${ct.command}\` |`);
+  for (const l of ct.layers) rows.push(`| &nbsp;&nbsp;layer ${l.layer} | ${f(l.fast_ms)} ms vs ${f(l.reference_ms)} ms: ${f(l.speedup, 2)}x | | |`);
+}
+const mem = load('memory');
+if (mem) {
+  rows.push(`| resident memory over a training run (paper G + D at width ${mem.width}, batch ${mem.batch}) | ${f(mem.rss_early_mib, 1)} MiB at step ${mem.early_step}, ${f(mem.rss_final_mib, 1)} MiB at step ${mem.steps}: **${f(100 * mem.growth, 2)}%**; live tensors ${mem.live_tensors_early} -> ${mem.live_tensors_final} | within 5% | \`${mem.command}\` |`);
+}
+const mnc = load('memory_no_cpu_cache');
+if (mnc) {
+  rows.push(`| same with the caching allocator off (glibc malloc) | ${f(mnc.rss_early_mib, 1)} MiB -> ${f(mnc.rss_final_mib, 1)} MiB: ${f(100 * mnc.growth, 2)}% | | \`PFD_CPU_CACHE_MB=0 ${mnc.command}\` |`);
+}
+for (const preset of ['demo', 'paper']) {
+  const d = load(`data_${preset}`);
+  if (!d) continue;
+  rows.push(`| data pipeline, \`${preset}\` world (${d.users} users, ${d.items} items, ${d.outfits} outfits, ${d.image_size}px) | outfit sampling ${f(d.sample_s, 1)} s; rendering **${f(d.render_items_per_s)} items/s**; cache build train ${f(d.cache.train.build_s, 1)} s (${d.cache.train.items} images) / test ${f(d.cache.test.build_s, 1)} s (${d.cache.test.items}); cache load ${f(d.cache.train.load_s, 2)} s / ${f(d.cache.test.load_s, 2)} s | | \`${d.command}\` |`);
+}
+console.log(rows.join('\n'));
