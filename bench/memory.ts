@@ -38,10 +38,11 @@ for (let i = 1; i <= steps; i++) {
 }
 const at = (s: number) => samples.find((x) => x.step === s)!;
 const growth = at(steps).rss_mib / at(early).rss_mib - 1;
-const file = writeResult(T.cpuCacheStats().enabled ? 'memory' : 'memory_no_cpu_cache', {
+const name = `memory${T.cpuCacheStats().enabled ? '' : '_no_cpu_cache'}${width === 0.25 ? '' : `_width${width}`}`;
+const file = writeResult(name, {
   batch, width, steps, early_step: early, rss_early_mib: at(early).rss_mib, rss_final_mib: at(steps).rss_mib, growth,
   live_tensors_early: at(early).live_tensors, live_tensors_final: at(steps).live_tensors, samples,
   cpu_cache_mb: Number(process.env.PFD_CPU_CACHE_MB ?? 4096), forced_gc_before_samples: !!gc,
   seconds: (performance.now() - t0) / 1000, goal: `rss(${steps}) within 5% of rss(${early})`,
-}, `npm run bench -- memory --batch ${batch} --width ${width} --steps ${steps}`);
+}, `${T.cpuCacheStats().enabled ? '' : 'PFD_CPU_CACHE_MB=0 '}npm run bench -- memory --batch ${batch} --width ${width} --steps ${steps} --early ${early}`);
 console.log(`[memory] RSS ${at(early).rss_mib.toFixed(1)} MiB at step ${early} -> ${at(steps).rss_mib.toFixed(1)} MiB at step ${steps} (${(growth * 100).toFixed(2)}%) -> ${file}`);

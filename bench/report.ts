@@ -22,13 +22,11 @@ if (ct) {
   rows.push(`| ConvTranspose2d fast path vs aten::conv_transpose2d, fwd + bwd, the decoder's 7 layers, batch ${ct.batch} | ${f(ct.fast_total_ms)} ms vs ${f(ct.reference_total_ms)} ms: **${f(ct.speedup_total, 2)}x** (every layer >= ${f(ct.speedup_min_layer, 2)}x) | >= 3x | \`${ct.command}\` |`);
   for (const l of ct.layers) rows.push(`| &nbsp;&nbsp;layer ${l.layer} | ${f(l.fast_ms)} ms vs ${f(l.reference_ms)} ms: ${f(l.speedup, 2)}x | | |`);
 }
-const mem = load('memory');
-if (mem) {
-  rows.push(`| resident memory over a training run (paper G + D at width ${mem.width}, batch ${mem.batch}) | ${f(mem.rss_early_mib, 1)} MiB at step ${mem.early_step}, ${f(mem.rss_final_mib, 1)} MiB at step ${mem.steps}: **${f(100 * mem.growth, 2)}%**; live tensors ${mem.live_tensors_early} -> ${mem.live_tensors_final} | within 5% | \`${mem.command}\` |`);
-}
-const mnc = load('memory_no_cpu_cache');
-if (mnc) {
-  rows.push(`| same with the caching allocator off (glibc malloc) | ${f(mnc.rss_early_mib, 1)} MiB -> ${f(mnc.rss_final_mib, 1)} MiB: ${f(100 * mnc.growth, 2)}% | | \`PFD_CPU_CACHE_MB=0 ${mnc.command}\` |`);
+for (const name of ['memory', 'memory_no_cpu_cache', 'memory_no_cpu_cache_width1']) {
+  const m = load(name);
+  if (!m) continue;
+  const alloc = name.includes('no_cpu_cache') ? 'glibc malloc (caching allocator off)' : 'the caching CPU allocator (default)';
+  rows.push(`| resident memory over training steps, ${alloc}; paper G + D at width ${m.width}, batch ${m.batch} | ${f(m.rss_early_mib, 1)} MiB at step ${m.early_step}, ${f(m.rss_final_mib, 1)} MiB at step ${m.steps}: **${m.growth >= 0 ? '+' : ''}${f(100 * m.growth, 2)}%**; live tensors ${m.live_tensors_early} -> ${m.live_tensors_final} | ${name === 'memory' ? 'within 5%' : ''} | \`${m.command}\` |`);
 }
 for (const preset of ['demo', 'paper']) {
   const d = load(`data_${preset}`);
