@@ -4,7 +4,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { makeWorld, WORLD_PRESETS, type WorldConfig, type WorldPreset } from '../data/world/world.js';
 import { writeWorld } from '../data/world/write.js';
-import { loadManifest } from '../data/manifest.js';
+import { loadManifest, type FashionDataset } from '../data/manifest.js';
+import { loadPolyvoreU, POLYVORE_U_SETS } from '../data/datasets/polyvore_u.js';
+import { loadPolyvoreOutfits } from '../data/datasets/polyvore_outfits.js';
 import { contactSheet, datasetStats } from '../data/inspect.js';
 import { progressBar, phasedProgress } from './progress.js';
 import { ensureClassifier } from '../data/world/oracle_classifier_cache.js';
@@ -12,8 +14,10 @@ import { verifyRenders } from '../data/world/verify.js';
 import { copyFileSync } from 'node:fs';
 import { UsageError } from './errors.js';
 
-export const DATA_USAGE = `pfd data make [--preset demo|paper] [--size N] [--seed N] [--users N] [--no-classifier] --out DIR
-pfd data inspect DIR [--sheet FILE.png] [--skip-bad]`;
+export const DATA_USAGE = `pfd data make [--preset demo|paper] [--size N] [--seed N] [--users N] [--train-per-user N] [--test-per-user N]
+              [--tops N] [--bottoms N] [--no-classifier] [--force] --out DIR
+pfd data inspect PATH [--format manifest|polyvore-u|polyvore-outfits] [--set 630|519|53|32] [--images DIR]
+              [--version nondisjoint|disjoint] [--sheet FILE.png] [--skip-bad]`;
 
 function intFlag(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -25,6 +29,7 @@ function intFlag(name: string, v: string | undefined): number | undefined {
 export async function dataMake(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: {
     preset: { type: 'string', default: 'demo' }, size: { type: 'string' }, seed: { type: 'string' }, users: { type: 'string' },
+    'train-per-user': { type: 'string' }, 'test-per-user': { type: 'string' }, tops: { type: 'string' }, bottoms: { type: 'string' },
     out: { type: 'string' }, force: { type: 'boolean', default: false }, 'no-classifier': { type: 'boolean', default: false },
   }, strict: true });
   if (!values.out) throw new UsageError('pfd data make needs --out DIR');
@@ -37,8 +42,17 @@ export async function dataMake(argv: string[]): Promise<void> {
   config.imageSize = intFlag('size', values.size) ?? config.imageSize;
   config.seed = intFlag('seed', values.seed) ?? config.seed;
   config.users = intFlag('users', values.users) ?? config.users;
+  config.trainPerUser = intFlag('train-per-user', values['train-per-user']) ?? config.trainPerUser;
+  config.testPerUser = intFlag('test-per-user', values['test-per-user']) ?? config.testPerUser;
+  config.tops = intFlag('tops', values.tops) ?? config.tops;
+  config.bottoms = intFlag('bottoms', values.bottoms) ?? config.bottoms;
   const t0 = performance.now();
-  const world = makeWorld(config);
+  let world;
+  try {
+    world = makeWorld(config);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
   const tWorld = performance.now() - t0;
   mkdirSync(out, { recursive: true });
   const bar = progressBar('rendering items', world.items.length);
@@ -66,14 +80,33 @@ export async function dataMake(argv: string[]): Promise<void> {
   oracle.model.dispose();
 }
 
+const FORMATS = ['manifest', 'polyvore-u', 'polyvore-outfits'] as const;
+
 export async function dataInspect(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({ args: argv, options: { sheet: { type: 'string' }, 'skip-bad': { type: 'boolean', default: false } }, allowPositionals: true, strict: true });
+  const { values, positionals } = parseArgs({ args: argv, options: {
+    sheet: { type: 'string' }, 'skip-bad': { type: 'boolean', default: false }, format: { type: 'string', default: 'manifest' },
+    set: { type: 'string', default: '630' }, images: { type: 'string' }, version: { type: 'string', default: 'nondisjoint' },
+  }, allowPositionals: true, strict: true });
   if (positionals.length !== 1) throw new UsageError('pfd data inspect takes one dataset folder (or manifest file)');
+  const format = values.format as (typeof FORMATS)[number];
+  if (!FORMATS.includes(format)) throw new UsageError(`unknown --format '${values.format}' (expected ${FORMATS.join(', ')})`);
   const target = path.resolve(positionals[0]!);
-  const manifest = existsSync(target) && target.endsWith('.jsonl') ? target : path.join(target, 'manifest.jsonl');
-  const d = loadManifest(manifest, { skipBad: values['skip-bad'] });
+  const skipBad = values['skip-bad'];
+  let d: FashionDataset, where: string;
+  if (format === 'polyvore-u') {
+    if (!(POLYVORE_U_SETS as readonly string[]).includes(values.set!)) throw new UsageError(`unknown --set '${values.set}' (expected ${POLYVORE_U_SETS.join(', ')})`);
+    d = loadPolyvoreU(target, { set: values.set as (typeof POLYVORE_U_SETS)[number], images: values.images, skipBad });
+    where = path.join(target, `tuples_${values.set}`);
+  } else if (format === 'polyvore-outfits') {
+    if (values.version !== 'nondisjoint' && values.version !== 'disjoint') throw new UsageError(`unknown --version '${values.version}' (expected nondisjoint or disjoint)`);
+    d = loadPolyvoreOutfits(target, { version: values.version, skipBad });
+    where = path.join(target, values.version);
+  } else {
+    where = existsSync(target) && target.endsWith('.jsonl') ? target : path.join(target, 'manifest.jsonl');
+    d = loadManifest(where, { skipBad });
+  }
   const s = datasetStats(d);
-  console.log(`${manifest}`);
+  console.log(`${where}`);
   console.log(`  users ${s.users}, tops ${s.tops}, bottoms ${s.bottoms}`);
   console.log(`  outfits: ${Object.entries(s.outfits).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   console.log(`  outfits per user: min ${s.perUser.min}, median ${s.perUser.median}, max ${s.perUser.max}`);
@@ -81,7 +114,7 @@ export async function dataInspect(argv: string[]): Promise<void> {
     console.log(`  skipped ${s.skipped} bad line(s):`);
     for (const k of d.skipped.slice(0, 10)) console.log(`    ${k.file}:${k.line}: ${k.reason}`);
   }
-  const sheet = path.resolve(values.sheet ?? path.join(path.dirname(manifest), 'contact-sheet.png'));
+  const sheet = path.resolve(values.sheet ?? path.join(format === 'manifest' ? path.dirname(where) : target, 'contact-sheet.png'));
   writeFileSync(sheet, await contactSheet(d));
   console.log(`  contact sheet: ${sheet}`);
 }

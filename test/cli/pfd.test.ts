@@ -59,3 +59,23 @@ test('bad use gets one clear message and a usage exit code', async () => {
   assert.match(r.err, /exists and is not empty: choose another --out, or pass --force/);
   assert.ok(existsSync(path.join(dir, 'full', 'keep.txt')), 'nothing was lost');
 });
+
+test('data make takes size knobs; data inspect reads the Polyvore layouts too', async () => {
+  const dir = path.join(tmp('cli-knobs'), 'w');
+  const made = await run(['data', 'make', '--users', '2', '--train-per-user', '5', '--test-per-user', '2', '--tops', '30', '--bottoms', '20', '--size', '32', '--no-classifier', '--out', dir]);
+  assert.equal(made.code, 0, made.err);
+  assert.match(made.out, /2 users, 50 items, 14 outfits, 32x32/);
+  const tooMany = await run(['data', 'make', '--users', '2', '--train-per-user', '20000', '--no-classifier', '--out', path.join(dir, 'x')]);
+  assert.equal(tooMany.code, 2);
+  assert.match(tooMany.err, /outfits per user need a candidate pool/);
+  const { makePolyvoreU, makePolyvoreOutfits } = await import('../data/fixtures.js');
+  const pvu = await run(['data', 'inspect', await makePolyvoreU(), '--format', 'polyvore-u', '--set', '53']);
+  assert.equal(pvu.code, 0, pvu.err);
+  assert.match(pvu.out, /users 3, tops 3, bottoms 3/);
+  const pvo = await run(['data', 'inspect', await makePolyvoreOutfits(), '--format', 'polyvore-outfits']);
+  assert.equal(pvo.code, 0, pvo.err);
+  assert.match(pvo.out, /users 1, tops 2, bottoms 2/);
+  const bad = await run(['data', 'inspect', dir, '--format', 'csv']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /unknown --format 'csv'/);
+});
