@@ -1,0 +1,45 @@
+// The paper's losses against values computed by hand on tiny tensors.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as T from '../../src/torch/index.js';
+import { bprLoss, generatorCompatLoss } from '../../src/models/compat_losses.js';
+import { ralsganDiscriminatorLoss, ralsganGeneratorLoss } from '../../src/models/ralsgan.js';
+
+const close = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) < 1e-6, `${what}: ${a} vs ${b}`);
+const sig = (x: number) => 1 / (1 + Math.exp(-x));
+
+test('RaLSGAN discriminator and generator losses (Eq. 1, 2)', () => {
+  T.tidy(() => {
+    const r = [1, 3], f = [0, -2]; // E r = 2, E f = -1
+    const dr = T.tensor(r), df = T.tensor(f);
+    // L_D = 1/2 mean((r - Ef - 1)^2) + 1/2 mean((f - Er + 1)^2) = 1/2 (1+9)/2 + 1/2 (1+9)/2 = 5
+    close(ralsganDiscriminatorLoss(dr, df).item(), 0.5 * ((1 + 9) / 2) + 0.5 * ((1 + 9) / 2), 'L_D');
+    // L_G = 1/2 mean((f - Er)^2) + 1/2 mean((r - Ef)^2) = 1/2 (4+16)/2 + 1/2 (4+16)/2 = 10
+    close(ralsganGeneratorLoss(dr, df).item(), 10, 'L_G');
+  });
+});
+
+test('BPR loss with L2 regularization (Eq. 10)', () => {
+  T.tidy(() => {
+    const sPos = T.tensor([2, 0.5]), sNeg = T.tensor([1, 1]);
+    const expected = -(Math.log(sig(1)) + Math.log(sig(-0.5))) / 2;
+    close(bprLoss(sPos, sNeg).item(), expected, 'BPR without regularization');
+    const w = T.tensor([[1, 2], [3, 0]]), b = T.tensor([1]); // ||.||^2 = 14 + 1
+    close(bprLoss(sPos, sNeg, [w, b], 1e-2).item(), expected + 1e-2 * 15, 'BPR + lambda ||theta||^2');
+    // Ranking positives above negatives lowers it.
+    assert.ok(bprLoss(T.tensor([5, 5]), sNeg).item() < bprLoss(sPos, sNeg).item());
+  });
+});
+
+test('generator compatibility loss (Eq. 11)', () => {
+  T.tidy(() => {
+    const sPos = T.tensor([1, 3]), sStar = T.tensor([0, 0]); // E s+ = 2, E s* = 0
+    // 1/2 mean((s+ - 0)^2) + 1/2 mean((s* - 2)^2) = 1/2 * 5 + 1/2 * 4
+    close(generatorCompatLoss(sPos, sStar).item(), 4.5, 'L_G^FM');
+    close(generatorCompatLoss(sPos, sPos).item(), 0.5 * 1 + 0.5 * 1, 'same scores still pay the spread');
+    // Its gradient pulls designed scores towards the positives.
+    const s = T.tensor([0, 0], { requiresGrad: true });
+    generatorCompatLoss(sPos, s).backward();
+    assert.ok(s.grad!.toArray().every((g) => g < 0));
+  });
+});

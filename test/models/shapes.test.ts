@@ -1,0 +1,32 @@
+// Every network of the paper at 64x64: output shapes, and the widths the paper gives.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as T from '../../src/torch/index.js';
+import { Encoder, PAPER_ENCODER } from '../../src/models/encoder.js';
+import { Decoder, PAPER_DECODER } from '../../src/models/decoder.js';
+import { RealFakeDiscriminator } from '../../src/models/real_fake_discriminator.js';
+import { MetricNet, compatibilityScore } from '../../src/models/metric_net.js';
+
+test('paper encoder F: VGG16-like blocks, fc 1024 -> 512 -> 64', () => {
+  const F = new Encoder();
+  T.tidy(() => assert.deepEqual(F.forward(T.randn([2, 3, 64, 64])).shape, [2, 64]));
+  const linears = F.head.layers.filter((l) => 'outFeatures' in l).map((l) => (l as unknown as { outFeatures: number }).outFeatures);
+  assert.deepEqual(linears, [1024, 512, 64]);
+  assert.equal(F.features.layers.filter((l) => l.constructor.name === 'Conv2d').length, 13, 'VGG16 has 13 convs');
+  assert.throws(() => new Encoder({ ...PAPER_ENCODER, imageSize: 48 }), /does not survive 5 2x2 pools/);
+  F.dispose();
+});
+
+test('paper decoder G: [z_q, theta_u] (128) -> 3x64x64 in [-1, 1]; D and M shapes', () => {
+  const G = new Decoder(PAPER_DECODER), D = new RealFakeDiscriminator(), M = new MetricNet();
+  T.tidy(() => {
+    const img = G.forward(T.randn([2, 128]));
+    assert.deepEqual(img.shape, [2, 3, 64, 64]);
+    assert.ok(T.max(T.abs(img)).item() <= 1);
+    assert.deepEqual(D.forward(img).shape, [2]);
+    const z = T.randn([2, 64]);
+    assert.deepEqual(compatibilityScore(M, T.ones([2, 64]), z, z).shape, [2]);
+  });
+  assert.equal(G.imageSize, 64);
+  for (const m of [G, D, M]) m.dispose();
+});
