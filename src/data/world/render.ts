@@ -83,7 +83,7 @@ export function itemSvg(a: ItemAttributes, v: RenderVariation, size: number): st
     `<g transform="${t}">` +
     `<path d="${g.outline}" fill="${fabric}"/>` +
     (pattern ? `<path d="${g.outline}" fill="url(#pt)"/>` : '') +
-    `<g clip-path="url(#cl)">${folds}<rect x="0" y="0" width="100" height="100" fill="url(#sh)" fill-opacity="0"/></g>` +
+    `<g clip-path="url(#cl)">${folds}</g>` +
     g.details(outlineInk) +
     `<path d="${g.outline}" fill="none" stroke="${outlineInk}" stroke-width="1"/>` +
     `</g></svg>`;
