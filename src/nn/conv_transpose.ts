@@ -3,16 +3,11 @@
 import { Tensor, empty } from '../torch/index.js';
 import { Module } from './module.js';
 import { biasDefault_, kaimingUniformDefault_ } from './init.js';
-import { pair, type Pair } from './conv.js';
+import { pair, type Conv2dOptions, type Pair } from './conv.js';
 import { convTranspose2d } from './conv_transpose_fast.js';
 
-export interface ConvTranspose2dOptions {
-  stride?: Pair;
-  padding?: Pair;
+export interface ConvTranspose2dOptions extends Conv2dOptions {
   outputPadding?: Pair;
-  dilation?: Pair;
-  groups?: number;
-  bias?: boolean;
 }
 
 export class ConvTranspose2d extends Module {

@@ -55,6 +55,21 @@ export interface ItemAttributes {
   secondary: number; // pattern colour (index into COLOURS); equals colour for solid items
 }
 
+/** Colours far enough from `colour` (RGB distance > 110) to read as a pattern on it. */
+export function contrastingColours(colour: number): number[] {
+  const [r, g, b] = COLOURS[colour]!.rgb;
+  return COLOURS.map((_, i) => i).filter((i) => Math.hypot(COLOURS[i]!.rgb[0] - r, COLOURS[i]!.rgb[1] - g, COLOURS[i]!.rgb[2] - b) > 110);
+}
+
+/** Random attributes among `silhouettes`: uniform silhouette, colour and pattern; a contrasting pattern colour. */
+export function sampleAttributes(rng: { pick<T>(xs: readonly T[]): T; int(n: number): number }, silhouettes: readonly Silhouette[]): ItemAttributes {
+  const silhouette = rng.pick(silhouettes);
+  const colour = rng.int(COLOURS.length);
+  const pattern = rng.pick(PATTERNS);
+  const secondary = pattern === 'solid' ? colour : rng.pick(contrastingColours(colour));
+  return { silhouette, colour, pattern, secondary };
+}
+
 export function formality(a: ItemAttributes): number {
   return Math.min(1, Math.max(0, SILHOUETTE_FORMALITY[a.silhouette] + PATTERN_FORMALITY[a.pattern]));
 }

@@ -4,7 +4,7 @@
 // held-out renders is measured and saved with its weights.
 import * as T from '../../torch/index.js';
 import * as nn from '../../nn/index.js';
-import { COLOURS, PATTERNS, SILHOUETTES, categoryOf, type ItemAttributes } from './attributes.js';
+import { COLOURS, PATTERNS, SILHOUETTES, categoryOf, sampleAttributes, type ItemAttributes } from './attributes.js';
 import { renderItem, sampleVariation } from './render.js';
 import { hwcToChw, bytesToUnit } from '../images.js';
 import { Rng } from '../rng.js';
@@ -66,16 +66,7 @@ export async function renderLabelled(n: number, size: number, seed: number, onPr
   const rng = new Rng(seed, 'classifier-data');
   const labels = { silhouette: new Int32Array(n), colour: new Int32Array(n), pattern: new Int32Array(n), secondary: new Int32Array(n) };
   const bytes = new Uint8Array(n * 3 * size * size);
-  const items = Array.from({ length: n }, () => {
-    const silhouette = rng.pick(SILHOUETTES), colour = rng.int(COLOURS.length), pattern = rng.pick(PATTERNS);
-    let secondary = colour;
-    if (pattern !== 'solid') {
-      const [r, g, b] = COLOURS[colour]!.rgb;
-      const options = COLOURS.map((_, i) => i).filter((i) => Math.hypot(COLOURS[i]!.rgb[0] - r, COLOURS[i]!.rgb[1] - g, COLOURS[i]!.rgb[2] - b) > 110);
-      secondary = rng.pick(options);
-    }
-    return { attrs: { silhouette, colour, pattern, secondary } as ItemAttributes, variation: sampleVariation(rng) };
-  });
+  const items = Array.from({ length: n }, () => ({ attrs: sampleAttributes(rng, SILHOUETTES), variation: sampleVariation(rng) }));
   let next = 0, done = 0;
   await Promise.all(Array.from({ length: 8 }, async () => {
     while (next < n) {
@@ -111,10 +102,14 @@ export interface TrainClassifierOptions {
   onProgress?: (phase: string, done: number, total: number) => void;
 }
 
-function rows(data: LabelledRenders, idx: T.Tensor): { x: T.Tensor; y: Record<Head, T.Tensor> } {
+/** The labels as int64 tensors [N] per head, built once (kept; dispose when done). */
+function labelTensors(data: LabelledRenders): Record<Head, T.Tensor> {
+  return Object.fromEntries((Object.keys(HEADS) as Head[]).map((k) => [k, T.keep(T.tensor(data.labels[k], { dtype: 'int64' }))])) as Record<Head, T.Tensor>;
+}
+
+function rows(data: LabelledRenders, labels: Record<Head, T.Tensor>, idx: T.Tensor): { x: T.Tensor; y: Record<Head, T.Tensor> } {
   const x = bytesToUnit(T.indexSelect(data.images, 0, idx));
-  const y = Object.fromEntries((Object.keys(HEADS) as Head[]).map((k) =>
-    [k, T.indexSelect(T.tensor(data.labels[k], { dtype: 'int64' }), 0, idx)])) as Record<Head, T.Tensor>;
+  const y = Object.fromEntries((Object.keys(HEADS) as Head[]).map((k) => [k, T.indexSelect(labels[k], 0, idx)])) as Record<Head, T.Tensor>;
   return { x, y };
 }
 
@@ -129,13 +124,14 @@ export async function trainClassifier(opts: TrainClassifierOptions = {}): Promis
   const model = new AttributeClassifier(opts.width ?? 32);
   const opt = new nn.Adam(model.parameters(), { lr: 2e-3 });
   const steps = Math.ceil(nTrain / bs);
+  const trainLabels = labelTensors(train);
   for (let e = 0; e < epochs; e++) {
     opt.lr = 2e-3 * 0.5 * (1 + Math.cos((Math.PI * e) / epochs)); // cosine decay per epoch
     const perm = T.keep(T.randperm(nTrain));
     for (let s = 0; s < steps; s++) {
       T.tidy(() => {
         const idx = T.narrow(perm, 0, s * bs, Math.min(bs, nTrain - s * bs));
-        const { x, y } = rows(train, idx);
+        const { x, y } = rows(train, trainLabels, idx);
         const out = model.forward(x);
         // The pattern colour is only defined for patterned items.
         const patterned = T.toDtype(T.ne(y.pattern, 0), 'float32');
@@ -151,7 +147,7 @@ export async function trainClassifier(opts: TrainClassifierOptions = {}): Promis
     perm.dispose();
   }
   const accuracy = evaluateClassifier(model, held);
-  T.dispose([train.images, held.images]);
+  T.dispose([train.images, held.images, trainLabels]);
   model.eval();
   return { model, report: { accuracy, heldOut: nHeld, trainImages: nTrain, epochs, seconds: (performance.now() - t0) / 1000 } };
 }

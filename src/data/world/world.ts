@@ -7,7 +7,7 @@
 //   exp(beta * (compat(top, bottom) + pref(user, top, bottom)))
 // (Gumbel top-k). So outfits are both compatible and personal, and two users
 // given the same top choose different bottoms.
-import { BOTTOM_SILHOUETTES, COLOURS, PATTERNS, TOP_SILHOUETTES, categoryOf, type Category, type ItemAttributes, type Silhouette } from './attributes.js';
+import { BOTTOM_SILHOUETTES, TOP_SILHOUETTES, categoryOf, sampleAttributes, type Category, type ItemAttributes } from './attributes.js';
 import { compat } from './compat.js';
 import { pref, sampleTaste, type Taste } from './taste.js';
 import { sampleVariation, type RenderVariation } from './render.js';
@@ -70,19 +70,10 @@ function validate(c: WorldConfig): void {
 }
 
 function sampleItem(rng: Rng, category: Category, index: number): WorldItem {
-  const silhouettes: readonly Silhouette[] = category === 'top' ? TOP_SILHOUETTES : BOTTOM_SILHOUETTES;
-  const silhouette = rng.pick(silhouettes);
-  const colour = rng.int(COLOURS.length);
-  const pattern = rng.pick(PATTERNS);
-  // A pattern colour that stands out from the main colour.
-  const contrasting = COLOURS.map((_, i) => i).filter((i) => {
-    const [a, b] = [COLOURS[i]!.rgb, COLOURS[colour]!.rgb];
-    return Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]) > 110;
-  });
-  const secondary = pattern === 'solid' ? colour : rng.pick(contrasting);
+  const attrs = sampleAttributes(rng, category === 'top' ? TOP_SILHOUETTES : BOTTOM_SILHOUETTES);
+  if (categoryOf(attrs.silhouette) !== category) throw new Error('internal: silhouette/category mismatch');
   const id = `${category === 'top' ? 't' : 'b'}${String(index).padStart(6, '0')}`;
-  if (categoryOf(silhouette) !== category) throw new Error('internal: silhouette/category mismatch');
-  return { id, category, silhouette, colour, pattern, secondary, variation: sampleVariation(rng) };
+  return { id, category, ...attrs, variation: sampleVariation(rng) };
 }
 
 /** Builds the whole world from its config (deterministic). */
