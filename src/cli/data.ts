@@ -4,9 +4,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { makeWorld, WORLD_PRESETS, type WorldConfig, type WorldPreset } from '../data/world/world.js';
 import { writeWorld } from '../data/world/write.js';
-import { loadManifest, type FashionDataset } from '../data/manifest.js';
-import { loadPolyvoreU, POLYVORE_U_SETS } from '../data/datasets/polyvore_u.js';
-import { loadPolyvoreOutfits } from '../data/datasets/polyvore_outfits.js';
+import type { FashionDataset } from '../data/manifest.js';
+import { DATASET_FORMATS, datasetSource, loadDataset, type DatasetSpec } from '../data/load.js';
 import { contactSheet, datasetStats } from '../data/inspect.js';
 import { progressBar, phasedProgress } from './progress.js';
 import { ensureClassifier } from '../data/world/oracle_classifier_cache.js';
@@ -80,7 +79,7 @@ export async function dataMake(argv: string[]): Promise<void> {
   oracle.model.dispose();
 }
 
-const FORMATS = ['manifest', 'polyvore-u', 'polyvore-outfits'] as const;
+const FORMATS = DATASET_FORMATS;
 
 export async function dataInspect(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({ args: argv, options: {
@@ -90,20 +89,15 @@ export async function dataInspect(argv: string[]): Promise<void> {
   if (positionals.length !== 1) throw new UsageError('pfd data inspect takes one dataset folder (or manifest file)');
   const format = values.format as (typeof FORMATS)[number];
   if (!FORMATS.includes(format)) throw new UsageError(`unknown --format '${values.format}' (expected ${FORMATS.join(', ')})`);
-  const target = path.resolve(positionals[0]!);
-  const skipBad = values['skip-bad'];
-  let d: FashionDataset, where: string;
-  if (format === 'polyvore-u') {
-    if (!(POLYVORE_U_SETS as readonly string[]).includes(values.set!)) throw new UsageError(`unknown --set '${values.set}' (expected ${POLYVORE_U_SETS.join(', ')})`);
-    d = loadPolyvoreU(target, { set: values.set as (typeof POLYVORE_U_SETS)[number], images: values.images, skipBad });
-    where = path.join(target, `tuples_${values.set}`);
-  } else if (format === 'polyvore-outfits') {
-    if (values.version !== 'nondisjoint' && values.version !== 'disjoint') throw new UsageError(`unknown --version '${values.version}' (expected nondisjoint or disjoint)`);
-    d = loadPolyvoreOutfits(target, { version: values.version, skipBad });
-    where = path.join(target, values.version);
-  } else {
-    where = existsSync(target) && target.endsWith('.jsonl') ? target : path.join(target, 'manifest.jsonl');
-    d = loadManifest(where, { skipBad });
+  const spec: DatasetSpec = { path: positionals[0]!, format, set: values.set, images: values.images, version: values.version, skipBad: values['skip-bad']! };
+  const target = path.resolve(spec.path);
+  const where = datasetSource(spec);
+  let d: FashionDataset;
+  try {
+    d = loadDataset(spec);
+  } catch (e) {
+    if (/^unknown /.test((e as Error).message)) throw new UsageError((e as Error).message);
+    throw e;
   }
   const s = datasetStats(d);
   console.log(`${where}`);

@@ -7,4 +7,4 @@ export { noGrad, isGradEnabled, manualSeed, setNumThreads, getNumThreads, buildI
 export { callOp, opSchema, defineOp, opCallCount } from './op.js';
 export { type DType, DTYPES, isFloating } from './dtype.js';
 export { type Device, cudaAvailable, cudaDeviceCount, parseDevice, defaultDevice } from './device.js';
-export { saveTensors, loadTensors, encodeSafetensors, decodeSafetensors, writeFileAtomic, SafetensorsError, type SafetensorsEntry } from './safetensors.js';
+export { saveTensors, loadTensors, encodeSafetensors, decodeSafetensors, readSafetensorsMetadata, writeFileAtomic, SafetensorsError, type SafetensorsEntry } from './safetensors.js';

@@ -5,7 +5,7 @@
 //   rest      the tensors' raw little-endian bytes; offsets are relative to here
 // Tensors are laid out largest dtype first, then by name (the reference
 // implementation's order, which keeps every tensor aligned).
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync, unlinkSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, readSync, renameSync, writeSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { native } from './native.js';
 import { Tensor } from './tensor.js';
@@ -156,4 +156,26 @@ export function loadTensors(file: string, device = 'cpu'): { tensors: Map<string
   const tensors = new Map<string, Tensor>();
   for (const [name, e] of entries) tensors.set(name, new Tensor(native.fromBuffer(e.bytes, e.shape, e.dtype, device)));
   return { tensors, metadata };
+}
+
+/** A safetensors file's metadata only, reading just its header. */
+export function readSafetensorsMetadata(file: string): Record<string, string> {
+  const fd = openSync(file, 'r');
+  try {
+    const len = Buffer.alloc(8);
+    if (readSync(fd, len, 0, 8, 0) < 8) throw new SafetensorsError(file, 'too short to be a safetensors file');
+    const n = len.readBigUInt64LE(0);
+    if (n > 100_000_000n) throw new SafetensorsError(file, `header length ${n} is implausible (not a safetensors file)`);
+    const header = Buffer.alloc(Number(n));
+    if (readSync(fd, header, 0, header.length, 8) < header.length) throw new SafetensorsError(file, 'header is truncated');
+    let parsed: { __metadata__?: Record<string, string> };
+    try {
+      parsed = JSON.parse(header.toString('utf8'));
+    } catch (e) {
+      throw new SafetensorsError(file, `header is not valid JSON (${(e as Error).message})`);
+    }
+    return parsed.__metadata__ ?? {};
+  } finally {
+    closeSync(fd);
+  }
 }

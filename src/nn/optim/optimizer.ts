@@ -27,6 +27,11 @@ export abstract class Optimizer {
   }
 
   abstract step(): void;
+
+  /** Frees the optimizer's state tensors (the optimizer is unusable after). */
+  dispose(): void {
+    for (const t of this.stateDict().tensors.values()) t.dispose();
+  }
   abstract stateDict(): OptimizerState;
   abstract loadStateDict(state: OptimizerState): void;
 

@@ -24,6 +24,7 @@ const cmp = {
 } as const;
 const aIsnan = T('aten::isnan'), aIsfinite = T('aten::isfinite'), aLogicalNot = T('aten::logical_not');
 const aAllclose = T('aten::allclose');
+const aEqual = T('aten::equal');
 
 const isT = (x: unknown): x is Tensor => x instanceof Tensor;
 
@@ -76,4 +77,8 @@ export function isfinite(a: Tensor): Tensor { return aIsfinite(a) as Tensor; }
 export function logicalNot(a: Tensor): Tensor { return aLogicalNot(a) as Tensor; }
 export function allclose(a: Tensor, b: Tensor, rtol = 1e-5, atol = 1e-8): boolean {
   return aAllclose(a, b, rtol, atol) as boolean;
+}
+/** Same shape and bit-identical values (aten::equal). */
+export function equal(a: Tensor, b: Tensor): boolean {
+  return aEqual(a, b) as boolean;
 }
