@@ -2,25 +2,31 @@
 // The `pfd` command line: one entry point, subcommands by noun and verb.
 import { DATA_USAGE, dataInspect, dataMake } from './data.js';
 import { UsageError } from './errors.js';
+import { TRAIN_USAGE, trainCommand } from './train.js';
+import { DESIGN_USAGE, designCommand } from './design.js';
 
 const USAGE = `usage:
-  ${DATA_USAGE.split('\n').join('\n  ')}`;
+  ${[DATA_USAGE, TRAIN_USAGE, DESIGN_USAGE].join('\n').split('\n').join('\n  ')}`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   'data make': dataMake,
   'data inspect': dataInspect,
+  train: trainCommand,
+  design: designCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {
-  const key = argv.slice(0, 2).join(' ');
-  const cmd = COMMANDS[key];
+  // Commands are one word (`train`) or a noun and a verb (`data make`).
+  const words = COMMANDS[argv.slice(0, 2).join(' ')] ? 2 : 1;
+  const key = argv.slice(0, words).join(' ');
+  const cmd = argv.length ? COMMANDS[key] : undefined;
   if (!cmd || argv.includes('--help') || argv.includes('-h')) {
     if (argv.length && !argv.includes('--help') && !argv.includes('-h')) console.error(`pfd: unknown command '${argv.join(' ')}'`);
     console.error(USAGE);
     return argv.length && !cmd ? 2 : 0;
   }
   try {
-    await cmd(argv.slice(2));
+    await cmd(argv.slice(words));
     return 0;
   } catch (e) {
     const err = e as Error & { code?: string };

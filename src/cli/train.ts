@@ -1,0 +1,128 @@
+// `pfd train`: trains the designer (Algorithm 1) into a run folder, or resumes one.
+import { readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import cliProgress from 'cli-progress';
+import * as T from '../torch/index.js';
+import { ConfigError, resolveConfig, type ConfigOverrides, type TrainConfig } from '../train/config.js';
+import { RunDir } from '../train/run_dir.js';
+import { train, type TrainResult } from '../train/trainer.js';
+import { phasedProgress } from './progress.js';
+import { UsageError } from './errors.js';
+
+export const TRAIN_USAGE = `pfd train --data PATH [--format manifest|polyvore-u|polyvore-outfits] [--set N] [--images DIR] [--version V] [--skip-bad]
+              [--preset cpu|paper] [--config FILE.json] [--out DIR] [--task top2bottom|bottom2top|both]
+              [--user-cond vector|label|none] [--no-gen-compat-loss] [--batch N] [--lr X] [--iterations N] [--epochs N]
+              [--minutes X] [--seed N] [--n-d N] [--lambda1 X] [--lambda2 X] [--lambda3 X] [--l2 X] [--negative-mix X]
+              [--checkpoint-every N] [--sample-every N] [--device cpu|cuda[:N]]
+pfd train --resume RUN_DIR [--iterations N] [--minutes X]`;
+
+const num = (name: string, v: string | undefined, int = false): number | undefined => {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || (int && !Number.isInteger(n))) throw new UsageError(`--${name} must be ${int ? 'an integer' : 'a number'}, got '${v}'`);
+  return n;
+};
+
+const OPTIONS = {
+  data: { type: 'string' }, format: { type: 'string' }, set: { type: 'string' }, images: { type: 'string' }, version: { type: 'string' },
+  'skip-bad': { type: 'boolean' }, preset: { type: 'string', default: 'cpu' }, config: { type: 'string' }, out: { type: 'string' },
+  resume: { type: 'string' }, task: { type: 'string' }, 'user-cond': { type: 'string' }, 'no-gen-compat-loss': { type: 'boolean' },
+  batch: { type: 'string' }, lr: { type: 'string' }, iterations: { type: 'string' }, epochs: { type: 'string' }, minutes: { type: 'string' },
+  seed: { type: 'string' }, 'n-d': { type: 'string' }, lambda1: { type: 'string' }, lambda2: { type: 'string' }, lambda3: { type: 'string' },
+  l2: { type: 'string' }, 'negative-mix': { type: 'string' }, 'checkpoint-every': { type: 'string' }, 'sample-every': { type: 'string' },
+  device: { type: 'string' },
+} as const;
+
+function readConfigFile(file: string): ConfigOverrides {
+  if (!existsSync(file)) throw new UsageError(`--config ${file}: file not found`);
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as ConfigOverrides;
+  } catch (e) {
+    throw new UsageError(`--config ${file}: not valid JSON (${(e as Error).message})`);
+  }
+}
+
+export async function trainCommand(argv: string[]): Promise<void> {
+  const { values: v } = parseArgs({ args: argv, options: OPTIONS, strict: true });
+  let config: Readonly<TrainConfig>, out: string;
+  const resume = v.resume !== undefined;
+  try {
+    if (resume) {
+      const allowed = new Set(['resume', 'iterations', 'minutes', 'preset']);
+      const extra = Object.keys(v).filter((k) => !allowed.has(k) && v[k as keyof typeof v] !== undefined);
+      if (extra.length) throw new UsageError(`--resume continues a run with its own config; only --iterations and --minutes may change (got --${extra.join(', --')})`);
+      out = path.resolve(v.resume!);
+      const saved = new RunDir(out).readConfig();
+      config = resolveConfig(saved.preset, { ...saved, iterations: num('iterations', v.iterations, true) ?? saved.iterations, minutes: num('minutes', v.minutes) ?? saved.minutes });
+    } else {
+      if (!v.data) throw new UsageError('pfd train needs --data PATH (a dataset; make the synthetic one with `pfd data make`)');
+      const file = v.config ? readConfigFile(v.config) : {};
+      const flags: ConfigOverrides = {
+        data: { path: path.resolve(v.data), format: v.format as TrainConfig['data']['format'], set: v.set, images: v.images, version: v.version, skipBad: v['skip-bad'] },
+        task: v.task as TrainConfig['task'], userCond: v['user-cond'] as TrainConfig['userCond'], genCompatLoss: v['no-gen-compat-loss'] ? false : undefined,
+        batchSize: num('batch', v.batch, true), lr: num('lr', v.lr), iterations: num('iterations', v.iterations, true), epochs: num('epochs', v.epochs, true),
+        minutes: num('minutes', v.minutes), seed: num('seed', v.seed, true), nD: num('n-d', v['n-d'], true), lambda1: num('lambda1', v.lambda1),
+        lambda2: num('lambda2', v.lambda2), lambda3: num('lambda3', v.lambda3), l2: num('l2', v.l2), negativeMix: num('negative-mix', v['negative-mix']),
+        checkpointEvery: num('checkpoint-every', v['checkpoint-every'], true), sampleEvery: num('sample-every', v['sample-every'], true), device: v.device,
+      };
+      config = resolveConfig(v.preset!, file, flags);
+      out = path.resolve(v.out ?? path.join('runs', `${config.preset}-${config.userCond}${config.genCompatLoss ? '' : '-nogfm'}-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}`));
+    }
+  } catch (e) {
+    if (e instanceof ConfigError) throw new UsageError(e.message);
+    throw e;
+  }
+  if (config.device !== 'cpu' && !T.cudaAvailable()) throw new UsageError(`--device ${config.device}: this libtorch build has no CUDA device (set LIBTORCH= to a CUDA libtorch and rebuild)`);
+
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write('\nstopping after this iteration and writing a checkpoint (Ctrl-C again to quit at once)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  const loading = phasedProgress();
+  let bar: cliProgress.SingleBar | null = null;
+  let lastLog = 0, startIter = 0, t0 = 0;
+  const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '-');
+  let result: TrainResult;
+  try {
+    result = await train(config, out, {
+      resume, signal: controller.signal, events: {
+        onLoad: loading.update,
+        onStart: (s) => {
+          loading.stop();
+          console.log(`${s.resumed ? 'resuming' : 'training'} ${out} at iteration ${s.iteration}/${s.total}: preset ${config.preset}, ` +
+            `user conditioning ${config.userCond}${config.genCompatLoss ? '' : ', without L_G^FM'}, task ${config.task}, ${s.users} users, ${s.trainOutfits} training outfits, batch ${config.batchSize}` +
+            `${config.minutes ? `, budget ${config.minutes} min` : ''}`);
+          startIter = s.iteration;
+          t0 = performance.now();
+          if (process.stderr.isTTY) {
+            bar = new cliProgress.SingleBar({
+              format: 'train [{bar}] {value}/{total} | {rate} it/s | ETA {eta_formatted} | L_FM {fm} L_D {d} L_G {g} (adv {adv}, FM {gfm}) | auc {auc}',
+              stream: process.stderr, hideCursor: true, etaBuffer: 50,
+            }, cliProgress.Presets.shades_classic);
+            bar.start(s.total, s.iteration, { rate: '-', fm: '-', d: '-', g: '-', adv: '-', gfm: '-', auc: '-' });
+          }
+        },
+        onStep: (i, total, l) => {
+          const rate = ((i - startIter) / ((performance.now() - t0) / 1000)).toFixed(2);
+          const payload = { rate, fm: fmt(l.L_FM), d: fmt(l.L_D), g: fmt(l.L_G), adv: fmt(l.L_G_adv), gfm: fmt(l.L_G_FM), auc: fmt(l.auc_batch) };
+          if (bar) bar.update(i, payload);
+          else if (i === total || performance.now() - lastLog > 30_000) {
+            lastLog = performance.now();
+            console.log(`  iteration ${i}/${total}, ${rate} it/s: L_FM ${payload.fm}, L_D ${payload.d}, L_G ${payload.g} (adv ${payload.adv}, FM ${payload.gfm}), batch AUC ${payload.auc}`);
+          }
+        },
+      },
+    });
+  } finally {
+    (bar as cliProgress.SingleBar | null)?.stop();
+    loading.stop();
+    process.off('SIGINT', onSigint);
+  }
+  const why = { done: 'finished', interrupted: 'interrupted: checkpoint written; continue with `pfd train --resume ' + out + '`', 'time budget': `stopped at the ${config.minutes}-minute budget: checkpoint written; continue with \`pfd train --resume ${out} --minutes N\`` }[result.stopped];
+  console.log(`${why} at iteration ${result.iteration}/${result.total} in ${result.seconds.toFixed(0)} s`);
+  console.log(`  model: ${result.run.model}\n  samples: ${result.run.samples}\n  metrics: ${result.run.metrics}`);
+}

@@ -1,0 +1,119 @@
+// The personalized fashion designer (section 3, Fig. 2): one module holding
+//   F        encoder, shared by the generator and the compatibility discriminator
+//   M        metric net; s_{u,o} = M(theta_u * z_q * z_c)                (Eq. 3-5)
+//   theta_u  learned 64-d user preference vectors                         (an Embedding)
+//   G_c      a decoder per designed category c: [z_q, condition] -> image
+//   D_c      a real/fake discriminator per designed category (RaLSGAN)
+// A run that designs bottoms for tops has G_bottom/D_bottom; one that does
+// both tasks has both pairs, sharing F, M and theta_u.
+//
+// User conditioning of G (section 4.2 ablations):
+//   vector  [z_q, theta_u]            the paper's model
+//   label   [z_q, one-hot(u)]         a discrete user label, as vanilla conditional GANs
+//   none    [z_q, s_o]                user-unaware: no theta_u anywhere; s_o = M(z_q * z_c+)
+//           in training, and the running mean of positive scores when designing
+//           (there is no complement to score at design time).
+import * as T from '../torch/index.js';
+import * as nn from '../nn/index.js';
+import { Encoder } from './encoder.js';
+import { Decoder } from './decoder.js';
+import { RealFakeDiscriminator } from './real_fake_discriminator.js';
+import { MetricNet, compatibilityScore } from './metric_net.js';
+import type { ModelPreset } from './presets.js';
+
+export type Category = 'top' | 'bottom';
+export type UserCond = 'vector' | 'label' | 'none';
+export const USER_CONDS: readonly UserCond[] = ['vector', 'label', 'none'];
+
+export interface DesignerConfig extends ModelPreset {
+  users: number;
+  userCond: UserCond;
+  targets: Category[]; // the categories this model designs
+}
+
+export const complementOf = (c: Category): Category => (c === 'top' ? 'bottom' : 'top');
+
+export class Designer extends nn.Module {
+  readonly encoder: Encoder;
+  readonly metric: MetricNet;
+  readonly userVectors: nn.Embedding | null;
+  readonly generators = new Map<Category, Decoder>();
+  readonly discriminators = new Map<Category, RealFakeDiscriminator>();
+  /** userCond 'none': running mean of positive outfits' scores, G's score input when designing. [1] */
+  readonly scoreMean: T.Tensor | null;
+  readonly latent: number;
+
+  constructor(readonly config: DesignerConfig) {
+    super();
+    if (!Number.isInteger(config.users) || config.users < 1) throw new Error(`Designer: users must be a positive integer, got ${config.users}`);
+    if (config.targets.length === 0) throw new Error('Designer: no target category');
+    this.latent = config.encoder.latent;
+    this.encoder = this.registerModule('encoder', new Encoder(config.encoder));
+    this.metric = this.registerModule('metric', new MetricNet(this.latent, config.metricHidden));
+    this.userVectors = config.userCond === 'none' ? null : this.registerModule('user_vectors', new nn.Embedding(config.users, this.latent));
+    this.scoreMean = config.userCond === 'none' ? this.registerBuffer('score_mean', T.zeros([1])) : null;
+    const condDim = { vector: this.latent, label: config.users, none: 1 }[config.userCond];
+    for (const c of config.targets) {
+      this.generators.set(c, this.registerModule(`gen_${c}`, new Decoder({ ...config.decoder, inputDim: this.latent + condDim })));
+      this.discriminators.set(c, this.registerModule(`disc_${c}`, new RealFakeDiscriminator(config.discriminator)));
+    }
+  }
+
+  generator(c: Category): Decoder {
+    const g = this.generators.get(c);
+    if (!g) throw new Error(`this model does not design ${c}s (it designs ${this.config.targets.join(' and ')}s)`);
+    return g;
+  }
+
+  discriminator(c: Category): RealFakeDiscriminator {
+    const d = this.discriminators.get(c);
+    if (!d) throw new Error(`this model has no discriminator for ${c}s`);
+    return d;
+  }
+
+  /** theta_u per row [B, latent]; all ones when the model is user-unaware. users: int64 [B] */
+  theta(users: T.Tensor): T.Tensor {
+    if (!this.userVectors) return T.ones([users.size(0), this.latent], { device: users.device });
+    return this.userVectors.forward(users);
+  }
+
+  /** s_{u,o} [B] of outfits (z_q, z_c) [B, latent] for users [B]. */
+  score(users: T.Tensor, zq: T.Tensor, zc: T.Tensor): T.Tensor {
+    return compatibilityScore(this.metric, this.theta(users), zq, zc);
+  }
+
+  /**
+   * G's input [B, latent + cond] for queries zq [B, latent] and users [B].
+   * `positiveScore` [B] (userCond 'none', training only): the positive outfits' scores.
+   */
+  generatorInput(zq: T.Tensor, users: T.Tensor, positiveScore?: T.Tensor): T.Tensor {
+    switch (this.config.userCond) {
+      case 'vector':
+        return T.cat([zq, T.detach(this.userVectors!.forward(users))], 1);
+      case 'label': {
+        const onehot = T.toDtype(T.eq(T.unsqueeze(users, 1), T.unsqueeze(T.arange(0, this.config.users, 1, { dtype: 'int64', device: users.device }), 0)), zq.dtype);
+        return T.cat([zq, onehot], 1); // [B, latent + users]
+      }
+      case 'none': {
+        const s = positiveScore ? T.detach(positiveScore) : T.expand(this.scoreMean!, [zq.size(0)]);
+        return T.cat([zq, T.unsqueeze(s, 1)], 1);
+      }
+    }
+  }
+
+  /** Designs items of category `target` for query images [B, 3, S, S] and users [B] (eval mode, no grad). */
+  design(queries: T.Tensor, users: T.Tensor, target: Category): T.Tensor {
+    const wasTraining = this.training;
+    this.eval();
+    try {
+      return T.tidy(() => T.noGrad(() => this.generator(target).forward(this.generatorInput(this.encoder.forward(queries), users))));
+    } finally {
+      this.train(wasTraining);
+    }
+  }
+
+  /** Parameter sets of Algorithm 1's three steps. */
+  compatParameters(): T.Tensor[] {
+    return nn.parametersOf(this.encoder, this.metric, ...(this.userVectors ? [this.userVectors] : []));
+  }
+}

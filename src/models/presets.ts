@@ -1,0 +1,31 @@
+// Model presets: the paper's networks, and a narrower `cpu` preset of the same
+// structure (encoder blocks of 3x3 convs + fc 3-layer head; decoder fc -> 4x4
+// then six 5x5 transposed convs with strides 2,1,2,1,2,2 and an RGB layer;
+// 4-conv discriminator + fc) sized so the demo trains in minutes on 2 cores.
+import { PAPER_ENCODER, type EncoderConfig } from './encoder.js';
+import { PAPER_DECODER, type DecoderConfig } from './decoder.js';
+import { PAPER_DISCRIMINATOR, type DiscriminatorConfig } from './real_fake_discriminator.js';
+
+export interface ModelPreset {
+  encoder: EncoderConfig;
+  metricHidden: number[]; // the metric net M's hidden widths
+  decoder: Omit<DecoderConfig, 'inputDim'>; // inputDim follows from the user conditioning
+  discriminator: DiscriminatorConfig;
+}
+
+export const MODEL_PRESETS = {
+  paper: {
+    encoder: PAPER_ENCODER,
+    metricHidden: [128],
+    decoder: { baseChannels: PAPER_DECODER.baseChannels, channels: PAPER_DECODER.channels, strides: PAPER_DECODER.strides, kernel: 5, imageChannels: 3 },
+    discriminator: PAPER_DISCRIMINATOR,
+  },
+  cpu: {
+    encoder: { imageSize: 64, blocks: [[8], [16], [32], [64]], batchNorm: true, fc: [256, 128], latent: 64 },
+    metricHidden: [128],
+    decoder: { baseChannels: 64, channels: [64, 48, 48, 32, 24, 12], strides: [2, 1, 2, 1, 2, 2], kernel: 5, imageChannels: 3 },
+    discriminator: { imageSize: 64, imageChannels: 3, channels: [12, 24, 48, 64], kernel: 5, hidden: 128 },
+  },
+} as const satisfies Record<string, ModelPreset>;
+
+export type ModelPresetName = keyof typeof MODEL_PRESETS;

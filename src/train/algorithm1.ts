@@ -1,0 +1,184 @@
+// One iteration of the paper's Algorithm 1 on one batch:
+//   (a) F, M, theta_u  <- Adam on L_FM = BPR(s+, s-) + l2 * ||theta_FM||^2          (Eq. 10)
+//   (b) D (n_D times)  <- Adam on lambda2 * L_D^RaLSGAN(real c+, designed c*)         (Eq. 1)
+//   (c) G              <- Adam on lambda1 * L_G^FM + lambda3 * L_G^RaLSGAN            (Eq. 11, 2)
+//                         with F, M, theta_u and D fixed (their parameters are frozen,
+//                         so backward computes no gradient for them at all).
+// Each step's optimizer owns exactly that step's parameters; nothing else moves.
+import * as T from '../torch/index.js';
+import type * as nn from '../nn/index.js';
+import type { Category, Designer } from '../models/designer.js';
+import { bprLoss, generatorCompatLoss } from '../models/compat_losses.js';
+import { ralsganDiscriminatorLoss, ralsganGeneratorLoss } from '../models/ralsgan.js';
+
+/** One batch of images in [-1, 1], all [B, 3, S, S], and users int64 [B]. */
+export interface ImageBatch {
+  target: Category; // the category designed in this batch (that of `positive`)
+  users: T.Tensor;
+  query: T.Tensor; // x_q+
+  positive: T.Tensor; // x_c+
+  negQuery: T.Tensor; // x_q- (= x_q+ for kind-1 negatives)
+  negComplement: T.Tensor; // x_c-
+}
+
+export interface StepOptions {
+  nD: number;
+  lambda1: number;
+  lambda2: number;
+  lambda3: number;
+  l2: number; // lambda_theta_FM
+  genCompatLoss: boolean; // false: the "remove L_G^FM" ablation
+  scoreMomentum: number; // userCond 'none': running mean of positive scores
+}
+
+export interface Optimizers {
+  compat: nn.Optimizer; // F, M, theta_u
+  disc: Map<Category, nn.Optimizer>;
+  gen: Map<Category, nn.Optimizer>;
+}
+
+/** Losses and diagnostics of one iteration (plain numbers, logged per iteration). */
+export interface StepLosses {
+  L_FM: number; // (a) total, with the L2 term
+  bpr: number; // (a) ranking part
+  auc_batch: number; // share of rows with s+ > s-
+  L_D: number; // (b) last of the n_D updates
+  L_G: number; // (c) total
+  L_G_adv: number;
+  L_G_FM: number; // NaN when the loss is switched off
+  s_pos: number;
+  s_neg: number;
+  s_design: number;
+  d_real: number;
+  d_fake: number;
+}
+
+/** Runs fn with module in eval mode, restoring its mode after. */
+function inEvalMode<R>(module: nn.Module, fn: () => R): R {
+  const was = module.training;
+  module.eval();
+  try {
+    return fn();
+  } finally {
+    module.train(was);
+  }
+}
+
+/** Runs fn with the given parameters' requires_grad off, restoring it after. */
+function frozen<R>(params: T.Tensor[], fn: () => R): R {
+  for (const p of params) p.requiresGrad = false;
+  try {
+    return fn();
+  } finally {
+    for (const p of params) p.requiresGrad = true;
+  }
+}
+
+/** Milliseconds spent in each step, accumulated (CPU timings; on CUDA they measure launch time only). */
+export interface StepTiming {
+  a: number;
+  b: number;
+  c: number;
+}
+
+export function algorithm1Step(model: Designer, opt: Optimizers, b: ImageBatch, o: StepOptions, timing?: StepTiming): StepLosses {
+  const F = model.encoder;
+  const out = {} as StepLosses;
+  let t0 = performance.now();
+  const lap = (k: keyof StepTiming) => {
+    const t = performance.now();
+    if (timing) timing[k] += t - t0;
+    t0 = t;
+  };
+
+  // (a) the compatibility discriminator: F, M and theta_u.
+  T.tidy(() => {
+    opt.compat.zeroGrad();
+    const z = F.forward(T.cat([b.query, b.positive, b.negQuery, b.negComplement], 0)); // [4B, latent]
+    const [zq, zc, zqn, zcn] = T.chunk(z, 4, 0) as [T.Tensor, T.Tensor, T.Tensor, T.Tensor];
+    const sPos = model.score(b.users, zq, zc), sNeg = model.score(b.users, zqn, zcn); // [B]
+    // theta_FM = the parameters of F and M; theta_u is learned by L_FM but not regularized (Eq. 10).
+    const loss = bprLoss(sPos, sNeg, [...F.parameters(), ...model.metric.parameters()], o.l2);
+    const bpr = T.noGrad(() => bprLoss(sPos, sNeg));
+    loss.backward();
+    opt.compat.step();
+    out.L_FM = loss.item();
+    out.bpr = bpr.item();
+    out.auc_batch = T.mean(T.toDtype(T.gt(sPos, sNeg), 'float32')).item();
+    out.s_pos = T.mean(sPos).item();
+    out.s_neg = T.mean(sNeg).item();
+  });
+  lap('a');
+
+  // Query codes and positive scores under the updated F, M, theta_u: constants for (b) and (c).
+  const [zq, sPos] = T.tidy(() => T.noGrad(() => {
+    const z = F.forward(T.cat([b.query, b.positive], 0));
+    const [zq, zc] = T.chunk(z, 2, 0) as [T.Tensor, T.Tensor];
+    return [T.keep(zq.contiguous()), T.keep(model.score(b.users, zq, zc))];
+  }));
+  try {
+    const G = model.generator(b.target), D = model.discriminator(b.target);
+    const genInput = () => model.generatorInput(zq, b.users, sPos);
+
+    // (b) the real/fake discriminator, n_D updates against the same designs.
+    T.tidy(() => {
+      const fake = T.noGrad(() => G.forward(genInput())); // [B, 3, S, S]
+      const dOpt = opt.disc.get(b.target)!;
+      for (let t = 0; t < o.nD; t++) {
+        T.tidy(() => {
+          dOpt.zeroGrad();
+          const dReal = D.forward(b.positive), dFake = D.forward(fake);
+          const loss = T.mul(ralsganDiscriminatorLoss(dReal, dFake), o.lambda2);
+          loss.backward();
+          dOpt.step();
+          if (t === o.nD - 1) out.L_D = loss.item();
+        });
+      }
+    });
+    lap('b');
+
+    // (c) the decoder G, both discriminators fixed.
+    T.tidy(() => {
+      const gOpt = opt.gen.get(b.target)!;
+      gOpt.zeroGrad();
+      const fixed = [...model.compatParameters(), ...D.parameters()];
+      frozen(fixed, () => {
+        const fake = G.forward(genInput());
+        const dFake = D.forward(fake);
+        const dReal = T.noGrad(() => D.forward(b.positive));
+        const adv = ralsganGeneratorLoss(dReal, dFake);
+        let loss = T.mul(adv, o.lambda3);
+        out.L_G_FM = NaN;
+        // L_G^FM compares s* of the designed outfits with s+ of the positives [B]. F embeds
+        // both with its running statistics (eval mode): in training mode a batch of designs
+        // alone would be normalized by its own statistics, so the designs' codes would not
+        // be comparable with real items' and G would be steered through batch statistics.
+        const [sPosFixed, sStar] = inEvalMode(F, () => {
+          const [zqE, zcE] = T.noGrad(() => T.chunk(F.forward(T.cat([b.query, b.positive], 0)), 2, 0)) as [T.Tensor, T.Tensor];
+          const sp = T.noGrad(() => model.score(b.users, zqE, zcE));
+          const ss = o.genCompatLoss ? model.score(b.users, zqE, F.forward(fake)) : T.noGrad(() => model.score(b.users, zqE, F.forward(fake)));
+          return [sp, ss];
+        });
+        if (o.genCompatLoss) {
+          const gfm = generatorCompatLoss(sPosFixed, sStar);
+          loss = T.add(loss, T.mul(gfm, o.lambda1));
+          out.L_G_FM = gfm.item();
+        }
+        loss.backward();
+        gOpt.step();
+        out.L_G = loss.item();
+        out.L_G_adv = adv.item();
+        out.s_design = T.mean(sStar).item();
+        out.d_real = T.mean(dReal).item();
+        out.d_fake = T.mean(dFake).item();
+      });
+      if (model.scoreMean) {
+        T.noGrad(() => T.lerp_(model.scoreMean!, T.reshape(T.mean(sPos), [1]), o.scoreMomentum));
+      }
+    });
+    lap('c');
+  } finally {
+    T.dispose([zq, sPos]);
+  }
+  return out;
+}

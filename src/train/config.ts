@@ -1,0 +1,112 @@
+// Training configuration: preset -> config file -> flags, resolved once by
+// resolveConfig() into a frozen object that is written to the run directory
+// before training starts. Every hyperparameter of the paper is here.
+import { MODEL_PRESETS, type ModelPreset, type ModelPresetName } from '../models/presets.js';
+import { USER_CONDS, type UserCond } from '../models/designer.js';
+import type { Task } from '../data/sampler.js';
+import type { StepOptions } from './algorithm1.js';
+import { DATASET_FORMATS, type DatasetSpec } from '../data/load.js';
+
+
+export interface TrainConfig {
+  preset: ModelPresetName;
+  model: ModelPreset;
+  data: DatasetSpec;
+  task: Task;
+  userCond: UserCond;
+  genCompatLoss: boolean;
+  batchSize: number;
+  lr: number;
+  betas: [number, number];
+  nD: number;
+  lambda1: number;
+  lambda2: number;
+  lambda3: number;
+  l2: number;
+  negativeMix: number; // share of kind-1 negatives (a random complement); the rest are kind 2 (another user's outfit)
+  scoreMomentum: number;
+  iterations: number; // 0: derive from epochs
+  epochs: number;
+  minutes: number; // wall-clock budget, 0 = none (stops with a checkpoint; resumable)
+  seed: number;
+  checkpointEvery: number;
+  sampleEvery: number;
+  keepCheckpoints: number;
+  sampleQueries: number; // fixed test queries per designed category in sample grids
+  sampleUsers: number; // fixed users in sample grids
+  device: string;
+}
+
+export const DEFAULT_STEP: StepOptions = { nD: 2, lambda1: 1, lambda2: 1, lambda3: 1, l2: 1e-6, genCompatLoss: true, scoreMomentum: 0.01 };
+
+const BASE: Omit<TrainConfig, 'preset' | 'model' | 'data'> = {
+  task: 'both', userCond: 'vector',
+  batchSize: 64, lr: 2e-4, betas: [0.5, 0.999], ...DEFAULT_STEP,
+  negativeMix: 0.5, iterations: 0, epochs: 25, minutes: 0, seed: 1,
+  checkpointEvery: 500, sampleEvery: 500, keepCheckpoints: 2, sampleQueries: 6, sampleUsers: 6, device: 'cpu',
+};
+
+/** Per-preset training defaults on top of BASE. */
+export const TRAIN_PRESETS: Record<ModelPresetName, Partial<TrainConfig>> = {
+  // The paper: batch 64, 25 epochs, Adam 2e-4 (section 4).
+  paper: {},
+  // Minutes on 2 cores: same algorithm, narrower nets, a smaller batch, a fixed iteration count.
+  cpu: { batchSize: 32, iterations: 1500, checkpointEvery: 250, sampleEvery: 250 },
+};
+
+export type ConfigOverrides = Partial<Omit<TrainConfig, 'model' | 'data'>> & { model?: Partial<ModelPreset>; data?: Partial<TrainConfig['data']> };
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object') {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}
+
+const TASKS: readonly Task[] = ['top2bottom', 'bottom2top', 'both'];
+
+/** Preset defaults, then `overrides` (a config file's, then flags'), validated and frozen. */
+export function resolveConfig(preset: string, ...overrides: ConfigOverrides[]): Readonly<TrainConfig> {
+  if (!(preset in MODEL_PRESETS)) throw new ConfigError(`unknown preset '${preset}' (expected ${Object.keys(MODEL_PRESETS).join(' or ')})`);
+  const p = preset as ModelPresetName;
+  const c = structuredClone({ ...BASE, ...TRAIN_PRESETS[p], preset: p, model: MODEL_PRESETS[p], data: { path: '', format: 'manifest', skipBad: false } }) as TrainConfig;
+  for (const o of overrides) {
+    const { model, data, ...rest } = o;
+    const known = new Set(Object.keys(c));
+    for (const k of Object.keys(rest)) if (!known.has(k)) throw new ConfigError(`unknown config key '${k}'`);
+    Object.assign(c, Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)));
+    if (model) c.model = { ...c.model, ...structuredClone(model) };
+    if (data) c.data = { ...c.data, ...Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined)) };
+  }
+  validate(c);
+  return deepFreeze(c);
+}
+
+function validate(c: TrainConfig): void {
+  const posInt = ['batchSize', 'nD', 'epochs', 'checkpointEvery', 'sampleEvery', 'keepCheckpoints', 'sampleQueries', 'sampleUsers'] as const;
+  for (const k of posInt) if (!Number.isInteger(c[k]) || c[k] < 1) throw new ConfigError(`${k} must be a positive integer, got ${c[k]}`);
+  if (!Number.isInteger(c.iterations) || c.iterations < 0) throw new ConfigError(`iterations must be a non-negative integer, got ${c.iterations}`);
+  if (!Number.isInteger(c.seed)) throw new ConfigError(`seed must be an integer, got ${c.seed}`);
+  for (const k of ['lr', 'lambda1', 'lambda2', 'lambda3', 'l2', 'minutes', 'scoreMomentum'] as const) {
+    if (!Number.isFinite(c[k]) || c[k] < 0) throw new ConfigError(`${k} must be a non-negative number, got ${c[k]}`);
+  }
+  if (!(c.lr > 0)) throw new ConfigError(`lr must be positive, got ${c.lr}`);
+  if (!Array.isArray(c.betas) || c.betas.length !== 2 || c.betas.some((b) => !(b >= 0 && b < 1))) throw new ConfigError(`betas must be two numbers in [0, 1), got ${JSON.stringify(c.betas)}`);
+  if (!(c.negativeMix >= 0 && c.negativeMix <= 1)) throw new ConfigError(`negativeMix must be in [0, 1], got ${c.negativeMix}`);
+  if (!TASKS.includes(c.task)) throw new ConfigError(`task must be one of ${TASKS.join(', ')}, got '${c.task}'`);
+  if (!USER_CONDS.includes(c.userCond)) throw new ConfigError(`userCond must be one of ${USER_CONDS.join(', ')}, got '${c.userCond}'`);
+  if (!(DATASET_FORMATS as readonly string[]).includes(c.data.format)) throw new ConfigError(`data format must be one of ${DATASET_FORMATS.join(', ')}, got '${c.data.format}'`);
+  if (c.model.encoder.imageSize !== 64 || c.model.discriminator.imageSize !== 64) throw new ConfigError('the model works on 64x64 images (encoder and discriminator imageSize must be 64)');
+}
+
+export function stepOptions(c: TrainConfig): StepOptions {
+  return { nD: c.nD, lambda1: c.lambda1, lambda2: c.lambda2, lambda3: c.lambda3, l2: c.l2, genCompatLoss: c.genCompatLoss, scoreMomentum: c.scoreMomentum };
+}

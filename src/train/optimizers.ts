@@ -1,0 +1,22 @@
+// Algorithm 1's optimizers: Adam over three disjoint parameter sets, one per
+// step: (a) F + M + theta_u, (b) each D, (c) each G.
+import * as nn from '../nn/index.js';
+import type { Designer } from '../models/designer.js';
+import type { Optimizers } from './algorithm1.js';
+
+export function makeOptimizers(model: Designer, o: { lr: number; betas: [number, number] }): Optimizers {
+  const adam = (params: ReturnType<typeof nn.parametersOf>) => new nn.Adam(params, { lr: o.lr, betas: o.betas });
+  // parametersOf over every set at once proves they are disjoint.
+  nn.parametersOf(model.compatParameters(), ...model.discriminators.values(), ...model.generators.values());
+  return {
+    compat: adam(model.compatParameters()),
+    disc: new Map([...model.discriminators].map(([c, d]) => [c, adam(d.parameters())])),
+    gen: new Map([...model.generators].map(([c, g]) => [c, adam(g.parameters())])),
+  };
+}
+
+/** Every optimizer with a stable name, for checkpoints. */
+export function namedOptimizers(opt: Optimizers): [string, nn.Optimizer][] {
+  return [['compat', opt.compat], ...[...opt.disc].map(([c, o]) => [`disc_${c}`, o] as [string, nn.Optimizer]),
+    ...[...opt.gen].map(([c, o]) => [`gen_${c}`, o] as [string, nn.Optimizer])];
+}

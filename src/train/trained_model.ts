@@ -1,0 +1,42 @@
+// Opens a trained run for designing and evaluation: the serving snapshot
+// (model.safetensors) rebuilt into a Designer, with its config and user ids.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import * as T from '../torch/index.js';
+import * as nn from '../nn/index.js';
+import type { Designer } from '../models/designer.js';
+import type { TrainConfig } from './config.js';
+import { RunDir, readServingMetadata } from './run_dir.js';
+import { buildDesigner } from './trainer.js';
+
+export interface TrainedModel {
+  run: RunDir;
+  model: Designer;
+  config: TrainConfig;
+  users: string[];
+  iteration: number;
+  userIndex(id: string): number;
+  dispose(): void;
+}
+
+export function openRun(dir: string, device: T.Device = 'cpu'): TrainedModel {
+  const run = new RunDir(dir);
+  if (!existsSync(run.dir)) throw new Error(`run '${dir}' not found (${run.dir})`);
+  if (!existsSync(run.model)) throw new Error(`${run.dir} has no model.safetensors yet: train it with 'pfd train' (a checkpoint is written every checkpointEvery iterations)`);
+  const { config, users, iteration } = readServingMetadata(run.model);
+  const model = buildDesigner(config, users.length);
+  nn.loadModule(model, run.model);
+  model.to(device).eval();
+  const index = new Map(users.map((u, i) => [u, i]));
+  return {
+    run, model, config, users, iteration,
+    userIndex(id) {
+      const i = index.get(id);
+      if (i === undefined) {
+        throw new Error(`unknown user '${id}' in ${path.basename(run.dir)} (${users.length} users: ${users.slice(0, 5).join(', ')}${users.length > 5 ? ', ...' : ''})`);
+      }
+      return i;
+    },
+    dispose: () => model.dispose(),
+  };
+}

@@ -1,0 +1,148 @@
+// The training loop around Algorithm 1: data, model, optimizers, a run folder
+// with metrics, checkpoints and sample grids; bit-exact resume; a wall-clock
+// budget; clean stop on abort (Ctrl-C); a stop with a clear message on a NaN
+// or exploding loss, keeping the last good checkpoint.
+import { writeFileSync } from 'node:fs';
+import * as T from '../torch/index.js';
+import { Designer, type Category } from '../models/designer.js';
+import { loadDataset, imageCacheDir } from '../data/load.js';
+import { loadSplitImages, type SplitImages } from '../data/cache.js';
+import { OutfitSampler } from '../data/sampler.js';
+import { bytesToUnit } from '../data/images.js';
+import type { FashionDataset } from '../data/manifest.js';
+import { algorithm1Step, type StepLosses } from './algorithm1.js';
+import { makeOptimizers, namedOptimizers } from './optimizers.js';
+import { imageBatch } from './batches.js';
+import { stepOptions, type TrainConfig } from './config.js';
+import { RunDir, readServingMetadata, checkSameUsers, type TrainerState } from './run_dir.js';
+import { existsSync } from 'node:fs';
+import { designGridPng } from './samples.js';
+
+export const EXPLODING_LOSS = 1e4;
+
+export class TrainingDivergedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TrainingDivergedError';
+  }
+}
+
+export interface TrainEvents {
+  onLoad?: (phase: string, done: number, total: number) => void;
+  onStart?: (info: { iteration: number; total: number; resumed: boolean; users: number; trainOutfits: number }) => void;
+  onStep?: (iteration: number, total: number, losses: StepLosses) => void;
+  onCheckpoint?: (dir: string) => void;
+}
+
+export interface TrainResult {
+  run: RunDir;
+  iteration: number;
+  total: number;
+  stopped: 'done' | 'interrupted' | 'time budget';
+  seconds: number;
+}
+
+export const targetsOf = (task: TrainConfig['task']): Category[] => (task === 'top2bottom' ? ['bottom'] : task === 'bottom2top' ? ['top'] : ['bottom', 'top']);
+
+export function buildDesigner(config: Readonly<TrainConfig>, users: number): Designer {
+  T.manualSeed(config.seed);
+  return new Designer({ ...structuredClone(config.model) as TrainConfig['model'], users, userCond: config.userCond, targets: targetsOf(config.task) });
+}
+
+/** Fixed sample queries per designed category: the first test outfits' query items, as images [Q, 3, S, S] (kept). */
+function sampleQueries(test: SplitImages, target: Category, n: number): T.Tensor {
+  const seen = new Set<number>();
+  const rows: number[] = [];
+  for (const o of test.outfits) {
+    const id = target === 'bottom' ? o.top : o.bottom;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    rows.push((target === 'bottom' ? test.topRow : test.bottomRow).get(id)!);
+    if (rows.length === n) break;
+  }
+  return T.tidy(() => T.keep(bytesToUnit(T.indexSelect(target === 'bottom' ? test.tops : test.bottoms, 0, T.tensor(rows, { dtype: 'int64' })))));
+}
+
+export async function train(config: Readonly<TrainConfig>, runDir: string, opts: { resume?: boolean; signal?: AbortSignal; events?: TrainEvents } = {}): Promise<TrainResult> {
+  const ev = opts.events ?? {};
+  const run = new RunDir(runDir);
+  if (!opts.resume) run.create(config);
+  const t0 = performance.now();
+  const device = T.parseDevice(config.device);
+  const d: FashionDataset = loadDataset(config.data);
+  const cache = imageCacheDir(config.data);
+  const trainImgs = await loadSplitImages(d, 'train', 64, cache, { skipBad: config.data.skipBad, onProgress: (a, b) => ev.onLoad?.('caching train images', a, b) });
+  const testImgs = await loadSplitImages(d, 'test', 64, cache, { skipBad: config.data.skipBad, onProgress: (a, b) => ev.onLoad?.('caching test images', a, b) });
+  const model = buildDesigner(config, d.users.length).to(device);
+  const opt = makeOptimizers(model, { lr: config.lr, betas: config.betas });
+  const sampler = new OutfitSampler(trainImgs.outfits, { batchSize: config.batchSize, negativeMix: config.negativeMix, task: config.task, seed: config.seed });
+  const total = config.iterations || Math.ceil((config.epochs * trainImgs.outfits.length) / config.batchSize);
+  const step = stepOptions(config);
+  const users = Array.from({ length: Math.min(config.sampleUsers, d.users.length) }, (_, i) => i);
+  const queries = new Map(model.config.targets.map((c) => [c, sampleQueries(testImgs, c, config.sampleQueries)] as const));
+  let iteration = 0, elapsed = 0;
+  if (opts.resume) {
+    if (existsSync(run.model)) checkSameUsers(d.users, readServingMetadata(run.model).users, config.data.path, run.dir);
+    const s = run.loadCheckpoint(model, opt);
+    sampler.restore(s.sampler);
+    iteration = s.iteration;
+    elapsed = s.elapsedSeconds;
+  }
+  const startedAt = performance.now();
+  const seconds = () => elapsed + (performance.now() - startedAt) / 1000;
+  const checkpoint = () => {
+    const state: TrainerState = { iteration, epoch: sampler.epochsDone, sampler: sampler.state(), metricsBytes: run.metricsBytes(), elapsedSeconds: seconds() };
+    const dir = run.saveCheckpoint(model, opt, state, config.keepCheckpoints);
+    run.saveServing(model, config, d.users, iteration);
+    ev.onCheckpoint?.(dir);
+  };
+  const samples = async () => {
+    for (const [c, q] of queries) {
+      const png = await designGridPng(model, q.to(device), c, users);
+      writeFileSync(run.samplePath(iteration).replace(/\.png$/, `-${c}.png`), png);
+    }
+  };
+  ev.onStart?.({ iteration, total, resumed: !!opts.resume, users: d.users.length, trainOutfits: trainImgs.outfits.length });
+  let stopped: TrainResult['stopped'] = 'done';
+  try {
+    while (iteration < total) {
+      const batch = sampler.next();
+      const losses = T.tidy(() => algorithm1Step(model, opt, imageBatch(trainImgs, batch, device), step));
+      const bad = lossProblem(losses, step.genCompatLoss);
+      if (bad) {
+        const last = run.latestCheckpoint();
+        throw new TrainingDivergedError(`training diverged at iteration ${iteration + 1}: ${bad}` +
+          ` (limit ${EXPLODING_LOSS}); ${last ? `the last good checkpoint is ${last}` : 'no checkpoint was written yet'}. ` +
+          'Lower --lr or change the seed, then resume or start again.');
+      }
+      iteration++;
+      run.appendMetrics({ iteration, epoch: sampler.epochsDone, target: batch.direction === 'top2bottom' ? 'bottom' : 'top', ...losses });
+      ev.onStep?.(iteration, total, losses);
+      if (iteration % config.checkpointEvery === 0 || iteration === total) checkpoint();
+      if (iteration % config.sampleEvery === 0 || iteration === total) await samples();
+      await new Promise(setImmediate); // let N-API finalizers and signals run
+      if (opts.signal?.aborted) { stopped = 'interrupted'; break; }
+      if (config.minutes > 0 && seconds() >= config.minutes * 60) { stopped = 'time budget'; break; }
+    }
+    if (stopped !== 'done') {
+      checkpoint();
+      await samples();
+    }
+  } finally {
+    for (const q of queries.values()) q.dispose();
+    trainImgs.dispose();
+    testImgs.dispose();
+    for (const o of namedOptimizers(opt)) o[1].dispose();
+    model.dispose();
+  }
+  return { run, iteration, total, stopped, seconds: (performance.now() - t0) / 1000 };
+}
+
+/** The first non-finite or exploding loss, as "name = value", or null. */
+export function lossProblem(l: StepLosses, genCompatLoss: boolean): string | null {
+  for (const k of ['L_FM', 'L_D', 'L_G', 'L_G_adv', 'L_G_FM'] as const) {
+    if (k === 'L_G_FM' && !genCompatLoss) continue;
+    if (!Number.isFinite(l[k]) || Math.abs(l[k]) > EXPLODING_LOSS) return `${k} = ${l[k]}`;
+  }
+  return null;
+}

@@ -1,0 +1,107 @@
+// Algorithm 1: each step moves exactly its own parameter set, nothing else.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as T from '../../src/torch/index.js';
+import type * as nn from '../../src/nn/index.js';
+import { Designer, type UserCond } from '../../src/models/designer.js';
+import { algorithm1Step, type ImageBatch } from '../../src/train/algorithm1.js';
+import { makeOptimizers } from '../../src/train/optimizers.js';
+import { DEFAULT_STEP } from '../../src/train/config.js';
+import { TINY_MODEL } from './fixtures.js';
+
+function batch(B: number, users: number): ImageBatch {
+  const img = () => T.keep(T.sub(T.mul(T.rand([B, 3, 64, 64]), 2), 1));
+  return { target: 'bottom', users: T.keep(T.tensor(Array.from({ length: B }, (_, i) => i % users), { dtype: 'int64' })), query: img(), positive: img(), negQuery: img(), negComplement: img() };
+}
+
+const snapshot = (m: Designer) => new Map(m.namedParameters().map(([n, p]) => [n, T.keep(p.clone())]));
+function changed(m: Designer, before: Map<string, T.Tensor>): Set<string> {
+  const out = new Set<string>();
+  T.tidy(() => {
+    for (const [n, p] of m.namedParameters()) if (!T.equal(p, before.get(n)!)) out.add(n);
+  });
+  return out;
+}
+
+/** Every moved parameter is in `own`, and every one of `own` moved except those in `mayStay`. */
+function movesOnly(moved: Set<string>, own: Set<string>, mayStay: string[]): void {
+  for (const n of moved) assert.ok(own.has(n), `${n} moved but belongs to another step`);
+  for (const n of own) assert.ok(moved.has(n) || mayStay.includes(n), `${n} did not move`);
+}
+
+for (const userCond of ['vector', 'label', 'none'] as UserCond[]) {
+  test(`Algorithm 1 (${userCond}): (a) moves exactly F, M, theta_u; (b) exactly D; (c) exactly G; the other direction never`, () => {
+    T.manualSeed(3);
+    const model = new Designer({ ...TINY_MODEL, users: 3, userCond, targets: ['bottom', 'top'] });
+    const opt = makeOptimizers(model, { lr: 1e-3, betas: [0.5, 0.999] });
+    const names = (prefixes: string[]) => new Set(model.namedParameters().map(([n]) => n).filter((n) => prefixes.some((p) => n.startsWith(p))));
+    const steps: Set<string>[] = [];
+    // Spy on each optimizer's step(): which parameters did it move?
+    const spy = (o: nn.Optimizer) => {
+      const real = o.step.bind(o);
+      o.step = () => {
+        const before = snapshot(model);
+        real();
+        steps.push(changed(model, before));
+        T.dispose([...before.values()]);
+      };
+    };
+    spy(opt.compat);
+    for (const o of [...opt.disc.values(), ...opt.gen.values()]) spy(o);
+    const b = batch(4, 3);
+    const before = snapshot(model);
+    const liveBefore = T.liveTensors();
+    const losses = algorithm1Step(model, opt, b, DEFAULT_STEP);
+    assert.equal(steps.length, 1 + DEFAULT_STEP.nD + 1, 'one F/M step, n_D D steps, one G step');
+    assert.deepEqual(steps[0], names(['encoder.', 'metric.', 'user_vectors.']));
+    // D's last bias shifts real and fake scores alike, which relativistic losses cancel:
+    // its gradient is zero up to rounding, so it may or may not move.
+    for (let t = 1; t <= DEFAULT_STEP.nD; t++) movesOnly(steps[t]!, names(['disc_bottom.']), ['disc_bottom.head.3.bias']);
+    assert.deepEqual(steps[steps.length - 1], names(['gen_bottom.']));
+    const moved = changed(model, before);
+    for (const n of names(['gen_top.', 'disc_top.'])) assert.ok(!moved.has(n), `${n} (the other direction) must not move`);
+    // Optimizer moments are created on the first step; afterwards no tensor leaks per iteration.
+    algorithm1Step(model, opt, b, DEFAULT_STEP);
+    const live = T.liveTensors();
+    algorithm1Step(model, opt, b, DEFAULT_STEP);
+    assert.equal(T.liveTensors(), live, 'an iteration leaves no live tensors behind');
+    assert.ok(liveBefore <= live);
+    for (const [k, v] of Object.entries(losses)) if (k !== 'L_G_FM') assert.ok(Number.isFinite(v), `${k} = ${v}`);
+    assert.ok(Number.isFinite(losses.L_G_FM));
+    if (userCond === 'none') assert.notEqual(model.scoreMean!.item(), 0, 'the running positive score moves');
+    T.dispose([...before.values(), ...Object.values(b).filter((x) => x instanceof T.Tensor)]);
+    model.dispose();
+  });
+}
+
+test('the "remove L_G^FM" ablation: G is trained by RaLSGAN alone (L_G = L_G_adv)', () => {
+  T.manualSeed(4);
+  const model = new Designer({ ...TINY_MODEL, users: 3, userCond: 'vector', targets: ['bottom'] });
+  const opt = makeOptimizers(model, { lr: 1e-3, betas: [0.5, 0.999] });
+  const b = batch(4, 3);
+  const l = algorithm1Step(model, opt, b, { ...DEFAULT_STEP, genCompatLoss: false });
+  assert.ok(Number.isNaN(l.L_G_FM));
+  assert.equal(l.L_G, l.L_G_adv);
+  const l2 = algorithm1Step(model, opt, b, { ...DEFAULT_STEP, lambda3: 2 });
+  assert.ok(Math.abs(l2.L_G - (2 * l2.L_G_adv + l2.L_G_FM)) < 1e-5, 'L_G = lambda1 L_G^FM + lambda3 L_G^RaLSGAN');
+  T.dispose(Object.values(b).filter((x) => x instanceof T.Tensor));
+  model.dispose();
+});
+
+test('designer: generator input per user conditioning, and designs at 64x64', () => {
+  for (const [userCond, dim] of [['vector', 16], ['label', 8 + 5], ['none', 9]] as const) {
+    const model = new Designer({ ...TINY_MODEL, users: 5, userCond, targets: ['top'] });
+    T.tidy(() => {
+      const users = T.tensor([0, 4], { dtype: 'int64' });
+      const zq = T.randn([2, 8]);
+      const h = model.generatorInput(zq, users);
+      assert.deepEqual(h.shape, [2, dim]);
+      if (userCond === 'label') assert.deepEqual(T.narrow(h, 1, 8, 5).toArray(), [1, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+      const img = model.design(T.randn([2, 3, 64, 64]), users, 'top');
+      assert.deepEqual(img.shape, [2, 3, 64, 64]);
+      assert.throws(() => model.design(T.randn([1, 3, 64, 64]), T.tensor([0], { dtype: 'int64' }), 'bottom'), /does not design bottoms/);
+    });
+    assert.equal(model.userVectors === null, userCond === 'none', 'no theta_u when user-unaware');
+    model.dispose();
+  }
+});

@@ -1,0 +1,30 @@
+// A tiny synthetic world on disk and a tiny model preset, so training tests
+// run real Algorithm 1 iterations in seconds.
+import path from 'node:path';
+import { makeWorld, WORLD_PRESETS } from '../../src/data/world/world.js';
+import { writeWorld } from '../../src/data/world/write.js';
+import type { ModelPreset } from '../../src/models/presets.js';
+import { resolveConfig, type ConfigOverrides, type TrainConfig } from '../../src/train/config.js';
+import { tmp } from '../data/fixtures.js';
+
+export const TINY_MODEL: ModelPreset = {
+  encoder: { imageSize: 64, blocks: [[4], [8], [8], [8]], batchNorm: true, fc: [16, 16], latent: 8 },
+  metricHidden: [8],
+  decoder: { baseChannels: 8, channels: [8, 8, 8, 8, 6, 4], strides: [2, 1, 2, 1, 2, 2], kernel: 5, imageChannels: 3 },
+  discriminator: { imageSize: 64, imageChannels: 3, channels: [4, 8, 8, 8], kernel: 5, hidden: 8 },
+};
+
+/** A 4-user world with 64x64 images in a fresh temporary folder. */
+export async function tinyWorld(): Promise<string> {
+  const dir = path.join(tmp('world'), 'world');
+  const world = makeWorld({ ...WORLD_PRESETS.demo, users: 4, tops: 40, bottoms: 40, pool: 20, trainPerUser: 8, testPerUser: 2 });
+  await writeWorld(world, dir);
+  return dir;
+}
+
+export function tinyConfig(data: string, ...overrides: ConfigOverrides[]): Readonly<TrainConfig> {
+  return resolveConfig('cpu', {
+    model: TINY_MODEL, data: { path: data, format: 'manifest' }, batchSize: 4, iterations: 4,
+    checkpointEvery: 2, sampleEvery: 2, sampleQueries: 2, sampleUsers: 2,
+  }, ...overrides);
+}

@@ -1,0 +1,164 @@
+// The training loop: run folder contents, bit-exact resume, clean interrupt,
+// divergence stop, and `pfd design` / `pfd train` on a checkpoint trained here.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import * as T from '../../src/torch/index.js';
+import { train, TrainingDivergedError } from '../../src/train/trainer.js';
+import { RunDir } from '../../src/train/run_dir.js';
+import { resolveConfig } from '../../src/train/config.js';
+import { main } from '../../src/cli/pfd.js';
+import { tmp } from '../data/fixtures.js';
+import { tinyConfig, tinyWorld, TINY_MODEL } from './fixtures.js';
+
+let world = '';
+before(async () => {
+  world = await tinyWorld();
+});
+
+const quietly = async <R>(fn: () => Promise<R>): Promise<{ result: R; out: string; err: string }> => {
+  const log = console.log, error = console.error;
+  let out = '', err = '';
+  console.log = (...a: unknown[]) => { out += a.join(' ') + '\n'; };
+  console.error = (...a: unknown[]) => { err += a.join(' ') + '\n'; };
+  try {
+    return { result: await fn(), out, err };
+  } finally {
+    console.log = log;
+    console.error = error;
+  }
+};
+
+function weights(file: string): Map<string, T.Tensor> {
+  const { tensors } = T.loadTensors(file);
+  for (const t of tensors.values()) T.keep(t);
+  return tensors;
+}
+
+test('a run folder: frozen config, a metrics line per iteration, checkpoints, samples, serving snapshot', async () => {
+  const dir = path.join(tmp('run'), 'r');
+  const config = tinyConfig(world);
+  assert.ok(Object.isFrozen(config) && Object.isFrozen(config.model.encoder));
+  const r = await train(config, dir);
+  assert.equal(r.stopped, 'done');
+  assert.equal(r.iteration, 4);
+  const run = new RunDir(dir);
+  assert.deepEqual(run.readConfig(), JSON.parse(JSON.stringify(config)));
+  const m = run.readMetrics();
+  assert.deepEqual(m.map((x) => x.iteration), [1, 2, 3, 4]);
+  assert.deepEqual(m.map((x) => x.target), ['bottom', 'top', 'bottom', 'top'], 'task both alternates directions');
+  for (const k of ['L_FM', 'L_D', 'L_G', 'L_G_adv', 'L_G_FM', 's_pos', 's_neg']) assert.ok(Number.isFinite(m[3]![k]), k);
+  assert.deepEqual(readdirSync(run.checkpoints).sort(), ['iter-0000002', 'iter-0000004', 'latest']);
+  assert.deepEqual(readdirSync(path.join(run.checkpoints, 'iter-0000004')).sort(),
+    ['model.safetensors', 'optim-compat.safetensors', 'optim-disc_bottom.safetensors', 'optim-disc_top.safetensors', 'optim-gen_bottom.safetensors', 'optim-gen_top.safetensors', 'trainer.json']);
+  const sample = path.join(run.samples, 'iter-0000004-bottom.png');
+  const meta = await sharp(sample).metadata();
+  assert.equal(meta.width, 3 * 64 + 4 * 2, 'query + 2 users');
+  assert.equal(meta.height, 2 * 64 + 3 * 2, '2 queries');
+  assert.ok(existsSync(run.model));
+  await assert.rejects(train(config, dir), /already holds files: resume it with --resume/);
+});
+
+test('resume is bit-exact: 2 + 2 iterations log the same losses and end in the same weights as 4', async () => {
+  const a = path.join(tmp('run'), 'a'), b = path.join(tmp('run'), 'b');
+  await train(tinyConfig(world, { iterations: 4 }), a);
+  await train(tinyConfig(world, { iterations: 2 }), b);
+  // An interrupted run may have logged past its checkpoint: resume cuts that off.
+  new RunDir(b).appendMetrics({ iteration: 3, junk: 1 });
+  await train(tinyConfig(world, { iterations: 4 }), b, { resume: true });
+  const ma = new RunDir(a).readMetrics(), mb = new RunDir(b).readMetrics();
+  assert.deepEqual(mb, ma);
+  const wa = weights(path.join(a, 'checkpoints', 'iter-0000004', 'model.safetensors'));
+  const wb = weights(path.join(b, 'checkpoints', 'iter-0000004', 'model.safetensors'));
+  for (const [k, t] of wa) assert.ok(T.equal(t, wb.get(k)!), `${k} differs after resume`);
+  T.dispose([...wa.values(), ...wb.values()]);
+});
+
+test('an abort (Ctrl-C) writes a checkpoint and stops cleanly; the run resumes from it', async () => {
+  const dir = path.join(tmp('run'), 'i');
+  const controller = new AbortController();
+  const r = await train(tinyConfig(world, { iterations: 10, checkpointEvery: 100 }), dir, {
+    signal: controller.signal, events: { onStep: (i) => { if (i === 3) controller.abort(); } },
+  });
+  assert.equal(r.stopped, 'interrupted');
+  assert.equal(r.iteration, 3);
+  const run = new RunDir(dir);
+  assert.equal(path.basename(run.latestCheckpoint()!), 'iter-0000003');
+  const r2 = await train(tinyConfig(world, { iterations: 5, checkpointEvery: 100 }), dir, { resume: true });
+  assert.equal(r2.iteration, 5);
+  assert.deepEqual(run.readMetrics().map((x) => x.iteration), [1, 2, 3, 4, 5]);
+});
+
+test('an exploding loss stops the run with a clear message and keeps the last good checkpoint', async () => {
+  const dir = path.join(tmp('run'), 'nan');
+  await train(tinyConfig(world, { iterations: 2 }), dir);
+  // lambda2 = 1e9 makes L_D explode on the next iteration.
+  const exploding = tinyConfig(world, { iterations: 4, lambda2: 1e9 });
+  const run = new RunDir(dir);
+  T.writeFileAtomic(run.config, new TextEncoder().encode(JSON.stringify(exploding)));
+  await assert.rejects(train(exploding, dir, { resume: true }), (e: Error) => {
+    assert.ok(e instanceof TrainingDivergedError);
+    assert.match(e.message, /training diverged at iteration 3: L_D = [0-9.e+]+ .*last good checkpoint is .*iter-0000002/);
+    return true;
+  });
+  assert.equal(path.basename(run.latestCheckpoint()!), 'iter-0000002');
+});
+
+test('resolveConfig: presets, overrides in order, validation with the key named', () => {
+  const paper = resolveConfig('paper');
+  assert.equal(paper.batchSize, 64);
+  assert.equal(paper.lr, 2e-4);
+  assert.equal(paper.nD, 2);
+  assert.equal(paper.l2, 1e-6);
+  assert.deepEqual([paper.lambda1, paper.lambda2, paper.lambda3], [1, 1, 1]);
+  assert.deepEqual(paper.model.encoder.fc, [1024, 512]);
+  assert.equal(resolveConfig('cpu', { lr: 1e-3 }, { lr: 5e-4 }).lr, 5e-4);
+  assert.equal(resolveConfig('cpu', { model: { metricHidden: [32] } }).model.metricHidden[0], 32);
+  assert.throws(() => resolveConfig('gpu'), /unknown preset 'gpu'/);
+  assert.throws(() => resolveConfig('cpu', { batchSize: 0 }), /batchSize must be a positive integer/);
+  assert.throws(() => resolveConfig('cpu', { userCond: 'x' as 'none' }), /userCond must be one of/);
+  assert.throws(() => resolveConfig('cpu', { lerningRate: 1 } as object), /unknown config key 'lerningRate'/);
+  assert.throws(() => resolveConfig('cpu', { model: { ...TINY_MODEL, encoder: { ...TINY_MODEL.encoder, imageSize: 32 } } }), /64x64/);
+});
+
+test('pfd train and pfd design from the command line, with clear errors', async () => {
+  const dir = path.join(tmp('run'), 'cli');
+  const cfg = path.join(tmp('cfg'), 'config.json');
+  T.writeFileAtomic(cfg, new TextEncoder().encode(JSON.stringify({ model: TINY_MODEL, sampleQueries: 2, sampleUsers: 2 })));
+  const t = await quietly(() => main(['train', '--data', world, '--config', cfg, '--out', dir, '--batch', '4', '--iterations', '2', '--task', 'top2bottom', '--user-cond', 'label']));
+  assert.equal(t.result, 0, t.err);
+  assert.match(t.out, /finished at iteration 2\/2/);
+  const resumed = await quietly(() => main(['train', '--resume', dir, '--iterations', '3']));
+  assert.equal(resumed.result, 0, resumed.err);
+  assert.equal(new RunDir(dir).readMetrics().length, 3);
+  assert.equal((await quietly(() => main(['train', '--resume', dir, '--lr', '1']))).result, 2, 'config flags cannot change a resumed run');
+  assert.equal((await quietly(() => main(['train', '--data', world, '--batch', 'x']))).result, 2);
+  assert.equal((await quietly(() => main(['train', '--data', world, '--user-cond', 'labels']))).result, 2);
+
+  const out = path.join(tmp('design'), 'd.png');
+  const d1 = await quietly(() => main(['design', '--run', dir, '--query', 't000003', '--user', 'u0001', '--out', out]));
+  assert.equal(d1.result, 0, d1.err);
+  assert.match(d1.out, /designed a bottom for user u0001/);
+  const m1 = await sharp(out).metadata();
+  assert.deepEqual([m1.width, m1.height], [64, 64]);
+  const grid = path.join(tmp('design'), 'g.png');
+  const d2 = await quietly(() => main(['design', '--run', dir, '--query', path.join(world, 'images', 't000003.png'), '--users', 'all', '--out', grid, '--scale', '2']));
+  assert.equal(d2.result, 0, d2.err);
+  const m2 = await sharp(grid).metadata();
+  assert.deepEqual([m2.width, m2.height], [2 * (5 * 64 + 6 * 2), 2 * (64 + 4)], 'query + 4 users, scaled 2x');
+  const bad = async (args: string[], re: RegExp) => {
+    const r = await quietly(() => main(['design', ...args]));
+    assert.notEqual(r.result, 0);
+    assert.match(r.err, re);
+  };
+  await bad(['--run', dir, '--query', 't000003', '--user', 'nobody'], /unknown user 'nobody'/);
+  await bad(['--run', path.join(dir, 'nope'), '--query', 't000003', '--user', 'u0001'], /run '.*nope' not found/);
+  await bad(['--run', dir, '--query', 'b000003', '--user', 'u0001'], /designs bottoms only, so its query must be a top/);
+  await bad(['--run', dir, '--query', 'zzz', '--user', 'u0001'], /neither an image file nor an item/);
+  const corrupt = path.join(tmp('design'), 'corrupt.png');
+  T.writeFileAtomic(corrupt, new TextEncoder().encode('not a png'));
+  await bad(['--run', dir, '--query', corrupt, '--user', 'u0001'], /corrupt\.png: cannot decode image/);
+  assert.ok(readFileSync(path.join(dir, 'config.json')).length > 0);
+});
