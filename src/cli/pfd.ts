@@ -4,15 +4,17 @@ import { DATA_USAGE, dataInspect, dataMake } from './data.js';
 import { UsageError } from './errors.js';
 import { TRAIN_USAGE, trainCommand } from './train.js';
 import { DESIGN_USAGE, designCommand } from './design.js';
+import { EVAL_USAGE, evalCommand } from './eval.js';
 
 const USAGE = `usage:
-  ${[DATA_USAGE, TRAIN_USAGE, DESIGN_USAGE].join('\n').split('\n').join('\n  ')}`;
+  ${[DATA_USAGE, TRAIN_USAGE, DESIGN_USAGE, EVAL_USAGE].join('\n').split('\n').join('\n  ')}`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   'data make': dataMake,
   'data inspect': dataInspect,
   train: trainCommand,
   design: designCommand,
+  eval: evalCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

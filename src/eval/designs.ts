@@ -1,0 +1,106 @@
+// The designs an evaluation scores. From the TEST outfits (never seen in
+// training): every (outfit, designed category) pair the model can do, shuffled
+// with a fixed seed, the first N kept. For each pair:
+//   query      the outfit's query item           real, [3, S, S]
+//   truth      its ground-truth complement       real (the "Real" row, and FID's reference set)
+//   design     G's design for the outfit's user u
+//   other      G's design for the same query and another random user v
+// plus, for a few queries, designs for many users (per-query diversity, Fig. 7).
+import * as T from '../torch/index.js';
+import type { Category, Designer } from '../models/designer.js';
+import type { SplitImages } from '../data/cache.js';
+import { bytesToUnit } from '../data/images.js';
+import { Rng } from '../data/rng.js';
+
+export interface EvalCase {
+  outfit: number; // index into split.outfits
+  user: number;
+  other: number; // another user
+  target: Category;
+  query: number; // dataset item index (a top when target is bottom)
+  truth: number; // dataset item index of the ground-truth complement
+}
+
+export interface DesignSet {
+  cases: EvalCase[];
+  query: T.Tensor; // [N, 3, S, S] float in [-1, 1] (kept)
+  truth: T.Tensor;
+  design: T.Tensor;
+  other: T.Tensor;
+  fanout: { cases: number[]; users: number[]; designs: T.Tensor }; // designs [Q, U, 3, S, S]
+  dispose(): void;
+}
+
+export function evalCases(test: SplitImages, targets: Category[], users: number, n: number, seed: number): EvalCase[] {
+  const rng = new Rng(seed, 'eval-cases');
+  const all: EvalCase[] = [];
+  test.outfits.forEach((o, i) => {
+    for (const target of targets) {
+      all.push({ outfit: i, user: o.user, other: o.user, target, query: target === 'bottom' ? o.top : o.bottom, truth: target === 'bottom' ? o.bottom : o.top });
+    }
+  });
+  const chosen = rng.shuffle(all).slice(0, n);
+  for (const c of chosen) {
+    if (users > 1) {
+      do c.other = rng.int(users); while (c.other === c.user);
+    }
+  }
+  return chosen;
+}
+
+/** Images of dataset items (tops or bottoms) from the split cache, as floats in [-1, 1]. */
+export function itemImages(split: SplitImages, category: Category, ids: number[]): T.Tensor {
+  const rowOf = category === 'top' ? split.topRow : split.bottomRow;
+  const rows = ids.map((id) => {
+    const r = rowOf.get(id);
+    if (r === undefined) throw new Error(`item ${id} (${category}) is not in the ${split.split} image cache`);
+    return r;
+  });
+  return T.tidy(() => bytesToUnit(T.indexSelect(category === 'top' ? split.tops : split.bottoms, 0, T.tensor(rows, { dtype: 'int64' }))));
+}
+
+export async function makeDesigns(model: Designer, test: SplitImages, cases: EvalCase[], opts: { users: number; fanoutQueries: number; fanoutUsers: number; seed: number; batch?: number; device?: T.Device; onProgress?: (done: number, total: number) => void }): Promise<DesignSet> {
+  const device = opts.device ?? 'cpu';
+  const batch = opts.batch ?? 64;
+  const n = cases.length;
+  const parts: Record<'query' | 'truth' | 'design' | 'other', T.Tensor[]> = { query: [], truth: [], design: [], other: [] };
+  for (let a = 0; a < n; a += batch) {
+    const chunk = cases.slice(a, a + batch);
+    // Cases of one designed category go through that category's G together.
+    for (const target of ['bottom', 'top'] as Category[]) {
+      const idx = chunk.map((c, i) => (c.target === target ? i : -1)).filter((i) => i >= 0);
+      if (!idx.length) continue;
+      T.tidy(() => {
+        const cs = idx.map((i) => chunk[i]!);
+        const q = itemImages(test, target === 'bottom' ? 'top' : 'bottom', cs.map((c) => c.query));
+        const t = itemImages(test, target, cs.map((c) => c.truth));
+        const qd = T.toDevice(q, device);
+        const d = T.toDevice(model.design(qd, T.tensor(cs.map((c) => c.user), { dtype: 'int64', device }), target), 'cpu');
+        const o = T.toDevice(model.design(qd, T.tensor(cs.map((c) => c.other), { dtype: 'int64', device }), target), 'cpu');
+        for (const [k, v] of [['query', q], ['truth', t], ['design', d], ['other', o]] as const) {
+          idx.forEach((i, j) => { parts[k][a + i] = T.keep(T.select(v, 0, j).clone()); });
+        }
+      });
+    }
+    opts.onProgress?.(Math.min(n, a + batch), n);
+    await new Promise(setImmediate);
+  }
+  const stack = (k: keyof typeof parts) => {
+    const s = T.keep(T.stack(parts[k]));
+    T.dispose(parts[k]);
+    return s;
+  };
+  const set = { query: stack('query'), truth: stack('truth'), design: stack('design'), other: stack('other') };
+  // Fan-out: the first Q cases' queries designed for the same U users each.
+  const rng = new Rng(opts.seed, 'eval-fanout');
+  const users = rng.shuffle(Array.from({ length: opts.users }, (_, i) => i)).slice(0, Math.min(opts.fanoutUsers, opts.users)).sort((x, y) => x - y);
+  const fanCases = Array.from({ length: Math.min(opts.fanoutQueries, n) }, (_, i) => i);
+  const fanDesigns = fanCases.map((i) => T.tidy(() => {
+    const c = cases[i]!;
+    const q = T.toDevice(T.expand(T.narrow(set.query, 0, i, 1), [users.length, ...set.query.shape.slice(1)]), device);
+    return T.keep(T.toDevice(model.design(q, T.tensor(users, { dtype: 'int64', device }), c.target), 'cpu'));
+  }));
+  const fanout = { cases: fanCases, users, designs: T.keep(fanDesigns.length ? T.stack(fanDesigns) : T.zeros([0, users.length, 3, 64, 64])) };
+  T.dispose(fanDesigns);
+  return { cases, ...set, fanout, dispose: () => T.dispose([set.query, set.truth, set.design, set.other, fanout.designs]) };
+}

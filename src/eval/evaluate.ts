@@ -1,0 +1,121 @@
+// Evaluates one trained run: designs for N test cases, then every available
+// metric of the registry. Writes <run>/eval/metrics.json (values, sample
+// sizes, the feature networks used, timings) and appends one line per metric
+// to <run>/eval/metrics.jsonl (the history across evaluations).
+import { appendFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import * as T from '../torch/index.js';
+import { openRun, type TrainedModel } from '../train/trained_model.js';
+import { checkSameUsers } from '../train/run_dir.js';
+import { loadDataset, imageCacheDir } from '../data/load.js';
+import { loadSplitImages } from '../data/cache.js';
+import { readWorld } from '../data/world/write.js';
+import { loadClassifier } from '../data/world/classifier.js';
+import { evalCases, makeDesigns, type DesignSet } from './designs.js';
+import { inceptionFeatureNet, oracleFeatureNet, type FeatureNet } from './feature_nets.js';
+import { METRICS, type EvalContext, type MetricKey, type MetricValue } from './metric_registry.js';
+
+export interface EvalOptions {
+  n: number;
+  seed: number;
+  splits: number;
+  ssimPairs: number;
+  fanoutQueries: number;
+  fanoutUsers: number;
+  inceptionWeights?: string;
+  device: T.Device;
+  onProgress?: (phase: string, done: number, total: number) => void;
+}
+
+export const DEFAULT_EVAL: EvalOptions = { n: 1000, seed: 1, splits: 10, ssimPairs: 1000, fanoutQueries: 16, fanoutUsers: 8, device: 'cpu' };
+
+export interface RunEvaluation {
+  run: string;
+  name: string;
+  iteration: number;
+  preset: string;
+  userCond: string;
+  genCompatLoss: boolean;
+  task: string;
+  dataset: string;
+  samples: { designs: number; real: number; ssim_pairs: number; splits: number; fanout_queries: number; fanout_users: number };
+  feature_nets: Record<string, string>;
+  metrics: Partial<Record<MetricKey, MetricValue>>;
+  seconds: Record<string, number>;
+  date: string;
+}
+
+export interface EvaluatedRun {
+  result: RunEvaluation;
+  trained: TrainedModel;
+  designs: DesignSet;
+  dispose(): void;
+}
+
+export async function evaluateRun(dir: string, opts: EvalOptions = DEFAULT_EVAL): Promise<EvaluatedRun> {
+  const seconds: Record<string, number> = {};
+  let t = performance.now();
+  const lap = (k: string) => {
+    const now = performance.now();
+    seconds[k] = (seconds[k] ?? 0) + (now - t) / 1000;
+    t = now;
+  };
+  const trained = openRun(dir, opts.device);
+  const cfg = trained.config;
+  const dataset = loadDataset(cfg.data);
+  checkSameUsers(dataset.users, trained.users, cfg.data.path, trained.run.dir);
+  const cache = imageCacheDir(cfg.data);
+  const test = await loadSplitImages(dataset, 'test', 64, cache, { skipBad: cfg.data.skipBad, onProgress: (a, b) => opts.onProgress?.('caching test images', a, b) });
+  const train = await loadSplitImages(dataset, 'train', 64, cache, { skipBad: cfg.data.skipBad, onProgress: (a, b) => opts.onProgress?.('caching train images', a, b) });
+  // A synthetic world brings its ground truth and oracle classifier.
+  const root = worldRoot(cfg.data.path);
+  const world = root ? readWorld(root) : null;
+  const oracleFile = root ? path.join(root, 'oracle-classifier.safetensors') : null;
+  const oracle = oracleFile && existsSync(oracleFile) ? loadClassifier(oracleFile).model : null;
+  const nets: FeatureNet[] = [];
+  if (oracleFile && existsSync(oracleFile)) nets.push(oracleFeatureNet(loadClassifier(oracleFile).model, oracleFile));
+  if (opts.inceptionWeights) nets.push(inceptionFeatureNet(opts.inceptionWeights));
+  lap('load');
+  const cases = evalCases(test, trained.model.config.targets, trained.users.length, opts.n, opts.seed);
+  const designs = await makeDesigns(trained.model, test, cases, {
+    users: trained.users.length, fanoutQueries: opts.fanoutQueries, fanoutUsers: opts.fanoutUsers, seed: opts.seed, device: opts.device,
+    onProgress: (a, b) => opts.onProgress?.('designing', a, b),
+  });
+  lap('designs');
+  const ctx: EvalContext = { model: trained.model, designs, test, train, dataset, nets, world, oracle, seed: opts.seed, splits: opts.splits, ssimPairs: opts.ssimPairs, device: opts.device, cache: new Map() };
+  const metrics: Partial<Record<MetricKey, MetricValue>> = {};
+  const keys = (Object.keys(METRICS) as MetricKey[]).filter((k) => METRICS[k].available(ctx));
+  const evalDir = path.join(trained.run.dir, 'eval');
+  mkdirSync(evalDir, { recursive: true });
+  keys.forEach((k, i) => {
+    opts.onProgress?.('metrics', i, keys.length);
+    metrics[k] = METRICS[k].compute(ctx);
+    lap(`metric ${k}`);
+    appendFileSync(path.join(evalDir, 'metrics.jsonl'), JSON.stringify({ date: new Date().toISOString(), iteration: trained.iteration, metric: k, designs: cases.length, ...metrics[k] }) + '\n');
+  });
+  opts.onProgress?.('metrics', keys.length, keys.length);
+  for (const v of ctx.cache.values()) {
+    const e = v as { features?: T.Tensor; logits?: T.Tensor };
+    if (e.features instanceof T.Tensor) T.dispose([e.features, e.logits]);
+  }
+  const result: RunEvaluation = {
+    run: trained.run.dir, name: path.basename(trained.run.dir), iteration: trained.iteration, preset: cfg.preset, userCond: cfg.userCond,
+    genCompatLoss: cfg.genCompatLoss, task: cfg.task, dataset: path.resolve(cfg.data.path),
+    samples: { designs: cases.length, real: cases.length, ssim_pairs: opts.ssimPairs, splits: opts.splits, fanout_queries: designs.fanout.cases.length, fanout_users: designs.fanout.users.length },
+    feature_nets: Object.fromEntries(nets.map((n) => [n.key, n.description])),
+    metrics, seconds, date: new Date().toISOString(),
+  };
+  for (const n of nets) n.dispose();
+  oracle?.dispose();
+  test.dispose();
+  train.dispose();
+  return { result, trained, designs, dispose: () => { designs.dispose(); trained.dispose(); } };
+}
+
+/** The synthetic world folder a dataset path belongs to (it holds world.json), or null. */
+export function worldRoot(dataPath: string): string | null {
+  const p = path.resolve(dataPath);
+  const dir = existsSync(p) && statSync(p).isFile() ? path.dirname(p) : p;
+  return existsSync(path.join(dir, 'world.json')) ? dir : null;
+}
+

@@ -1,0 +1,220 @@
+// The evaluation metrics, as an explicit registry (stylegan2-ada style): each
+// entry says what it needs and computes its value (with spread where the
+// metric has one) for the designs, and for the real ground-truth items (the
+// paper's "Real" row) where that is meaningful.
+import * as T from '../torch/index.js';
+import type { DesignSet } from './designs.js';
+import type { FeatureNet } from './feature_nets.js';
+import type { Designer } from '../models/designer.js';
+import type { SplitImages } from '../data/cache.js';
+import type { World } from '../data/world/world.js';
+import type { AttributeClassifier } from '../data/world/classifier.js';
+import type { FashionDataset } from '../data/manifest.js';
+import { featureStats, frechetDistance } from './frechet.js';
+import { inceptionScore, meanStd } from './inception_score.js';
+import { ssim, crossUserSsim } from './ssim.js';
+import { compatAuc } from './compat_auc.js';
+import { oracleMetrics, type OracleMetrics } from './oracle_metrics.js';
+import { nearestDistances, median } from './nearest_real.js';
+import { itemImages } from './designs.js';
+import { Rng } from '../data/rng.js';
+
+export interface EvalContext {
+  model: Designer;
+  designs: DesignSet;
+  test: SplitImages;
+  train: SplitImages;
+  dataset: FashionDataset;
+  nets: FeatureNet[];
+  world: World | null;
+  oracle: AttributeClassifier | null;
+  seed: number;
+  splits: number;
+  ssimPairs: number;
+  device: T.Device;
+  cache: Map<string, unknown>; // shared intermediate results (features, oracle metrics)
+}
+
+export interface MetricValue {
+  value: number;
+  std?: number;
+  real?: number; // the same metric on the real ground-truth items
+  realStd?: number;
+  note?: string;
+  details?: Record<string, number | string>;
+}
+
+export interface MetricDef {
+  label: string; // the report's column title
+  better: 'higher' | 'lower';
+  available(ctx: EvalContext): boolean;
+  compute(ctx: EvalContext): MetricValue;
+}
+
+function embedded(ctx: EvalContext, net: FeatureNet, which: 'design' | 'truth'): { features: T.Tensor; logits: T.Tensor } {
+  const key = `${net.key}:${which}`;
+  if (!ctx.cache.has(key)) {
+    const x = ctx.designs[which];
+    const parts = T.tidy(() => {
+      const feats: T.Tensor[] = [], logits: T.Tensor[] = [];
+      for (let a = 0; a < x.size(0); a += 128) {
+        const e = net.embed(T.toDevice(T.narrow(x, 0, a, Math.min(128, x.size(0) - a)), ctx.device));
+        feats.push(T.toDevice(e.features, 'cpu'));
+        logits.push(T.toDevice(e.logits, 'cpu'));
+      }
+      return { features: T.keep(T.cat(feats)), logits: T.keep(T.cat(logits)) };
+    });
+    ctx.cache.set(key, parts);
+  }
+  return ctx.cache.get(key) as { features: T.Tensor; logits: T.Tensor };
+}
+
+function isMetric(net: FeatureNet['key']): MetricDef {
+  return {
+    label: net === 'domain' ? 'IS (domain classes)' : 'IS',
+    better: 'higher',
+    available: (ctx) => ctx.nets.some((n) => n.key === net),
+    compute(ctx) {
+      const n = ctx.nets.find((x) => x.key === net)!;
+      const splits = Math.min(ctx.splits, ctx.designs.cases.length);
+      const d = inceptionScore(embedded(ctx, n, 'design').logits, splits, ctx.seed);
+      const r = inceptionScore(embedded(ctx, n, 'truth').logits, splits, ctx.seed);
+      return { value: d.mean, std: d.std, real: r.mean, realStd: r.std, details: { splits } };
+    },
+  };
+}
+
+function fidMetric(net: FeatureNet['key']): MetricDef {
+  return {
+    label: net === 'domain' ? 'FID (domain features)' : 'FID',
+    better: 'lower',
+    available: (ctx) => ctx.nets.some((n) => n.key === net),
+    compute(ctx) {
+      const n = ctx.nets.find((x) => x.key === net)!;
+      const d = embedded(ctx, n, 'design').features, t = embedded(ctx, n, 'truth').features;
+      const sd = featureStats(d), st = featureStats(t);
+      const full = frechetDistance(sd, st);
+      T.dispose([sd.mu, sd.sigma, st.mu, st.sigma]);
+      // Spread over splits only when every split has enough samples for its covariance.
+      const N = d.size(0), dim = d.size(1), per = Math.floor(N / ctx.splits);
+      let std: number | undefined;
+      if (per > dim) {
+        const vals: number[] = [];
+        for (let i = 0; i < ctx.splits; i++) {
+          const a = featureStats(T.tidy(() => T.narrow(d, 0, i * per, per))), b = featureStats(T.tidy(() => T.narrow(t, 0, i * per, per)));
+          vals.push(frechetDistance(a, b).value);
+          T.dispose([a.mu, a.sigma, b.mu, b.sigma]);
+        }
+        std = meanStd(vals).std;
+      }
+      return { value: full.value, std, real: 0, note: full.warning, details: { samples: N, dim } };
+    },
+  };
+}
+
+/** 1 - mean SSIM over random pairs of images of the same category (as [27] samples pairs within a class). */
+function oppositeSsim(x: T.Tensor, cats: string[], pairs: number, seed: number): { mean: number; std: number } {
+  const rng = new Rng(seed, 'ssim-pairs');
+  const byCat = new Map<string, number[]>();
+  cats.forEach((c, i) => byCat.set(c, [...(byCat.get(c) ?? []), i]));
+  const groups = [...byCat.values()].filter((g) => g.length > 1);
+  if (!groups.length) return { mean: NaN, std: NaN };
+  const a: number[] = [], b: number[] = [];
+  for (let k = 0; k < pairs; k++) {
+    const g = groups[k % groups.length]!;
+    const i = rng.int(g.length);
+    let j = rng.int(g.length - 1);
+    if (j >= i) j++;
+    a.push(g[i]!);
+    b.push(g[j]!);
+  }
+  const s = T.tidy(() => ssim(T.indexSelect(x, 0, T.tensor(a, { dtype: 'int64' })), T.indexSelect(x, 0, T.tensor(b, { dtype: 'int64' })), 2).toArray());
+  const ms = meanStd(s);
+  return { mean: 1 - ms.mean, std: ms.std };
+}
+
+function oracle(ctx: EvalContext): OracleMetrics {
+  if (!ctx.cache.has('oracle')) ctx.cache.set('oracle', oracleMetrics(ctx.world!, ctx.dataset, ctx.oracle!, ctx.designs, ctx.seed));
+  return ctx.cache.get('oracle') as OracleMetrics;
+}
+const hasOracle = (ctx: EvalContext) => ctx.world !== null && ctx.oracle !== null;
+
+export const METRICS = {
+  is_domain: isMetric('domain'),
+  fid_domain: fidMetric('domain'),
+  is_inception: isMetric('inception'),
+  fid_inception: fidMetric('inception'),
+  opposite_ssim: {
+    label: 'Opposite SSIM', better: 'higher', available: () => true,
+    compute(ctx) {
+      const cats = ctx.designs.cases.map((c) => c.target);
+      const d = oppositeSsim(ctx.designs.design, cats, ctx.ssimPairs, ctx.seed), r = oppositeSsim(ctx.designs.truth, cats, ctx.ssimPairs, ctx.seed);
+      return { value: d.mean, std: d.std, real: r.mean, realStd: r.std, details: { pairs: ctx.ssimPairs } };
+    },
+  },
+  compat_auc: {
+    label: 'Compat. AUC', better: 'higher', available: () => true,
+    compute(ctx) {
+      const a = compatAuc(ctx.model, ctx.test, ctx.seed, ctx.device);
+      return { value: a.auc_both, details: { ...a } };
+    },
+  },
+  oracle_category: {
+    label: 'Category (oracle)', better: 'higher', available: hasOracle,
+    compute: (ctx) => ({ value: oracle(ctx).category_accuracy, real: 1 }),
+  },
+  oracle_compat: {
+    label: 'Compat (oracle)', better: 'higher', available: hasOracle,
+    compute: (ctx) => {
+      const o = oracle(ctx);
+      return { value: o.compat_design, real: o.compat_truth, details: { random_item: o.compat_random } };
+    },
+  },
+  oracle_taste: {
+    label: 'Taste (oracle)', better: 'higher', available: hasOracle,
+    compute: (ctx) => {
+      const o = oracle(ctx);
+      return { value: o.taste_design, real: o.taste_truth, details: { random_item: o.taste_random } };
+    },
+  },
+  oracle_personal: {
+    label: 'Personal win (oracle)', better: 'higher', available: hasOracle,
+    compute: (ctx) => {
+      const o = oracle(ctx);
+      return { value: o.personal_win_rate, details: { from_other_users_side: o.personal_win_rate_other, chance: 0.5 } };
+    },
+  },
+  user_diversity: {
+    label: 'Cross-user SSIM', better: 'lower', available: (ctx) => ctx.designs.fanout.users.length > 1 && ctx.designs.fanout.cases.length > 0,
+    compute: (ctx) => {
+      const o = crossUserSsim(ctx.designs.fanout.designs);
+      return { value: o.mean, std: o.std, details: { queries: ctx.designs.fanout.cases.length, users: ctx.designs.fanout.users.length } };
+    },
+  },
+  nearest_real: {
+    label: 'NN-distance ratio', better: 'higher', available: (ctx) => ctx.nets.some((n) => n.key === 'domain'),
+    compute(ctx) {
+      const net = ctx.nets.find((n) => n.key === 'domain')!;
+      const d = embedded(ctx, net, 'design').features, t = embedded(ctx, net, 'truth').features;
+      const cats = ctx.designs.cases.map((c) => c.target);
+      const dd: number[] = [], td: number[] = [];
+      for (const cat of ['top', 'bottom'] as const) {
+        const rows = cats.map((c, i) => (c === cat ? i : -1)).filter((i) => i >= 0);
+        if (!rows.length) continue;
+        const trainIds = [...(cat === 'top' ? ctx.train.topRow : ctx.train.bottomRow).keys()];
+        T.tidy(() => {
+          const ref = T.toDevice(net.embed(T.toDevice(itemImages(ctx.train, cat, trainIds), ctx.device)).features, 'cpu');
+          const idx = T.tensor(rows, { dtype: 'int64' });
+          dd.push(...nearestDistances(T.indexSelect(d, 0, idx), ref));
+          // A real test item may also be a training item (outfits are split, items are shared): skip itself.
+          const col = new Map(trainIds.map((id, j) => [id, j]));
+          td.push(...nearestDistances(T.indexSelect(t, 0, idx), ref, rows.map((i) => col.get(ctx.designs.cases[i]!.truth) ?? -1)));
+        });
+      }
+      const md = median(dd), mt = median(td);
+      return { value: md / mt, details: { median_design_to_train: md, median_real_test_to_train: mt } };
+    },
+  },
+} satisfies Record<string, MetricDef>;
+
+export type MetricKey = keyof typeof METRICS;

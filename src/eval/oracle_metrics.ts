@@ -1,0 +1,73 @@
+// Exact compatibility and personalization on a synthetic world: the oracle
+// classifier reads each design's attributes, and the world's own rules score it.
+//   category     share of designs whose silhouette is of the designed category
+//   compat       oracle compat(query, design) vs compat(query, ground truth) vs
+//                compat(query, a random real test item of that category)
+//   taste        pref(u, query, design for u) vs the same for the ground truth and a random item
+//   personal     P[pref_u(design for u) > pref_u(design for v)] for a random other
+//                user v (ties count half; 0.5 = no personalization), and the same
+//                from v's side
+import path from 'node:path';
+import * as T from '../torch/index.js';
+import type { World, WorldItem } from '../data/world/world.js';
+import { WorldOracle } from '../data/world/world.js';
+import { categoryOf, type ItemAttributes } from '../data/world/attributes.js';
+import type { AttributeClassifier } from '../data/world/classifier.js';
+import type { FashionDataset } from '../data/manifest.js';
+import { Rng } from '../data/rng.js';
+import type { DesignSet } from './designs.js';
+
+export interface OracleMetrics {
+  category_accuracy: number;
+  compat_design: number;
+  compat_truth: number;
+  compat_random: number;
+  taste_design: number;
+  taste_truth: number;
+  taste_random: number;
+  personal_win_rate: number;
+  personal_win_rate_other: number;
+  designs: number;
+}
+
+function classifyAll(c: AttributeClassifier, x: T.Tensor, batch = 256): ItemAttributes[] {
+  const out: ItemAttributes[] = [];
+  for (let a = 0; a < x.size(0); a += batch) out.push(...T.tidy(() => c.classify(T.narrow(x, 0, a, Math.min(batch, x.size(0) - a)))));
+  return out;
+}
+
+export function oracleMetrics(world: World, dataset: FashionDataset, classifier: AttributeClassifier, set: DesignSet, seed: number): OracleMetrics {
+  const oracle = new WorldOracle(world);
+  const item = (category: 'top' | 'bottom', idx: number): WorldItem => oracle.item(path.parse((category === 'top' ? dataset.tops : dataset.bottoms)[idx]!.id).name);
+  const user = (u: number) => dataset.users[u]!;
+  const designs = classifyAll(classifier, set.design), others = classifyAll(classifier, set.other);
+  const rng = new Rng(seed, 'oracle-random-items');
+  const pool = { top: [...new Set(set.cases.filter((c) => c.target === 'top').map((c) => c.truth))], bottom: [...new Set(set.cases.filter((c) => c.target === 'bottom').map((c) => c.truth))] };
+  let correct = 0, wins = 0, winsOther = 0;
+  const sums = { cd: 0, ct: 0, cr: 0, td: 0, tt: 0, tr: 0 };
+  set.cases.forEach((c, i) => {
+    const qCat = c.target === 'bottom' ? 'top' : 'bottom';
+    const q = item(qCat, c.query), truth = item(c.target, c.truth), rand = item(c.target, rng.pick(pool[c.target]));
+    const d = designs[i]!, o = others[i]!;
+    if (categoryOf(d.silhouette) === c.target) correct++;
+    const outfit = (x: ItemAttributes): [ItemAttributes, ItemAttributes] => (c.target === 'bottom' ? [q, x] : [x, q]);
+    sums.cd += oracle.compat(...outfit(d));
+    sums.ct += oracle.compat(...outfit(truth));
+    sums.cr += oracle.compat(...outfit(rand));
+    const u = user(c.user), v = user(c.other);
+    sums.td += oracle.pref(u, ...outfit(d));
+    sums.tt += oracle.pref(u, ...outfit(truth));
+    sums.tr += oracle.pref(u, ...outfit(rand));
+    const pu = oracle.pref(u, ...outfit(d)) - oracle.pref(u, ...outfit(o));
+    const pv = oracle.pref(v, ...outfit(o)) - oracle.pref(v, ...outfit(d));
+    wins += pu > 0 ? 1 : pu === 0 ? 0.5 : 0;
+    winsOther += pv > 0 ? 1 : pv === 0 ? 0.5 : 0;
+  });
+  const n = set.cases.length;
+  return {
+    category_accuracy: correct / n,
+    compat_design: sums.cd / n, compat_truth: sums.ct / n, compat_random: sums.cr / n,
+    taste_design: sums.td / n, taste_truth: sums.tt / n, taste_random: sums.tr / n,
+    personal_win_rate: wins / n, personal_win_rate_other: winsOther / n, designs: n,
+  };
+}

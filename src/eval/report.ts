@@ -1,0 +1,143 @@
+// The evaluation report for one or more runs, in Markdown and HTML:
+//   Table 2 layout: rows = runs and a "Real" row (the real ground-truth items),
+//     columns = metrics (value +- spread), with sample sizes and feature networks
+//   Fig. 5-style grids: test queries x (query, each run's design, ground truth)
+//   Fig. 7-style grids: one query x many users, per run
+//   training curves: every loss against iteration, per run
+// Every image the report references is written next to it.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import * as T from '../torch/index.js';
+import { imageGridPng } from '../data/images.js';
+import type { Category } from '../models/designer.js';
+import { METRICS, type MetricKey, type MetricValue } from './metric_registry.js';
+import type { EvaluatedRun } from './evaluate.js';
+import { curvesPng, trainingSeries } from './plots.js';
+
+const fmt = (v: number | undefined, std?: number) => (v === undefined || !Number.isFinite(v) ? '–' : `${v.toFixed(4)}${std !== undefined && Number.isFinite(std) ? ` ± ${std.toFixed(2)}` : ''}`);
+
+function describe(r: EvaluatedRun['result']): string {
+  const cond = { vector: 'theta_u', label: 'discrete user label', none: 'no user input' }[r.userCond] ?? r.userCond;
+  return `${r.preset}, ${cond}${r.genCompatLoss ? '' : ', no L_G^FM'}, ${r.task}, iteration ${r.iteration}`;
+}
+
+export interface ReportFiles {
+  markdown: string;
+  html: string;
+  images: string[];
+  metrics: string;
+}
+
+export async function writeReport(runs: EvaluatedRun[], out: string, opts: { fig5Queries?: number; fig7Queries?: number } = {}): Promise<ReportFiles> {
+  mkdirSync(out, { recursive: true });
+  const images: string[] = [];
+  const save = (name: string, png: Buffer) => {
+    writeFileSync(path.join(out, name), png);
+    images.push(name);
+    return name;
+  };
+  // Table 2.
+  const keys = (Object.keys(METRICS) as MetricKey[]).filter((k) => runs.some((r) => r.result.metrics[k]));
+  const header = ['Method', ...keys.map((k) => `${METRICS[k].label} ${METRICS[k].better === 'higher' ? '↑' : '↓'}`)];
+  const realOf = (k: MetricKey): MetricValue | undefined => runs.map((r) => r.result.metrics[k]).find((m) => m?.real !== undefined);
+  const rows: string[][] = [
+    ['Real', ...keys.map((k) => fmt(realOf(k)?.real, realOf(k)?.realStd))],
+    ...runs.map((r) => [`${r.result.name} (${describe(r.result)})`, ...keys.map((k) => fmt(r.result.metrics[k]?.value, r.result.metrics[k]?.std))]),
+  ];
+  const notes = runs.flatMap((r) => keys.filter((k) => r.result.metrics[k]?.note).map((k) => `${r.result.name}, ${METRICS[k].label}: ${r.result.metrics[k]!.note}`));
+
+  // Fig. 5: the first run's first cases of each designed category, designed by every run for the same user.
+  const fig5: { category: Category; file: string; runs: string[] }[] = [];
+  const first = runs[0]!;
+  for (const target of ['bottom', 'top'] as Category[]) {
+    const cases = first.designs.cases.map((c, i) => ({ c, i })).filter(({ c }) => c.target === target).slice(0, opts.fig5Queries ?? 8);
+    if (!cases.length) continue;
+    const able = runs.filter((r) => r.trained.model.config.targets.includes(target));
+    const grid = T.tidy(() => {
+      const idx = T.tensor(cases.map(({ i }) => i), { dtype: 'int64' });
+      const q = T.indexSelect(first.designs.query, 0, idx), truth = T.indexSelect(first.designs.truth, 0, idx);
+      const users = T.tensor(cases.map(({ c }) => c.user), { dtype: 'int64' });
+      const cols = [q, ...able.map((r) => T.toDevice(r.trained.model.design(T.toDevice(q, r.trained.model.encoder.parameters()[0]!.device), T.toDevice(users, r.trained.model.encoder.parameters()[0]!.device), target), 'cpu')), truth];
+      return T.keep(T.reshape(T.stack(cols, 1), [cases.length * cols.length, 3, q.size(2), q.size(3)]));
+    });
+    fig5.push({ category: target, file: save(`fig5-${target}s.png`, await imageGridPng(grid, able.length + 2)), runs: able.map((r) => r.result.name) });
+    grid.dispose();
+  }
+  // Fig. 7 and training curves, per run.
+  const perRun: { name: string; fig7?: string; users: number; curves: string }[] = [];
+  for (const r of runs) {
+    const fan = r.designs.fanout;
+    let fig7: string | undefined;
+    if (fan.cases.length && fan.users.length) {
+      const q = Math.min(opts.fig7Queries ?? 4, fan.cases.length);
+      const grid = T.tidy(() => {
+        const queries = T.indexSelect(r.designs.query, 0, T.tensor(fan.cases.slice(0, q), { dtype: 'int64' })); // [q, 3, S, S]
+        return T.keep(T.reshape(T.cat([T.unsqueeze(queries, 1), T.narrow(fan.designs, 0, 0, q)], 1), [q * (1 + fan.users.length), ...queries.shape.slice(1)]));
+      });
+      fig7 = save(`fig7-${r.result.name}.png`, await imageGridPng(grid, 1 + fan.users.length));
+      grid.dispose();
+    }
+    const curves = save(`curves-${r.result.name}.png`, await curvesPng(trainingSeries(r.trained.run.readMetrics()), `${r.result.name}: training losses per iteration (faint: raw, bold: moving average)`));
+    perRun.push({ name: r.result.name, fig7, users: fan.users.length, curves });
+  }
+  const metricsFile = path.join(out, 'metrics.json');
+  writeFileSync(metricsFile, JSON.stringify(runs.map((r) => r.result), null, 2) + '\n');
+
+  const s = first.result.samples;
+  const nets = Object.entries(Object.assign({}, ...runs.map((r) => r.result.feature_nets)) as Record<string, string>);
+  const md: string[] = [
+    '# Evaluation report', '',
+    `Runs: ${runs.map((r) => `\`${r.result.run}\``).join(', ')}. Generated ${new Date().toISOString()}.`, '',
+    '## Table 2', '',
+    `| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`), '',
+    `Samples: ${s.designs} designs per run (test queries with their own users) and as many real ground-truth items; IS over ${s.splits} splits (± std over splits); ` +
+      `Opposite SSIM over ${s.ssim_pairs} random same-category pairs (± std over pairs); cross-user SSIM over ${s.fanout_queries} queries x ${s.fanout_users} users (lower = designs differ more between users).`,
+    '', ...nets.map(([k, d]) => `- ${k === 'domain' ? '"domain" metrics' : 'FID / IS'}: ${d}`),
+    ...(nets.some(([k]) => k === 'inception') ? [] : ['- FID and IS with the literature\'s Inception network need `--inception-weights FILE` (see docs/evaluation.md); "domain" numbers are not comparable with published FID/IS.']),
+    ...notes.map((n) => `- Note: ${n}`), '',
+    '## Designs for test queries (Fig. 5 layout)', '',
+    ...fig5.flatMap((f) => [`Columns: query, ${f.runs.join(', ')}, ground truth (designed ${f.category}s).`, '', `![${f.category}s](${f.file})`, '']),
+    '## One query, many users (Fig. 7 layout)', '',
+    ...perRun.filter((p) => p.fig7).flatMap((p) => [`${p.name}: each row is a query followed by the designs for ${p.users} users.`, '', `![${p.name}](${p.fig7})`, '']),
+    '## Training curves', '',
+    ...perRun.flatMap((p) => [`![${p.name} curves](${p.curves})`, '']),
+  ];
+  const markdown = path.join(out, 'report.md');
+  writeFileSync(markdown, md.join('\n'));
+  const html = path.join(out, 'report.html');
+  writeFileSync(html, markdownToHtml(md));
+  return { markdown, html, images, metrics: metricsFile };
+}
+
+/** The report's small Markdown subset (headings, tables, images, lists, paragraphs) as HTML. */
+function markdownToHtml(lines: string[]): string {
+  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const inline = (s: string) => esc(s).replace(/`([^`]+)`/g, '<code>$1</code>').replace(/!\[([^\]]*)\]\(([^)]+)\)/g, (_m, alt: string, src: string) => `<img alt="${alt}" src="${src}"${src.startsWith('fig') ? ' class="grid"' : ''}>`);
+  const out: string[] = [];
+  let inTable = false, inList = false;
+  for (const l of lines) {
+    const isRow = l.startsWith('|');
+    if (!isRow && inTable) { out.push('</table>'); inTable = false; }
+    if (!l.startsWith('- ') && inList) { out.push('</ul>'); inList = false; }
+    if (isRow) {
+      if (/^\|(-+\|)+$/.test(l.replace(/ /g, ''))) continue;
+      const cells = l.slice(1, -1).split('|').map((c) => c.trim());
+      out.push(inTable ? `<tr>${cells.map((c) => `<td>${inline(c)}</td>`).join('')}</tr>` : `<table><tr>${cells.map((c) => `<th>${inline(c)}</th>`).join('')}</tr>`);
+      inTable = true;
+    } else if (l.startsWith('## ')) out.push(`<h2>${inline(l.slice(3))}</h2>`);
+    else if (l.startsWith('# ')) out.push(`<h1>${inline(l.slice(2))}</h1>`);
+    else if (l.startsWith('- ')) {
+      if (!inList) { out.push('<ul>'); inList = true; }
+      out.push(`<li>${inline(l.slice(2))}</li>`);
+    } else if (l.trim()) out.push(`<p>${inline(l)}</p>`);
+  }
+  if (inTable) out.push('</table>');
+  if (inList) out.push('</ul>');
+  return `<!doctype html><html><head><meta charset="utf-8"><title>Evaluation report</title><style>
+body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}table{border-collapse:collapse;font-size:13px}
+td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}td:first-child,th:first-child{text-align:left}img{max-width:100%}img.grid{image-rendering:pixelated;zoom:2}
+</style></head><body>
+${out.join('\n')}
+</body></html>
+`;
+}
