@@ -56,6 +56,6 @@ for (const preset of presets) {
 }
 if (values.out !== 'none') {
   const file = writeResult(values.out ?? `designer_step_${device.replace(':', '')}`, { batch: B, steps, device, figures },
-    `npm run bench -- designer_step --batch ${B} --steps ${steps}${presets.map((p) => ` --preset ${p}`).join('')}`);
+    `npm run bench -- designer_step --batch ${B} --steps ${steps}${presets.map((p) => ` --preset ${p}`).join('')}${device === 'cpu' ? '' : ` --device ${device}`}`);
   console.log(`wrote ${file}`);
 }

@@ -33,4 +33,16 @@ for (const preset of ['demo', 'paper']) {
   if (!d) continue;
   rows.push(`| data pipeline, \`${preset}\` world (${d.users} users, ${d.items} items, ${d.outfits} outfits, ${d.image_size}px) | outfit sampling ${f(d.sample_s, 1)} s; rendering **${f(d.render_items_per_s)} items/s**; cache build train ${f(d.cache.train.build_s, 1)} s (${d.cache.train.items} images) / test ${f(d.cache.test.build_s, 1)} s (${d.cache.test.items}); cache load ${f(d.cache.train.load_s, 2)} s / ${f(d.cache.test.load_s, 2)} s | | \`${d.command}\` |`);
 }
+for (const dev of ['cpu', 'cuda']) {
+  const d = load(`designer_step_${dev}`);
+  if (!d) continue;
+  for (const [preset, r] of Object.entries(d.figures) as [string, any][]) {
+    rows.push(`| Algorithm 1 iteration (F/M/theta_u step, n_D = 2 D steps, G step), \`${preset}\` preset, batch ${d.batch}, ${dev === 'cpu' ? `${d.machine.cpus} CPU cores` : 'CUDA'} | **${f(r.seconds_per_iteration, 3)} s/iteration** (${f(r.samples_per_second, 1)} samples/s); share of time: (a) ${f(100 * r.share.a_compat)}%, (b) ${f(100 * r.share.b_disc)}%, (c) ${f(100 * r.share.c_gen)}% | | \`${d.command}\` |`);
+  }
+}
+const ev = load('eval');
+if (ev) {
+  const parts = Object.entries(ev.breakdown_seconds as Record<string, number>).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${f(v, 1)} s`).join(', ');
+  rows.push(`| evaluating a run (\`pfd eval\`), ${ev.designs} designs | **${f(ev.total_seconds, 1)} s** in all: ${parts} | | \`${ev.command}\` |`);
+}
 console.log(rows.join('\n'));

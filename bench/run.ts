@@ -8,6 +8,8 @@ const BENCHMARKS: Record<string, string> = {
   ts_vs_cpp: 'ts_vs_cpp.ts',
   memory: 'memory.ts',
   data: 'data.ts',
+  designer_step: 'designer_step.ts',
+  eval: 'eval.ts',
 };
 const here = path.dirname(fileURLToPath(import.meta.url));
 const [name, ...rest] = process.argv.slice(2);

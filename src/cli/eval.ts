@@ -46,9 +46,9 @@ export async function evalCommand(argv: string[]): Promise<void> {
       console.log(`${r.name} (iteration ${r.iteration}): ${r.samples.designs} designs evaluated in ${Object.values(r.seconds).reduce((a, b) => a + b, 0).toFixed(1)} s`);
       for (const [k, m] of Object.entries(r.metrics) as [MetricKey, NonNullable<(typeof r.metrics)[MetricKey]>][]) {
         const d = METRICS[k];
-        console.log(`  ${d.label.padEnd(24)} ${m.value.toFixed(4)}${m.std !== undefined ? ` ± ${m.std.toFixed(4)}` : ''}${m.real !== undefined ? `   (real: ${m.real.toFixed(4)})` : ''}`);
-        if (k === 'compat_auc' && m.details) console.log(`  ${''.padEnd(24)} vs kind-1 negatives ${Number(m.details.auc_kind1).toFixed(4)}, kind-2 ${Number(m.details.auc_kind2).toFixed(4)}, per-user mean ${Number(m.details.auc_per_user).toFixed(4)}`);
-        if (m.note) console.log(`  ${''.padEnd(24)} note: ${m.note}`);
+        console.log(`  ${d.label.padEnd(26)} ${m.value.toFixed(4)}${m.std !== undefined ? ` ± ${m.std.toFixed(4)}` : ''}${m.real !== undefined ? `   (real: ${m.real.toFixed(4)})` : ''}`);
+        if (k === 'compat_auc' && m.details) console.log(`  ${''.padEnd(26)} pooled over users: vs kind-1 negatives ${Number(m.details.auc_kind1).toFixed(4)}, kind-2 ${Number(m.details.auc_kind2).toFixed(4)}, both ${Number(m.details.auc_both).toFixed(4)}`);
+        if (m.note) console.log(`  ${''.padEnd(26)} note: ${m.note}`);
       }
     }
     const files = await writeReport(done, out);

@@ -12,7 +12,7 @@ import { UsageError } from './errors.js';
 
 export const TRAIN_USAGE = `pfd train --data PATH [--format manifest|polyvore-u|polyvore-outfits] [--set N] [--images DIR] [--version V] [--skip-bad]
               [--preset cpu|paper] [--config FILE.json] [--out DIR] [--task top2bottom|bottom2top|both]
-              [--user-cond vector|label|none] [--no-gen-compat-loss] [--batch N] [--lr X] [--iterations N] [--epochs N]
+              [--user-cond vector|label|none] [--no-gen-compat-loss] [--gen-compat-scale none|positive-std] [--batch N] [--lr X] [--lr-compat X] [--compat-warmup N] [--iterations N] [--epochs N]
               [--minutes X] [--seed N] [--n-d N] [--lambda1 X] [--lambda2 X] [--lambda3 X] [--l2 X] [--negative-mix X]
               [--checkpoint-every N] [--sample-every N] [--device cpu|cuda[:N]]
 pfd train --resume RUN_DIR [--iterations N] [--minutes X]`;
@@ -27,8 +27,8 @@ const num = (name: string, v: string | undefined, int = false): number | undefin
 const OPTIONS = {
   data: { type: 'string' }, format: { type: 'string' }, set: { type: 'string' }, images: { type: 'string' }, version: { type: 'string' },
   'skip-bad': { type: 'boolean' }, preset: { type: 'string', default: 'cpu' }, config: { type: 'string' }, out: { type: 'string' },
-  resume: { type: 'string' }, task: { type: 'string' }, 'user-cond': { type: 'string' }, 'no-gen-compat-loss': { type: 'boolean' },
-  batch: { type: 'string' }, lr: { type: 'string' }, iterations: { type: 'string' }, epochs: { type: 'string' }, minutes: { type: 'string' },
+  resume: { type: 'string' }, task: { type: 'string' }, 'user-cond': { type: 'string' }, 'no-gen-compat-loss': { type: 'boolean' }, 'gen-compat-scale': { type: 'string' },
+  batch: { type: 'string' }, lr: { type: 'string' }, 'lr-compat': { type: 'string' }, 'compat-warmup': { type: 'string' }, iterations: { type: 'string' }, epochs: { type: 'string' }, minutes: { type: 'string' },
   seed: { type: 'string' }, 'n-d': { type: 'string' }, lambda1: { type: 'string' }, lambda2: { type: 'string' }, lambda3: { type: 'string' },
   l2: { type: 'string' }, 'negative-mix': { type: 'string' }, 'checkpoint-every': { type: 'string' }, 'sample-every': { type: 'string' },
   device: { type: 'string' },
@@ -60,8 +60,8 @@ export async function trainCommand(argv: string[]): Promise<void> {
       const file = v.config ? readConfigFile(v.config) : {};
       const flags: ConfigOverrides = {
         data: { path: path.resolve(v.data), format: v.format as TrainConfig['data']['format'], set: v.set, images: v.images, version: v.version, skipBad: v['skip-bad'] },
-        task: v.task as TrainConfig['task'], userCond: v['user-cond'] as TrainConfig['userCond'], genCompatLoss: v['no-gen-compat-loss'] ? false : undefined,
-        batchSize: num('batch', v.batch, true), lr: num('lr', v.lr), iterations: num('iterations', v.iterations, true), epochs: num('epochs', v.epochs, true),
+        task: v.task as TrainConfig['task'], userCond: v['user-cond'] as TrainConfig['userCond'], genCompatLoss: v['no-gen-compat-loss'] ? false : undefined, genCompatScale: v['gen-compat-scale'] as TrainConfig['genCompatScale'],
+        batchSize: num('batch', v.batch, true), lr: num('lr', v.lr), lrCompat: num('lr-compat', v['lr-compat']), compatWarmup: num('compat-warmup', v['compat-warmup'], true), iterations: num('iterations', v.iterations, true), epochs: num('epochs', v.epochs, true),
         minutes: num('minutes', v.minutes), seed: num('seed', v.seed, true), nD: num('n-d', v['n-d'], true), lambda1: num('lambda1', v.lambda1),
         lambda2: num('lambda2', v.lambda2), lambda3: num('lambda3', v.lambda3), l2: num('l2', v.l2), negativeMix: num('negative-mix', v['negative-mix']),
         checkpointEvery: num('checkpoint-every', v['checkpoint-every'], true), sampleEvery: num('sample-every', v['sample-every'], true), device: v.device,
@@ -95,6 +95,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
           loading.stop();
           console.log(`${s.resumed ? 'resuming' : 'training'} ${out} at iteration ${s.iteration}/${s.total}: preset ${config.preset}, ` +
             `user conditioning ${config.userCond}${config.genCompatLoss ? '' : ', without L_G^FM'}, task ${config.task}, ${s.users} users, ${s.trainOutfits} training outfits, batch ${config.batchSize}` +
+            `${config.compatWarmup ? ` (the first ${config.compatWarmup} iterations train the compatibility discriminator alone)` : ''}` +
             `${config.minutes ? `, budget ${config.minutes} min` : ''}`);
           startIter = s.iteration;
           t0 = performance.now();
@@ -108,7 +109,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
         },
         onStep: (i, total, l) => {
           const rate = ((i - startIter) / ((performance.now() - t0) / 1000)).toFixed(2);
-          const payload = { rate, fm: fmt(l.L_FM), d: fmt(l.L_D), g: fmt(l.L_G), adv: fmt(l.L_G_adv), gfm: fmt(l.L_G_FM), auc: fmt(l.auc_batch) };
+          const payload = { rate, fm: fmt(l.L_FM ?? NaN), d: fmt(l.L_D ?? NaN), g: fmt(l.L_G ?? NaN), adv: fmt(l.L_G_adv ?? NaN), gfm: fmt(l.L_G_FM ?? NaN), auc: fmt(l.auc_batch ?? NaN) };
           if (bar) bar.update(i, payload);
           else if (i === total || performance.now() - lastLog > 30_000) {
             lastLog = performance.now();

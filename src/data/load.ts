@@ -30,7 +30,8 @@ export function datasetSource(spec: DatasetSpec): string {
 
 export function loadDataset(spec: DatasetSpec): FashionDataset {
   const target = path.resolve(spec.path);
-  if (!existsSync(target)) throw new Error(`dataset '${spec.path}' not found (${target})`);
+  // (A missing manifest is reported by loadManifest, naming the manifest file.)
+  if (spec.format !== 'manifest' && !existsSync(target)) throw new Error(`dataset '${spec.path}' not found (${target})`);
   const skipBad = spec.skipBad;
   if (spec.format === 'polyvore-u') {
     const set = spec.set ?? '630';

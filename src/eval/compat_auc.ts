@@ -2,7 +2,9 @@
 // on TEST outfits: each positive (u, top, bottom) is paired with
 //   kind 1: (u, top, a random test bottom)  and (u, a random test top, bottom), alternating
 //   kind 2: another user's test outfit, scored for u
-// AUC against each kind and both; and the personalized AUC: per user, then averaged.
+// The personalized AUC (per user, positives against both kinds, averaged over users: the
+// headline, since BPR ranks outfits within a user), and the AUCs pooled over all users
+// against each kind and both.
 import * as T from '../torch/index.js';
 import type { Designer } from '../models/designer.js';
 import type { SplitImages } from '../data/cache.js';

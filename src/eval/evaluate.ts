@@ -73,8 +73,9 @@ export async function evaluateRun(dir: string, opts: EvalOptions = DEFAULT_EVAL)
   const oracleFile = root ? path.join(root, 'oracle-classifier.safetensors') : null;
   const oracle = oracleFile && existsSync(oracleFile) ? loadClassifier(oracleFile).model : null;
   const nets: FeatureNet[] = [];
-  if (oracleFile && existsSync(oracleFile)) nets.push(oracleFeatureNet(loadClassifier(oracleFile).model, oracleFile));
-  if (opts.inceptionWeights) nets.push(inceptionFeatureNet(opts.inceptionWeights));
+  // Feature networks run where the designs are made; the oracle's classify() copy stays on the CPU.
+  if (oracleFile && existsSync(oracleFile)) nets.push(oracleFeatureNet(loadClassifier(oracleFile).model.to(opts.device), oracleFile));
+  if (opts.inceptionWeights) nets.push(inceptionFeatureNet(opts.inceptionWeights, opts.device));
   lap('load');
   const cases = evalCases(test, trained.model.config.targets, trained.users.length, opts.n, opts.seed);
   const designs = await makeDesigns(trained.model, test, cases, {

@@ -45,9 +45,9 @@ export function worldOracleNet(worldDir: string): FeatureNet | null {
   return oracleFeatureNet(loadClassifier(file).model, file);
 }
 
-export function inceptionFeatureNet(weights: string, batch = 32): FeatureNet {
+export function inceptionFeatureNet(weights: string, device: T.Device = 'cpu', batch = 32): FeatureNet {
   if (!existsSync(weights)) throw new Error(`--inception-weights ${weights}: file not found (convert pytorch-fid's pt_inception-2015-12-05-6726825d.pth as docs/evaluation.md shows)`);
-  const net = loadFidInception(weights);
+  const net = loadFidInception(weights).to(device);
   return {
     key: 'inception', label: 'Inception',
     description: `pytorch-fid's FID Inception-v3 (${weights}): pool3 2048-d features, 1008 logits`,

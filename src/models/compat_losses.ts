@@ -19,3 +19,13 @@ export function generatorCompatLoss(sPos: T.Tensor, sStar: T.Tensor): T.Tensor {
   const b = T.mean(T.square(T.sub(sStar, T.mean(sPos))));
   return T.mul(T.add(a, b), 0.5);
 }
+
+/**
+ * Eq. 11 measured in units of the positives' score spread once it exceeds 1:
+ * both scores divided by max(1, std(sPos)) (detached, unbiased std). BPR leaves
+ * the score scale free to grow; this keeps lambda1's weight constant as it does.
+ */
+export function generatorCompatLossScaled(sPos: T.Tensor, sStar: T.Tensor): T.Tensor {
+  const scale = T.clamp(T.detach(T.std(sPos)), 1, null);
+  return generatorCompatLoss(T.div(sPos, scale), T.div(sStar, scale));
+}

@@ -1,5 +1,6 @@
-// One iteration of the paper's Algorithm 1 on one batch:
+// One iteration of the paper's Algorithm 1, on one batch per designed category:
 //   (a) F, M, theta_u  <- Adam on L_FM = BPR(s+, s-) + l2 * ||theta_FM||^2          (Eq. 10)
+//   then, for each designed category's batch:
 //   (b) D (n_D times)  <- Adam on lambda2 * L_D^RaLSGAN(real c+, designed c*)         (Eq. 1)
 //   (c) G              <- Adam on lambda1 * L_G^FM + lambda3 * L_G^RaLSGAN            (Eq. 11, 2)
 //                         with F, M, theta_u and D fixed (their parameters are frozen,
@@ -8,7 +9,7 @@
 import * as T from '../torch/index.js';
 import type * as nn from '../nn/index.js';
 import type { Category, Designer } from '../models/designer.js';
-import { bprLoss, generatorCompatLoss } from '../models/compat_losses.js';
+import { bprLoss, generatorCompatLoss, generatorCompatLossScaled } from '../models/compat_losses.js';
 import { ralsganDiscriminatorLoss, ralsganGeneratorLoss } from '../models/ralsgan.js';
 
 /** One batch of images in [-1, 1], all [B, 3, S, S], and users int64 [B]. */
@@ -28,8 +29,16 @@ export interface StepOptions {
   lambda3: number;
   l2: number; // lambda_theta_FM
   genCompatLoss: boolean; // false: the "remove L_G^FM" ablation
+  genCompatScale: GenCompatScale;
   scoreMomentum: number; // userCond 'none': running mean of positive scores
 }
+
+/**
+ * Units of Eq. 11: 'none' = raw scores, as the paper prints it; 'positive-std' = scores
+ * divided by max(1, the batch's spread of positive scores) (docs/training.md says why).
+ */
+export type GenCompatScale = 'none' | 'positive-std';
+export const GEN_COMPAT_SCALES: readonly GenCompatScale[] = ['none', 'positive-std'];
 
 export interface Optimizers {
   compat: nn.Optimizer; // F, M, theta_u
@@ -51,6 +60,8 @@ export interface StepLosses {
   s_design: number;
   d_real: number;
   d_fake: number;
+  /** When an iteration designs both categories: (b) and (c)'s values per category. */
+  by_target?: Record<string, Pick<StepLosses, 'L_D' | 'L_G' | 'L_G_adv' | 'L_G_FM' | 's_design' | 'd_real' | 'd_fake'>>;
 }
 
 /** Runs fn with module in eval mode, restoring its mode after. */
@@ -81,8 +92,17 @@ export interface StepTiming {
   c: number;
 }
 
-export function algorithm1Step(model: Designer, opt: Optimizers, b: ImageBatch, o: StepOptions, timing?: StepTiming): StepLosses {
-  const F = model.encoder;
+/**
+ * One iteration on one batch per designed category (a run doing both tasks passes a
+ * top->bottom and a bottom->top batch): (a) once on all their outfits, then (b) and (c)
+ * for each batch's G and D. So every G update is paired with exactly one update of the
+ * compatibility discriminator, whatever the number of tasks (alternating tasks between
+ * iterations would move F, and so G's input codes, twice per G update; measured to keep
+ * G from converging).
+ */
+export function algorithm1Step(model: Designer, opt: Optimizers, batches: ImageBatch | ImageBatch[], o: StepOptions, timing?: StepTiming): StepLosses {
+  const list = Array.isArray(batches) ? batches : [batches];
+  if (new Set(list.map((b) => b.target)).size !== list.length) throw new Error('algorithm1Step: one batch per designed category');
   const out = {} as StepLosses;
   let t0 = performance.now();
   const lap = (k: keyof StepTiming) => {
@@ -91,12 +111,29 @@ export function algorithm1Step(model: Designer, opt: Optimizers, b: ImageBatch, 
     t0 = t;
   };
 
-  // (a) the compatibility discriminator: F, M and theta_u.
+  Object.assign(out, compatStep(model, opt, list, o));
+  lap('a');
+
+  const per = list.map((b) => designerSteps(model, opt, b, o, lap));
+  // Top-level values are means over the designed categories; each category's are kept too.
+  for (const k of ['L_D', 'L_G', 'L_G_adv', 'L_G_FM', 's_design', 'd_real', 'd_fake'] as const) out[k] = per.reduce((a, p) => a + p[k], 0) / per.length;
+  if (list.length > 1) out.by_target = Object.fromEntries(list.map((b, i) => [b.target, per[i]!]));
+  return out;
+}
+
+type CompatLosses = Pick<StepLosses, 'L_FM' | 'bpr' | 'auc_batch' | 's_pos' | 's_neg'>;
+
+/** Step (a) alone: one Adam step of F, M and theta_u on L_FM over every outfit of the batches. */
+export function compatStep(model: Designer, opt: Optimizers, list: ImageBatch[], o: Pick<StepOptions, 'l2'>): CompatLosses {
+  const F = model.encoder;
+  const out = {} as CompatLosses;
   T.tidy(() => {
     opt.compat.zeroGrad();
-    const z = F.forward(T.cat([b.query, b.positive, b.negQuery, b.negComplement], 0)); // [4B, latent]
+    const all = (k: 'users' | 'query' | 'positive' | 'negQuery' | 'negComplement') => (list.length === 1 ? list[0]![k] : T.cat(list.map((b) => b[k]), 0));
+    const users = all('users');
+    const z = F.forward(T.cat([all('query'), all('positive'), all('negQuery'), all('negComplement')], 0)); // [4N, latent]
     const [zq, zc, zqn, zcn] = T.chunk(z, 4, 0) as [T.Tensor, T.Tensor, T.Tensor, T.Tensor];
-    const sPos = model.score(b.users, zq, zc), sNeg = model.score(b.users, zqn, zcn); // [B]
+    const sPos = model.score(users, zq, zc), sNeg = model.score(users, zqn, zcn); // [N]
     // theta_FM = the parameters of F and M; theta_u is learned by L_FM but not regularized (Eq. 10).
     const loss = bprLoss(sPos, sNeg, [...F.parameters(), ...model.metric.parameters()], o.l2);
     const bpr = T.noGrad(() => bprLoss(sPos, sNeg));
@@ -108,8 +145,15 @@ export function algorithm1Step(model: Designer, opt: Optimizers, b: ImageBatch, 
     out.s_pos = T.mean(sPos).item();
     out.s_neg = T.mean(sNeg).item();
   });
-  lap('a');
+  return out;
+}
 
+type DesignerLosses = Pick<StepLosses, 'L_D' | 'L_G' | 'L_G_adv' | 'L_G_FM' | 's_design' | 'd_real' | 'd_fake'>;
+
+/** Steps (b) and (c) for one batch's designed category. */
+function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepOptions, lap: (k: keyof StepTiming) => void): DesignerLosses {
+  const F = model.encoder;
+  const out = {} as DesignerLosses;
   // Query codes and positive scores under the updated F, M, theta_u: constants for (b) and (c).
   const [zq, sPos] = T.tidy(() => T.noGrad(() => {
     const z = F.forward(T.cat([b.query, b.positive], 0));
@@ -160,7 +204,8 @@ export function algorithm1Step(model: Designer, opt: Optimizers, b: ImageBatch, 
           return [sp, ss];
         });
         if (o.genCompatLoss) {
-          const gfm = generatorCompatLoss(sPosFixed, sStar);
+          // Eq. 11 as printed, or in units of the positives' spread (see GenCompatScale).
+          const gfm = o.genCompatScale === 'positive-std' ? generatorCompatLossScaled(sPosFixed, sStar) : generatorCompatLoss(sPosFixed, sStar);
           loss = T.add(loss, T.mul(gfm, o.lambda1));
           out.L_G_FM = gfm.item();
         }

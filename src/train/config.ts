@@ -4,7 +4,7 @@
 import { MODEL_PRESETS, type ModelPreset, type ModelPresetName } from '../models/presets.js';
 import { USER_CONDS, type UserCond } from '../models/designer.js';
 import type { Task } from '../data/sampler.js';
-import type { StepOptions } from './algorithm1.js';
+import { GEN_COMPAT_SCALES, type GenCompatScale, type StepOptions } from './algorithm1.js';
 import { DATASET_FORMATS, type DatasetSpec } from '../data/load.js';
 
 
@@ -15,8 +15,11 @@ export interface TrainConfig {
   task: Task;
   userCond: UserCond;
   genCompatLoss: boolean;
+  genCompatScale: GenCompatScale;
   batchSize: number;
   lr: number;
+  lrCompat: number; // Adam lr of step (a) (F, M, theta_u) in Algorithm 1; 0 = lr
+  compatWarmup: number; // iterations of step (a) alone (at lr) that initialize F, M, theta_u first
   betas: [number, number];
   nD: number;
   lambda1: number;
@@ -37,21 +40,27 @@ export interface TrainConfig {
   device: string;
 }
 
-export const DEFAULT_STEP: StepOptions = { nD: 2, lambda1: 1, lambda2: 1, lambda3: 1, l2: 1e-6, genCompatLoss: true, scoreMomentum: 0.01 };
+export const DEFAULT_STEP: StepOptions = { nD: 2, lambda1: 1, lambda2: 1, lambda3: 1, l2: 1e-6, genCompatLoss: true, genCompatScale: 'none', scoreMomentum: 0.01 };
 
 const BASE: Omit<TrainConfig, 'preset' | 'model' | 'data'> = {
   task: 'both', userCond: 'vector',
-  batchSize: 64, lr: 2e-4, betas: [0.5, 0.999], ...DEFAULT_STEP,
+  batchSize: 64, lr: 2e-4, lrCompat: 0, compatWarmup: 0, betas: [0.5, 0.999], ...DEFAULT_STEP,
   negativeMix: 0.5, iterations: 0, epochs: 25, minutes: 0, seed: 1,
   checkpointEvery: 500, sampleEvery: 500, keepCheckpoints: 2, sampleQueries: 6, sampleUsers: 6, device: 'cpu',
 };
 
 /** Per-preset training defaults on top of BASE. */
 export const TRAIN_PRESETS: Record<ModelPresetName, Partial<TrainConfig>> = {
-  // The paper: batch 64, 25 epochs, Adam 2e-4 (section 4).
+  // The paper: batch 64, 25 epochs, Adam 2e-4, Eq. 11 in raw score units (section 4).
   paper: {},
-  // Minutes on 2 cores: same algorithm, narrower nets, a smaller batch, a fixed iteration count.
-  cpu: { batchSize: 32, iterations: 1500, checkpointEvery: 250, sampleEvery: 250 },
+  // Minutes on 2 cores: same algorithm, narrower nets, a smaller batch, a fixed iteration
+  // count, and Eq. 11 in units of the positives' score spread (raw units let G fool F
+  // with high-frequency noise within a few hundred iterations: docs/training.md).
+  // F, M and theta_u learn at a quarter of the rate: G's input codes z_q = F(x_q) then move
+  // slowly enough for the small G to follow (at the full rate G stayed at noise). A
+  // compatibility warm-up (--compat-warmup) raises the compatibility AUC but, within the
+  // demo's budget, costs the designs their quality (docs/training.md has the numbers).
+  cpu: { batchSize: 32, iterations: 600, checkpointEvery: 200, sampleEvery: 100, genCompatScale: 'positive-std', lrCompat: 5e-5 },
 };
 
 export type ConfigOverrides = Partial<Omit<TrainConfig, 'model' | 'data'>> & { model?: Partial<ModelPreset>; data?: Partial<TrainConfig['data']> };
@@ -94,19 +103,21 @@ function validate(c: TrainConfig): void {
   const posInt = ['batchSize', 'nD', 'epochs', 'checkpointEvery', 'sampleEvery', 'keepCheckpoints', 'sampleQueries', 'sampleUsers'] as const;
   for (const k of posInt) if (!Number.isInteger(c[k]) || c[k] < 1) throw new ConfigError(`${k} must be a positive integer, got ${c[k]}`);
   if (!Number.isInteger(c.iterations) || c.iterations < 0) throw new ConfigError(`iterations must be a non-negative integer, got ${c.iterations}`);
+  if (!Number.isInteger(c.compatWarmup) || c.compatWarmup < 0) throw new ConfigError(`compatWarmup must be a non-negative integer, got ${c.compatWarmup}`);
   if (!Number.isInteger(c.seed)) throw new ConfigError(`seed must be an integer, got ${c.seed}`);
-  for (const k of ['lr', 'lambda1', 'lambda2', 'lambda3', 'l2', 'minutes', 'scoreMomentum'] as const) {
+  for (const k of ['lr', 'lrCompat', 'lambda1', 'lambda2', 'lambda3', 'l2', 'minutes', 'scoreMomentum'] as const) {
     if (!Number.isFinite(c[k]) || c[k] < 0) throw new ConfigError(`${k} must be a non-negative number, got ${c[k]}`);
   }
   if (!(c.lr > 0)) throw new ConfigError(`lr must be positive, got ${c.lr}`);
   if (!Array.isArray(c.betas) || c.betas.length !== 2 || c.betas.some((b) => !(b >= 0 && b < 1))) throw new ConfigError(`betas must be two numbers in [0, 1), got ${JSON.stringify(c.betas)}`);
   if (!(c.negativeMix >= 0 && c.negativeMix <= 1)) throw new ConfigError(`negativeMix must be in [0, 1], got ${c.negativeMix}`);
   if (!TASKS.includes(c.task)) throw new ConfigError(`task must be one of ${TASKS.join(', ')}, got '${c.task}'`);
+  if (!GEN_COMPAT_SCALES.includes(c.genCompatScale)) throw new ConfigError(`genCompatScale must be one of ${GEN_COMPAT_SCALES.join(', ')}, got '${c.genCompatScale}'`);
   if (!USER_CONDS.includes(c.userCond)) throw new ConfigError(`userCond must be one of ${USER_CONDS.join(', ')}, got '${c.userCond}'`);
   if (!(DATASET_FORMATS as readonly string[]).includes(c.data.format)) throw new ConfigError(`data format must be one of ${DATASET_FORMATS.join(', ')}, got '${c.data.format}'`);
   if (c.model.encoder.imageSize !== 64 || c.model.discriminator.imageSize !== 64) throw new ConfigError('the model works on 64x64 images (encoder and discriminator imageSize must be 64)');
 }
 
 export function stepOptions(c: TrainConfig): StepOptions {
-  return { nD: c.nD, lambda1: c.lambda1, lambda2: c.lambda2, lambda3: c.lambda3, l2: c.l2, genCompatLoss: c.genCompatLoss, scoreMomentum: c.scoreMomentum };
+  return { nD: c.nD, lambda1: c.lambda1, lambda2: c.lambda2, lambda3: c.lambda3, l2: c.l2, genCompatLoss: c.genCompatLoss, genCompatScale: c.genCompatScale, scoreMomentum: c.scoreMomentum };
 }

@@ -4,12 +4,12 @@ import * as nn from '../nn/index.js';
 import type { Designer } from '../models/designer.js';
 import type { Optimizers } from './algorithm1.js';
 
-export function makeOptimizers(model: Designer, o: { lr: number; betas: [number, number] }): Optimizers {
-  const adam = (params: ReturnType<typeof nn.parametersOf>) => new nn.Adam(params, { lr: o.lr, betas: o.betas });
+export function makeOptimizers(model: Designer, o: { lr: number; betas: [number, number]; lrCompat?: number }): Optimizers {
+  const adam = (params: ReturnType<typeof nn.parametersOf>, lr = o.lr) => new nn.Adam(params, { lr, betas: o.betas });
   // parametersOf over every set at once proves they are disjoint.
   nn.parametersOf(model.compatParameters(), ...model.discriminators.values(), ...model.generators.values());
   return {
-    compat: adam(model.compatParameters()),
+    compat: adam(model.compatParameters(), o.lrCompat ?? o.lr),
     disc: new Map([...model.discriminators].map(([c, d]) => [c, adam(d.parameters())])),
     gen: new Map([...model.generators].map(([c, g]) => [c, adam(g.parameters())])),
   };

@@ -10,7 +10,7 @@ import { loadSplitImages, type SplitImages } from '../data/cache.js';
 import { OutfitSampler } from '../data/sampler.js';
 import { bytesToUnit } from '../data/images.js';
 import type { FashionDataset } from '../data/manifest.js';
-import { algorithm1Step, type StepLosses } from './algorithm1.js';
+import { algorithm1Step, compatStep, type StepLosses } from './algorithm1.js';
 import { makeOptimizers, namedOptimizers } from './optimizers.js';
 import { imageBatch } from './batches.js';
 import { stepOptions, type TrainConfig } from './config.js';
@@ -30,7 +30,7 @@ export class TrainingDivergedError extends Error {
 export interface TrainEvents {
   onLoad?: (phase: string, done: number, total: number) => void;
   onStart?: (info: { iteration: number; total: number; resumed: boolean; users: number; trainOutfits: number }) => void;
-  onStep?: (iteration: number, total: number, losses: StepLosses) => void;
+  onStep?: (iteration: number, total: number, losses: Partial<StepLosses>) => void;
   onCheckpoint?: (dir: string) => void;
 }
 
@@ -74,9 +74,10 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
   const trainImgs = await loadSplitImages(d, 'train', 64, cache, { skipBad: config.data.skipBad, onProgress: (a, b) => ev.onLoad?.('caching train images', a, b) });
   const testImgs = await loadSplitImages(d, 'test', 64, cache, { skipBad: config.data.skipBad, onProgress: (a, b) => ev.onLoad?.('caching test images', a, b) });
   const model = buildDesigner(config, d.users.length).to(device);
-  const opt = makeOptimizers(model, { lr: config.lr, betas: config.betas });
+  const opt = makeOptimizers(model, { lr: config.lr, betas: config.betas, lrCompat: config.lrCompat || config.lr });
   const sampler = new OutfitSampler(trainImgs.outfits, { batchSize: config.batchSize, negativeMix: config.negativeMix, task: config.task, seed: config.seed });
-  const total = config.iterations || Math.ceil((config.epochs * trainImgs.outfits.length) / config.batchSize);
+  const warmup = config.compatWarmup;
+  const total = warmup + (config.iterations || Math.ceil((config.epochs * trainImgs.outfits.length) / (config.batchSize * model.config.targets.length)));
   const step = stepOptions(config);
   const users = Array.from({ length: Math.min(config.sampleUsers, d.users.length) }, (_, i) => i);
   const queries = new Map(model.config.targets.map((c) => [c, sampleQueries(testImgs, c, config.sampleQueries)] as const));
@@ -106,8 +107,16 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
   let stopped: TrainResult['stopped'] = 'done';
   try {
     while (iteration < total) {
-      const batch = sampler.next();
-      const losses = T.tidy(() => algorithm1Step(model, opt, imageBatch(trainImgs, batch, device), step));
+      // One batch per designed category (the sampler alternates tasks for 'both').
+      const batches = model.config.targets.map(() => sampler.next());
+      // The first compatWarmup iterations train the compatibility discriminator alone (at lr),
+      // so G starts from meaningful, slowly moving codes z_q = F(x_q); then Algorithm 1.
+      const warm = iteration < warmup;
+      opt.compat.lr = warm ? config.lr : config.lrCompat || config.lr;
+      const losses: Partial<StepLosses> = T.tidy(() => {
+        const imgs = batches.map((b) => imageBatch(trainImgs, b, device));
+        return warm ? compatStep(model, opt, imgs, step) : algorithm1Step(model, opt, imgs, step);
+      });
       const bad = lossProblem(losses, step.genCompatLoss);
       if (bad) {
         const last = run.latestCheckpoint();
@@ -116,10 +125,10 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
           'Lower --lr or change the seed, then resume or start again.');
       }
       iteration++;
-      run.appendMetrics({ iteration, epoch: sampler.epochsDone, target: batch.direction === 'top2bottom' ? 'bottom' : 'top', ...losses });
+      run.appendMetrics({ iteration, epoch: sampler.epochsDone, phase: warm ? 'compat-warmup' : 'algorithm1', ...losses });
       ev.onStep?.(iteration, total, losses);
       if (iteration % config.checkpointEvery === 0 || iteration === total) checkpoint();
-      if (iteration % config.sampleEvery === 0 || iteration === total) await samples();
+      if (!warm && ((iteration - warmup) % config.sampleEvery === 0 || iteration === total)) await samples();
       await new Promise(setImmediate); // let N-API finalizers and signals run
       if (opts.signal?.aborted) { stopped = 'interrupted'; break; }
       if (config.minutes > 0 && seconds() >= config.minutes * 60) { stopped = 'time budget'; break; }
@@ -138,11 +147,15 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
   return { run, iteration, total, stopped, seconds: (performance.now() - t0) / 1000 };
 }
 
-/** The first non-finite or exploding loss, as "name = value", or null. */
-export function lossProblem(l: StepLosses, genCompatLoss: boolean): string | null {
+/**
+ * The first non-finite loss, or an exploding adversarial loss, as "name = value", or null.
+ * (The compatibility losses scale with the scores, which BPR lets grow; only their finiteness is checked.)
+ */
+export function lossProblem(l: Partial<StepLosses>, genCompatLoss: boolean): string | null {
   for (const k of ['L_FM', 'L_D', 'L_G', 'L_G_adv', 'L_G_FM'] as const) {
-    if (k === 'L_G_FM' && !genCompatLoss) continue;
-    if (!Number.isFinite(l[k]) || Math.abs(l[k]) > EXPLODING_LOSS) return `${k} = ${l[k]}`;
+    if (l[k] === undefined || (k === 'L_G_FM' && !genCompatLoss)) continue;
+    if (!Number.isFinite(l[k])) return `${k} = ${l[k]}`;
   }
+  for (const k of ['L_D', 'L_G_adv'] as const) if (l[k] !== undefined && Math.abs(l[k]) > EXPLODING_LOSS) return `${k} = ${l[k]}`;
   return null;
 }

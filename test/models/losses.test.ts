@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as T from '../../src/torch/index.js';
-import { bprLoss, generatorCompatLoss } from '../../src/models/compat_losses.js';
+import { bprLoss, generatorCompatLoss, generatorCompatLossScaled } from '../../src/models/compat_losses.js';
 import { ralsganDiscriminatorLoss, ralsganGeneratorLoss } from '../../src/models/ralsgan.js';
 
 const close = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) < 1e-6, `${what}: ${a} vs ${b}`);
@@ -41,5 +41,22 @@ test('generator compatibility loss (Eq. 11)', () => {
     const s = T.tensor([0, 0], { requiresGrad: true });
     generatorCompatLoss(sPos, s).backward();
     assert.ok(s.grad!.toArray().every((g) => g < 0));
+  });
+});
+
+test('Eq. 11 in units of the positives\' spread: divided by std(s+)^2 when that exceeds 1, unchanged below', () => {
+  T.tidy(() => {
+    // s+ = [0, 4]: E s+ = 2, unbiased std = 2 sqrt(2); s* = [1, 1].
+    // raw = 1/2 mean((s+ - 1)^2) + 1/2 mean((1 - 2)^2) = 1/2 * 5 + 1/2 * 1 = 3; scaled = 3 / 8.
+    close(generatorCompatLoss(T.tensor([0, 4]), T.tensor([1, 1])).item(), 3, 'raw');
+    close(generatorCompatLossScaled(T.tensor([0, 4]), T.tensor([1, 1])).item(), 3 / 8, 'scaled');
+    // A spread below 1 is left alone (no amplification of tiny early spreads).
+    close(generatorCompatLossScaled(T.tensor([0, 0.5]), T.tensor([1, 1])).item(), generatorCompatLoss(T.tensor([0, 0.5]), T.tensor([1, 1])).item(), 'small spread');
+    // The scale is a constant for the gradient: d/ds* = raw gradient / 8.
+    const s = T.tensor([1, 1], { requiresGrad: true });
+    generatorCompatLossScaled(T.tensor([0, 4]), s).backward();
+    const r = T.tensor([1, 1], { requiresGrad: true });
+    generatorCompatLoss(T.tensor([0, 4]), r).backward();
+    s.grad!.toArray().forEach((g, i) => close(g, r.grad!.toArray()[i]! / 8, 'gradient'));
   });
 });

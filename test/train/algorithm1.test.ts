@@ -74,6 +74,37 @@ for (const userCond of ['vector', 'label', 'none'] as UserCond[]) {
   });
 }
 
+test('Algorithm 1 with both tasks: one (a) step on both batches, then (b) and (c) per category, each moving only its own nets', () => {
+  T.manualSeed(5);
+  const model = new Designer({ ...TINY_MODEL, users: 3, userCond: 'vector', targets: ['bottom', 'top'] });
+  const opt = makeOptimizers(model, { lr: 1e-3, betas: [0.5, 0.999] });
+  const names = (prefix: string) => new Set(model.namedParameters().map(([n]) => n).filter((n) => n.startsWith(prefix)));
+  const log: [string, Set<string>][] = [];
+  const spy = (label: string, o: nn.Optimizer) => {
+    const real = o.step.bind(o);
+    o.step = () => {
+      const before = snapshot(model);
+      real();
+      log.push([label, changed(model, before)]);
+      T.dispose([...before.values()]);
+    };
+  };
+  spy('compat', opt.compat);
+  for (const [c, o] of opt.disc) spy(`disc_${c}`, o);
+  for (const [c, o] of opt.gen) spy(`gen_${c}`, o);
+  const bottom = batch(4, 3), top = { ...batch(4, 3), target: 'top' as const };
+  const l = algorithm1Step(model, opt, [bottom, top], DEFAULT_STEP);
+  assert.deepEqual(log.map(([k]) => k), ['compat', 'disc_bottom', 'disc_bottom', 'gen_bottom', 'disc_top', 'disc_top', 'gen_top']);
+  for (const [k, moved] of log.slice(1)) {
+    movesOnly(moved, names(`${k}.`), [`${k}.head.3.bias`]);
+  }
+  assert.deepEqual(Object.keys(l.by_target!), ['bottom', 'top']);
+  assert.ok(Math.abs(l.L_D - (l.by_target!.bottom!.L_D + l.by_target!.top!.L_D) / 2) < 1e-9, 'top-level values are means over categories');
+  assert.throws(() => algorithm1Step(model, opt, [bottom, bottom], DEFAULT_STEP), /one batch per designed category/);
+  T.dispose([...Object.values(bottom), ...Object.values(top)].filter((x) => x instanceof T.Tensor));
+  model.dispose();
+});
+
 test('the "remove L_G^FM" ablation: G is trained by RaLSGAN alone (L_G = L_G_adv)', () => {
   T.manualSeed(4);
   const model = new Designer({ ...TINY_MODEL, users: 3, userCond: 'vector', targets: ['bottom'] });
@@ -84,6 +115,8 @@ test('the "remove L_G^FM" ablation: G is trained by RaLSGAN alone (L_G = L_G_adv
   assert.equal(l.L_G, l.L_G_adv);
   const l2 = algorithm1Step(model, opt, b, { ...DEFAULT_STEP, lambda3: 2 });
   assert.ok(Math.abs(l2.L_G - (2 * l2.L_G_adv + l2.L_G_FM)) < 1e-5, 'L_G = lambda1 L_G^FM + lambda3 L_G^RaLSGAN');
+  const l3 = algorithm1Step(model, opt, b, { ...DEFAULT_STEP, genCompatScale: 'positive-std' });
+  assert.ok(Number.isFinite(l3.L_G_FM) && l3.L_G_FM >= 0, `scaled L_G^FM ${l3.L_G_FM}`);
   T.dispose(Object.values(b).filter((x) => x instanceof T.Tensor));
   model.dispose();
 });

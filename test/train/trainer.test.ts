@@ -6,7 +6,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import * as T from '../../src/torch/index.js';
-import { train, TrainingDivergedError } from '../../src/train/trainer.js';
+import { train, buildDesigner, TrainingDivergedError } from '../../src/train/trainer.js';
 import { RunDir } from '../../src/train/run_dir.js';
 import { resolveConfig } from '../../src/train/config.js';
 import { main } from '../../src/cli/pfd.js';
@@ -48,7 +48,9 @@ test('a run folder: frozen config, a metrics line per iteration, checkpoints, sa
   assert.deepEqual(run.readConfig(), JSON.parse(JSON.stringify(config)));
   const m = run.readMetrics();
   assert.deepEqual(m.map((x) => x.iteration), [1, 2, 3, 4]);
-  assert.deepEqual(m.map((x) => x.target), ['bottom', 'top', 'bottom', 'top'], 'task both alternates directions');
+  const byTarget = m[0]!.by_target as unknown as Record<string, Record<string, number>>;
+  assert.deepEqual(Object.keys(byTarget), ['bottom', 'top'], 'task both trains both designers every iteration');
+  assert.ok(Number.isFinite(byTarget.top!.L_D!) && Number.isFinite(byTarget.bottom!.L_G!));
   for (const k of ['L_FM', 'L_D', 'L_G', 'L_G_adv', 'L_G_FM', 's_pos', 's_neg']) assert.ok(Number.isFinite(m[3]![k]), k);
   assert.deepEqual(readdirSync(run.checkpoints).sort(), ['iter-0000002', 'iter-0000004', 'latest']);
   assert.deepEqual(readdirSync(path.join(run.checkpoints, 'iter-0000004')).sort(),
@@ -59,6 +61,29 @@ test('a run folder: frozen config, a metrics line per iteration, checkpoints, sa
   assert.equal(meta.height, 2 * 64 + 3 * 2, '2 queries');
   assert.ok(existsSync(run.model));
   await assert.rejects(train(config, dir), /already holds files: resume it with --resume/);
+});
+
+test('compatibility warm-up: the first iterations train F, M, theta_u alone; G and D start after', async () => {
+  const dir = path.join(tmp('run'), 'warm');
+  await train(tinyConfig(world, { compatWarmup: 2, iterations: 2, checkpointEvery: 2 }), dir);
+  const run = new RunDir(dir);
+  const m = run.readMetrics() as unknown as Record<string, unknown>[];
+  assert.deepEqual(m.map((x) => x.phase), ['compat-warmup', 'compat-warmup', 'algorithm1', 'algorithm1']);
+  assert.ok(Number.isFinite(m[0]!.L_FM as number) && m[0]!.L_D === undefined, 'warm-up lines carry L_FM only');
+  assert.ok(Number.isFinite(m[2]!.L_D as number));
+  // After the warm-up (checkpoint at iteration 2) G and D are exactly at their initialization; F is not.
+  const config = tinyConfig(world, { compatWarmup: 2, iterations: 2, checkpointEvery: 2 });
+  const init = buildDesigner(config, 4);
+  const w2 = weights(path.join(dir, 'checkpoints', 'iter-0000002', 'model.safetensors'));
+  let encoderMoved = false;
+  for (const [k, v] of init.stateDict()) {
+    if (k.startsWith('gen_') || k.startsWith('disc_')) assert.ok(T.equal(v, w2.get(k)!), `${k} moved during the warm-up`);
+    if (k.startsWith('encoder.') && k.endsWith('weight') && !T.equal(v, w2.get(k)!)) encoderMoved = true;
+  }
+  assert.ok(encoderMoved, 'the warm-up trains F');
+  assert.deepEqual(readdirSync(run.samples).filter((f) => f.startsWith('iter-0000002')), [], 'no sample grids during warm-up');
+  T.dispose([...w2.values()]);
+  init.dispose();
 });
 
 test('resume is bit-exact: 2 + 2 iterations log the same losses and end in the same weights as 4', async () => {
@@ -114,6 +139,9 @@ test('resolveConfig: presets, overrides in order, validation with the key named'
   assert.equal(paper.l2, 1e-6);
   assert.deepEqual([paper.lambda1, paper.lambda2, paper.lambda3], [1, 1, 1]);
   assert.deepEqual(paper.model.encoder.fc, [1024, 512]);
+  assert.equal(paper.genCompatScale, 'none', 'the paper preset keeps Eq. 11 as printed');
+  assert.equal(resolveConfig('cpu').genCompatScale, 'positive-std');
+  assert.throws(() => resolveConfig('cpu', { genCompatScale: 'z' as 'none' }), /genCompatScale must be one of none, positive-std/);
   assert.equal(resolveConfig('cpu', { lr: 1e-3 }, { lr: 5e-4 }).lr, 5e-4);
   assert.equal(resolveConfig('cpu', { model: { metricHidden: [32] } }).model.metricHidden[0], 32);
   assert.throws(() => resolveConfig('gpu'), /unknown preset 'gpu'/);
@@ -127,7 +155,7 @@ test('pfd train and pfd design from the command line, with clear errors', async 
   const dir = path.join(tmp('run'), 'cli');
   const cfg = path.join(tmp('cfg'), 'config.json');
   T.writeFileAtomic(cfg, new TextEncoder().encode(JSON.stringify({ model: TINY_MODEL, sampleQueries: 2, sampleUsers: 2 })));
-  const t = await quietly(() => main(['train', '--data', world, '--config', cfg, '--out', dir, '--batch', '4', '--iterations', '2', '--task', 'top2bottom', '--user-cond', 'label']));
+  const t = await quietly(() => main(['train', '--data', world, '--config', cfg, '--out', dir, '--batch', '4', '--iterations', '2', '--compat-warmup', '0', '--task', 'top2bottom', '--user-cond', 'label']));
   assert.equal(t.result, 0, t.err);
   assert.match(t.out, /finished at iteration 2\/2/);
   const resumed = await quietly(() => main(['train', '--resume', dir, '--iterations', '3']));

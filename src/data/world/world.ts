@@ -27,7 +27,7 @@ export interface WorldConfig {
 
 export const WORLD_PRESETS = {
   /** Sized for minutes of CPU training. */
-  demo: { seed: 1, users: 24, trainPerUser: 120, testPerUser: 20, tops: 600, bottoms: 600, pool: 150, beta: 10, imageSize: 64 },
+  demo: { seed: 1, users: 24, trainPerUser: 360, testPerUser: 21, tops: 800, bottoms: 800, pool: 150, beta: 10, imageSize: 64 },
   /** The paper's scale (section 4, Table 1): 797 users, 221 + 41 outfits each. */
   paper: { seed: 1, users: 797, trainPerUser: 221, testPerUser: 41, tops: 102217, bottoms: 76245, pool: 400, beta: 10, imageSize: 64 },
 } as const satisfies Record<string, WorldConfig>;

@@ -13,6 +13,8 @@ export interface OptimizerState {
 
 export abstract class Optimizer {
   readonly params: Tensor[];
+  /** The learning rate; may be changed between steps (schedules, warm-up phases). */
+  abstract lr: number;
 
   constructor(params: Iterable<Tensor>, readonly name: string) {
     this.params = [...params];
