@@ -15,7 +15,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Set(process.argv.slice(2));
 const nativeOnly = args.has('--native-only');
 const checkOnly = args.has('--check');
-const APT_PACKAGES = ['libtorch-dev', 'libopenblas0-openmp', 'g++', 'make', 'python3'];
+// fonts-dejavu-core: the text of the report's training-curve pictures (rendered by sharp's librsvg).
+const APT_PACKAGES = ['libtorch-dev', 'libopenblas0-openmp', 'g++', 'make', 'python3', 'fonts-dejavu-core'];
 const libtorch = process.env.LIBTORCH ?? '';
 
 const log = (msg) => console.log(`[bootstrap] ${msg}`);

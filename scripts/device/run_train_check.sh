@@ -24,7 +24,7 @@ nvidia-smi --query-gpu=name,memory.total --format=csv,noheader
 /tmp/node $P/designer_step.mjs --device cuda --preset cpu --preset paper --batch 64 --steps 20 --warmup 3 --out designer_step_cuda 2>&1 | tee $OUT/designer_step.log
 cp $P/results/designer_step_cuda.json $OUT/ 2>/dev/null
 t1=$(date +%s)
-/tmp/node $P/pfd.mjs train --data runs/demo/world --out /tmp/gpurun --preset paper --device cuda --iterations ${GPU_ITERS:-600} --checkpoint-every 300 --sample-every 300 2>&1 | tail -8 | tee $OUT/train.log
+/tmp/node $P/pfd.mjs train --data runs/demo/world --out /tmp/gpurun --preset paper --device cuda --iterations ${GPU_ITERS:-600} --checkpoint-every 400 --sample-every 400 2>&1 | tail -8 | tee $OUT/train.log
 echo "train wall $(( $(date +%s) - t1 )) s" | tee -a $OUT/train.log
 /tmp/node $P/pfd.mjs eval --run /tmp/gpurun --device cuda --out /tmp/gpurun/eval 2>&1 | grep -v "^designing\|caching\|metrics:" | tee $OUT/eval.log
 mkdir -p $OUT/run && cp -r /tmp/gpurun/samples /tmp/gpurun/eval /tmp/gpurun/config.json $OUT/run/ 2>/dev/null

@@ -38,7 +38,8 @@ function panel(s: Series, x0: number, y0: number, w: number, h: number): string 
   const py = (y: number) => y0 + 24 + (1 - (Math.min(Math.max(y, ymin), ymax) - ymin) / (ymax - ymin)) * (h - 44);
   const path = (ys: number[]) => s.xs.map((x, i) => (Number.isFinite(ys[i]!) ? `${px(x).toFixed(1)},${py(ys[i]!).toFixed(1)}` : '')).filter(Boolean).join(' ');
   const smooth = movingAverage(s.ys, Math.max(1, Math.floor(s.ys.length / 40)));
-  const ticks = [ymin + pad, (ymin + ymax) / 2, ymax - pad].map((v) => `<text x="${x0 + 46}" y="${py(v) + 4}" font-size="10" text-anchor="end" font-family="sans-serif">${v.toPrecision(3)}</text>`).join('');
+  const label = (v: number) => (v !== 0 && Math.abs(v) < 1e-2 ? v.toExponential(1) : v.toPrecision(3));
+  const ticks = [ymin + pad, (ymin + ymax) / 2, ymax - pad].map((v) => `<text x="${x0 + 46}" y="${py(v) + 4}" font-size="10" text-anchor="end" font-family="sans-serif">${label(v)}</text>`).join('');
   return `<rect x="${x0 + 50}" y="${y0 + 24}" width="${w - 60}" height="${h - 44}" fill="#fafafa" stroke="#ccc"/>` +
     `<text x="${x0 + 50}" y="${y0 + 16}" font-size="13" font-family="sans-serif" font-weight="bold">${esc(s.name)}</text>${ticks}` +
     `<text x="${x0 + 50}" y="${y0 + h - 6}" font-size="10" font-family="sans-serif">${xmin}</text>` +
