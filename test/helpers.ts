@@ -76,3 +76,17 @@ export function gradcheck(fn: (...xs: T.Tensor[]) => T.Tensor, inputs: T.Tensor[
     });
   });
 }
+
+/** Runs fn with console.log / console.error captured (CLI tests). */
+export async function quietly<R>(fn: () => Promise<R>): Promise<{ result: R; out: string; err: string }> {
+  const log = console.log, error = console.error;
+  let out = '', err = '';
+  console.log = (...a: unknown[]) => { out += a.join(' ') + '\n'; };
+  console.error = (...a: unknown[]) => { err += a.join(' ') + '\n'; };
+  try {
+    return { result: await fn(), out, err };
+  } finally {
+    console.log = log;
+    console.error = error;
+  }
+}

@@ -10,6 +10,7 @@ import { main } from '../../src/cli/pfd.js';
 import { classifierPath } from '../../src/data/world/oracle_classifier_cache.js';
 import { AttributeClassifier, saveClassifier } from '../../src/data/world/classifier.js';
 import { tmp } from '../data/fixtures.js';
+import { quietly } from '../helpers.js';
 import { tinyConfig, tinyWorld } from '../train/fixtures.js';
 
 let world = '', runA = '', runB = '';
@@ -30,23 +31,11 @@ before(async () => {
   await train(tinyConfig(world, { iterations: 2, userCond: 'label', genCompatLoss: false, task: 'top2bottom' }), runB);
 });
 
-const quietly = async (fn: () => Promise<number>) => {
-  const log = console.log, error = console.error;
-  let out = '', err = '';
-  console.log = (...a: unknown[]) => { out += a.join(' ') + '\n'; };
-  console.error = (...a: unknown[]) => { err += a.join(' ') + '\n'; };
-  try {
-    return { code: await fn(), out, err };
-  } finally {
-    console.log = log;
-    console.error = error;
-  }
-};
 
 test('pfd eval: two runs side by side, Table 2 with a Real row, grids and curves that exist', async () => {
   const out = path.join(tmp('eval'), 'report');
   const r = await quietly(() => main(['eval', '--run', runA, '--run', runB, '--n', '20', '--splits', '2', '--ssim-pairs', '30', '--fanout-queries', '2', '--fanout-users', '3', '--out', out]));
-  assert.equal(r.code, 0, r.err);
+  assert.equal(r.result, 0, r.err);
   assert.match(r.out, /Opposite SSIM/);
   assert.match(r.out, /Compat\. AUC.*\n.*kind-1 negatives/);
   const metrics = JSON.parse(readFileSync(path.join(out, 'metrics.json'), 'utf8')) as { name: string; samples: { designs: number }; feature_nets: Record<string, string>; metrics: Record<string, { value: number }> }[];
@@ -79,7 +68,7 @@ test('pfd eval: two runs side by side, Table 2 with a Real row, grids and curves
 test('pfd eval: clear errors for a missing run, bad flags and missing Inception weights', async () => {
   const bad = async (args: string[], re: RegExp, code: number) => {
     const r = await quietly(() => main(['eval', ...args]));
-    assert.equal(r.code, code, r.err);
+    assert.equal(r.result, code, r.err);
     assert.match(r.err, re);
   };
   await bad([], /needs --run DIR/, 2);

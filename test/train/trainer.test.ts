@@ -11,6 +11,7 @@ import { RunDir } from '../../src/train/run_dir.js';
 import { resolveConfig } from '../../src/train/config.js';
 import { main } from '../../src/cli/pfd.js';
 import { tmp } from '../data/fixtures.js';
+import { quietly } from '../helpers.js';
 import { tinyConfig, tinyWorld, TINY_MODEL } from './fixtures.js';
 
 let world = '';
@@ -18,18 +19,6 @@ before(async () => {
   world = await tinyWorld();
 });
 
-const quietly = async <R>(fn: () => Promise<R>): Promise<{ result: R; out: string; err: string }> => {
-  const log = console.log, error = console.error;
-  let out = '', err = '';
-  console.log = (...a: unknown[]) => { out += a.join(' ') + '\n'; };
-  console.error = (...a: unknown[]) => { err += a.join(' ') + '\n'; };
-  try {
-    return { result: await fn(), out, err };
-  } finally {
-    console.log = log;
-    console.error = error;
-  }
-};
 
 function weights(file: string): Map<string, T.Tensor> {
   const { tensors } = T.loadTensors(file);
