@@ -13,6 +13,7 @@ import { readWorld } from '../data/world/write.js';
 import { loadClassifier } from '../data/world/classifier.js';
 import { evalCases, makeDesigns, type DesignSet } from './designs.js';
 import { inceptionFeatureNet, oracleFeatureNet, type FeatureNet } from './feature_nets.js';
+import { categoryFeatureNet } from './category_classifier.js';
 import { METRICS, type EvalContext, type MetricKey, type MetricValue } from './metric_registry.js';
 
 export interface EvalOptions {
@@ -75,6 +76,7 @@ export async function evaluateRun(dir: string, opts: EvalOptions = DEFAULT_EVAL)
   const nets: FeatureNet[] = [];
   // Feature networks run where the designs are made; the oracle's classify() copy stays on the CPU.
   if (oracleFile && existsSync(oracleFile)) nets.push(oracleFeatureNet(loadClassifier(oracleFile).model.to(opts.device), oracleFile));
+  else nets.push(categoryFeatureNet(cache, train, test, opts.device)); // real data: a classifier of its categories
   if (opts.inceptionWeights) nets.push(inceptionFeatureNet(opts.inceptionWeights, opts.device));
   lap('load');
   const cases = evalCases(test, trained.model.config.targets, trained.users.length, opts.n, opts.seed);

@@ -76,3 +76,17 @@ test('pfd eval: clear errors for a missing run, bad flags and missing Inception 
   await bad(['--run', path.join(runA, 'nope')], /run '.*nope' not found/, 1);
   await bad(['--run', runA, '--n', '4', '--inception-weights', '/nonexistent/pt_inception.safetensors'], /pt_inception\.safetensors: file not found/, 1);
 });
+
+test('pfd eval on data without an oracle: domain features from a classifier of the dataset\'s categories, no oracle metrics', async () => {
+  const plain = await tinyWorld(); // no oracle-classifier.safetensors: evaluated like real data
+  const dir = path.join(tmp('eval'), 'plain');
+  await train(tinyConfig(plain, { iterations: 1 }), dir);
+  const out = path.join(tmp('eval'), 'plain-report');
+  const r = await quietly(() => main(['eval', '--run', dir, '--n', '12', '--splits', '2', '--ssim-pairs', '10', '--fanout-queries', '1', '--fanout-users', '2', '--out', out]));
+  assert.equal(r.result, 0, r.err);
+  const [m] = JSON.parse(readFileSync(path.join(out, 'metrics.json'), 'utf8')) as { feature_nets: Record<string, string>; metrics: Record<string, { value: number }> }[];
+  assert.match(m!.feature_nets.domain!, /classifier of the dataset's categories \(top \/ bottom\) trained on its training items .*held-out accuracy \d+\.\d%/);
+  assert.ok('fid_domain' in m!.metrics && 'is_domain' in m!.metrics);
+  assert.ok(m!.metrics.is_domain!.value >= 1 && m!.metrics.is_domain!.value <= 2, 'IS over 2 classes lies in [1, 2]');
+  for (const k of ['oracle_category', 'oracle_compat', 'oracle_taste', 'oracle_personal']) assert.ok(!(k in m!.metrics), `${k} needs an oracle`);
+});

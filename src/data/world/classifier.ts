@@ -12,6 +12,17 @@ import { Rng } from '../rng.js';
 export const HEADS = { silhouette: SILHOUETTES.length, colour: COLOURS.length, pattern: PATTERNS.length, secondary: COLOURS.length } as const;
 export type Head = keyof typeof HEADS;
 
+/**
+ * The image trunk of the world's classifiers: 64x64 [N, 3, 64, 64] -> 128-d features.
+ * A full-resolution first layer keeps fine pattern detail (stripes vs checks, dots vs print).
+ */
+export function classifierTrunk(w: number): nn.Sequential {
+  const block = (i: number, o: number, stride = 2) => [new nn.Conv2d(i, o, 3, { stride, padding: 1 }), new nn.BatchNorm2d(o), new nn.ReLU()];
+  return new nn.Sequential(
+    ...block(3, w / 2, 1), ...block(w / 2, w), ...block(w, 2 * w), ...block(2 * w, 4 * w), ...block(4 * w, 4 * w), new nn.Flatten(),
+    new nn.Linear(4 * w * 16, 128), new nn.ReLU());
+}
+
 export class AttributeClassifier extends nn.Module {
   readonly features: nn.Sequential;
   readonly silhouette: nn.Linear;
@@ -21,12 +32,7 @@ export class AttributeClassifier extends nn.Module {
 
   constructor(readonly width = 32) {
     super();
-    const w = width;
-    const block = (i: number, o: number, stride = 2) => [new nn.Conv2d(i, o, 3, { stride, padding: 1 }), new nn.BatchNorm2d(o), new nn.ReLU()];
-    // A full-resolution first layer keeps fine pattern detail (stripes vs checks, dots vs print).
-    this.features = this.registerModule('features', new nn.Sequential(
-      ...block(3, w / 2, 1), ...block(w / 2, w), ...block(w, 2 * w), ...block(2 * w, 4 * w), ...block(4 * w, 4 * w), new nn.Flatten(),
-      new nn.Linear(4 * w * 16, 128), new nn.ReLU()));
+    this.features = this.registerModule('features', classifierTrunk(width));
     this.silhouette = this.registerModule('silhouette', new nn.Linear(128, HEADS.silhouette));
     this.colour = this.registerModule('colour', new nn.Linear(128, HEADS.colour));
     this.pattern = this.registerModule('pattern', new nn.Linear(128, HEADS.pattern));
