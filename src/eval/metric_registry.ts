@@ -46,7 +46,7 @@ export interface MetricValue {
 
 export interface MetricDef {
   label: string; // the report's column title
-  better: 'higher' | 'lower';
+  better: 'higher' | 'lower' | 'near 1';
   available(ctx: EvalContext): boolean;
   compute(ctx: EvalContext): MetricValue;
 }
@@ -195,7 +195,7 @@ export const METRICS = {
     },
   },
   nearest_real: {
-    label: 'NN-distance ratio', better: 'higher', available: (ctx) => ctx.nets.some((n) => n.key === 'domain'),
+    label: 'NN-distance ratio', better: 'near 1', available: (ctx) => ctx.nets.some((n) => n.key === 'domain'),
     compute(ctx) {
       const net = ctx.nets.find((n) => n.key === 'domain')!;
       const d = embedded(ctx, net, 'design').features, t = embedded(ctx, net, 'truth').features;

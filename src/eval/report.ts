@@ -38,7 +38,8 @@ export async function writeReport(runs: EvaluatedRun[], out: string, opts: { fig
   };
   // Table 2.
   const keys = (Object.keys(METRICS) as MetricKey[]).filter((k) => runs.some((r) => r.result.metrics[k]));
-  const header = ['Method', ...keys.map((k) => `${METRICS[k].label} ${METRICS[k].better === 'higher' ? '↑' : '↓'}`)];
+  const arrow = { higher: '↑', lower: '↓', 'near 1': '(→ 1)' } as const;
+  const header = ['Method', ...keys.map((k) => `${METRICS[k].label} ${arrow[METRICS[k].better]}`)];
   const realOf = (k: MetricKey): MetricValue | undefined => runs.map((r) => r.result.metrics[k]).find((m) => m?.real !== undefined);
   const rows: string[][] = [
     ['Real', ...keys.map((k) => fmt(realOf(k)?.real, realOf(k)?.realStd))],
