@@ -1,5 +1,5 @@
 // `pfd data make` and `pfd data inspect`.
-import { mkdirSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { makeWorld, WORLD_PRESETS, type WorldConfig, type WorldPreset } from '../data/world/world.js';
@@ -10,7 +10,6 @@ import { contactSheet, datasetStats } from '../data/inspect.js';
 import { progressBar, phasedProgress } from './progress.js';
 import { ensureClassifier } from '../data/world/oracle_classifier_cache.js';
 import { verifyRenders } from '../data/world/verify.js';
-import { copyFileSync } from 'node:fs';
 import { UsageError } from './errors.js';
 
 export const DATA_USAGE = `pfd data make [--preset demo|paper] [--size N] [--seed N] [--users N] [--train-per-user N] [--test-per-user N]

@@ -7,23 +7,26 @@ import sharp from 'sharp';
 import * as T from '../torch/index.js';
 import { openRun } from '../train/trained_model.js';
 import { loadDataset } from '../data/load.js';
-import { loadImageBytes, bytesToUnit, tensorToPng } from '../data/images.js';
+import { loadImageBytes, bytesToUnit, tensorToPng, imageGridPng } from '../data/images.js';
 import { designGrid } from '../train/samples.js';
-import { imageGridPng } from '../data/images.js';
 import { complementOf, type Category } from '../models/designer.js';
 import { UsageError } from './errors.js';
 
 export const DESIGN_USAGE = `pfd design --run DIR --query IMAGE_OR_ITEM_ID (--user U | --users U1,U2,...|all) [--as top|bottom] [--out FILE.png] [--scale N]`;
 
+/** An image file through the training pipeline (pad to square on white, resize, [-1, 1]): [1, 3, 64, 64], kept. */
+async function queryImage(file: string): Promise<T.Tensor> {
+  const bytes = await loadImageBytes(file, 64);
+  return T.keep(T.tidy(() => bytesToUnit(T.tensor(bytes, { dtype: 'uint8', shape: [1, 3, 64, 64] }))));
+}
+
 /** The query as an image tensor [1, 3, 64, 64] and its category. */
 async function resolveQuery(query: string, as: string | undefined, dataSpec: Parameters<typeof loadDataset>[0], designs: Category[]): Promise<{ image: T.Tensor; category: Category; name: string }> {
   if (as !== undefined && as !== 'top' && as !== 'bottom') throw new UsageError(`--as must be top or bottom, got '${as}'`);
   if (existsSync(query) && statSync(query).isFile()) {
-    // An image from disk: the same pipeline as training (pad to square on white, resize, [-1, 1]).
     const category = (as as Category | undefined) ?? (designs.length === 1 ? complementOf(designs[0]!) : undefined);
     if (!category) throw new UsageError(`this model designs both tops and bottoms: say what ${query} is with --as top or --as bottom`);
-    const bytes = await loadImageBytes(query, 64);
-    return { image: T.keep(T.tidy(() => bytesToUnit(T.tensor(bytes, { dtype: 'uint8', shape: [1, 3, 64, 64] })))), category, name: path.parse(query).name };
+    return { image: await queryImage(query), category, name: path.parse(query).name };
   }
   const d = loadDataset(dataSpec);
   const matches = (id: string) => id === query || path.parse(id).name === query;
@@ -31,8 +34,7 @@ async function resolveQuery(query: string, as: string | undefined, dataSpec: Par
   if (hits.length === 0) throw new UsageError(`--query '${query}' is neither an image file nor an item of the run's dataset (${dataSpec.path})`);
   if (hits.length > 1 && !as) throw new UsageError(`--query '${query}' names both a top and a bottom: add --as top or --as bottom`);
   const hit = hits.find((h) => !as || h.c === as) ?? hits[0]!;
-  const bytes = await loadImageBytes(hit.it.path, 64);
-  return { image: T.keep(T.tidy(() => bytesToUnit(T.tensor(bytes, { dtype: 'uint8', shape: [1, 3, 64, 64] })))), category: hit.c, name: path.parse(hit.it.id).name };
+  return { image: await queryImage(hit.it.path), category: hit.c, name: path.parse(hit.it.id).name };
 }
 
 export async function designCommand(argv: string[]): Promise<void> {

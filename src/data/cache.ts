@@ -112,3 +112,14 @@ export async function loadSplitImages(d: FashionDataset, split: DatasetSplit, si
   }, { dataset: d.name, split, size: String(size), fingerprint: fp, skipped: JSON.stringify(skipped) }));
   return { split, size, tops: t.tensor, bottoms: b.tensor, topRow, bottomRow, outfits: usable, skipped, fromCache: false, dispose: () => T.dispose([t.tensor, b.tensor]) };
 }
+
+/** The cached images of dataset items of one category (indices into the dataset's tops or bottoms): uint8 [N, 3, S, S], caller's scope. */
+export function splitItemBytes(split: SplitImages, category: 'top' | 'bottom', ids: ArrayLike<number>): T.Tensor {
+  const rowOf = category === 'top' ? split.topRow : split.bottomRow;
+  const rows = Array.from(ids, (id) => {
+    const r = rowOf.get(id);
+    if (r === undefined) throw new Error(`${category} ${id} is not in the ${split.split} image cache`);
+    return r;
+  });
+  return T.indexSelect(category === 'top' ? split.tops : split.bottoms, 0, T.tensor(rows, { dtype: 'int64' }));
+}

@@ -9,6 +9,7 @@ import * as T from '../torch/index.js';
 import type { Designer } from '../models/designer.js';
 import type { SplitImages } from '../data/cache.js';
 import { Rng } from '../data/rng.js';
+import { bytesToUnit } from '../data/images.js';
 import { auc, meanGroupAuc } from './auc.js';
 
 export interface CompatAuc {
@@ -25,7 +26,7 @@ function codes(model: Designer, imgs: T.Tensor, device: T.Device, batch = 256): 
   return T.tidy(() => T.noGrad(() => {
     const out: T.Tensor[] = [];
     for (let a = 0; a < imgs.size(0); a += batch) {
-      const x = T.toDevice(T.sub(T.div(T.toDtype(T.narrow(imgs, 0, a, Math.min(batch, imgs.size(0) - a)), 'float32'), 127.5), 1), device);
+      const x = bytesToUnit(T.toDevice(T.narrow(imgs, 0, a, Math.min(batch, imgs.size(0) - a)), device));
       out.push(model.encoder.forward(x));
     }
     return T.cat(out);

@@ -8,7 +8,7 @@
 // plus, for a few queries, designs for many users (per-query diversity, Fig. 7).
 import * as T from '../torch/index.js';
 import type { Category, Designer } from '../models/designer.js';
-import type { SplitImages } from '../data/cache.js';
+import { splitItemBytes, type SplitImages } from '../data/cache.js';
 import { bytesToUnit } from '../data/images.js';
 import { Rng } from '../data/rng.js';
 
@@ -48,17 +48,6 @@ export function evalCases(test: SplitImages, targets: Category[], users: number,
   return chosen;
 }
 
-/** Images of dataset items (tops or bottoms) from the split cache, as floats in [-1, 1]. */
-export function itemImages(split: SplitImages, category: Category, ids: number[]): T.Tensor {
-  const rowOf = category === 'top' ? split.topRow : split.bottomRow;
-  const rows = ids.map((id) => {
-    const r = rowOf.get(id);
-    if (r === undefined) throw new Error(`item ${id} (${category}) is not in the ${split.split} image cache`);
-    return r;
-  });
-  return T.tidy(() => bytesToUnit(T.indexSelect(category === 'top' ? split.tops : split.bottoms, 0, T.tensor(rows, { dtype: 'int64' }))));
-}
-
 export async function makeDesigns(model: Designer, test: SplitImages, cases: EvalCase[], opts: { users: number; fanoutQueries: number; fanoutUsers: number; seed: number; batch?: number; device?: T.Device; onProgress?: (done: number, total: number) => void }): Promise<DesignSet> {
   const device = opts.device ?? 'cpu';
   const batch = opts.batch ?? 64;
@@ -72,8 +61,8 @@ export async function makeDesigns(model: Designer, test: SplitImages, cases: Eva
       if (!idx.length) continue;
       T.tidy(() => {
         const cs = idx.map((i) => chunk[i]!);
-        const q = itemImages(test, target === 'bottom' ? 'top' : 'bottom', cs.map((c) => c.query));
-        const t = itemImages(test, target, cs.map((c) => c.truth));
+        const q = bytesToUnit(splitItemBytes(test, target === 'bottom' ? 'top' : 'bottom', cs.map((c) => c.query)));
+        const t = bytesToUnit(splitItemBytes(test, target, cs.map((c) => c.truth)));
         const qd = T.toDevice(q, device);
         const d = T.toDevice(model.design(qd, T.tensor(cs.map((c) => c.user), { dtype: 'int64', device }), target), 'cpu');
         const o = T.toDevice(model.design(qd, T.tensor(cs.map((c) => c.other), { dtype: 'int64', device }), target), 'cpu');

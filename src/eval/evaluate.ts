@@ -74,8 +74,10 @@ export async function evaluateRun(dir: string, opts: EvalOptions = DEFAULT_EVAL)
   const oracleFile = root ? path.join(root, 'oracle-classifier.safetensors') : null;
   const oracle = oracleFile && existsSync(oracleFile) ? loadClassifier(oracleFile).model : null;
   const nets: FeatureNet[] = [];
-  // Feature networks run where the designs are made; the oracle's classify() copy stays on the CPU.
-  if (oracleFile && existsSync(oracleFile)) nets.push(oracleFeatureNet(loadClassifier(oracleFile).model.to(opts.device), oracleFile));
+  // Feature networks run where the designs are made; the oracle's classify() reads CPU
+  // tensors, so a second copy is loaded only when the designs are made on a GPU.
+  const oracleNet = oracle && opts.device !== 'cpu' ? loadClassifier(oracleFile!).model.to(opts.device) : oracle;
+  if (oracleNet) nets.push(oracleFeatureNet(oracleNet, oracleFile!));
   else nets.push(categoryFeatureNet(cache, train, test, opts.device)); // real data: a classifier of its categories
   if (opts.inceptionWeights) nets.push(inceptionFeatureNet(opts.inceptionWeights, opts.device));
   lap('load');
@@ -109,7 +111,7 @@ export async function evaluateRun(dir: string, opts: EvalOptions = DEFAULT_EVAL)
     metrics, seconds, date: new Date().toISOString(),
   };
   for (const n of nets) n.dispose();
-  oracle?.dispose();
+  if (oracle !== oracleNet) oracle?.dispose(); // (the feature network disposed its own)
   test.dispose();
   train.dispose();
   return { result, trained, designs, dispose: () => { designs.dispose(); trained.dispose(); } };

@@ -7,9 +7,8 @@
 //   inception  pytorch-fid's Inception-v3 (pool3 2048-d, 1008 logits), from a
 //              user-supplied converted weights file: the literature's FID and IS.
 import { existsSync } from 'node:fs';
-import path from 'node:path';
 import * as T from '../torch/index.js';
-import { loadClassifier, type AttributeClassifier } from '../data/world/classifier.js';
+import type { AttributeClassifier } from '../data/world/classifier.js';
 import { loadFidInception } from './fid_inception.js';
 
 export interface FeatureNet {
@@ -36,13 +35,6 @@ export function oracleFeatureNet(classifier: AttributeClassifier, source: string
     },
     dispose: () => classifier.dispose(),
   };
-}
-
-/** The oracle classifier a synthetic world ships (`pfd data make` copies it next to world.json). */
-export function worldOracleNet(worldDir: string): FeatureNet | null {
-  const file = path.join(worldDir, 'oracle-classifier.safetensors');
-  if (!existsSync(file)) return null;
-  return oracleFeatureNet(loadClassifier(file).model, file);
 }
 
 export function inceptionFeatureNet(weights: string, device: T.Device = 'cpu', batch = 32): FeatureNet {

@@ -16,7 +16,8 @@ import { ssim, crossUserSsim } from './ssim.js';
 import { compatAuc } from './compat_auc.js';
 import { oracleMetrics, type OracleMetrics } from './oracle_metrics.js';
 import { nearestDistances, median } from './nearest_real.js';
-import { itemImages } from './designs.js';
+import { splitItemBytes } from '../data/cache.js';
+import { bytesToUnit } from '../data/images.js';
 import { Rng } from '../data/rng.js';
 
 export interface EvalContext {
@@ -206,7 +207,7 @@ export const METRICS = {
         if (!rows.length) continue;
         const trainIds = [...(cat === 'top' ? ctx.train.topRow : ctx.train.bottomRow).keys()];
         T.tidy(() => {
-          const ref = T.toDevice(net.embed(T.toDevice(itemImages(ctx.train, cat, trainIds), ctx.device)).features, 'cpu');
+          const ref = T.toDevice(net.embed(bytesToUnit(T.toDevice(splitItemBytes(ctx.train, cat, trainIds), ctx.device))).features, 'cpu');
           const idx = T.tensor(rows, { dtype: 'int64' });
           dd.push(...nearestDistances(T.indexSelect(d, 0, idx), ref));
           // A real test item may also be a training item (outfits are split, items are shared): skip itself.

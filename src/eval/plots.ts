@@ -59,7 +59,7 @@ export async function curvesPng(series: Series[], title: string): Promise<Buffer
 }
 
 /** The loss panels of a run's metrics.jsonl records. */
-export function trainingSeries(records: Record<string, number | string | null>[]): Series[] {
+export function trainingSeries(records: Record<string, unknown>[]): Series[] {
   const keys: [string, string][] = [['L_FM', 'L_FM (compatibility, Eq. 10)'], ['auc_batch', 'batch AUC (s+ > s-)'], ['L_D', 'L_D (RaLSGAN, Eq. 1)'],
     ['L_G_adv', 'L_G adversarial (Eq. 2)'], ['L_G_FM', 'L_G^FM (Eq. 11)'], ['s_pos', 'mean s+ (positives)']];
   const xs = records.map((r) => Number(r.iteration));

@@ -13,6 +13,7 @@ import type { Category } from '../models/designer.js';
 import { METRICS, type MetricKey, type MetricValue } from './metric_registry.js';
 import type { EvaluatedRun } from './evaluate.js';
 import { curvesPng, trainingSeries } from './plots.js';
+import { queryThenDesigns } from '../train/samples.js';
 
 const fmt = (v: number | undefined, std?: number) => (v === undefined || !Number.isFinite(v) ? '–' : `${v.toFixed(4)}${std !== undefined && Number.isFinite(std) ? ` ± ${std.toFixed(2)}` : ''}`);
 
@@ -58,7 +59,11 @@ export async function writeReport(runs: EvaluatedRun[], out: string, opts: { fig
       const idx = T.tensor(cases.map(({ i }) => i), { dtype: 'int64' });
       const q = T.indexSelect(first.designs.query, 0, idx), truth = T.indexSelect(first.designs.truth, 0, idx);
       const users = T.tensor(cases.map(({ c }) => c.user), { dtype: 'int64' });
-      const cols = [q, ...able.map((r) => T.toDevice(r.trained.model.design(T.toDevice(q, r.trained.model.encoder.parameters()[0]!.device), T.toDevice(users, r.trained.model.encoder.parameters()[0]!.device), target), 'cpu')), truth];
+      const designFor = (m: EvaluatedRun['trained']['model']) => {
+        const device = m.encoder.parameters()[0]!.device; // where that run's model lives
+        return T.toDevice(m.design(T.toDevice(q, device), T.toDevice(users, device), target), 'cpu');
+      };
+      const cols = [q, ...able.map((r) => designFor(r.trained.model)), truth];
       return T.keep(T.reshape(T.stack(cols, 1), [cases.length * cols.length, 3, q.size(2), q.size(3)]));
     });
     fig5.push({ category: target, file: save(`fig5-${target}s.png`, await imageGridPng(grid, able.length + 2)), runs: able.map((r) => r.result.name) });
@@ -73,7 +78,7 @@ export async function writeReport(runs: EvaluatedRun[], out: string, opts: { fig
       const q = Math.min(opts.fig7Queries ?? 4, fan.cases.length);
       const grid = T.tidy(() => {
         const queries = T.indexSelect(r.designs.query, 0, T.tensor(fan.cases.slice(0, q), { dtype: 'int64' })); // [q, 3, S, S]
-        return T.keep(T.reshape(T.cat([T.unsqueeze(queries, 1), T.narrow(fan.designs, 0, 0, q)], 1), [q * (1 + fan.users.length), ...queries.shape.slice(1)]));
+        return T.keep(queryThenDesigns(queries, T.narrow(fan.designs, 0, 0, q)));
       });
       fig7 = save(`fig7-${r.result.name}.png`, await imageGridPng(grid, 1 + fan.users.length));
       grid.dispose();

@@ -76,9 +76,9 @@ export class RunDir {
     return existsSync(this.metrics) ? statSync(this.metrics).size : 0;
   }
 
-  readMetrics(): Record<string, number>[] {
+  readMetrics(): Record<string, unknown>[] {
     if (!existsSync(this.metrics)) return [];
-    return readFileSync(this.metrics, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, number>);
+    return readFileSync(this.metrics, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
   }
 
   latestCheckpoint(): string | null {

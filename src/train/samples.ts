@@ -11,7 +11,12 @@ export function designGrid(model: Designer, queries: T.Tensor, target: Category,
   // Every (query, user) pair in one batch: queries repeated per user.
   const q = T.reshape(T.expand(T.unsqueeze(queries, 1), [Q, U, ...queries.shape.slice(1)]), [Q * U, ...queries.shape.slice(1)]);
   const u = T.tensor(Array.from({ length: Q * U }, (_, i) => users[i % U]!), { dtype: 'int64', device });
-  const designs = T.reshape(model.design(q, u, target), [Q, U, ...queries.shape.slice(1)]);
+  return queryThenDesigns(queries, T.reshape(model.design(q, u, target), [Q, U, ...queries.shape.slice(1)]));
+}
+
+/** Grid rows, each a query then its designs: queries [Q, 3, S, S], designs [Q, U, 3, S, S] -> [Q * (1 + U), 3, S, S]. */
+export function queryThenDesigns(queries: T.Tensor, designs: T.Tensor): T.Tensor {
+  const [Q, U] = designs.shape as [number, number];
   return T.reshape(T.cat([T.unsqueeze(queries, 1), designs], 1), [Q * (1 + U), ...queries.shape.slice(1)]);
 }
 

@@ -2,11 +2,11 @@
 // with metrics, checkpoints and sample grids; bit-exact resume; a wall-clock
 // budget; clean stop on abort (Ctrl-C); a stop with a clear message on a NaN
 // or exploding loss, keeping the last good checkpoint.
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import * as T from '../torch/index.js';
 import { Designer, type Category } from '../models/designer.js';
 import { loadDataset, imageCacheDir } from '../data/load.js';
-import { loadSplitImages, type SplitImages } from '../data/cache.js';
+import { loadSplitImages, splitItemBytes, type SplitImages } from '../data/cache.js';
 import { OutfitSampler } from '../data/sampler.js';
 import { bytesToUnit } from '../data/images.js';
 import type { FashionDataset } from '../data/manifest.js';
@@ -15,7 +15,6 @@ import { makeOptimizers, namedOptimizers } from './optimizers.js';
 import { imageBatch } from './batches.js';
 import { stepOptions, type TrainConfig } from './config.js';
 import { RunDir, readServingMetadata, checkSameUsers, type TrainerState } from './run_dir.js';
-import { existsSync } from 'node:fs';
 import { designGridPng } from './samples.js';
 
 export const EXPLODING_LOSS = 1e4;
@@ -50,17 +49,9 @@ export function buildDesigner(config: Readonly<TrainConfig>, users: number): Des
 }
 
 /** Fixed sample queries per designed category: the first test outfits' query items, as images [Q, 3, S, S] (kept). */
-function sampleQueries(test: SplitImages, target: Category, n: number): T.Tensor {
-  const seen = new Set<number>();
-  const rows: number[] = [];
-  for (const o of test.outfits) {
-    const id = target === 'bottom' ? o.top : o.bottom;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    rows.push((target === 'bottom' ? test.topRow : test.bottomRow).get(id)!);
-    if (rows.length === n) break;
-  }
-  return T.tidy(() => T.keep(bytesToUnit(T.indexSelect(target === 'bottom' ? test.tops : test.bottoms, 0, T.tensor(rows, { dtype: 'int64' })))));
+function sampleQueries(test: SplitImages, target: Category, n: number, device: T.Device): T.Tensor {
+  const ids = [...new Set(test.outfits.map((o) => (target === 'bottom' ? o.top : o.bottom)))].slice(0, n);
+  return T.tidy(() => T.keep(bytesToUnit(T.toDevice(splitItemBytes(test, target === 'bottom' ? 'top' : 'bottom', ids), device))));
 }
 
 export async function train(config: Readonly<TrainConfig>, runDir: string, opts: { resume?: boolean; signal?: AbortSignal; events?: TrainEvents } = {}): Promise<TrainResult> {
@@ -74,13 +65,14 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
   const trainImgs = await loadSplitImages(d, 'train', 64, cache, { skipBad: config.data.skipBad, onProgress: (a, b) => ev.onLoad?.('caching train images', a, b) });
   const testImgs = await loadSplitImages(d, 'test', 64, cache, { skipBad: config.data.skipBad, onProgress: (a, b) => ev.onLoad?.('caching test images', a, b) });
   const model = buildDesigner(config, d.users.length).to(device);
-  const opt = makeOptimizers(model, { lr: config.lr, betas: config.betas, lrCompat: config.lrCompat || config.lr });
+  const lrCompat = config.lrCompat || config.lr;
+  const opt = makeOptimizers(model, { lr: config.lr, betas: config.betas, lrCompat });
   const sampler = new OutfitSampler(trainImgs.outfits, { batchSize: config.batchSize, negativeMix: config.negativeMix, task: config.task, seed: config.seed });
   const warmup = config.compatWarmup;
   const total = warmup + (config.iterations || Math.ceil((config.epochs * trainImgs.outfits.length) / (config.batchSize * model.config.targets.length)));
   const step = stepOptions(config);
   const users = Array.from({ length: Math.min(config.sampleUsers, d.users.length) }, (_, i) => i);
-  const queries = new Map(model.config.targets.map((c) => [c, sampleQueries(testImgs, c, config.sampleQueries)] as const));
+  const queries = new Map(model.config.targets.map((c) => [c, sampleQueries(testImgs, c, config.sampleQueries, device)] as const));
   let iteration = 0, elapsed = 0;
   if (opts.resume) {
     if (existsSync(run.model)) checkSameUsers(d.users, readServingMetadata(run.model).users, config.data.path, run.dir);
@@ -99,7 +91,7 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
   };
   const samples = async () => {
     for (const [c, q] of queries) {
-      const png = await designGridPng(model, q.to(device), c, users);
+      const png = await designGridPng(model, q, c, users);
       writeFileSync(run.samplePath(iteration).replace(/\.png$/, `-${c}.png`), png);
     }
   };
@@ -112,7 +104,7 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
       // The first compatWarmup iterations train the compatibility discriminator alone (at lr),
       // so G starts from meaningful, slowly moving codes z_q = F(x_q); then Algorithm 1.
       const warm = iteration < warmup;
-      opt.compat.lr = warm ? config.lr : config.lrCompat || config.lr;
+      opt.compat.lr = warm ? config.lr : lrCompat;
       const losses: Partial<StepLosses> = T.tidy(() => {
         const imgs = batches.map((b) => imageBatch(trainImgs, b, device));
         return warm ? compatStep(model, opt, imgs, step) : algorithm1Step(model, opt, imgs, step);
@@ -120,8 +112,7 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
       const bad = lossProblem(losses, step.genCompatLoss);
       if (bad) {
         const last = run.latestCheckpoint();
-        throw new TrainingDivergedError(`training diverged at iteration ${iteration + 1}: ${bad}` +
-          ` (limit ${EXPLODING_LOSS}); ${last ? `the last good checkpoint is ${last}` : 'no checkpoint was written yet'}. ` +
+        throw new TrainingDivergedError(`training diverged at iteration ${iteration + 1}: ${bad}; ${last ? `the last good checkpoint is ${last}` : 'no checkpoint was written yet'}. ` +
           'Lower --lr or change the seed, then resume or start again.');
       }
       iteration++;
@@ -156,6 +147,6 @@ export function lossProblem(l: Partial<StepLosses>, genCompatLoss: boolean): str
     if (l[k] === undefined || (k === 'L_G_FM' && !genCompatLoss)) continue;
     if (!Number.isFinite(l[k])) return `${k} = ${l[k]}`;
   }
-  for (const k of ['L_D', 'L_G_adv'] as const) if (l[k] !== undefined && Math.abs(l[k]) > EXPLODING_LOSS) return `${k} = ${l[k]}`;
+  for (const k of ['L_D', 'L_G_adv'] as const) if (l[k] !== undefined && Math.abs(l[k]) > EXPLODING_LOSS) return `${k} = ${l[k]} (above ${EXPLODING_LOSS})`;
   return null;
 }
