@@ -1,61 +1,99 @@
 // Seconds per Algorithm 1 iteration (F/M/theta_u step, n_D = 2 D steps, G step)
-// for a model preset at a batch size, with the share of each step.
-//   npm run bench -- designer_step --preset cpu --batch 64 --steps 5
+// for model presets x precisions x memory layouts, measured side by side in one
+// process, with the share of each step and (--profile) libtorch's op profile.
+//   npm run bench -- designer_step --preset cpu --batch 32 --tasks 2 --precision fp32 --precision bf16 \
+//     --layout contiguous --layout channels_last --steps 5 [--profile]
+// --tasks 2 is the demo's iteration: a top->bottom and a bottom->top batch, as `pfd train` does.
 import { parseArgs } from 'node:util';
 import * as T from '../src/torch/index.js';
-import { Designer } from '../src/models/designer.js';
+import { Designer, type Category } from '../src/models/designer.js';
 import { MODEL_PRESETS, type ModelPresetName } from '../src/models/presets.js';
 import { algorithm1Step, type ImageBatch, type StepTiming } from '../src/train/algorithm1.js';
 import { makeOptimizers } from '../src/train/optimizers.js';
 import { DEFAULT_STEP } from '../src/train/config.js';
 import { writeResult, median } from './results.js';
+import { profileOps, type OpRow } from './op_profile.js';
 
 const { values } = parseArgs({ options: {
   preset: { type: 'string', multiple: true }, batch: { type: 'string', default: '64' }, steps: { type: 'string', default: '5' },
   warmup: { type: 'string', default: '1' }, device: { type: 'string', default: 'cpu' }, out: { type: 'string' },
+  tasks: { type: 'string', default: '1' }, precision: { type: 'string', multiple: true }, layout: { type: 'string', multiple: true },
+  profile: { type: 'boolean', default: false },
 } });
 const presets = (values.preset ?? ['cpu', 'paper']) as ModelPresetName[];
-const B = Number(values.batch), steps = Number(values.steps), warmup = Number(values.warmup);
+const B = Number(values.batch), steps = Number(values.steps), warmup = Number(values.warmup), tasks = Number(values.tasks);
+if (tasks !== 1 && tasks !== 2) throw new Error(`--tasks must be 1 or 2, got ${values.tasks}`);
 const device = T.parseDevice(values.device!);
+const precisions = (values.precision ?? [T.defaultPrecision(device)]).map(T.parsePrecision);
+const layouts = (values.layout ?? ['channels_last']) as T.MemoryFormat[];
+for (const l of layouts) if (l !== 'contiguous' && l !== 'channels_last') throw new Error(`--layout must be contiguous or channels_last, got ${l}`);
 const users = 16;
+const targets: Category[] = tasks === 2 ? ['bottom', 'top'] : ['bottom'];
 
-const figures: Record<string, unknown> = {};
-for (const preset of presets) {
-  T.manualSeed(0);
-  const model = new Designer({ ...MODEL_PRESETS[preset], users, userCond: 'vector', targets: ['bottom'] }).to(device);
-  const opt = makeOptimizers(model, { lr: 2e-4, betas: [0.5, 0.999] });
-  const img = () => T.keep(T.sub(T.mul(T.rand([B, 3, 64, 64], { device }), 2), 1));
-  const batch: ImageBatch = { target: 'bottom', users: T.keep(T.randint(0, users, [B], { device })), query: img(), positive: img(), negQuery: img(), negComplement: img() };
-  const times: number[] = [];
-  const timing: StepTiming = { a: 0, b: 0, c: 0 };
-  for (let s = 0; s < warmup + steps; s++) {
-    const t0 = performance.now();
-    const t = { a: 0, b: 0, c: 0 };
-    algorithm1Step(model, opt, batch, DEFAULT_STEP, t);
-    if (device !== 'cpu') T.tidy(() => model.encoder.parameters()[0]!.sum().item()); // sync
-    const ms = performance.now() - t0;
-    if (s >= warmup) {
-      times.push(ms);
-      timing.a += t.a; timing.b += t.b; timing.c += t.c;
-    }
-    await new Promise(setImmediate);
-  }
-  const total = timing.a + timing.b + timing.c;
-  const r = {
-    params: { encoder: model.encoder.numParameters(), metric: model.metric.numParameters(), decoder: model.generator('bottom').numParameters(), discriminator: model.discriminator('bottom').numParameters() },
-    seconds_per_iteration: median(times) / 1000,
-    samples_per_second: B / (median(times) / 1000),
-    share: { a_compat: timing.a / total, b_disc: timing.b / total, c_gen: timing.c / total },
-    all_ms: times.map((t) => Math.round(t)),
-  };
-  figures[preset] = r;
-  console.log(`${preset}: ${r.seconds_per_iteration.toFixed(3)} s/iteration at batch ${B} (${r.samples_per_second.toFixed(1)} samples/s); ` +
-    `share (a) ${(100 * r.share.a_compat).toFixed(0)}%, (b) ${(100 * r.share.b_disc).toFixed(0)}%, (c) ${(100 * r.share.c_gen).toFixed(0)}%; params ${JSON.stringify(r.params)}`);
-  model.dispose();
-  T.dispose([...Object.values(batch).filter((v) => v instanceof T.Tensor)]);
+interface Figure {
+  preset: string; precision: T.Precision; layout: T.MemoryFormat;
+  seconds_per_iteration: number; samples_per_second: number;
+  share: { a_compat: number; b_disc: number; c_gen: number };
+  all_ms: number[];
+  profile?: { total_ms: number; top: OpRow[] };
 }
+const figures: Figure[] = [];
+for (const preset of presets) {
+  for (const precision of precisions) {
+    for (const layout of layouts) {
+      T.manualSeed(0);
+      const model = new Designer({ ...MODEL_PRESETS[preset], users, userCond: 'vector', targets }).to(device);
+      model.precision = precision;
+      model.memoryFormat = layout;
+      const opt = makeOptimizers(model, { lr: 2e-4, betas: [0.5, 0.999] });
+      const img = () => T.keep(T.sub(T.mul(T.rand([B, 3, 64, 64], { device }), 2), 1));
+      const batches: ImageBatch[] = targets.map((target) => ({ target, users: T.keep(T.randint(0, users, [B], { device })), query: img(), positive: img(), negQuery: img(), negComplement: img() }));
+      const times: number[] = [];
+      const timing: StepTiming = { a: 0, b: 0, c: 0 };
+      for (let s = 0; s < warmup + steps; s++) {
+        const t0 = performance.now();
+        const t = { a: 0, b: 0, c: 0 };
+        algorithm1Step(model, opt, batches, DEFAULT_STEP, t);
+        if (device !== 'cpu') T.tidy(() => model.encoder.parameters()[0]!.sum().item()); // sync
+        const ms = performance.now() - t0;
+        if (s >= warmup) {
+          times.push(ms);
+          timing.a += t.a; timing.b += t.b; timing.c += t.c;
+        }
+        await new Promise(setImmediate);
+      }
+      const total = timing.a + timing.b + timing.c;
+      const r: Figure = {
+        preset, precision, layout,
+        seconds_per_iteration: median(times) / 1000,
+        samples_per_second: (B * tasks) / (median(times) / 1000),
+        share: { a_compat: timing.a / total, b_disc: timing.b / total, c_gen: timing.c / total },
+        all_ms: times.map((t) => Math.round(t)),
+      };
+      if (values.profile) {
+        const p = profileOps(() => algorithm1Step(model, opt, batches, DEFAULT_STEP));
+        r.profile = { total_ms: p.total_ms, top: p.rows.slice(0, 15) };
+      }
+      figures.push(r);
+      console.log(`${preset} ${precision} ${layout}: ${r.seconds_per_iteration.toFixed(3)} s/iteration at batch ${B} x ${tasks} task(s) (${r.samples_per_second.toFixed(1)} samples/s); ` +
+        `share (a) ${(100 * r.share.a_compat).toFixed(0)}%, (b) ${(100 * r.share.b_disc).toFixed(0)}%, (c) ${(100 * r.share.c_gen).toFixed(0)}%`);
+      if (r.profile) {
+        for (const row of r.profile.top.slice(0, 10)) console.log(`    ${row.op.padEnd(42)} ${String(row.calls).padStart(5)} calls ${row.self_ms.toFixed(1).padStart(9)} ms ${(100 * row.share).toFixed(1).padStart(5)}%`);
+      }
+      model.dispose();
+      for (const o of [opt.compat, ...opt.disc.values(), ...opt.gen.values()]) o.dispose();
+      for (const b of batches) T.dispose([b.users, b.query, b.positive, b.negQuery, b.negComplement]);
+    }
+  }
+}
+// Ratios within this run (machines are noisy; compare only figures measured together).
+const base = (f: Figure) => figures.find((g) => g.preset === f.preset && g.precision === 'fp32' && g.layout === 'contiguous');
+const speedup = Object.fromEntries(figures.map((f) => [`${f.preset}/${f.precision}/${f.layout}`, base(f) ? base(f)!.seconds_per_iteration / f.seconds_per_iteration : null]));
+console.log('speed-up over fp32 contiguous (same run):', JSON.stringify(speedup));
 if (values.out !== 'none') {
-  const file = writeResult(values.out ?? `designer_step_${device.replace(':', '')}`, { batch: B, steps, device, figures },
-    `npm run bench -- designer_step --batch ${B} --steps ${steps}${presets.map((p) => ` --preset ${p}`).join('')}${device === 'cpu' ? '' : ` --device ${device}`}`);
+  const flags = `--batch ${B} --tasks ${tasks} --steps ${steps}${presets.map((p) => ` --preset ${p}`).join('')}${precisions.map((p) => ` --precision ${p}`).join('')}` +
+    `${layouts.map((l) => ` --layout ${l}`).join('')}${values.profile ? ' --profile' : ''}${device === 'cpu' ? '' : ` --device ${device}`}`;
+  const file = writeResult(values.out ?? `designer_step_${device.replace(':', '')}`, { batch: B, tasks, steps, device, figures, speedup_over_fp32_contiguous: speedup },
+    `npm run bench -- designer_step ${flags}`);
   console.log(`wrote ${file}`);
 }

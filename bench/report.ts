@@ -33,11 +33,26 @@ for (const preset of ['demo', 'paper']) {
   if (!d) continue;
   rows.push(`| data pipeline, \`${preset}\` world (${d.users} users, ${d.items} items, ${d.outfits} outfits, ${d.image_size}px) | outfit sampling ${f(d.sample_s, 1)} s; rendering **${f(d.render_items_per_s)} items/s**; cache build train ${f(d.cache.train.build_s, 1)} s (${d.cache.train.items} images) / test ${f(d.cache.test.build_s, 1)} s (${d.cache.test.items}); cache load ${f(d.cache.train.load_s, 2)} s / ${f(d.cache.test.load_s, 2)} s | | \`${d.command}\` |`);
 }
-for (const dev of ['cpu', 'cuda']) {
-  const d = load(`designer_step_${dev}`);
+for (const name of ['designer_step_cpu', 'designer_step_cuda', 'designer_step_cpu_precision', 'designer_step_paper_layout']) {
+  const d = load(name);
   if (!d) continue;
+  const dev = d.device === 'cpu' ? 'cpu' : 'cuda';
+  if (Array.isArray(d.figures)) {
+    // Precision x memory layout, side by side in one run, with ratios to fp32 NCHW.
+    for (const r of d.figures as any[]) {
+      const x = d.speedup_over_fp32_contiguous?.[`${r.preset}/${r.precision}/${r.layout}`];
+      rows.push(`| Algorithm 1 iteration, \`${r.preset}\` preset, batch ${d.batch} x ${d.tasks} task(s), **${r.precision}, ${r.layout.replace('_', '-')}**, ${d.machine.cpus} CPU cores (${d.machine.cpu}; bf16 matrix units: ${d.machine.bf16_matrix_units ? 'yes' : 'no'}) | **${f(r.seconds_per_iteration, 3)} s/iteration**${x ? `, **${f(x, 2)}x** fp32 NCHW of the same run` : ''}; share (a) ${f(100 * r.share.a_compat)}%, (b) ${f(100 * r.share.b_disc)}%, (c) ${f(100 * r.share.c_gen)}% | ${r.precision === 'bf16' ? '>= 2.5x (cpu), <= 12 s (paper): needs bf16 units' : ''} | \`${d.command}\` |`);
+    }
+    continue;
+  }
   for (const [preset, r] of Object.entries(d.figures) as [string, any][]) {
     rows.push(`| Algorithm 1 iteration (F/M/theta_u step, n_D = 2 D steps, G step), \`${preset}\` preset, batch ${d.batch}, ${dev === 'cpu' ? `${d.machine.cpus} CPU cores` : 'CUDA'} | **${f(r.seconds_per_iteration, 3)} s/iteration** (${f(r.samples_per_second, 1)} samples/s); share of time: (a) ${f(100 * r.share.a_compat)}%, (b) ${f(100 * r.share.b_disc)}%, (c) ${f(100 * r.share.c_gen)}% | | \`${d.command}\` |`);
+  }
+}
+const tr = load('torch_reference_paper');
+if (tr) {
+  for (const [prec, r] of Object.entries(tr.figures) as [string, any][]) {
+    rows.push(`| PyTorch ${tr.torch} eager reference of the same iteration, \`${tr.preset}\` preset, batch ${tr.batch}, ${prec}, ${tr.threads} threads | **${f(r.seconds_per_iteration, 3)} s/iteration**; share (a) ${f(100 * r.share.a_compat)}%, (b) ${f(100 * r.share.b_disc)}%, (c) ${f(100 * r.share.c_gen)}% | ours <= 0.3x | \`/usr/bin/python3 bench/torch_reference/algorithm1_step.py --preset ${tr.preset} --batch ${tr.batch} --steps 1 --precision ${prec} --threads ${tr.threads} --json bench/results/torch_reference_${tr.preset}.json\` |`);
   }
 }
 const ev = load('eval');

@@ -4,6 +4,8 @@
 #include "tensor_handle.h"
 
 #include <ATen/Parallel.h>
+#include <ATen/autocast_mode.h>
+#include <torch/csrc/autograd/profiler_legacy.h>
 #include <ATen/core/grad_mode.h>
 #include <torch/version.h>
 #include <torch/cuda.h>
@@ -221,6 +223,54 @@ Napi::Value BuildInfo(const Napi::CallbackInfo& info) {
   });
 }
 
+// setAutocast(device: 'cpu' | 'cuda', dtype: string | null) -> previous dtype or null.
+// Mixed precision through libtorch's own autocast (the dispatcher's Autocast keys,
+// thread-local, as torch.autocast): matrix products and convolutions run in `dtype`,
+// precision-sensitive ops in float32. The weight-cast cache is off: our training steps
+// update weights in place between forwards inside one region, so a cached bf16 copy
+// could be stale (and the cast of a few MB of weights is cheap next to the convs).
+Napi::Value SetAutocast(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return Guard(env, [&]() -> Napi::Value {
+    std::string dev = info[0].As<Napi::String>();
+    bool cuda = dev == "cuda";
+    if (!cuda && dev != "cpu") throw Napi::TypeError::New(env, "setAutocast: device must be 'cpu' or 'cuda', got '" + dev + "'");
+    bool was = cuda ? at::autocast::is_enabled() : at::autocast::is_cpu_enabled();
+    c10::ScalarType prevType = cuda ? at::autocast::get_autocast_gpu_dtype() : at::autocast::get_autocast_cpu_dtype();
+    Napi::Value prev = was ? Napi::String::New(env, DtypeName(prevType)) : env.Null();
+    bool on = !info[1].IsNull() && !info[1].IsUndefined();
+    if (on) {
+      auto dtype = ParseDtype(env, info[1].As<Napi::String>());
+      if (cuda) at::autocast::set_autocast_gpu_dtype(dtype); else at::autocast::set_autocast_cpu_dtype(dtype);
+      at::autocast::set_autocast_cache_enabled(false);
+    }
+    if (cuda) at::autocast::set_enabled(on); else at::autocast::set_cpu_enabled(on);
+    return prev;
+  });
+}
+
+
+// profileStart(file) / profileStop(): libtorch's own operator profiler (forward and
+// backward ops, with CPU times) around a region; profileStop writes a Chrome trace
+// JSON to `file` (aggregated by op in bench/profile.ts).
+std::unique_ptr<torch::autograd::profiler::RecordProfile> g_profile;
+
+Napi::Value ProfileStart(const Napi::CallbackInfo& info) {
+  return Guard(info.Env(), [&]() -> Napi::Value {
+    if (g_profile) throw Napi::Error::New(info.Env(), "profileStart: a profile is already being recorded");
+    g_profile = std::make_unique<torch::autograd::profiler::RecordProfile>(std::string(info[0].As<Napi::String>()));
+    return info.Env().Undefined();
+  });
+}
+
+Napi::Value ProfileStop(const Napi::CallbackInfo& info) {
+  return Guard(info.Env(), [&]() -> Napi::Value {
+    if (!g_profile) throw Napi::Error::New(info.Env(), "profileStop: no profile is being recorded");
+    g_profile.reset();  // the destructor writes the trace
+    return info.Env().Undefined();
+  });
+}
+
 }  // namespace
 
 void InitTensorFns(Napi::Env env, Napi::Object exports) {
@@ -235,7 +285,8 @@ void InitTensorFns(Napi::Env env, Napi::Object exports) {
       {"item", Item},                 {"sameTensor", SameTensor},     {"setGradEnabled", SetGradEnabled},
       {"isGradEnabled", IsGradEnabled}, {"manualSeed", ManualSeed},   {"setNumThreads", SetNumThreads},
       {"getNumThreads", GetNumThreads}, {"liveTensors", LiveTensors}, {"cudaDeviceCount", CudaDeviceCount},
-      {"buildInfo", BuildInfo},
+      {"buildInfo", BuildInfo},       {"setAutocast", SetAutocast},
+      {"profileStart", ProfileStart}, {"profileStop", ProfileStop},
   };
   for (auto& f : fns) exports.Set(f.name, Napi::Function::New(env, f.fn, f.name));
 }

@@ -9,7 +9,7 @@ import { phasedProgress } from './progress.js';
 import { UsageError } from './errors.js';
 
 export const EVAL_USAGE = `pfd eval --run DIR [--run DIR ...] [--n N] [--out DIR] [--inception-weights FILE.safetensors] [--seed N] [--splits N]
-              [--ssim-pairs N] [--fanout-queries N] [--fanout-users N] [--device cpu|cuda]`;
+              [--ssim-pairs N] [--fanout-queries N] [--fanout-users N] [--device cpu|cuda] [--precision fp32|bf16]`;
 
 const posInt = (name: string, v: string | undefined, fallback: number) => {
   if (v === undefined) return fallback;
@@ -18,11 +18,19 @@ const posInt = (name: string, v: string | undefined, fallback: number) => {
   return n;
 };
 
+function parsePrecisionFlag(v: string): T.Precision {
+  try {
+    return T.parsePrecision(v);
+  } catch (e) {
+    throw new UsageError(`--precision: ${(e as Error).message}`);
+  }
+}
+
 export async function evalCommand(argv: string[]): Promise<void> {
   const { values: v } = parseArgs({ args: argv, options: {
     run: { type: 'string', multiple: true }, n: { type: 'string' }, out: { type: 'string' }, 'inception-weights': { type: 'string' },
     seed: { type: 'string' }, splits: { type: 'string' }, 'ssim-pairs': { type: 'string' }, 'fanout-queries': { type: 'string' },
-    'fanout-users': { type: 'string' }, device: { type: 'string', default: 'cpu' },
+    'fanout-users': { type: 'string' }, device: { type: 'string', default: 'cpu' }, precision: { type: 'string' },
   }, strict: true });
   const runs = v.run ?? [];
   if (!runs.length) throw new UsageError('pfd eval needs --run DIR (one or more)');
@@ -31,6 +39,7 @@ export async function evalCommand(argv: string[]): Promise<void> {
     n: posInt('n', v.n, DEFAULT_EVAL.n), seed: posInt('seed', v.seed, DEFAULT_EVAL.seed), splits: posInt('splits', v.splits, DEFAULT_EVAL.splits),
     ssimPairs: posInt('ssim-pairs', v['ssim-pairs'], DEFAULT_EVAL.ssimPairs), fanoutQueries: posInt('fanout-queries', v['fanout-queries'], DEFAULT_EVAL.fanoutQueries),
     fanoutUsers: posInt('fanout-users', v['fanout-users'], DEFAULT_EVAL.fanoutUsers), inceptionWeights: v['inception-weights'], device: T.parseDevice(v.device!),
+    precision: v.precision === undefined ? undefined : parsePrecisionFlag(v.precision),
   };
   const out = path.resolve(v.out ?? (runs.length === 1 ? path.join(runs[0]!, 'eval') : path.join('runs', `eval-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}`)));
   const done: EvaluatedRun[] = [];

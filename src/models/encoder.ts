@@ -61,6 +61,7 @@ export class Encoder extends nn.Module {
 
   /** x [N, 3, S, S] in [-1, 1] -> z [N, latent] */
   forward(x: T.Tensor): T.Tensor {
-    return this.head.forward(this.features.forward(x));
+    // float32 codes whatever the compute precision: scores and losses are built on them.
+    return T.toDtype(this.head.forward(this.features.forward(x)), 'float32');
   }
 }

@@ -21,7 +21,7 @@ export class MetricNet extends nn.Module {
 
   /** o [N, latent] -> s [N] */
   forward(o: T.Tensor): T.Tensor {
-    return T.reshape(this.mlp.forward(o), [-1]);
+    return T.toDtype(T.reshape(this.mlp.forward(o), [-1]), 'float32'); // float32 under mixed precision too
   }
 }
 

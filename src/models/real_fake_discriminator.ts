@@ -39,6 +39,6 @@ export class RealFakeDiscriminator extends nn.Module {
 
   /** x [N, 3, S, S] -> score [N] */
   forward(x: T.Tensor): T.Tensor {
-    return T.reshape(this.head.forward(this.convs.forward(x)), [-1]);
+    return T.toDtype(T.reshape(this.head.forward(this.convs.forward(x)), [-1]), 'float32'); // float32 for the losses
   }
 }

@@ -39,6 +39,11 @@ export interface NativeAddon {
   cudaDeviceCount(): number;
   emptyCache(): number;
   cacheStats(): { enabled: boolean; cachedBytes: number; reusedBlocks: number };
+  /** Turns autocast on (dtype) or off (null) on 'cpu' or 'cuda'; returns the previous dtype or null. */
+  setAutocast(device: 'cpu' | 'cuda', dtype: string | null): string | null;
+  /** libtorch's operator profiler: start recording; stop writes a Chrome trace JSON to the file given at start. */
+  profileStart(file: string): void;
+  profileStop(): void;
   buildInfo(): { torchVersion: string; mkldnn: boolean; openmp: boolean; cuda: boolean; config: string; parallel: string };
 }
 

@@ -23,8 +23,10 @@ export function view(x: Tensor, shape: number[]): Tensor { return aView(x, shape
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor { return aFlatten(x, startDim, endDim) as Tensor; }
 export function permute(x: Tensor, dims: number[]): Tensor { return aPermute(x, dims) as Tensor; }
 export function transpose(x: Tensor, d0: number, d1: number): Tensor { return aTranspose(x, d0, d1) as Tensor; }
+export type MemoryFormat = 'contiguous' | 'channels_last';
+
 /** A densely laid-out copy (or x itself when already so), in NCHW ('contiguous') or NHWC ('channels_last') order. */
-export function contiguous(x: Tensor, memoryFormat: 'contiguous' | 'channels_last' = 'contiguous'): Tensor {
+export function contiguous(x: Tensor, memoryFormat: MemoryFormat = 'contiguous'): Tensor {
   return aContiguous(x, memoryFormat) as Tensor;
 }
 export function squeeze(x: Tensor, dim?: number): Tensor { return (dim === undefined ? aSqueeze(x) : aSqueezeDim(x, dim)) as Tensor; }
