@@ -12,10 +12,10 @@ import { UsageError } from './errors.js';
 
 export const TRAIN_USAGE = `pfd train --data PATH [--format manifest|polyvore-u|polyvore-outfits] [--set N] [--images DIR] [--version V] [--skip-bad]
               [--preset cpu|paper] [--config FILE.json] [--out DIR] [--task top2bottom|bottom2top|both]
-              [--user-cond vector|label|none] [--no-gen-compat-loss] [--gen-compat-scale none|positive-std] [--batch N] [--lr X] [--lr-compat X] [--compat-warmup N] [--iterations N] [--epochs N]
+              [--user-cond vector|label|none] [--user-init normal|ones] [--gen-input-norm] [--no-gen-compat-loss] [--gen-compat-scale none|positive-std] [--batch N] [--lr X] [--lr-compat X] [--compat-warmup N] [--iterations N] [--epochs N]
               [--minutes X] [--seed N] [--n-d N] [--lambda1 X] [--lambda2 X] [--lambda3 X] [--l2 X] [--negative-mix X]
-              [--checkpoint-every N] [--sample-every N] [--device cpu|cuda[:N]]
-pfd train --resume RUN_DIR [--iterations N] [--minutes X]`;
+              [--checkpoint-every N] [--sample-every N] [--eval-every N] [--eval-queries N] [--device cpu|cuda[:N]] [--precision fp32|bf16]
+pfd train --resume RUN_DIR [--iterations N] [--minutes X] [--precision fp32|bf16]`;
 
 const num = (name: string, v: string | undefined, int = false): number | undefined => {
   if (v === undefined) return undefined;
@@ -27,11 +27,11 @@ const num = (name: string, v: string | undefined, int = false): number | undefin
 const OPTIONS = {
   data: { type: 'string' }, format: { type: 'string' }, set: { type: 'string' }, images: { type: 'string' }, version: { type: 'string' },
   'skip-bad': { type: 'boolean' }, preset: { type: 'string', default: 'cpu' }, config: { type: 'string' }, out: { type: 'string' },
-  resume: { type: 'string' }, task: { type: 'string' }, 'user-cond': { type: 'string' }, 'no-gen-compat-loss': { type: 'boolean' }, 'gen-compat-scale': { type: 'string' },
+  resume: { type: 'string' }, task: { type: 'string' }, 'user-cond': { type: 'string' }, 'user-init': { type: 'string' }, 'gen-input-norm': { type: 'boolean' }, 'no-gen-compat-loss': { type: 'boolean' }, 'gen-compat-scale': { type: 'string' },
   batch: { type: 'string' }, lr: { type: 'string' }, 'lr-compat': { type: 'string' }, 'compat-warmup': { type: 'string' }, iterations: { type: 'string' }, epochs: { type: 'string' }, minutes: { type: 'string' },
   seed: { type: 'string' }, 'n-d': { type: 'string' }, lambda1: { type: 'string' }, lambda2: { type: 'string' }, lambda3: { type: 'string' },
   l2: { type: 'string' }, 'negative-mix': { type: 'string' }, 'checkpoint-every': { type: 'string' }, 'sample-every': { type: 'string' },
-  device: { type: 'string' },
+  'eval-every': { type: 'string' }, 'eval-queries': { type: 'string' }, device: { type: 'string' }, precision: { type: 'string' },
 } as const;
 
 function readConfigFile(file: string): ConfigOverrides {
@@ -49,12 +49,15 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const resume = v.resume !== undefined;
   try {
     if (resume) {
-      const allowed = new Set(['resume', 'iterations', 'minutes', 'preset']);
+      const allowed = new Set(['resume', 'iterations', 'minutes', 'preset', 'precision']);
       const extra = Object.keys(v).filter((k) => !allowed.has(k) && v[k as keyof typeof v] !== undefined);
-      if (extra.length) throw new UsageError(`--resume continues a run with its own config; only --iterations and --minutes may change (got --${extra.join(', --')})`);
+      if (extra.length) throw new UsageError(`--resume continues a run with its own config; only --iterations, --minutes and --precision may change (got --${extra.join(', --')})`);
       out = path.resolve(v.resume!);
       const saved = new RunDir(out).readConfig();
-      config = resolveConfig(saved.preset, { ...saved, iterations: num('iterations', v.iterations, true) ?? saved.iterations, minutes: num('minutes', v.minutes) ?? saved.minutes });
+      // Checkpoints hold float32 weights and optimizer state whatever the precision, so a run may
+      // resume in another one (bit-exact only within one precision).
+      config = resolveConfig(saved.preset, { ...saved, precision: (v.precision ?? saved.precision ?? 'fp32') as TrainConfig['precision'],
+        iterations: num('iterations', v.iterations, true) ?? saved.iterations, minutes: num('minutes', v.minutes) ?? saved.minutes });
     } else {
       if (!v.data) throw new UsageError('pfd train needs --data PATH (a dataset; make the synthetic one with `pfd data make`)');
       const file = v.config ? readConfigFile(v.config) : {};
@@ -65,8 +68,15 @@ export async function trainCommand(argv: string[]): Promise<void> {
         minutes: num('minutes', v.minutes), seed: num('seed', v.seed, true), nD: num('n-d', v['n-d'], true), lambda1: num('lambda1', v.lambda1),
         lambda2: num('lambda2', v.lambda2), lambda3: num('lambda3', v.lambda3), l2: num('l2', v.l2), negativeMix: num('negative-mix', v['negative-mix']),
         checkpointEvery: num('checkpoint-every', v['checkpoint-every'], true), sampleEvery: num('sample-every', v['sample-every'], true), device: v.device,
+        precision: v.precision as TrainConfig['precision'], evalEvery: num('eval-every', v['eval-every'], true), evalQueries: num('eval-queries', v['eval-queries'], true),
       };
-      config = resolveConfig(v.preset!, file, flags);
+      const model: ConfigOverrides['model'] = {};
+      if (v['user-init'] !== undefined) {
+        if (v['user-init'] !== 'normal' && v['user-init'] !== 'ones') throw new UsageError(`--user-init must be normal or ones, got '${v['user-init']}'`);
+        model.userInit = v['user-init'];
+      }
+      if (v['gen-input-norm']) model.decoder = { ...resolveConfig(v.preset!, file).model.decoder, inputNorm: true };
+      config = resolveConfig(v.preset!, file, flags, { model });
       out = path.resolve(v.out ?? path.join('runs', `${config.preset}-${config.userCond}${config.genCompatLoss ? '' : '-nogfm'}-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}`));
     }
   } catch (e) {
@@ -94,7 +104,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
         onStart: (s) => {
           loading.stop();
           console.log(`${s.resumed ? 'resuming' : 'training'} ${out} at iteration ${s.iteration}/${s.total}: preset ${config.preset}, ` +
-            `user conditioning ${config.userCond}${config.genCompatLoss ? '' : ', without L_G^FM'}, task ${config.task}, ${s.users} users, ${s.trainOutfits} training outfits, batch ${config.batchSize}` +
+            `${config.precision}, user conditioning ${config.userCond}${config.genCompatLoss ? '' : ', without L_G^FM'}, task ${config.task}, ${s.users} users, ${s.trainOutfits} training outfits, batch ${config.batchSize}` +
             `${config.compatWarmup ? ` (the first ${config.compatWarmup} iterations train the compatibility discriminator alone)` : ''}` +
             `${config.minutes ? `, budget ${config.minutes} min` : ''}`);
           startIter = s.iteration;
@@ -106,6 +116,14 @@ export async function trainCommand(argv: string[]): Promise<void> {
             }, cliProgress.Presets.shades_classic);
             bar.start(s.total, s.iteration, { rate: '-', fm: '-', d: '-', g: '-', adv: '-', gfm: '-', auc: '-' });
           }
+        },
+        onEval: (i, f) => {
+          const g = (k: string) => (typeof f[k] === 'number' ? (f[k] as number).toFixed(3) : '-');
+          const line = `  eval at iteration ${i} (${g('eval_seconds')} s): category ${g('eval_category')}, compat ${g('eval_compat')}, own-query ${g('eval_own_query')}, ` +
+            `taste ${g('eval_taste')}, personal win ${g('eval_personal_win')}, query SSIM ${g('eval_query_ssim')}, AUC/user ${g('eval_auc_per_user')}`;
+          // Above the progress bar (it redraws itself on the next step).
+          if (bar) process.stderr.write(`\r\x1b[K${line}\n`);
+          else console.log(line);
         },
         onStep: (i, total, l) => {
           const rate = ((i - startIter) / ((performance.now() - t0) / 1000)).toFixed(2);

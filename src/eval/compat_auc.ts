@@ -17,6 +17,7 @@ export interface CompatAuc {
   auc_kind2: number;
   auc_both: number;
   auc_per_user: number;
+  auc_kind1_per_user: number; // per user, positives against kind-1 negatives only: has M learned compatibility itself?
   users: number;
   positives: number;
 }
@@ -68,14 +69,18 @@ export function compatAuc(model: Designer, test: SplitImages, seed: number, devi
         T.indexSelect(zb, 0, idx(rows.map((r) => test.bottomRow.get(r.bottom)!))))).toArray();
       const by = (k: number) => s.filter((_, i) => rows[i]!.kind === k);
       const pos = by(0), n1 = by(1), n2 = by(2);
-      const perUser = new Map<number, { pos: number[]; neg: number[] }>();
+      const perUser = new Map<number, { pos: number[]; neg: number[] }>(), perUserKind1 = new Map<number, { pos: number[]; neg: number[] }>();
       rows.forEach((r, i) => {
-        const g = perUser.get(r.user) ?? { pos: [], neg: [] };
-        (r.kind === 0 ? g.pos : g.neg).push(s[i]!);
-        perUser.set(r.user, g);
+        for (const [m, take] of [[perUser, true], [perUserKind1, r.kind !== 2]] as const) {
+          if (!take) continue;
+          const g = m.get(r.user) ?? { pos: [], neg: [] };
+          (r.kind === 0 ? g.pos : g.neg).push(s[i]!);
+          m.set(r.user, g);
+        }
       });
       const pu = meanGroupAuc(perUser.values());
-      return { auc_kind1: auc(pos, n1), auc_kind2: n2.length ? auc(pos, n2) : NaN, auc_both: auc(pos, [...n1, ...n2]), auc_per_user: pu.mean, users: pu.groups, positives: pos.length };
+      return { auc_kind1: auc(pos, n1), auc_kind2: n2.length ? auc(pos, n2) : NaN, auc_both: auc(pos, [...n1, ...n2]), auc_per_user: pu.mean,
+        auc_kind1_per_user: meanGroupAuc(perUserKind1.values()).mean, users: pu.groups, positives: pos.length };
     });
   } finally {
     model.train(wasTraining);

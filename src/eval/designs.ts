@@ -5,6 +5,8 @@
 //   truth      its ground-truth complement       real (the "Real" row, and FID's reference set)
 //   design     G's design for the outfit's user u
 //   other      G's design for the same query and another random user v
+//   swapped    G's design for the same user u and another case's query q' (same designed
+//              category, another query item): what u gets when the query changes
 // plus, for a few queries, designs for many users (per-query diversity, Fig. 7).
 import * as T from '../torch/index.js';
 import type { Category, Designer } from '../models/designer.js';
@@ -16,6 +18,7 @@ export interface EvalCase {
   outfit: number; // index into split.outfits
   user: number;
   other: number; // another user
+  swap: number; // index (into the chosen cases) of another case of this category with another query
   target: Category;
   query: number; // dataset item index (a top when target is bottom)
   truth: number; // dataset item index of the ground-truth complement
@@ -27,6 +30,7 @@ export interface DesignSet {
   truth: T.Tensor;
   design: T.Tensor;
   other: T.Tensor;
+  swapped: T.Tensor; // design(query of cases[swap], user) [N, 3, S, S]
   fanout: { cases: number[]; users: number[]; designs: T.Tensor }; // designs [Q, U, 3, S, S]
   dispose(): void;
 }
@@ -36,7 +40,7 @@ export function evalCases(test: SplitImages, targets: Category[], users: number,
   const all: EvalCase[] = [];
   test.outfits.forEach((o, i) => {
     for (const target of targets) {
-      all.push({ outfit: i, user: o.user, other: o.user, target, query: target === 'bottom' ? o.top : o.bottom, truth: target === 'bottom' ? o.bottom : o.top });
+      all.push({ outfit: i, user: o.user, other: o.user, swap: -1, target, query: target === 'bottom' ? o.top : o.bottom, truth: target === 'bottom' ? o.bottom : o.top });
     }
   });
   const chosen = rng.shuffle(all).slice(0, n);
@@ -45,6 +49,12 @@ export function evalCases(test: SplitImages, targets: Category[], users: number,
       do c.other = rng.int(users); while (c.other === c.user);
     }
   }
+  // Another case of the same designed category with a different query item (itself when none).
+  const swapRng = new Rng(seed, 'eval-swaps');
+  chosen.forEach((c, i) => {
+    const pool = chosen.map((d, j) => (d.target === c.target && d.query !== c.query ? j : -1)).filter((j) => j >= 0);
+    c.swap = pool.length ? pool[swapRng.int(pool.length)]! : i;
+  });
   return chosen;
 }
 
@@ -52,7 +62,7 @@ export async function makeDesigns(model: Designer, test: SplitImages, cases: Eva
   const device = opts.device ?? 'cpu';
   const batch = opts.batch ?? 64;
   const n = cases.length;
-  const parts: Record<'query' | 'truth' | 'design' | 'other', T.Tensor[]> = { query: [], truth: [], design: [], other: [] };
+  const parts: Record<'query' | 'truth' | 'design' | 'other' | 'swapped', T.Tensor[]> = { query: [], truth: [], design: [], other: [], swapped: [] };
   for (let a = 0; a < n; a += batch) {
     const chunk = cases.slice(a, a + batch);
     // Cases of one designed category go through that category's G together.
@@ -63,10 +73,13 @@ export async function makeDesigns(model: Designer, test: SplitImages, cases: Eva
         const cs = idx.map((i) => chunk[i]!);
         const q = bytesToUnit(splitItemBytes(test, target === 'bottom' ? 'top' : 'bottom', cs.map((c) => c.query)));
         const t = bytesToUnit(splitItemBytes(test, target, cs.map((c) => c.truth)));
+        const qs = bytesToUnit(splitItemBytes(test, target === 'bottom' ? 'top' : 'bottom', cs.map((c) => cases[c.swap]!.query)));
         const qd = T.toDevice(q, device);
-        const d = T.toDevice(model.design(qd, T.tensor(cs.map((c) => c.user), { dtype: 'int64', device }), target), 'cpu');
+        const u = T.tensor(cs.map((c) => c.user), { dtype: 'int64', device });
+        const d = T.toDevice(model.design(qd, u, target), 'cpu');
         const o = T.toDevice(model.design(qd, T.tensor(cs.map((c) => c.other), { dtype: 'int64', device }), target), 'cpu');
-        for (const [k, v] of [['query', q], ['truth', t], ['design', d], ['other', o]] as const) {
+        const s = T.toDevice(model.design(T.toDevice(qs, device), u, target), 'cpu');
+        for (const [k, v] of [['query', q], ['truth', t], ['design', d], ['other', o], ['swapped', s]] as const) {
           idx.forEach((i, j) => { parts[k][a + i] = T.keep(T.select(v, 0, j).clone()); });
         }
       });
@@ -79,7 +92,7 @@ export async function makeDesigns(model: Designer, test: SplitImages, cases: Eva
     T.dispose(parts[k]);
     return s;
   };
-  const set = { query: stack('query'), truth: stack('truth'), design: stack('design'), other: stack('other') };
+  const set = { query: stack('query'), truth: stack('truth'), design: stack('design'), other: stack('other'), swapped: stack('swapped') };
   // Fan-out: the first Q cases' queries designed for the same U users each.
   const rng = new Rng(opts.seed, 'eval-fanout');
   const users = rng.shuffle(Array.from({ length: opts.users }, (_, i) => i)).slice(0, Math.min(opts.fanoutUsers, opts.users)).sort((x, y) => x - y);
@@ -91,5 +104,5 @@ export async function makeDesigns(model: Designer, test: SplitImages, cases: Eva
   }));
   const fanout = { cases: fanCases, users, designs: T.keep(fanDesigns.length ? T.stack(fanDesigns) : T.zeros([0, users.length, 3, 64, 64])) };
   T.dispose(fanDesigns);
-  return { cases, ...set, fanout, dispose: () => T.dispose([set.query, set.truth, set.design, set.other, fanout.designs]) };
+  return { cases, ...set, fanout, dispose: () => T.dispose([set.query, set.truth, set.design, set.other, set.swapped, fanout.designs]) };
 }

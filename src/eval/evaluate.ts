@@ -2,14 +2,14 @@
 // metric of the registry. Writes <run>/eval/metrics.json (values, sample
 // sizes, the feature networks used, timings) and appends one line per metric
 // to <run>/eval/metrics.jsonl (the history across evaluations).
-import { appendFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import * as T from '../torch/index.js';
 import { openRun, type TrainedModel } from '../train/trained_model.js';
 import { checkSameUsers } from '../train/run_dir.js';
 import { loadDataset, imageCacheDir } from '../data/load.js';
 import { loadSplitImages } from '../data/cache.js';
-import { readWorld } from '../data/world/write.js';
+import { readWorld, worldRoot } from '../data/world/write.js';
 import { loadClassifier } from '../data/world/classifier.js';
 import { evalCases, makeDesigns, type DesignSet } from './designs.js';
 import { inceptionFeatureNet, oracleFeatureNet, type FeatureNet } from './feature_nets.js';
@@ -25,6 +25,7 @@ export interface EvalOptions {
   fanoutUsers: number;
   inceptionWeights?: string;
   device: T.Device;
+  precision?: T.Precision; // of the designs (default: the device's best)
   onProgress?: (phase: string, done: number, total: number) => void;
 }
 
@@ -61,7 +62,7 @@ export async function evaluateRun(dir: string, opts: EvalOptions = DEFAULT_EVAL)
     seconds[k] = (seconds[k] ?? 0) + (now - t) / 1000;
     t = now;
   };
-  const trained = openRun(dir, opts.device);
+  const trained = openRun(dir, opts.device, opts.precision);
   const cfg = trained.config;
   const dataset = loadDataset(cfg.data);
   checkSameUsers(dataset.users, trained.users, cfg.data.path, trained.run.dir);
@@ -116,11 +117,3 @@ export async function evaluateRun(dir: string, opts: EvalOptions = DEFAULT_EVAL)
   train.dispose();
   return { result, trained, designs, dispose: () => { designs.dispose(); trained.dispose(); } };
 }
-
-/** The synthetic world folder a dataset path belongs to (it holds world.json), or null. */
-export function worldRoot(dataPath: string): string | null {
-  const p = path.resolve(dataPath);
-  const dir = existsSync(p) && statSync(p).isFile() ? path.dirname(p) : p;
-  return existsSync(path.join(dir, 'world.json')) ? dir : null;
-}
-

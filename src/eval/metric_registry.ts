@@ -171,14 +171,14 @@ export const METRICS = {
     label: 'Compat (oracle)', better: 'higher', available: hasOracle,
     compute: (ctx) => {
       const o = oracle(ctx);
-      return { value: o.compat_design, real: o.compat_truth, details: { random_item: o.compat_random } };
+      return { value: o.compat_design, real: o.compat_truth, details: { random_item: o.compat_random, best_item: o.compat_best } };
     },
   },
   oracle_taste: {
     label: 'Taste (oracle)', better: 'higher', available: hasOracle,
     compute: (ctx) => {
       const o = oracle(ctx);
-      return { value: o.taste_design, real: o.taste_truth, details: { random_item: o.taste_random } };
+      return { value: o.taste_design, real: o.taste_truth, details: { random_item: o.taste_random, best_item: o.taste_best } };
     },
   },
   oracle_personal: {
@@ -186,6 +186,29 @@ export const METRICS = {
     compute: (ctx) => {
       const o = oracle(ctx);
       return { value: o.personal_win_rate, details: { from_other_users_side: o.personal_win_rate_other, chance: 0.5 } };
+    },
+  },
+  oracle_own_query: {
+    // Zero when G ignores its query: the design for another query goes with q just as well.
+    label: 'Own-query advantage (oracle)', better: 'higher', available: hasOracle,
+    compute: (ctx) => {
+      const o = oracle(ctx);
+      return { value: o.own_query_advantage, real: o.own_query_advantage_truth, details: { chance: 0 } };
+    },
+  },
+  query_dependence: {
+    // One user's designs for two different queries (the case's and another case's):
+    // near 1 when G ignores the query; the real reference compares the two queries'
+    // ground-truth complements.
+    label: 'Same-user SSIM across queries', better: 'lower', available: () => true,
+    compute: (ctx) => {
+      const c = ctx.designs.cases;
+      const swapOf = T.tensor(c.map((x) => x.swap), { dtype: 'int64' });
+      const [d, r] = T.tidy(() => [ssim(ctx.designs.design, ctx.designs.swapped, 2).toArray(),
+        ssim(ctx.designs.truth, T.indexSelect(ctx.designs.truth, 0, swapOf), 2).toArray()]);
+      swapOf.dispose();
+      const md = meanStd(d), mr = meanStd(r);
+      return { value: md.mean, std: md.std, real: mr.mean, realStd: mr.std, details: { pairs: c.length } };
     },
   },
   user_diversity: {

@@ -7,6 +7,11 @@
 //   personal     P[pref_u(design for u) > pref_u(design for v)] for a random other
 //                user v (ties count half; 0.5 = no personalization), and the same
 //                from v's side
+//   own query    compat(q, design(q, u)) - compat(q, design(q', u)) for another query q':
+//                how much better the design goes with its own query than with another
+//                (0 when G ignores the query)
+//   best item    the ceiling: the catalog item of the designed category that maximizes
+//                compat + pref(u) for (q, u) (the world's own outfit score), its compat and taste
 import path from 'node:path';
 import * as T from '../torch/index.js';
 import type { World, WorldItem } from '../data/world/world.js';
@@ -15,7 +20,7 @@ import { categoryOf, type ItemAttributes } from '../data/world/attributes.js';
 import type { AttributeClassifier } from '../data/world/classifier.js';
 import type { FashionDataset } from '../data/manifest.js';
 import { Rng } from '../data/rng.js';
-import type { DesignSet } from './designs.js';
+import type { DesignSet, EvalCase } from './designs.js';
 
 export interface OracleMetrics {
   category_accuracy: number;
@@ -27,6 +32,10 @@ export interface OracleMetrics {
   taste_random: number;
   personal_win_rate: number;
   personal_win_rate_other: number;
+  own_query_advantage: number;
+  own_query_advantage_truth: number; // the same for the ground truth: compat(q, truth) - compat(q, truth of q')
+  compat_best: number;
+  taste_best: number;
   designs: number;
 }
 
@@ -37,14 +46,23 @@ function classifyAll(c: AttributeClassifier, x: T.Tensor, batch = 256): ItemAttr
 }
 
 export function oracleMetrics(world: World, dataset: FashionDataset, classifier: AttributeClassifier, set: DesignSet, seed: number): OracleMetrics {
+  const read = { design: classifyAll(classifier, set.design), other: classifyAll(classifier, set.other), swapped: classifyAll(classifier, set.swapped) };
+  return oracleFigures(world, dataset, set.cases, read, seed);
+}
+
+/** The oracle's figures from the attributes read off each case's design, other-user design and other-query design. */
+export function oracleFigures(world: World, dataset: FashionDataset, cases: EvalCase[],
+  read: { design: ItemAttributes[]; other: ItemAttributes[]; swapped: ItemAttributes[] }, seed: number): OracleMetrics {
   const oracle = new WorldOracle(world);
   const item = (category: 'top' | 'bottom', idx: number): WorldItem => oracle.item(path.parse((category === 'top' ? dataset.tops : dataset.bottoms)[idx]!.id).name);
   const user = (u: number) => dataset.users[u]!;
-  const designs = classifyAll(classifier, set.design), others = classifyAll(classifier, set.other);
+  const { design: designs, other: others, swapped } = read;
+  const set = { cases };
+  const catalog = { top: world.items.filter((it) => it.category === 'top'), bottom: world.items.filter((it) => it.category === 'bottom') };
   const rng = new Rng(seed, 'oracle-random-items');
   const pool = { top: [...new Set(set.cases.filter((c) => c.target === 'top').map((c) => c.truth))], bottom: [...new Set(set.cases.filter((c) => c.target === 'bottom').map((c) => c.truth))] };
   let correct = 0, wins = 0, winsOther = 0;
-  const sums = { cd: 0, ct: 0, cr: 0, td: 0, tt: 0, tr: 0 };
+  const sums = { cd: 0, ct: 0, cr: 0, td: 0, tt: 0, tr: 0, own: 0, ownTruth: 0, cb: 0, tb: 0 };
   set.cases.forEach((c, i) => {
     const qCat = c.target === 'bottom' ? 'top' : 'bottom';
     const q = item(qCat, c.query), truth = item(c.target, c.truth), rand = item(c.target, rng.pick(pool[c.target]));
@@ -60,6 +78,12 @@ export function oracleMetrics(world: World, dataset: FashionDataset, classifier:
     sums.tr += oracle.pref(u, ...outfit(rand));
     const pu = oracle.pref(u, ...outfit(d)) - oracle.pref(u, ...outfit(o));
     const pv = oracle.pref(v, ...outfit(o)) - oracle.pref(v, ...outfit(d));
+    const s = set.cases[c.swap]!;
+    sums.own += oracle.compat(...outfit(d)) - oracle.compat(...outfit(swapped[i]!));
+    sums.ownTruth += oracle.compat(...outfit(truth)) - oracle.compat(...outfit(item(c.target, s.truth)));
+    const best = bestItem(catalog[c.target], (x) => oracle.compat(...outfit(x)) + oracle.pref(u, ...outfit(x)));
+    sums.cb += oracle.compat(...outfit(best));
+    sums.tb += oracle.pref(u, ...outfit(best));
     wins += pu > 0 ? 1 : pu === 0 ? 0.5 : 0;
     winsOther += pv > 0 ? 1 : pv === 0 ? 0.5 : 0;
   });
@@ -68,6 +92,17 @@ export function oracleMetrics(world: World, dataset: FashionDataset, classifier:
     category_accuracy: correct / n,
     compat_design: sums.cd / n, compat_truth: sums.ct / n, compat_random: sums.cr / n,
     taste_design: sums.td / n, taste_truth: sums.tt / n, taste_random: sums.tr / n,
-    personal_win_rate: wins / n, personal_win_rate_other: winsOther / n, designs: n,
+    personal_win_rate: wins / n, personal_win_rate_other: winsOther / n,
+    own_query_advantage: sums.own / n, own_query_advantage_truth: sums.ownTruth / n,
+    compat_best: sums.cb / n, taste_best: sums.tb / n, designs: n,
   };
+}
+
+function bestItem(items: WorldItem[], score: (x: WorldItem) => number): WorldItem {
+  let best = items[0]!, top = -Infinity;
+  for (const it of items) {
+    const s = score(it);
+    if (s > top) { top = s; best = it; }
+  }
+  return best;
 }

@@ -12,7 +12,7 @@ import { imageGridPng } from '../data/images.js';
 import type { Category } from '../models/designer.js';
 import { METRICS, type MetricKey, type MetricValue } from './metric_registry.js';
 import type { EvaluatedRun } from './evaluate.js';
-import { curvesPng, trainingSeries } from './plots.js';
+import { curvesPng, evalSeries, trainingSeries } from './plots.js';
 import { queryThenDesigns } from '../train/samples.js';
 
 const fmt = (v: number | undefined, std?: number) => (v === undefined || !Number.isFinite(v) ? '–' : `${v.toFixed(4)}${std !== undefined && Number.isFinite(std) ? ` ± ${std.toFixed(2)}` : ''}`);
@@ -46,6 +46,13 @@ export async function writeReport(runs: EvaluatedRun[], out: string, opts: { fig
     ['Real', ...keys.map((k) => fmt(realOf(k)?.real, realOf(k)?.realStd))],
     ...runs.map((r) => [`${r.result.name} (${describe(r.result)})`, ...keys.map((k) => fmt(r.result.metrics[k]?.value, r.result.metrics[k]?.std))]),
   ];
+  // Each oracle figure against its range: the ground truth, a random real item, the best catalog item.
+  const ranged = keys.filter((k) => runs.some((r) => r.result.metrics[k]?.details && ('random_item' in r.result.metrics[k]!.details! || 'best_item' in r.result.metrics[k]!.details! || 'chance' in r.result.metrics[k]!.details!)));
+  const rangeRows = runs.flatMap((r) => ranged.filter((k) => r.result.metrics[k]).map((k) => {
+    const m = r.result.metrics[k]!, d = m.details ?? {};
+    const num = (x: unknown) => (typeof x === 'number' ? x : undefined);
+    return [r.result.name, METRICS[k].label, fmt(m.value), fmt(m.real), fmt(num(d.random_item) ?? num(d.chance)), fmt(num(d.best_item))];
+  }));
   const notes = runs.flatMap((r) => keys.filter((k) => r.result.metrics[k]?.note).map((k) => `${r.result.name}, ${METRICS[k].label}: ${r.result.metrics[k]!.note}`));
 
   // Fig. 5: the first run's first cases of each designed category, designed by every run for the same user.
@@ -70,7 +77,7 @@ export async function writeReport(runs: EvaluatedRun[], out: string, opts: { fig
     grid.dispose();
   }
   // Fig. 7 and training curves, per run.
-  const perRun: { name: string; fig7?: string; users: number; curves: string }[] = [];
+  const perRun: { name: string; fig7?: string; users: number; curves: string; learningCurves?: string }[] = [];
   for (const r of runs) {
     const fan = r.designs.fanout;
     let fig7: string | undefined;
@@ -83,8 +90,12 @@ export async function writeReport(runs: EvaluatedRun[], out: string, opts: { fig
       fig7 = save(`fig7-${r.result.name}.png`, await imageGridPng(grid, 1 + fan.users.length));
       grid.dispose();
     }
-    const curves = save(`curves-${r.result.name}.png`, await curvesPng(trainingSeries(r.trained.run.readMetrics()), `${r.result.name}: training losses per iteration (faint: raw, bold: moving average)`));
-    perRun.push({ name: r.result.name, fig7, users: fan.users.length, curves });
+    const records = r.trained.run.readMetrics();
+    const curves = save(`curves-${r.result.name}.png`, await curvesPng(trainingSeries(records), `${r.result.name}: training losses per iteration (faint: raw, bold: moving average)`));
+    const learning = evalSeries(records);
+    const learningCurves = learning.length
+      ? save(`learning-${r.result.name}.png`, await curvesPng(learning, `${r.result.name}: light evaluation during training (dashed: reference values)`)) : undefined;
+    perRun.push({ name: r.result.name, fig7, users: fan.users.length, curves, learningCurves });
   }
   const metricsFile = path.join(out, 'metrics.json');
   writeFileSync(metricsFile, JSON.stringify(runs.map((r) => r.result), null, 2) + '\n');
@@ -98,6 +109,9 @@ export async function writeReport(runs: EvaluatedRun[], out: string, opts: { fig
     `| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`), '',
     `Samples: ${s.designs} designs per run (test queries with their own users) and as many real ground-truth items; IS over ${s.splits} splits (± std over splits); ` +
       `Opposite SSIM over ${s.ssim_pairs} random same-category pairs (± std over pairs); cross-user SSIM over ${s.fanout_queries} queries x ${s.fanout_users} users (lower = designs differ more between users).`,
+    ...(rangeRows.length ? ['', '### Oracle figures against their range', '',
+      '| Run | Figure | Design | Ground truth | Random real item (or chance) | Best catalog item for (q, u) |', '|---|---|---|---|---|---|',
+      ...rangeRows.map((r) => `| ${r.join(' | ')} |`)] : []),
     '', ...nets.map(([k, d]) => `- ${k === 'domain' ? '"domain" metrics' : 'FID / IS'}: ${d}`),
     ...(nets.some(([k]) => k === 'inception') ? [] : ['- FID and IS with the literature\'s Inception network need `--inception-weights FILE` (see docs/evaluation.md); "domain" numbers are not comparable with published FID/IS.']),
     ...notes.map((n) => `- Note: ${n}`), '',
@@ -105,6 +119,9 @@ export async function writeReport(runs: EvaluatedRun[], out: string, opts: { fig
     ...fig5.flatMap((f) => [`Columns: query, ${f.runs.join(', ')}, ground truth (designed ${f.category}s).`, '', `![${f.category}s](${f.file})`, '']),
     '## One query, many users (Fig. 7 layout)', '',
     ...perRun.filter((p) => p.fig7).flatMap((p) => [`${p.name}: each row is a query followed by the designs for ${p.users} users.`, '', `![${p.name}](${p.fig7})`, '']),
+    '## Learning curves', '',
+    'A light evaluation during training (`--eval-every`, `--eval-queries`): fixed test cases designed for their own user, another user and another query.', '',
+    ...perRun.flatMap((p) => (p.learningCurves ? [`![${p.name} learning curves](${p.learningCurves})`, ''] : [`${p.name}: no light evaluation was recorded.`, ''])),
     '## Training curves', '',
     ...perRun.flatMap((p) => [`![${p.name} curves](${p.curves})`, '']),
   ];

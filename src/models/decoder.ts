@@ -14,6 +14,12 @@ export interface DecoderConfig {
   strides: number[];
   kernel: number;
   imageChannels: number;
+  /**
+   * Standardize G's input per dimension (BatchNorm1d without affine: batch statistics in
+   * training, running ones when designing) so that z_q and theta_u reach G on one scale.
+   * Not in the paper (its G takes [z_q, theta_u] as is); docs/training.md has the experiments.
+   */
+  inputNorm?: boolean;
 }
 
 export const PAPER_DECODER: DecoderConfig = {
@@ -26,15 +32,19 @@ export const PAPER_DECODER: DecoderConfig = {
 };
 
 export class Decoder extends nn.Module {
+  readonly inputNorm: nn.BatchNorm1d | null;
   readonly fc: nn.Linear;
   readonly fcNorm: nn.BatchNorm2d;
   readonly body: nn.Sequential;
   readonly imageSize: number;
+  /** Memory layout of the feature maps (a runtime setting, set through the Designer). */
+  memoryFormat: T.MemoryFormat = 'channels_last';
 
   constructor(readonly config: DecoderConfig = PAPER_DECODER) {
     super();
     const { inputDim, baseChannels, channels, strides, kernel, imageChannels } = config;
     if (channels.length !== strides.length) throw new Error('Decoder: channels and strides need the same length');
+    this.inputNorm = config.inputNorm ? this.registerModule('input_norm', new nn.BatchNorm1d(inputDim, { affine: false })) : null;
     this.fc = this.registerModule('fc', new nn.Linear(inputDim, baseChannels * 16));
     this.fcNorm = this.registerModule('fc_norm', new nn.BatchNorm2d(baseChannels));
     const layers: nn.LayerModule[] = [];
@@ -53,7 +63,8 @@ export class Decoder extends nn.Module {
 
   /** h [N, inputDim] -> image [N, 3, S, S] in [-1, 1] */
   forward(h: T.Tensor): T.Tensor {
-    const x = T.reshape(this.fc.forward(h), [-1, this.config.baseChannels, 4, 4]); // [N, C, 4, 4]
+    // [N, C, 4, 4], laid out as the convolutions below run fastest (channels-last: docs/benchmarks.md)
+    const x = T.contiguous(T.reshape(this.fc.forward(this.inputNorm ? this.inputNorm.forward(h) : h), [-1, this.config.baseChannels, 4, 4]), this.memoryFormat);
     return this.body.forward(T.leakyRelu(this.fcNorm.forward(x), 0.2));
   }
 }

@@ -42,6 +42,24 @@ export class Designer extends nn.Module {
   /** userCond 'none': running mean of positive outfits' scores, G's score input when designing. [1] */
   readonly scoreMean: T.Tensor | null;
   readonly latent: number;
+  /** Compute precision of every forward pass (a runtime setting: weights stay float32 either way). */
+  precision: T.Precision = 'fp32';
+  /**
+   * Memory layout of images and feature maps. Channels-last (NHWC) lets oneDNN run every
+   * convolution without layout conversions: measured 1.2-1.3x faster per Algorithm 1
+   * iteration in float32 on this project's CPUs (docs/benchmarks.md).
+   */
+  get memoryFormat(): T.MemoryFormat {
+    return this.generators.values().next().value!.memoryFormat;
+  }
+  set memoryFormat(f: T.MemoryFormat) {
+    for (const g of this.generators.values()) g.memoryFormat = f;
+  }
+
+  /** Images [B, 3, S, S] in the model's memory layout (the same tensor when already so). */
+  images(x: T.Tensor): T.Tensor {
+    return T.contiguous(x, this.memoryFormat);
+  }
 
   constructor(readonly config: DesignerConfig) {
     super();
@@ -51,6 +69,7 @@ export class Designer extends nn.Module {
     this.encoder = this.registerModule('encoder', new Encoder(config.encoder));
     this.metric = this.registerModule('metric', new MetricNet(this.latent, config.metricHidden));
     this.userVectors = config.userCond === 'none' ? null : this.registerModule('user_vectors', new nn.Embedding(config.users, this.latent));
+    if (this.userVectors && config.userInit === 'ones') T.noGrad(() => T.fill_(this.userVectors!.weight, 1));
     this.scoreMean = config.userCond === 'none' ? this.registerBuffer('score_mean', T.zeros([1])) : null;
     const condDim = { vector: this.latent, label: config.users, none: 1 }[config.userCond];
     for (const c of config.targets) {
@@ -101,12 +120,23 @@ export class Designer extends nn.Module {
     }
   }
 
-  /** Designs items of category `target` for query images [B, 3, S, S] and users [B] (eval mode, no grad). */
+  /** The device of the model's parameters. */
+  get device(): T.Device {
+    return this.metric.parameters()[0]!.device as T.Device;
+  }
+
+  /** Runs fn in this model's precision on its device (libtorch's autocast for bf16). */
+  autocast<R>(fn: () => R): R {
+    return T.withPrecision(this.precision, this.device, fn);
+  }
+
+  /** Designs items of category `target` for query images [B, 3, S, S] and users [B] (eval mode, no grad) -> float32 [B, 3, S, S]. */
   design(queries: T.Tensor, users: T.Tensor, target: Category): T.Tensor {
     const wasTraining = this.training;
     this.eval();
     try {
-      return T.tidy(() => T.noGrad(() => this.generator(target).forward(this.generatorInput(this.encoder.forward(queries), users))));
+      return T.tidy(() => T.noGrad(() => this.autocast(() =>
+        T.contiguous(T.toDtype(this.generator(target).forward(this.generatorInput(this.encoder.forward(this.images(queries)), users)), 'float32')))));
     } finally {
       this.train(wasTraining);
     }

@@ -11,6 +11,12 @@ export interface ModelPreset {
   metricHidden: number[]; // the metric net M's hidden widths
   decoder: Omit<DecoderConfig, 'inputDim'>; // inputDim follows from the user conditioning
   discriminator: DiscriminatorConfig;
+  /**
+   * theta_u's initialization: 'normal' N(0, 1) (PyTorch's Embedding), or 'ones': every user
+   * starts as the user-unaware model (theta = 1, M scores z_q * z_c alike for all) and
+   * personalizes from there. Not specified by the paper; docs/training.md has the experiments.
+   */
+  userInit?: 'normal' | 'ones';
 }
 
 export const MODEL_PRESETS = {

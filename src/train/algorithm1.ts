@@ -101,7 +101,16 @@ export interface StepTiming {
  * G from converging).
  */
 export function algorithm1Step(model: Designer, opt: Optimizers, batches: ImageBatch | ImageBatch[], o: StepOptions, timing?: StepTiming): StepLosses {
-  const list = Array.isArray(batches) ? batches : [batches];
+  return T.tidy(() => algorithm1StepIn(model, opt, (Array.isArray(batches) ? batches : [batches]).map((b) => inModelLayout(model, b)), o, timing));
+}
+
+/** The batch's images in the model's memory layout (channels-last by default); tensors belong to the caller's scope. */
+function inModelLayout(model: Designer, b: ImageBatch): ImageBatch {
+  const f = (x: T.Tensor) => model.images(x);
+  return { ...b, query: f(b.query), positive: f(b.positive), negQuery: f(b.negQuery), negComplement: f(b.negComplement) };
+}
+
+function algorithm1StepIn(model: Designer, opt: Optimizers, list: ImageBatch[], o: StepOptions, timing?: StepTiming): StepLosses {
   if (new Set(list.map((b) => b.target)).size !== list.length) throw new Error('algorithm1Step: one batch per designed category');
   const out = {} as StepLosses;
   let t0 = performance.now();
@@ -114,7 +123,7 @@ export function algorithm1Step(model: Designer, opt: Optimizers, batches: ImageB
   Object.assign(out, compatStep(model, opt, list, o));
   lap('a');
 
-  const per = list.map((b) => designerSteps(model, opt, b, o, lap));
+  const per = list.map((b) => model.autocast(() => designerSteps(model, opt, b, o, lap)));
   // Top-level values are means over the designed categories; each category's are kept too.
   for (const k of ['L_D', 'L_G', 'L_G_adv', 'L_G_FM', 's_design', 'd_real', 'd_fake'] as const) out[k] = per.reduce((a, p) => a + p[k], 0) / per.length;
   if (list.length > 1) out.by_target = Object.fromEntries(list.map((b, i) => [b.target, per[i]!]));
@@ -127,11 +136,12 @@ type CompatLosses = Pick<StepLosses, 'L_FM' | 'bpr' | 'auc_batch' | 's_pos' | 's
 export function compatStep(model: Designer, opt: Optimizers, list: ImageBatch[], o: Pick<StepOptions, 'l2'>): CompatLosses {
   const F = model.encoder;
   const out = {} as CompatLosses;
-  T.tidy(() => {
+  model.autocast(() => T.tidy(() => {
     opt.compat.zeroGrad();
-    const all = (k: 'users' | 'query' | 'positive' | 'negQuery' | 'negComplement') => (list.length === 1 ? list[0]![k] : T.cat(list.map((b) => b[k]), 0));
+    const all = (k: 'users' | 'query' | 'positive' | 'negQuery' | 'negComplement') =>
+      (list.length === 1 ? list[0]![k] : T.cat(list.map((b) => b[k]), 0));
     const users = all('users');
-    const z = F.forward(T.cat([all('query'), all('positive'), all('negQuery'), all('negComplement')], 0)); // [4N, latent]
+    const z = F.forward(model.images(T.cat([all('query'), all('positive'), all('negQuery'), all('negComplement')], 0))); // [4N, latent]
     const [zq, zc, zqn, zcn] = T.chunk(z, 4, 0) as [T.Tensor, T.Tensor, T.Tensor, T.Tensor];
     const sPos = model.score(users, zq, zc), sNeg = model.score(users, zqn, zcn); // [N]
     // theta_FM = the parameters of F and M; theta_u is learned by L_FM but not regularized (Eq. 10).
@@ -144,7 +154,7 @@ export function compatStep(model: Designer, opt: Optimizers, list: ImageBatch[],
     out.auc_batch = T.mean(T.toDtype(T.gt(sPos, sNeg), 'float32')).item();
     out.s_pos = T.mean(sPos).item();
     out.s_neg = T.mean(sNeg).item();
-  });
+  }));
   return out;
 }
 
@@ -155,11 +165,14 @@ function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepO
   const F = model.encoder;
   const out = {} as DesignerLosses;
   // Query codes and positive scores under the updated F, M, theta_u: constants for (b) and (c).
-  const [zq, sPos] = T.tidy(() => T.noGrad(() => {
-    const z = F.forward(T.cat([b.query, b.positive], 0));
+  // F embeds with its running statistics (eval mode), as when designing: G is trained on the
+  // codes it will be given (in training mode they would depend on the batch), and s+ is on the
+  // scale of L_G^FM's s* below. [B, latent], [B]
+  const [zq, sPos] = inEvalMode(F, () => T.tidy(() => T.noGrad(() => {
+    const z = F.forward(model.images(T.cat([b.query, b.positive], 0)));
     const [zq, zc] = T.chunk(z, 2, 0) as [T.Tensor, T.Tensor];
     return [T.keep(zq.contiguous()), T.keep(model.score(b.users, zq, zc))];
-  }));
+  })));
   try {
     const G = model.generator(b.target), D = model.discriminator(b.target);
     const genInput = () => model.generatorInput(zq, b.users, sPos);
@@ -194,18 +207,14 @@ function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepO
         let loss = T.mul(adv, o.lambda3);
         out.L_G_FM = NaN;
         // L_G^FM compares s* of the designed outfits with s+ of the positives [B]. F embeds
-        // both with its running statistics (eval mode): in training mode a batch of designs
-        // alone would be normalized by its own statistics, so the designs' codes would not
-        // be comparable with real items' and G would be steered through batch statistics.
-        const [sPosFixed, sStar] = inEvalMode(F, () => {
-          const [zqE, zcE] = T.noGrad(() => T.chunk(F.forward(T.cat([b.query, b.positive], 0)), 2, 0)) as [T.Tensor, T.Tensor];
-          const sp = T.noGrad(() => model.score(b.users, zqE, zcE));
-          const ss = o.genCompatLoss ? model.score(b.users, zqE, F.forward(fake)) : T.noGrad(() => model.score(b.users, zqE, F.forward(fake)));
-          return [sp, ss];
-        });
+        // the designs with its running statistics (eval mode), as it embedded zq and s+: in
+        // training mode a batch of designs alone would be normalized by its own statistics, so
+        // their codes would not be comparable with real items' and G would be steered through
+        // batch statistics.
+        const sStar = inEvalMode(F, () => (o.genCompatLoss ? model.score(b.users, zq, F.forward(fake)) : T.noGrad(() => model.score(b.users, zq, F.forward(fake)))));
         if (o.genCompatLoss) {
           // Eq. 11 as printed, or in units of the positives' spread (see GenCompatScale).
-          const gfm = o.genCompatScale === 'positive-std' ? generatorCompatLossScaled(sPosFixed, sStar) : generatorCompatLoss(sPosFixed, sStar);
+          const gfm = o.genCompatScale === 'positive-std' ? generatorCompatLossScaled(sPos, sStar) : generatorCompatLoss(sPos, sStar);
           loss = T.add(loss, T.mul(gfm, o.lambda1));
           out.L_G_FM = gfm.item();
         }

@@ -4,6 +4,7 @@
 import { MODEL_PRESETS, type ModelPreset, type ModelPresetName } from '../models/presets.js';
 import { USER_CONDS, type UserCond } from '../models/designer.js';
 import type { Task } from '../data/sampler.js';
+import { PRECISIONS, defaultPrecision, type Device, type Precision } from '../torch/index.js';
 import { GEN_COMPAT_SCALES, type GenCompatScale, type StepOptions } from './algorithm1.js';
 import { DATASET_FORMATS, type DatasetSpec } from '../data/load.js';
 
@@ -37,7 +38,10 @@ export interface TrainConfig {
   keepCheckpoints: number;
   sampleQueries: number; // fixed test queries per designed category in sample grids
   sampleUsers: number; // fixed users in sample grids
+  evalEvery: number; // light evaluation (learning curves) every N iterations; 0 = never
+  evalQueries: number; // test cases of each light evaluation
   device: string;
+  precision: Precision; // compute precision; default: bf16 where the CPU has bf16 matrix units, else fp32
 }
 
 export const DEFAULT_STEP: StepOptions = { nD: 2, lambda1: 1, lambda2: 1, lambda3: 1, l2: 1e-6, genCompatLoss: true, genCompatScale: 'none', scoreMomentum: 0.01 };
@@ -46,7 +50,7 @@ const BASE: Omit<TrainConfig, 'preset' | 'model' | 'data'> = {
   task: 'both', userCond: 'vector',
   batchSize: 64, lr: 2e-4, lrCompat: 0, compatWarmup: 0, betas: [0.5, 0.999], ...DEFAULT_STEP,
   negativeMix: 0.5, iterations: 0, epochs: 25, minutes: 0, seed: 1,
-  checkpointEvery: 500, sampleEvery: 500, keepCheckpoints: 2, sampleQueries: 6, sampleUsers: 6, device: 'cpu',
+  checkpointEvery: 500, sampleEvery: 500, keepCheckpoints: 2, sampleQueries: 6, sampleUsers: 6, evalEvery: 500, evalQueries: 256, device: 'cpu', precision: 'fp32',
 };
 
 /** Per-preset training defaults on top of BASE. */
@@ -60,7 +64,7 @@ export const TRAIN_PRESETS: Record<ModelPresetName, Partial<TrainConfig>> = {
   // slowly enough for the small G to follow (at the full rate G stayed at noise). A
   // compatibility warm-up (--compat-warmup) raises the compatibility AUC but, within the
   // demo's budget, costs the designs their quality (docs/training.md has the numbers).
-  cpu: { batchSize: 32, iterations: 600, checkpointEvery: 200, sampleEvery: 100, genCompatScale: 'positive-std', lrCompat: 5e-5 },
+  cpu: { batchSize: 32, iterations: 600, checkpointEvery: 200, sampleEvery: 100, evalEvery: 50, genCompatScale: 'positive-std', lrCompat: 5e-5 },
 };
 
 export type ConfigOverrides = Partial<Omit<TrainConfig, 'model' | 'data'>> & { model?: Partial<ModelPreset>; data?: Partial<TrainConfig['data']> };
@@ -95,6 +99,8 @@ export function resolveConfig(preset: string, ...overrides: ConfigOverrides[]): 
     if (model) c.model = { ...c.model, ...structuredClone(model) };
     if (data) c.data = { ...c.data, ...Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined)) };
   }
+  // Unless given, the precision follows the device it trains on.
+  if (!overrides.some((o) => o.precision !== undefined)) c.precision = defaultPrecision(c.device as Device);
   validate(c);
   return deepFreeze(c);
 }
@@ -103,6 +109,7 @@ function validate(c: TrainConfig): void {
   const posInt = ['batchSize', 'nD', 'epochs', 'checkpointEvery', 'sampleEvery', 'keepCheckpoints', 'sampleQueries', 'sampleUsers'] as const;
   for (const k of posInt) if (!Number.isInteger(c[k]) || c[k] < 1) throw new ConfigError(`${k} must be a positive integer, got ${c[k]}`);
   if (!Number.isInteger(c.iterations) || c.iterations < 0) throw new ConfigError(`iterations must be a non-negative integer, got ${c.iterations}`);
+  for (const k of ['evalEvery', 'evalQueries'] as const) if (!Number.isInteger(c[k]) || c[k] < 0) throw new ConfigError(`${k} must be a non-negative integer, got ${c[k]}`);
   if (!Number.isInteger(c.compatWarmup) || c.compatWarmup < 0) throw new ConfigError(`compatWarmup must be a non-negative integer, got ${c.compatWarmup}`);
   if (!Number.isInteger(c.seed)) throw new ConfigError(`seed must be an integer, got ${c.seed}`);
   for (const k of ['lr', 'lrCompat', 'lambda1', 'lambda2', 'lambda3', 'l2', 'minutes', 'scoreMomentum'] as const) {
@@ -113,6 +120,7 @@ function validate(c: TrainConfig): void {
   if (!(c.negativeMix >= 0 && c.negativeMix <= 1)) throw new ConfigError(`negativeMix must be in [0, 1], got ${c.negativeMix}`);
   if (!TASKS.includes(c.task)) throw new ConfigError(`task must be one of ${TASKS.join(', ')}, got '${c.task}'`);
   if (!GEN_COMPAT_SCALES.includes(c.genCompatScale)) throw new ConfigError(`genCompatScale must be one of ${GEN_COMPAT_SCALES.join(', ')}, got '${c.genCompatScale}'`);
+  if (!PRECISIONS.includes(c.precision)) throw new ConfigError(`precision must be one of ${PRECISIONS.join(', ')}, got '${c.precision}'`);
   if (!USER_CONDS.includes(c.userCond)) throw new ConfigError(`userCond must be one of ${USER_CONDS.join(', ')}, got '${c.userCond}'`);
   if (!(DATASET_FORMATS as readonly string[]).includes(c.data.format)) throw new ConfigError(`data format must be one of ${DATASET_FORMATS.join(', ')}, got '${c.data.format}'`);
   if (c.model.encoder.imageSize !== 64 || c.model.discriminator.imageSize !== 64) throw new ConfigError('the model works on 64x64 images (encoder and discriminator imageSize must be 64)');

@@ -19,7 +19,11 @@ export interface TrainedModel {
   dispose(): void;
 }
 
-export function openRun(dir: string, device: T.Device = 'cpu'): TrainedModel {
+/**
+ * Opens a run's serving snapshot on `device`. Weights are float32 whatever the precision they
+ * were trained in, so any precision can design with them; the default is the device's best.
+ */
+export function openRun(dir: string, device: T.Device = 'cpu', precision: T.Precision = T.defaultPrecision(device)): TrainedModel {
   const run = new RunDir(dir);
   if (!existsSync(run.dir)) throw new Error(`run '${dir}' not found (${run.dir})`);
   if (!existsSync(run.model)) throw new Error(`${run.dir} has no model.safetensors yet: train it with 'pfd train' (a checkpoint is written every checkpointEvery iterations)`);
@@ -27,6 +31,7 @@ export function openRun(dir: string, device: T.Device = 'cpu'): TrainedModel {
   const model = buildDesigner(config, users.length);
   nn.loadModule(model, run.model);
   model.to(device).eval();
+  model.precision = precision;
   const index = new Map(users.map((u, i) => [u, i]));
   return {
     run, model, config, users, iteration,

@@ -3,6 +3,7 @@
 // budget; clean stop on abort (Ctrl-C); a stop with a clear message on a NaN
 // or exploding loss, keeping the last good checkpoint.
 import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import * as T from '../torch/index.js';
 import { Designer, type Category } from '../models/designer.js';
 import { loadDataset, imageCacheDir } from '../data/load.js';
@@ -16,6 +17,9 @@ import { imageBatch } from './batches.js';
 import { stepOptions, type TrainConfig } from './config.js';
 import { RunDir, readServingMetadata, checkSameUsers, type TrainerState } from './run_dir.js';
 import { designGridPng } from './samples.js';
+import { LightEvaluator } from '../eval/light_eval.js';
+import { readWorld, worldRoot } from '../data/world/write.js';
+import { loadClassifier, type AttributeClassifier } from '../data/world/classifier.js';
 
 export const EXPLODING_LOSS = 1e4;
 
@@ -31,6 +35,7 @@ export interface TrainEvents {
   onStart?: (info: { iteration: number; total: number; resumed: boolean; users: number; trainOutfits: number }) => void;
   onStep?: (iteration: number, total: number, losses: Partial<StepLosses>) => void;
   onCheckpoint?: (dir: string) => void;
+  onEval?: (iteration: number, figures: Record<string, number | string>) => void;
 }
 
 export interface TrainResult {
@@ -45,7 +50,9 @@ export const targetsOf = (task: TrainConfig['task']): Category[] => (task === 't
 
 export function buildDesigner(config: Readonly<TrainConfig>, users: number): Designer {
   T.manualSeed(config.seed);
-  return new Designer({ ...structuredClone(config.model) as TrainConfig['model'], users, userCond: config.userCond, targets: targetsOf(config.task) });
+  const model = new Designer({ ...structuredClone(config.model) as TrainConfig['model'], users, userCond: config.userCond, targets: targetsOf(config.task) });
+  model.precision = config.precision ?? 'fp32'; // runs from before the precision setting trained in fp32
+  return model;
 }
 
 /** Fixed sample queries per designed category: the first test outfits' query items, as images [Q, 3, S, S] (kept). */
@@ -73,6 +80,21 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
   const step = stepOptions(config);
   const users = Array.from({ length: Math.min(config.sampleUsers, d.users.length) }, (_, i) => i);
   const queries = new Map(model.config.targets.map((c) => [c, sampleQueries(testImgs, c, config.sampleQueries, device)] as const));
+  // Learning curves: a light evaluation every evalEvery iterations (the oracle's figures on a synthetic world).
+  const root = config.evalEvery > 0 ? worldRoot(config.data.path) : null;
+  const oracleFile = root ? path.join(root, 'oracle-classifier.safetensors') : null;
+  const oracle: AttributeClassifier | null = oracleFile && existsSync(oracleFile) ? loadClassifier(oracleFile).model : null;
+  const lightEval = config.evalEvery > 0 && config.evalQueries > 0
+    ? new LightEvaluator({ test: testImgs, dataset: d, world: root ? readWorld(root) : null, oracle, queries: config.evalQueries, seed: config.seed, device })
+    : null;
+  const evaluate = async () => {
+    if (!lightEval) return;
+    const t = performance.now();
+    const figures = await lightEval.evaluate(model);
+    const record = { iteration, phase: 'eval', eval_seconds: (performance.now() - t) / 1000, ...figures };
+    run.appendMetrics(record);
+    ev.onEval?.(iteration, record);
+  };
   let iteration = 0, elapsed = 0;
   if (opts.resume) {
     if (existsSync(run.model)) checkSameUsers(d.users, readServingMetadata(run.model).users, config.data.path, run.dir);
@@ -98,6 +120,7 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
   ev.onStart?.({ iteration, total, resumed: !!opts.resume, users: d.users.length, trainOutfits: trainImgs.outfits.length });
   let stopped: TrainResult['stopped'] = 'done';
   try {
+    if (iteration === 0) await evaluate(); // the starting point of the learning curves
     while (iteration < total) {
       // One batch per designed category (the sampler alternates tasks for 'both').
       const batches = model.config.targets.map(() => sampler.next());
@@ -118,6 +141,8 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
       iteration++;
       run.appendMetrics({ iteration, epoch: sampler.epochsDone, phase: warm ? 'compat-warmup' : 'algorithm1', ...losses });
       ev.onStep?.(iteration, total, losses);
+      // (Evaluated before the checkpoint, so that a resumed run keeps this evaluation's record.)
+      if (config.evalEvery > 0 && (iteration % config.evalEvery === 0 || iteration === total)) await evaluate();
       if (iteration % config.checkpointEvery === 0 || iteration === total) checkpoint();
       if (!warm && ((iteration - warmup) % config.sampleEvery === 0 || iteration === total)) await samples();
       await new Promise(setImmediate); // let N-API finalizers and signals run
@@ -129,6 +154,7 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
       await samples();
     }
   } finally {
+    oracle?.dispose();
     for (const q of queries.values()) q.dispose();
     trainImgs.dispose();
     testImgs.dispose();

@@ -149,7 +149,9 @@ test('pfd train and pfd design from the command line, with clear errors', async 
   assert.match(t.out, /finished at iteration 2\/2/);
   const resumed = await quietly(() => main(['train', '--resume', dir, '--iterations', '3']));
   assert.equal(resumed.result, 0, resumed.err);
-  assert.equal(new RunDir(dir).readMetrics().length, 3);
+  const records = new RunDir(dir).readMetrics();
+  assert.deepEqual(records.filter((r) => r.phase !== 'eval').map((r) => r.iteration), [1, 2, 3], 'a metrics line per iteration');
+  assert.deepEqual(records.filter((r) => r.phase === 'eval').map((r) => r.iteration), [0, 2, 3], 'light evaluations at the start and at each end, kept across the resume');
   assert.equal((await quietly(() => main(['train', '--resume', dir, '--lr', '1']))).result, 2, 'config flags cannot change a resumed run');
   assert.equal((await quietly(() => main(['train', '--data', world, '--batch', 'x']))).result, 2);
   assert.equal((await quietly(() => main(['train', '--data', world, '--user-cond', 'labels']))).result, 2);

@@ -1,7 +1,7 @@
 // Writes a world to disk: world.json (config and ground truth: every item's
 // attributes and render variation, every user's taste), images/<id>.png
 // (product photos at the world's size) and manifest.jsonl (the generic format).
-import { mkdirSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync, existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { renderItemPng } from './render.js';
 import type { World } from './world.js';
@@ -39,3 +39,11 @@ export function readWorld(dir: string): World {
     throw new Error(`${file}: not valid JSON (${(e as Error).message})`);
   }
 }
+
+/** The synthetic world folder a dataset path belongs to (it holds world.json), or null. */
+export function worldRoot(dataPath: string): string | null {
+  const p = path.resolve(dataPath);
+  const dir = existsSync(p) && statSync(p).isFile() ? path.dirname(p) : p;
+  return existsSync(path.join(dir, 'world.json')) ? dir : null;
+}
+

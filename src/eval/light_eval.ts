@@ -1,0 +1,62 @@
+// A light evaluation for learning curves during training: a fixed set of a few
+// hundred test cases, designed for their own users, for another user and for
+// another query, then the figures that say whether the designs follow the query
+// and the user (the oracle's on a synthetic world) and the compatibility AUC.
+// Deterministic, eval mode only, no libtorch RNG: it leaves the training
+// trajectory exactly as it was (test/eval/light_eval.test.ts checks that).
+import * as T from '../torch/index.js';
+import type { Designer } from '../models/designer.js';
+import type { SplitImages } from '../data/cache.js';
+import type { FashionDataset } from '../data/manifest.js';
+import type { World } from '../data/world/world.js';
+import type { AttributeClassifier } from '../data/world/classifier.js';
+import { evalCases, makeDesigns, type EvalCase } from './designs.js';
+import { oracleMetrics } from './oracle_metrics.js';
+import { compatAuc } from './compat_auc.js';
+import { ssim } from './ssim.js';
+
+export interface LightEvalOptions {
+  test: SplitImages;
+  dataset: FashionDataset;
+  world: World | null;
+  oracle: AttributeClassifier | null; // the world's attribute classifier (oracle figures need both)
+  queries: number; // test cases per evaluation
+  seed: number;
+  device: T.Device;
+}
+
+/** Figures of one light evaluation; the eval_ prefix keeps them apart from the losses in metrics.jsonl. */
+export type LightEvalFigures = Record<string, number>;
+
+export class LightEvaluator {
+  private cases: EvalCase[] | null = null;
+
+  constructor(private readonly o: LightEvalOptions) {}
+
+  async evaluate(model: Designer): Promise<LightEvalFigures> {
+    const users = model.config.users;
+    this.cases ??= evalCases(this.o.test, model.config.targets, users, this.o.queries, this.o.seed);
+    const set = await makeDesigns(model, this.o.test, this.cases, { users, fanoutQueries: 0, fanoutUsers: 0, seed: this.o.seed, device: this.o.device });
+    try {
+      const out: LightEvalFigures = {};
+      // One user's designs for two different queries: near 1 when the query is ignored.
+      out.eval_query_ssim = T.tidy(() => T.mean(ssim(set.design, set.swapped, 2)).item());
+      out.eval_user_ssim = T.tidy(() => T.mean(ssim(set.design, set.other, 2)).item());
+      if (this.o.world && this.o.oracle) {
+        const m = oracleMetrics(this.o.world, this.o.dataset, this.o.oracle, set, this.o.seed);
+        Object.assign(out, {
+          eval_category: m.category_accuracy, eval_compat: m.compat_design, eval_taste: m.taste_design,
+          eval_personal_win: m.personal_win_rate, eval_own_query: m.own_query_advantage,
+          // references, constant over training: drawn as lines beside the curves
+          ref_compat_truth: m.compat_truth, ref_compat_random: m.compat_random, ref_compat_best: m.compat_best,
+          ref_taste_truth: m.taste_truth, ref_own_query_truth: m.own_query_advantage_truth,
+        });
+      }
+      const a = compatAuc(model, this.o.test, this.o.seed, this.o.device);
+      Object.assign(out, { eval_auc_per_user: a.auc_per_user, eval_auc_kind1: a.auc_kind1, eval_auc_kind1_per_user: a.auc_kind1_per_user });
+      return out;
+    } finally {
+      set.dispose();
+    }
+  }
+}
