@@ -9,7 +9,7 @@ import * as T from '../src/torch/index.js';
 import { Designer, type Category } from '../src/models/designer.js';
 import { MODEL_PRESETS, type ModelPresetName } from '../src/models/presets.js';
 import { algorithm1Step, type ImageBatch, type StepTiming } from '../src/train/algorithm1.js';
-import { makeOptimizers } from '../src/train/optimizers.js';
+import { makeOptimizers, namedOptimizers } from '../src/train/optimizers.js';
 import { DEFAULT_STEP } from '../src/train/config.js';
 import { writeResult, median } from './results.js';
 import { profileOps, type OpRow } from './op_profile.js';
@@ -81,7 +81,7 @@ for (const preset of presets) {
         for (const row of r.profile.top.slice(0, 10)) console.log(`    ${row.op.padEnd(42)} ${String(row.calls).padStart(5)} calls ${row.self_ms.toFixed(1).padStart(9)} ms ${(100 * row.share).toFixed(1).padStart(5)}%`);
       }
       model.dispose();
-      for (const o of [opt.compat, ...opt.disc.values(), ...opt.gen.values()]) o.dispose();
+      for (const [, o] of namedOptimizers(opt)) o.dispose();
       for (const b of batches) T.dispose([b.users, b.query, b.positive, b.negQuery, b.negComplement]);
     }
   }

@@ -23,12 +23,20 @@ export function profileOps(fn: () => void): { rows: OpRow[]; total_ms: number } 
   } finally {
     native.profileStop();
   }
-  const events = (JSON.parse(readFileSync(file, 'utf8')) as TraceEvent[]).filter((e) => e.ph === 'X');
-  rmSync(file, { force: true });
+  let events: TraceEvent[];
+  try {
+    events = (JSON.parse(readFileSync(file, 'utf8')) as TraceEvent[]).filter((e) => e.ph === 'X');
+  } finally {
+    rmSync(file, { force: true });
+  }
   // Self time = duration minus that of the direct children (events nested in time on one thread).
   const self = new Map<string, { calls: number; us: number }>();
   const byThread = new Map<number, TraceEvent[]>();
-  for (const e of events) byThread.set(e.tid, [...(byThread.get(e.tid) ?? []), e]);
+  for (const e of events) {
+    const list = byThread.get(e.tid) ?? [];
+    list.push(e);
+    byThread.set(e.tid, list);
+  }
   for (const list of byThread.values()) {
     list.sort((a, b) => a.ts - b.ts || b.dur - a.dur);
     const open: { e: TraceEvent; childUs: number }[] = [];

@@ -61,3 +61,14 @@ if (ev) {
   rows.push(`| evaluating a run (\`pfd eval\`), ${ev.designs} designs | **${f(ev.total_seconds, 1)} s** in all: ${parts} | | \`${ev.command}\` |`);
 }
 console.log(rows.join('\n'));
+
+// Op profiles (libtorch's profiler, self time per op) of the runs that recorded one.
+for (const name of ['designer_step_cpu_precision', 'designer_step_paper_layout']) {
+  const d = load(name);
+  if (!d || !Array.isArray(d.figures)) continue;
+  for (const r of (d.figures as any[]).filter((x) => x.profile)) {
+    console.log(`\n**Op profile: \`${r.preset}\` preset, ${r.precision}, ${r.layout.replace('_', '-')}** (one iteration, batch ${d.batch} x ${d.tasks} task(s); self time in libtorch ops ${f(r.profile.total_ms)} ms of ${f(1000 * r.seconds_per_iteration)} ms; \`${d.command}\`)\n`);
+    console.log('| op | calls | self ms | share |\n|---|---|---|---|');
+    for (const o of (r.profile.top as any[]).slice(0, 8)) console.log(`| \`${o.op}\` | ${o.calls} | ${f(o.self_ms, 1)} | ${f(100 * o.share, 1)}% |`);
+  }
+}

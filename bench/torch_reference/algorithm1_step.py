@@ -133,12 +133,14 @@ def run(preset, batch, steps, warmup, precision, channels_last, profile):
         loss.backward()
         opt_a.step()
         t1 = time.perf_counter()
-        # (b) D twice
+        # (b) D twice; z_q and s+ with F in eval mode (running statistics), reused in (c)
+        F.eval()
         with torch.no_grad(), ac():
             zq, zc = F(torch.cat([xq, xc])).chunk(2)
-            s_pos = score(zq, zc)
+            sp = score(zq, zc)
             h = torch.cat([zq, theta(u)], 1)
             fake = G(h)
+        F.train()
         for _ in range(2):
             opt_d.zero_grad()
             with ac():
@@ -156,10 +158,7 @@ def run(preset, batch, steps, warmup, precision, channels_last, profile):
             with torch.no_grad():
                 dr = D(xc)
             F.eval()
-            with torch.no_grad():
-                zqe, zce = F(torch.cat([xq, xc])).chunk(2)
-                sp = score(zqe, zce)
-            ss = score(zqe, F(fake))
+            ss = score(zq, F(fake))
             F.train()
             gfm = 0.5 * (((sp - ss.mean()) ** 2).mean() + ((ss - sp.mean()) ** 2).mean())
             lg = ralsgan_g(dr, df) + gfm

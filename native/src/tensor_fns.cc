@@ -242,9 +242,10 @@ Napi::Value SetAutocast(const Napi::CallbackInfo& info) {
     if (on) {
       auto dtype = ParseDtype(env, info[1].As<Napi::String>());
       if (cuda) at::autocast::set_autocast_gpu_dtype(dtype); else at::autocast::set_autocast_cpu_dtype(dtype);
-      at::autocast::set_autocast_cache_enabled(false);
     }
     if (cuda) at::autocast::set_enabled(on); else at::autocast::set_cpu_enabled(on);
+    // The cache is off while any autocast region is open here, back to libtorch's default after.
+    at::autocast::set_autocast_cache_enabled(!(at::autocast::is_enabled() || at::autocast::is_cpu_enabled()));
     return prev;
   });
 }
@@ -252,7 +253,7 @@ Napi::Value SetAutocast(const Napi::CallbackInfo& info) {
 
 // profileStart(file) / profileStop(): libtorch's own operator profiler (forward and
 // backward ops, with CPU times) around a region; profileStop writes a Chrome trace
-// JSON to `file` (aggregated by op in bench/profile.ts).
+// JSON to `file` (aggregated by op in bench/op_profile.ts).
 std::unique_ptr<torch::autograd::profiler::RecordProfile> g_profile;
 
 Napi::Value ProfileStart(const Napi::CallbackInfo& info) {

@@ -3,15 +3,21 @@
 //   2. trains the designer, preset `cpu`, into runs/demo/run (a fresh run each time;
 //      bounded to DEMO_MINUTES of training)
 //   3. designs one test top's bottom for every user (the paper's Fig. 7)
-//   4. evaluates the run (pfd eval): Table 2, the oracle's compatibility and
-//      personalization figures, grids and training curves in runs/demo/run/eval
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+//   4. evaluates the run (pfd eval) side by side with the pretrained model of the same
+//      preset (pretrained/demo-cpu, trained for much longer on the same world): Table 2,
+//      the oracle's figures against their range, grids, learning and training curves
+import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { main } from './pfd.js';
+import { readServingMetadata } from '../train/run_dir.js';
+import { loadDataset } from '../data/load.js';
 
 const DEMO_MINUTES = Number(process.env.PFD_DEMO_MINUTES ?? 14);
 const root = path.resolve('runs', 'demo');
-const world = path.join(root, 'world'), run = path.join(root, 'run');
+const world = path.join(root, 'world'), run = path.join(root, 'run'), pretrained = path.join(root, 'pretrained');
+// The shipped pretrained model (its dataset path is runs/demo/world, relative to the repository).
+const shipped = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'pretrained', 'demo-cpu');
 const step = async (title: string, argv: string[]) => {
   console.log(`\n== ${title}\n$ pfd ${argv.join(' ')}`);
   const code = await main(argv);
@@ -28,11 +34,28 @@ const firstTest = readFileSync(path.join(world, 'manifest.jsonl'), 'utf8').split
 const query = path.parse(firstTest.top).name;
 const fig7 = path.join(root, `fig7-${query}.png`);
 await step('3/4 one query, every user (Fig. 7)', ['design', '--run', run, '--query', query, '--users', 'all', '--scale', '2', '--out', fig7]);
-await step('4/4 evaluation', ['eval', '--run', run]);
+// A copy of the pretrained model, so that its evaluation is written under runs/, not into the repository.
+// (Only when it was trained on this very world: its users must be the world's, in order.)
+const sameWorld = () => {
+  const users = readServingMetadata(path.join(shipped, 'model.safetensors')).users;
+  const world_ = loadDataset({ path: world, format: 'manifest', skipBad: false }).users;
+  const same = users.length === world_.length && users.every((u, i) => u === world_[i]);
+  if (!same) console.log(`(pretrained/demo-cpu was trained on another world than ${world}: it is left out)`);
+  return same;
+};
+const hasPretrained = existsSync(path.join(shipped, 'model.safetensors')) && sameWorld();
+const fig7Pretrained = path.join(root, `fig7-${query}-pretrained.png`);
+if (hasPretrained) {
+  rmSync(pretrained, { recursive: true, force: true });
+  cpSync(shipped, pretrained, { recursive: true });
+  await step('', ['design', '--run', pretrained, '--query', query, '--users', 'all', '--scale', '2', '--out', fig7Pretrained]);
+}
+const report = path.join(root, 'report');
+await step(`4/4 evaluation${hasPretrained ? ': this run and the pretrained model side by side' : ''}`, ['eval', '--run', run, ...(hasPretrained ? ['--run', pretrained] : []), '--out', report]);
 console.log(`\ndemo done:
   the world's outfits per user   ${path.join(world, 'contact-sheet.png')}
   samples during training         ${path.join(run, 'samples')}
-  one query designed for each user ${fig7}
-  evaluation report               ${path.join(run, 'eval', 'report.html')}
-  design more: npm run pfd -- design --run ${path.relative(process.cwd(), run)} --query t000001 --user u0003`);
+  one query designed for each user ${fig7}${hasPretrained ? `\n  the same by the pretrained model ${fig7Pretrained}` : ''}
+  evaluation report               ${path.join(report, 'report.html')}
+  design more: npm run pfd -- design --run ${hasPretrained ? "pretrained/demo-cpu" : path.relative(process.cwd(), run)} --query t000001 --user u0003`);
 process.exit(0);

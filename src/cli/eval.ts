@@ -56,7 +56,12 @@ export async function evalCommand(argv: string[]): Promise<void> {
       for (const [k, m] of Object.entries(r.metrics) as [MetricKey, NonNullable<(typeof r.metrics)[MetricKey]>][]) {
         const d = METRICS[k];
         console.log(`  ${d.label.padEnd(26)} ${m.value.toFixed(4)}${m.std !== undefined ? ` ± ${m.std.toFixed(4)}` : ''}${m.real !== undefined ? `   (real: ${m.real.toFixed(4)})` : ''}`);
-        if (k === 'compat_auc' && m.details) console.log(`  ${''.padEnd(26)} pooled over users: vs kind-1 negatives ${Number(m.details.auc_kind1).toFixed(4)}, kind-2 ${Number(m.details.auc_kind2).toFixed(4)}, both ${Number(m.details.auc_both).toFixed(4)}`);
+        if (k === 'compat_auc' && m.details) {
+          console.log(`  ${''.padEnd(26)} per user vs kind-1 negatives alone ${Number(m.details.auc_kind1_per_user).toFixed(4)}; ` +
+            `pooled over users: vs kind-1 ${Number(m.details.auc_kind1).toFixed(4)}, kind-2 ${Number(m.details.auc_kind2).toFixed(4)}, both ${Number(m.details.auc_both).toFixed(4)}`);
+        }
+        const range = (['random_item', 'best_item', 'chance'] as const).filter((x) => typeof m.details?.[x] === 'number').map((x) => `${x.replace('_', ' ')} ${Number(m.details![x]).toFixed(4)}`);
+        if (range.length) console.log(`  ${''.padEnd(26)} range: ${range.join(', ')}`);
         if (m.note) console.log(`  ${''.padEnd(26)} note: ${m.note}`);
       }
     }

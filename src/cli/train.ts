@@ -12,10 +12,10 @@ import { UsageError } from './errors.js';
 
 export const TRAIN_USAGE = `pfd train --data PATH [--format manifest|polyvore-u|polyvore-outfits] [--set N] [--images DIR] [--version V] [--skip-bad]
               [--preset cpu|paper] [--config FILE.json] [--out DIR] [--task top2bottom|bottom2top|both]
-              [--user-cond vector|label|none] [--user-init normal|ones] [--gen-input-norm] [--no-gen-compat-loss] [--gen-compat-scale none|positive-std] [--batch N] [--lr X] [--lr-compat X] [--compat-warmup N] [--iterations N] [--epochs N]
+              [--user-cond vector|label|none] [--user-init normal|ones] [--gen-input-norm | --no-gen-input-norm] [--center-codes] [--no-gen-compat-loss] [--gen-compat-scale none|positive-std] [--batch N] [--lr X] [--lr-compat X] [--compat-warmup N] [--iterations N] [--epochs N]
               [--minutes X] [--seed N] [--n-d N] [--lambda1 X] [--lambda2 X] [--lambda3 X] [--l2 X] [--negative-mix X]
               [--checkpoint-every N] [--sample-every N] [--eval-every N] [--eval-queries N] [--device cpu|cuda[:N]] [--precision fp32|bf16]
-pfd train --resume RUN_DIR [--iterations N] [--minutes X] [--precision fp32|bf16]`;
+pfd train --resume RUN_DIR [--iterations N] [--minutes X] [--precision fp32|bf16] [--eval-every N]`;
 
 const num = (name: string, v: string | undefined, int = false): number | undefined => {
   if (v === undefined) return undefined;
@@ -27,7 +27,7 @@ const num = (name: string, v: string | undefined, int = false): number | undefin
 const OPTIONS = {
   data: { type: 'string' }, format: { type: 'string' }, set: { type: 'string' }, images: { type: 'string' }, version: { type: 'string' },
   'skip-bad': { type: 'boolean' }, preset: { type: 'string', default: 'cpu' }, config: { type: 'string' }, out: { type: 'string' },
-  resume: { type: 'string' }, task: { type: 'string' }, 'user-cond': { type: 'string' }, 'user-init': { type: 'string' }, 'gen-input-norm': { type: 'boolean' }, 'no-gen-compat-loss': { type: 'boolean' }, 'gen-compat-scale': { type: 'string' },
+  resume: { type: 'string' }, task: { type: 'string' }, 'user-cond': { type: 'string' }, 'user-init': { type: 'string' }, 'gen-input-norm': { type: 'boolean' }, 'no-gen-input-norm': { type: 'boolean' }, 'center-codes': { type: 'boolean' }, 'no-gen-compat-loss': { type: 'boolean' }, 'gen-compat-scale': { type: 'string' },
   batch: { type: 'string' }, lr: { type: 'string' }, 'lr-compat': { type: 'string' }, 'compat-warmup': { type: 'string' }, iterations: { type: 'string' }, epochs: { type: 'string' }, minutes: { type: 'string' },
   seed: { type: 'string' }, 'n-d': { type: 'string' }, lambda1: { type: 'string' }, lambda2: { type: 'string' }, lambda3: { type: 'string' },
   l2: { type: 'string' }, 'negative-mix': { type: 'string' }, 'checkpoint-every': { type: 'string' }, 'sample-every': { type: 'string' },
@@ -49,14 +49,16 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const resume = v.resume !== undefined;
   try {
     if (resume) {
-      const allowed = new Set(['resume', 'iterations', 'minutes', 'preset', 'precision']);
+      const allowed = new Set(['resume', 'iterations', 'minutes', 'preset', 'precision', 'eval-every']);
       const extra = Object.keys(v).filter((k) => !allowed.has(k) && v[k as keyof typeof v] !== undefined);
-      if (extra.length) throw new UsageError(`--resume continues a run with its own config; only --iterations, --minutes and --precision may change (got --${extra.join(', --')})`);
+      if (extra.length) throw new UsageError(`--resume continues a run with its own config; only --iterations, --minutes, --precision and --eval-every may change (got --${extra.join(', --')})`);
       out = path.resolve(v.resume!);
       const saved = new RunDir(out).readConfig();
       // Checkpoints hold float32 weights and optimizer state whatever the precision, so a run may
       // resume in another one (bit-exact only within one precision).
+      // Runs from before a setting existed keep what they did then (fp32, no light evaluation).
       config = resolveConfig(saved.preset, { ...saved, precision: (v.precision ?? saved.precision ?? 'fp32') as TrainConfig['precision'],
+        evalEvery: num('eval-every', v['eval-every'], true) ?? saved.evalEvery ?? 0, evalQueries: saved.evalQueries ?? 256,
         iterations: num('iterations', v.iterations, true) ?? saved.iterations, minutes: num('minutes', v.minutes) ?? saved.minutes });
     } else {
       if (!v.data) throw new UsageError('pfd train needs --data PATH (a dataset; make the synthetic one with `pfd data make`)');
@@ -75,7 +77,9 @@ export async function trainCommand(argv: string[]): Promise<void> {
         if (v['user-init'] !== 'normal' && v['user-init'] !== 'ones') throw new UsageError(`--user-init must be normal or ones, got '${v['user-init']}'`);
         model.userInit = v['user-init'];
       }
-      if (v['gen-input-norm']) model.decoder = { ...resolveConfig(v.preset!, file).model.decoder, inputNorm: true };
+      if (v['center-codes']) model.encoder = { ...resolveConfig(v.preset!, file).model.encoder, centerCodes: true };
+      if (v['gen-input-norm'] && v['no-gen-input-norm']) throw new UsageError('--gen-input-norm and --no-gen-input-norm contradict each other');
+      if (v['gen-input-norm'] || v['no-gen-input-norm']) model.decoder = { ...resolveConfig(v.preset!, file).model.decoder, inputNorm: !!v['gen-input-norm'] };
       config = resolveConfig(v.preset!, file, flags, { model });
       out = path.resolve(v.out ?? path.join('runs', `${config.preset}-${config.userCond}${config.genCompatLoss ? '' : '-nogfm'}-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}`));
     }

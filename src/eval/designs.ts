@@ -18,7 +18,7 @@ export interface EvalCase {
   outfit: number; // index into split.outfits
   user: number;
   other: number; // another user
-  swap: number; // index (into the chosen cases) of another case of this category with another query
+  swap: number; // index (into the chosen cases) of another case of this category with another query; -1 when there is none
   target: Category;
   query: number; // dataset item index (a top when target is bottom)
   truth: number; // dataset item index of the ground-truth complement
@@ -49,12 +49,13 @@ export function evalCases(test: SplitImages, targets: Category[], users: number,
       do c.other = rng.int(users); while (c.other === c.user);
     }
   }
-  // Another case of the same designed category with a different query item (itself when none).
+  // Another case of the same designed category with a different query item (-1 when none:
+  // such cases are left out of the figures that compare queries).
   const swapRng = new Rng(seed, 'eval-swaps');
-  chosen.forEach((c, i) => {
+  for (const c of chosen) {
     const pool = chosen.map((d, j) => (d.target === c.target && d.query !== c.query ? j : -1)).filter((j) => j >= 0);
-    c.swap = pool.length ? pool[swapRng.int(pool.length)]! : i;
-  });
+    c.swap = pool.length ? pool[swapRng.int(pool.length)]! : -1;
+  }
   return chosen;
 }
 
@@ -73,7 +74,7 @@ export async function makeDesigns(model: Designer, test: SplitImages, cases: Eva
         const cs = idx.map((i) => chunk[i]!);
         const q = bytesToUnit(splitItemBytes(test, target === 'bottom' ? 'top' : 'bottom', cs.map((c) => c.query)));
         const t = bytesToUnit(splitItemBytes(test, target, cs.map((c) => c.truth)));
-        const qs = bytesToUnit(splitItemBytes(test, target === 'bottom' ? 'top' : 'bottom', cs.map((c) => cases[c.swap]!.query)));
+        const qs = bytesToUnit(splitItemBytes(test, target === 'bottom' ? 'top' : 'bottom', cs.map((c) => (c.swap >= 0 ? cases[c.swap]! : c).query)));
         const qd = T.toDevice(q, device);
         const u = T.tensor(cs.map((c) => c.user), { dtype: 'int64', device });
         const d = T.toDevice(model.design(qd, u, target), 'cpu');
@@ -105,4 +106,9 @@ export async function makeDesigns(model: Designer, test: SplitImages, cases: Eva
   const fanout = { cases: fanCases, users, designs: T.keep(fanDesigns.length ? T.stack(fanDesigns) : T.zeros([0, users.length, 3, 64, 64])) };
   T.dispose(fanDesigns);
   return { cases, ...set, fanout, dispose: () => T.dispose([set.query, set.truth, set.design, set.other, set.swapped, fanout.designs]) };
+}
+
+/** Indices of the cases that have another query to compare with (swap >= 0). */
+export function swappedCases(cases: EvalCase[]): number[] {
+  return cases.map((c, i) => (c.swap >= 0 ? i : -1)).filter((i) => i >= 0);
 }

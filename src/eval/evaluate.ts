@@ -2,14 +2,14 @@
 // metric of the registry. Writes <run>/eval/metrics.json (values, sample
 // sizes, the feature networks used, timings) and appends one line per metric
 // to <run>/eval/metrics.jsonl (the history across evaluations).
-import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import * as T from '../torch/index.js';
 import { openRun, type TrainedModel } from '../train/trained_model.js';
 import { checkSameUsers } from '../train/run_dir.js';
 import { loadDataset, imageCacheDir } from '../data/load.js';
 import { loadSplitImages } from '../data/cache.js';
-import { readWorld, worldRoot } from '../data/world/write.js';
+import { loadWorldGroundTruth } from '../data/world/ground_truth.js';
 import { loadClassifier } from '../data/world/classifier.js';
 import { evalCases, makeDesigns, type DesignSet } from './designs.js';
 import { inceptionFeatureNet, oracleFeatureNet, type FeatureNet } from './feature_nets.js';
@@ -38,6 +38,7 @@ export interface RunEvaluation {
   preset: string;
   userCond: string;
   genCompatLoss: boolean;
+  precision: T.Precision; // of the designs evaluated
   task: string;
   dataset: string;
   samples: { designs: number; real: number; ssim_pairs: number; splits: number; fanout_queries: number; fanout_users: number };
@@ -70,10 +71,8 @@ export async function evaluateRun(dir: string, opts: EvalOptions = DEFAULT_EVAL)
   const test = await loadSplitImages(dataset, 'test', 64, cache, { skipBad: cfg.data.skipBad, onProgress: (a, b) => opts.onProgress?.('caching test images', a, b) });
   const train = await loadSplitImages(dataset, 'train', 64, cache, { skipBad: cfg.data.skipBad, onProgress: (a, b) => opts.onProgress?.('caching train images', a, b) });
   // A synthetic world brings its ground truth and oracle classifier.
-  const root = worldRoot(cfg.data.path);
-  const world = root ? readWorld(root) : null;
-  const oracleFile = root ? path.join(root, 'oracle-classifier.safetensors') : null;
-  const oracle = oracleFile && existsSync(oracleFile) ? loadClassifier(oracleFile).model : null;
+  const truth = loadWorldGroundTruth(cfg.data.path);
+  const world = truth?.world ?? null, oracleFile = truth?.oracleFile ?? null, oracle = truth?.oracle ?? null;
   const nets: FeatureNet[] = [];
   // Feature networks run where the designs are made; the oracle's classify() reads CPU
   // tensors, so a second copy is loaded only when the designs are made on a GPU.
@@ -106,7 +105,7 @@ export async function evaluateRun(dir: string, opts: EvalOptions = DEFAULT_EVAL)
   }
   const result: RunEvaluation = {
     run: trained.run.dir, name: path.basename(trained.run.dir), iteration: trained.iteration, preset: cfg.preset, userCond: cfg.userCond,
-    genCompatLoss: cfg.genCompatLoss, task: cfg.task, dataset: path.resolve(cfg.data.path),
+    genCompatLoss: cfg.genCompatLoss, precision: trained.model.precision, task: cfg.task, dataset: path.resolve(cfg.data.path),
     samples: { designs: cases.length, real: cases.length, ssim_pairs: opts.ssimPairs, splits: opts.splits, fanout_queries: designs.fanout.cases.length, fanout_users: designs.fanout.users.length },
     feature_nets: Object.fromEntries(nets.map((n) => [n.key, n.description])),
     metrics, seconds, date: new Date().toISOString(),

@@ -10,7 +10,7 @@ import type { SplitImages } from '../data/cache.js';
 import type { FashionDataset } from '../data/manifest.js';
 import type { World } from '../data/world/world.js';
 import type { AttributeClassifier } from '../data/world/classifier.js';
-import { evalCases, makeDesigns, type EvalCase } from './designs.js';
+import { evalCases, makeDesigns, swappedCases, type EvalCase } from './designs.js';
 import { oracleMetrics } from './oracle_metrics.js';
 import { compatAuc } from './compat_auc.js';
 import { ssim } from './ssim.js';
@@ -40,7 +40,10 @@ export class LightEvaluator {
     try {
       const out: LightEvalFigures = {};
       // One user's designs for two different queries: near 1 when the query is ignored.
-      out.eval_query_ssim = T.tidy(() => T.mean(ssim(set.design, set.swapped, 2)).item());
+      out.eval_query_ssim = T.tidy(() => {
+        const idx = T.tensor(swappedCases(set.cases), { dtype: 'int64' });
+        return T.mean(ssim(T.indexSelect(set.design, 0, idx), T.indexSelect(set.swapped, 0, idx), 2)).item();
+      });
       out.eval_user_ssim = T.tidy(() => T.mean(ssim(set.design, set.other, 2)).item());
       if (this.o.world && this.o.oracle) {
         const m = oracleMetrics(this.o.world, this.o.dataset, this.o.oracle, set, this.o.seed);

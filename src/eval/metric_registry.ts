@@ -13,6 +13,7 @@ import type { FashionDataset } from '../data/manifest.js';
 import { featureStats, frechetDistance } from './frechet.js';
 import { inceptionScore, meanStd } from './inception_score.js';
 import { ssim, crossUserSsim } from './ssim.js';
+import { swappedCases } from './designs.js';
 import { compatAuc } from './compat_auc.js';
 import { oracleMetrics, type OracleMetrics } from './oracle_metrics.js';
 import { nearestDistances, median } from './nearest_real.js';
@@ -202,13 +203,15 @@ export const METRICS = {
     // ground-truth complements.
     label: 'Same-user SSIM across queries', better: 'lower', available: () => true,
     compute: (ctx) => {
-      const c = ctx.designs.cases;
-      const swapOf = T.tensor(c.map((x) => x.swap), { dtype: 'int64' });
-      const [d, r] = T.tidy(() => [ssim(ctx.designs.design, ctx.designs.swapped, 2).toArray(),
-        ssim(ctx.designs.truth, T.indexSelect(ctx.designs.truth, 0, swapOf), 2).toArray()]);
-      swapOf.dispose();
+      const c = ctx.designs.cases, rows = swappedCases(c);
+      const [d, r] = T.tidy(() => {
+        const idx = T.tensor(rows, { dtype: 'int64' }), swapOf = T.tensor(rows.map((i) => c[i]!.swap), { dtype: 'int64' });
+        const pick = (x: T.Tensor) => T.indexSelect(x, 0, idx);
+        return [ssim(pick(ctx.designs.design), pick(ctx.designs.swapped), 2).toArray(),
+          ssim(pick(ctx.designs.truth), T.indexSelect(ctx.designs.truth, 0, swapOf), 2).toArray()];
+      });
       const md = meanStd(d), mr = meanStd(r);
-      return { value: md.mean, std: md.std, real: mr.mean, realStd: mr.std, details: { pairs: c.length } };
+      return { value: md.mean, std: md.std, real: mr.mean, realStd: mr.std, details: { pairs: rows.length } };
     },
   },
   user_diversity: {

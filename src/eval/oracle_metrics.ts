@@ -34,7 +34,7 @@ export interface OracleMetrics {
   personal_win_rate_other: number;
   own_query_advantage: number;
   own_query_advantage_truth: number; // the same for the ground truth: compat(q, truth) - compat(q, truth of q')
-  compat_best: number;
+  compat_best: number; // of the catalog item with the best compat + pref(u) for (q, u)
   taste_best: number;
   designs: number;
 }
@@ -61,7 +61,7 @@ export function oracleFigures(world: World, dataset: FashionDataset, cases: Eval
   const catalog = { top: world.items.filter((it) => it.category === 'top'), bottom: world.items.filter((it) => it.category === 'bottom') };
   const rng = new Rng(seed, 'oracle-random-items');
   const pool = { top: [...new Set(set.cases.filter((c) => c.target === 'top').map((c) => c.truth))], bottom: [...new Set(set.cases.filter((c) => c.target === 'bottom').map((c) => c.truth))] };
-  let correct = 0, wins = 0, winsOther = 0;
+  let correct = 0, wins = 0, winsOther = 0, swaps = 0;
   const sums = { cd: 0, ct: 0, cr: 0, td: 0, tt: 0, tr: 0, own: 0, ownTruth: 0, cb: 0, tb: 0 };
   set.cases.forEach((c, i) => {
     const qCat = c.target === 'bottom' ? 'top' : 'bottom';
@@ -78,9 +78,11 @@ export function oracleFigures(world: World, dataset: FashionDataset, cases: Eval
     sums.tr += oracle.pref(u, ...outfit(rand));
     const pu = oracle.pref(u, ...outfit(d)) - oracle.pref(u, ...outfit(o));
     const pv = oracle.pref(v, ...outfit(o)) - oracle.pref(v, ...outfit(d));
-    const s = set.cases[c.swap]!;
-    sums.own += oracle.compat(...outfit(d)) - oracle.compat(...outfit(swapped[i]!));
-    sums.ownTruth += oracle.compat(...outfit(truth)) - oracle.compat(...outfit(item(c.target, s.truth)));
+    if (c.swap >= 0) {
+      sums.own += oracle.compat(...outfit(d)) - oracle.compat(...outfit(swapped[i]!));
+      sums.ownTruth += oracle.compat(...outfit(truth)) - oracle.compat(...outfit(item(c.target, set.cases[c.swap]!.truth)));
+      swaps++;
+    }
     const best = bestItem(catalog[c.target], (x) => oracle.compat(...outfit(x)) + oracle.pref(u, ...outfit(x)));
     sums.cb += oracle.compat(...outfit(best));
     sums.tb += oracle.pref(u, ...outfit(best));
@@ -93,7 +95,7 @@ export function oracleFigures(world: World, dataset: FashionDataset, cases: Eval
     compat_design: sums.cd / n, compat_truth: sums.ct / n, compat_random: sums.cr / n,
     taste_design: sums.td / n, taste_truth: sums.tt / n, taste_random: sums.tr / n,
     personal_win_rate: wins / n, personal_win_rate_other: winsOther / n,
-    own_query_advantage: sums.own / n, own_query_advantage_truth: sums.ownTruth / n,
+    own_query_advantage: swaps ? sums.own / swaps : NaN, own_query_advantage_truth: swaps ? sums.ownTruth / swaps : NaN,
     compat_best: sums.cb / n, taste_best: sums.tb / n, designs: n,
   };
 }

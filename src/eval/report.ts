@@ -19,7 +19,7 @@ const fmt = (v: number | undefined, std?: number) => (v === undefined || !Number
 
 function describe(r: EvaluatedRun['result']): string {
   const cond = { vector: 'theta_u', label: 'discrete user label', none: 'no user input' }[r.userCond] ?? r.userCond;
-  return `${r.preset}, ${cond}${r.genCompatLoss ? '' : ', no L_G^FM'}, ${r.task}, iteration ${r.iteration}`;
+  return `${r.preset}, ${cond}${r.genCompatLoss ? '' : ', no L_G^FM'}, ${r.task}, iteration ${r.iteration}${r.precision === 'bf16' ? ', bf16' : ''}`;
 }
 
 export interface ReportFiles {
@@ -110,7 +110,7 @@ export async function writeReport(runs: EvaluatedRun[], out: string, opts: { fig
     `Samples: ${s.designs} designs per run (test queries with their own users) and as many real ground-truth items; IS over ${s.splits} splits (± std over splits); ` +
       `Opposite SSIM over ${s.ssim_pairs} random same-category pairs (± std over pairs); cross-user SSIM over ${s.fanout_queries} queries x ${s.fanout_users} users (lower = designs differ more between users).`,
     ...(rangeRows.length ? ['', '### Oracle figures against their range', '',
-      '| Run | Figure | Design | Ground truth | Random real item (or chance) | Best catalog item for (q, u) |', '|---|---|---|---|---|---|',
+      '| Run | Figure | Design | Ground truth | Random real item (or chance) | Best catalog item for (q, u) by compat + taste |', '|---|---|---|---|---|---|',
       ...rangeRows.map((r) => `| ${r.join(' | ')} |`)] : []),
     '', ...nets.map(([k, d]) => `- ${k === 'domain' ? '"domain" metrics' : 'FID / IS'}: ${d}`),
     ...(nets.some(([k]) => k === 'inception') ? [] : ['- FID and IS with the literature\'s Inception network need `--inception-weights FILE` (see docs/evaluation.md); "domain" numbers are not comparable with published FID/IS.']),

@@ -123,7 +123,7 @@ function algorithm1StepIn(model: Designer, opt: Optimizers, list: ImageBatch[], 
   Object.assign(out, compatStep(model, opt, list, o));
   lap('a');
 
-  const per = list.map((b) => model.autocast(() => designerSteps(model, opt, b, o, lap)));
+  const per = list.map((b) => designerSteps(model, opt, b, o, lap));
   // Top-level values are means over the designed categories; each category's are kept too.
   for (const k of ['L_D', 'L_G', 'L_G_adv', 'L_G_FM', 's_design', 'd_real', 'd_fake'] as const) out[k] = per.reduce((a, p) => a + p[k], 0) / per.length;
   if (list.length > 1) out.by_target = Object.fromEntries(list.map((b, i) => [b.target, per[i]!]));
@@ -136,16 +136,20 @@ type CompatLosses = Pick<StepLosses, 'L_FM' | 'bpr' | 'auc_batch' | 's_pos' | 's
 export function compatStep(model: Designer, opt: Optimizers, list: ImageBatch[], o: Pick<StepOptions, 'l2'>): CompatLosses {
   const F = model.encoder;
   const out = {} as CompatLosses;
-  model.autocast(() => T.tidy(() => {
+  T.tidy(() => {
     opt.compat.zeroGrad();
     const all = (k: 'users' | 'query' | 'positive' | 'negQuery' | 'negComplement') =>
       (list.length === 1 ? list[0]![k] : T.cat(list.map((b) => b[k]), 0));
     const users = all('users');
-    const z = F.forward(model.images(T.cat([all('query'), all('positive'), all('negQuery'), all('negComplement')], 0))); // [4N, latent]
-    const [zq, zc, zqn, zcn] = T.chunk(z, 4, 0) as [T.Tensor, T.Tensor, T.Tensor, T.Tensor];
-    const sPos = model.score(users, zq, zc), sNeg = model.score(users, zqn, zcn); // [N]
-    // theta_FM = the parameters of F and M; theta_u is learned by L_FM but not regularized (Eq. 10).
-    const loss = bprLoss(sPos, sNeg, [...F.parameters(), ...model.metric.parameters()], o.l2);
+    // Forward passes and losses in the model's precision; backward and the step outside it, as
+    // torch.autocast is meant to be used (the backward ops follow the forward ops' dtypes).
+    const { loss, sPos, sNeg } = model.autocast(() => {
+      const z = F.forward(model.images(T.cat([all('query'), all('positive'), all('negQuery'), all('negComplement')], 0))); // [4N, latent]
+      const [zq, zc, zqn, zcn] = T.chunk(z, 4, 0) as [T.Tensor, T.Tensor, T.Tensor, T.Tensor];
+      const sPos = model.score(users, zq, zc), sNeg = model.score(users, zqn, zcn); // [N]
+      // theta_FM = the parameters of F and M; theta_u is learned by L_FM but not regularized (Eq. 10).
+      return { loss: bprLoss(sPos, sNeg, [...F.parameters(), ...model.metric.parameters()], o.l2), sPos, sNeg };
+    });
     const bpr = T.noGrad(() => bprLoss(sPos, sNeg));
     loss.backward();
     opt.compat.step();
@@ -154,7 +158,7 @@ export function compatStep(model: Designer, opt: Optimizers, list: ImageBatch[],
     out.auc_batch = T.mean(T.toDtype(T.gt(sPos, sNeg), 'float32')).item();
     out.s_pos = T.mean(sPos).item();
     out.s_neg = T.mean(sNeg).item();
-  }));
+  });
   return out;
 }
 
@@ -168,24 +172,23 @@ function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepO
   // F embeds with its running statistics (eval mode), as when designing: G is trained on the
   // codes it will be given (in training mode they would depend on the batch), and s+ is on the
   // scale of L_G^FM's s* below. [B, latent], [B]
-  const [zq, sPos] = inEvalMode(F, () => T.tidy(() => T.noGrad(() => {
+  const [zq, sPos] = inEvalMode(F, () => T.tidy(() => T.noGrad(() => model.autocast(() => {
     const z = F.forward(model.images(T.cat([b.query, b.positive], 0)));
     const [zq, zc] = T.chunk(z, 2, 0) as [T.Tensor, T.Tensor];
     return [T.keep(zq.contiguous()), T.keep(model.score(b.users, zq, zc))];
-  })));
+  }))));
   try {
     const G = model.generator(b.target), D = model.discriminator(b.target);
     const genInput = () => model.generatorInput(zq, b.users, sPos);
 
     // (b) the real/fake discriminator, n_D updates against the same designs.
     T.tidy(() => {
-      const fake = T.noGrad(() => G.forward(genInput())); // [B, 3, S, S]
+      const fake = T.noGrad(() => model.autocast(() => G.forward(genInput()))); // [B, 3, S, S]
       const dOpt = opt.disc.get(b.target)!;
       for (let t = 0; t < o.nD; t++) {
         T.tidy(() => {
           dOpt.zeroGrad();
-          const dReal = D.forward(b.positive), dFake = D.forward(fake);
-          const loss = T.mul(ralsganDiscriminatorLoss(dReal, dFake), o.lambda2);
+          const loss = model.autocast(() => T.mul(ralsganDiscriminatorLoss(D.forward(b.positive), D.forward(fake)), o.lambda2));
           loss.backward();
           dOpt.step();
           if (t === o.nD - 1) out.L_D = loss.item();
@@ -200,24 +203,23 @@ function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepO
       gOpt.zeroGrad();
       const fixed = [...model.compatParameters(), ...D.parameters()];
       frozen(fixed, () => {
-        const fake = G.forward(genInput());
-        const dFake = D.forward(fake);
-        const dReal = T.noGrad(() => D.forward(b.positive));
-        const adv = ralsganGeneratorLoss(dReal, dFake);
-        let loss = T.mul(adv, o.lambda3);
-        out.L_G_FM = NaN;
-        // L_G^FM compares s* of the designed outfits with s+ of the positives [B]. F embeds
-        // the designs with its running statistics (eval mode), as it embedded zq and s+: in
-        // training mode a batch of designs alone would be normalized by its own statistics, so
-        // their codes would not be comparable with real items' and G would be steered through
-        // batch statistics.
-        const sStar = inEvalMode(F, () => (o.genCompatLoss ? model.score(b.users, zq, F.forward(fake)) : T.noGrad(() => model.score(b.users, zq, F.forward(fake)))));
-        if (o.genCompatLoss) {
+        const { loss, adv, gfm, sStar, dReal, dFake } = model.autocast(() => {
+          const fake = G.forward(genInput());
+          const dFake = D.forward(fake);
+          const dReal = T.noGrad(() => D.forward(b.positive));
+          const adv = ralsganGeneratorLoss(dReal, dFake);
+          // L_G^FM compares s* of the designed outfits with s+ of the positives [B]. F embeds
+          // the designs with its running statistics (eval mode), as it embedded zq and s+: in
+          // training mode a batch of designs alone would be normalized by its own statistics, so
+          // their codes would not be comparable with real items' and G would be steered through
+          // batch statistics.
+          const sStar = inEvalMode(F, () => (o.genCompatLoss ? model.score(b.users, zq, F.forward(fake)) : T.noGrad(() => model.score(b.users, zq, F.forward(fake)))));
           // Eq. 11 as printed, or in units of the positives' spread (see GenCompatScale).
-          const gfm = o.genCompatScale === 'positive-std' ? generatorCompatLossScaled(sPos, sStar) : generatorCompatLoss(sPos, sStar);
-          loss = T.add(loss, T.mul(gfm, o.lambda1));
-          out.L_G_FM = gfm.item();
-        }
+          const gfm = !o.genCompatLoss ? null : o.genCompatScale === 'positive-std' ? generatorCompatLossScaled(sPos, sStar) : generatorCompatLoss(sPos, sStar);
+          const loss = gfm ? T.add(T.mul(adv, o.lambda3), T.mul(gfm, o.lambda1)) : T.mul(adv, o.lambda3);
+          return { loss, adv, gfm, sStar, dReal, dFake };
+        });
+        out.L_G_FM = gfm ? gfm.item() : NaN;
         loss.backward();
         gOpt.step();
         out.L_G = loss.item();

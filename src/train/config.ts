@@ -60,11 +60,11 @@ export const TRAIN_PRESETS: Record<ModelPresetName, Partial<TrainConfig>> = {
   // Minutes on 2 cores: same algorithm, narrower nets, a smaller batch, a fixed iteration
   // count, and Eq. 11 in units of the positives' score spread (raw units let G fool F
   // with high-frequency noise within a few hundred iterations: docs/training.md).
-  // F, M and theta_u learn at a quarter of the rate: G's input codes z_q = F(x_q) then move
-  // slowly enough for the small G to follow (at the full rate G stayed at noise). A
-  // compatibility warm-up (--compat-warmup) raises the compatibility AUC but, within the
-  // demo's budget, costs the designs their quality (docs/training.md has the numbers).
-  cpu: { batchSize: 32, iterations: 600, checkpointEvery: 200, sampleEvery: 100, evalEvery: 50, genCompatScale: 'positive-std', lrCompat: 5e-5 },
+  // Step (a) at the paper's rate: with G's input standardized and z_q taken in eval mode, G
+  // follows F's moving codes (a quarter of the rate, needed before, only slowed the
+  // compatibility discriminator: docs/training.md). A compatibility warm-up (--compat-warmup)
+  // raises the AUC but, within the demo's budget, costs the designs their quality.
+  cpu: { batchSize: 32, iterations: 600, checkpointEvery: 200, sampleEvery: 100, evalEvery: 100, genCompatScale: 'positive-std' },
 };
 
 export type ConfigOverrides = Partial<Omit<TrainConfig, 'model' | 'data'>> & { model?: Partial<ModelPreset>; data?: Partial<TrainConfig['data']> };
@@ -120,6 +120,7 @@ function validate(c: TrainConfig): void {
   if (!(c.negativeMix >= 0 && c.negativeMix <= 1)) throw new ConfigError(`negativeMix must be in [0, 1], got ${c.negativeMix}`);
   if (!TASKS.includes(c.task)) throw new ConfigError(`task must be one of ${TASKS.join(', ')}, got '${c.task}'`);
   if (!GEN_COMPAT_SCALES.includes(c.genCompatScale)) throw new ConfigError(`genCompatScale must be one of ${GEN_COMPAT_SCALES.join(', ')}, got '${c.genCompatScale}'`);
+  if (c.model.userInit !== undefined && c.model.userInit !== 'normal' && c.model.userInit !== 'ones') throw new ConfigError(`model.userInit must be normal or ones, got '${c.model.userInit}'`);
   if (!PRECISIONS.includes(c.precision)) throw new ConfigError(`precision must be one of ${PRECISIONS.join(', ')}, got '${c.precision}'`);
   if (!USER_CONDS.includes(c.userCond)) throw new ConfigError(`userCond must be one of ${USER_CONDS.join(', ')}, got '${c.userCond}'`);
   if (!(DATASET_FORMATS as readonly string[]).includes(c.data.format)) throw new ConfigError(`data format must be one of ${DATASET_FORMATS.join(', ')}, got '${c.data.format}'`);

@@ -55,8 +55,13 @@ export class RunDir {
     }
     mkdirSync(this.samples, { recursive: true });
     mkdirSync(this.checkpoints, { recursive: true });
-    T.writeFileAtomic(this.config, json(config));
+    this.writeConfig(config);
     T.writeFileAtomic(this.metrics, new Uint8Array());
+  }
+
+  /** The resolved config, atomically (at creation; again on a resume that changed a setting). */
+  writeConfig(config: Readonly<TrainConfig>): void {
+    T.writeFileAtomic(this.config, json(config));
   }
 
   readConfig(): TrainConfig {

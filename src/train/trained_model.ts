@@ -21,9 +21,11 @@ export interface TrainedModel {
 
 /**
  * Opens a run's serving snapshot on `device`. Weights are float32 whatever the precision they
- * were trained in, so any precision can design with them; the default is the device's best.
+ * were trained in, so any precision can design with them. By default: the run's own precision
+ * where this device runs it natively, else fp32 (so a figure does not depend on the machine
+ * unless asked).
  */
-export function openRun(dir: string, device: T.Device = 'cpu', precision: T.Precision = T.defaultPrecision(device)): TrainedModel {
+export function openRun(dir: string, device: T.Device = 'cpu', precision?: T.Precision): TrainedModel {
   const run = new RunDir(dir);
   if (!existsSync(run.dir)) throw new Error(`run '${dir}' not found (${run.dir})`);
   if (!existsSync(run.model)) throw new Error(`${run.dir} has no model.safetensors yet: train it with 'pfd train' (a checkpoint is written every checkpointEvery iterations)`);
@@ -31,7 +33,7 @@ export function openRun(dir: string, device: T.Device = 'cpu', precision: T.Prec
   const model = buildDesigner(config, users.length);
   nn.loadModule(model, run.model);
   model.to(device).eval();
-  model.precision = precision;
+  model.precision = precision ?? (config.precision === 'bf16' && T.defaultPrecision(device) === 'bf16' ? 'bf16' : 'fp32');
   const index = new Map(users.map((u, i) => [u, i]));
   return {
     run, model, config, users, iteration,

@@ -3,7 +3,6 @@
 // budget; clean stop on abort (Ctrl-C); a stop with a clear message on a NaN
 // or exploding loss, keeping the last good checkpoint.
 import { existsSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import * as T from '../torch/index.js';
 import { Designer, type Category } from '../models/designer.js';
 import { loadDataset, imageCacheDir } from '../data/load.js';
@@ -18,8 +17,7 @@ import { stepOptions, type TrainConfig } from './config.js';
 import { RunDir, readServingMetadata, checkSameUsers, type TrainerState } from './run_dir.js';
 import { designGridPng } from './samples.js';
 import { LightEvaluator } from '../eval/light_eval.js';
-import { readWorld, worldRoot } from '../data/world/write.js';
-import { loadClassifier, type AttributeClassifier } from '../data/world/classifier.js';
+import { loadWorldGroundTruth } from '../data/world/ground_truth.js';
 
 export const EXPLODING_LOSS = 1e4;
 
@@ -65,12 +63,17 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
   const ev = opts.events ?? {};
   const run = new RunDir(runDir);
   if (!opts.resume) run.create(config);
+  else run.writeConfig(config); // the settings a resume may change (iterations, minutes, precision, evalEvery)
   const t0 = performance.now();
   const device = T.parseDevice(config.device);
   const d: FashionDataset = loadDataset(config.data);
   const cache = imageCacheDir(config.data);
   const trainImgs = await loadSplitImages(d, 'train', 64, cache, { skipBad: config.data.skipBad, onProgress: (a, b) => ev.onLoad?.('caching train images', a, b) });
   const testImgs = await loadSplitImages(d, 'test', 64, cache, { skipBad: config.data.skipBad, onProgress: (a, b) => ev.onLoad?.('caching test images', a, b) });
+  // Learning curves: a light evaluation every evalEvery iterations, with the oracle's figures on a
+  // synthetic world. (Loaded before the model, whose construction seeds libtorch's generator.)
+  const evalOn = config.evalEvery > 0 && config.evalQueries > 0;
+  const truth = evalOn ? loadWorldGroundTruth(config.data.path) : null;
   const model = buildDesigner(config, d.users.length).to(device);
   const lrCompat = config.lrCompat || config.lr;
   const opt = makeOptimizers(model, { lr: config.lr, betas: config.betas, lrCompat });
@@ -80,12 +83,8 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
   const step = stepOptions(config);
   const users = Array.from({ length: Math.min(config.sampleUsers, d.users.length) }, (_, i) => i);
   const queries = new Map(model.config.targets.map((c) => [c, sampleQueries(testImgs, c, config.sampleQueries, device)] as const));
-  // Learning curves: a light evaluation every evalEvery iterations (the oracle's figures on a synthetic world).
-  const root = config.evalEvery > 0 ? worldRoot(config.data.path) : null;
-  const oracleFile = root ? path.join(root, 'oracle-classifier.safetensors') : null;
-  const oracle: AttributeClassifier | null = oracleFile && existsSync(oracleFile) ? loadClassifier(oracleFile).model : null;
-  const lightEval = config.evalEvery > 0 && config.evalQueries > 0
-    ? new LightEvaluator({ test: testImgs, dataset: d, world: root ? readWorld(root) : null, oracle, queries: config.evalQueries, seed: config.seed, device })
+  const lightEval = evalOn
+    ? new LightEvaluator({ test: testImgs, dataset: d, world: truth?.world ?? null, oracle: truth?.oracle ?? null, queries: config.evalQueries, seed: config.seed, device })
     : null;
   const evaluate = async () => {
     if (!lightEval) return;
@@ -150,11 +149,12 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
       if (config.minutes > 0 && seconds() >= config.minutes * 60) { stopped = 'time budget'; break; }
     }
     if (stopped !== 'done') {
+      await evaluate(); // the learning curves' last point (before the checkpoint, as above)
       checkpoint();
       await samples();
     }
   } finally {
-    oracle?.dispose();
+    truth?.oracle?.dispose();
     for (const q of queries.values()) q.dispose();
     trainImgs.dispose();
     testImgs.dispose();
