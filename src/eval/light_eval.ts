@@ -40,9 +40,12 @@ export class LightEvaluator {
     try {
       const out: LightEvalFigures = {};
       // One user's designs for two different queries: near 1 when the query is ignored.
-      out.eval_query_ssim = T.tidy(() => {
-        const idx = T.tensor(swappedCases(set.cases), { dtype: 'int64' });
-        return T.mean(ssim(T.indexSelect(set.design, 0, idx), T.indexSelect(set.swapped, 0, idx), 2)).item();
+      // (and its reference: the two queries' ground-truth complements)
+      [out.eval_query_ssim, out.ref_query_ssim_truth] = T.tidy(() => {
+        const rows = swappedCases(set.cases);
+        const idx = T.tensor(rows, { dtype: 'int64' }), swapOf = T.tensor(rows.map((i) => set.cases[i]!.swap), { dtype: 'int64' });
+        return [T.mean(ssim(T.indexSelect(set.design, 0, idx), T.indexSelect(set.swapped, 0, idx), 2)).item(),
+          T.mean(ssim(T.indexSelect(set.truth, 0, idx), T.indexSelect(set.truth, 0, swapOf), 2)).item()];
       });
       out.eval_user_ssim = T.tidy(() => T.mean(ssim(set.design, set.other, 2)).item());
       if (this.o.world && this.o.oracle) {

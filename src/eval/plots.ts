@@ -84,7 +84,8 @@ export function evalSeries(all: Record<string, unknown>[]): Series[] {
     ['eval_own_query', 'own-query advantage (oracle)', [{ label: 'ignores the query', y: 0 }, ...ref('ref_own_query_truth', 'ground truth')]],
     ['eval_taste', 'taste(user, design) (oracle)', ref('ref_taste_truth', 'ground truth')],
     ['eval_personal_win', 'personal win (oracle)', [{ label: 'chance', y: 0.5 }]],
-    ['eval_query_ssim', 'same-user SSIM across queries (lower: follows the query)', []],
+    ['eval_query_ssim', 'same-user SSIM across queries (lower: follows the query)', ref('ref_query_ssim_truth', 'ground truth')],
+    ['eval_user_ssim', 'same-query SSIM across users (lower: personal)', []],
     ['eval_auc_per_user', 'compatibility AUC per user', [{ label: 'chance', y: 0.5 }]],
     ['eval_auc_kind1_per_user', 'AUC per user vs kind-1 negatives', [{ label: 'chance', y: 0.5 }]],
   ];
