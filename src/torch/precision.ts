@@ -31,9 +31,11 @@ export function cpuSupportsBf16(): boolean {
 }
 
 /**
- * The default precision on a device: bf16 on a CPU with bf16 matrix units (measured
- * 2.5-4x faster, same quality: docs/benchmarks.md, docs/training.md), fp32 elsewhere
- * (on CUDA, bf16 is offered but its quality was not measured on a GPU yet).
+ * The default precision on a device: bf16 on a CPU with bf16 matrix units (where oneDNN
+ * runs bf16 convolutions 3-7x faster than fp32, per the mixed-precision issue's
+ * measurements; not re-measured on this project's current machine, which has no such
+ * units and runs bf16 at 0.84x fp32: docs/benchmarks.md), fp32 elsewhere (on CUDA, bf16
+ * is offered but its speed and quality were not measured on a GPU yet).
  */
 export function defaultPrecision(device: Device): Precision {
   return device === 'cpu' && cpuSupportsBf16() ? 'bf16' : 'fp32';
