@@ -223,6 +223,21 @@ Napi::Value BuildInfo(const Napi::CallbackInfo& info) {
   });
 }
 
+// libtorch 2.4 replaced the per-backend autocast functions (is_cpu_enabled,
+// get_autocast_gpu_dtype, ...) by ones taking a device type; the CUDA machine's
+// PyTorch is 2.x, Debian's libtorch 1.13.
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+bool AutocastEnabled(bool cuda) { return at::autocast::is_autocast_enabled(cuda ? at::kCUDA : at::kCPU); }
+c10::ScalarType AutocastDtype(bool cuda) { return at::autocast::get_autocast_dtype(cuda ? at::kCUDA : at::kCPU); }
+void SetAutocastEnabled(bool cuda, bool on) { at::autocast::set_autocast_enabled(cuda ? at::kCUDA : at::kCPU, on); }
+void SetAutocastDtype(bool cuda, c10::ScalarType t) { at::autocast::set_autocast_dtype(cuda ? at::kCUDA : at::kCPU, t); }
+#else
+bool AutocastEnabled(bool cuda) { return cuda ? at::autocast::is_enabled() : at::autocast::is_cpu_enabled(); }
+c10::ScalarType AutocastDtype(bool cuda) { return cuda ? at::autocast::get_autocast_gpu_dtype() : at::autocast::get_autocast_cpu_dtype(); }
+void SetAutocastEnabled(bool cuda, bool on) { if (cuda) at::autocast::set_enabled(on); else at::autocast::set_cpu_enabled(on); }
+void SetAutocastDtype(bool cuda, c10::ScalarType t) { if (cuda) at::autocast::set_autocast_gpu_dtype(t); else at::autocast::set_autocast_cpu_dtype(t); }
+#endif
+
 // setAutocast(device: 'cpu' | 'cuda', dtype: string | null) -> previous dtype or null.
 // Mixed precision through libtorch's own autocast (the dispatcher's Autocast keys,
 // thread-local, as torch.autocast): matrix products and convolutions run in `dtype`,
@@ -235,17 +250,14 @@ Napi::Value SetAutocast(const Napi::CallbackInfo& info) {
     std::string dev = info[0].As<Napi::String>();
     bool cuda = dev == "cuda";
     if (!cuda && dev != "cpu") throw Napi::TypeError::New(env, "setAutocast: device must be 'cpu' or 'cuda', got '" + dev + "'");
-    bool was = cuda ? at::autocast::is_enabled() : at::autocast::is_cpu_enabled();
-    c10::ScalarType prevType = cuda ? at::autocast::get_autocast_gpu_dtype() : at::autocast::get_autocast_cpu_dtype();
+    bool was = AutocastEnabled(cuda);
+    c10::ScalarType prevType = AutocastDtype(cuda);
     Napi::Value prev = was ? Napi::String::New(env, DtypeName(prevType)) : env.Null();
     bool on = !info[1].IsNull() && !info[1].IsUndefined();
-    if (on) {
-      auto dtype = ParseDtype(env, info[1].As<Napi::String>());
-      if (cuda) at::autocast::set_autocast_gpu_dtype(dtype); else at::autocast::set_autocast_cpu_dtype(dtype);
-    }
-    if (cuda) at::autocast::set_enabled(on); else at::autocast::set_cpu_enabled(on);
+    if (on) SetAutocastDtype(cuda, ParseDtype(env, info[1].As<Napi::String>()));
+    SetAutocastEnabled(cuda, on);
     // The cache is off while any autocast region is open here, back to libtorch's default after.
-    at::autocast::set_autocast_cache_enabled(!(at::autocast::is_enabled() || at::autocast::is_cpu_enabled()));
+    at::autocast::set_autocast_cache_enabled(!(AutocastEnabled(true) || AutocastEnabled(false)));
     return prev;
   });
 }
