@@ -4,6 +4,7 @@
 //   theta_u  learned 64-d user preference vectors                         (an Embedding)
 //   G_c      a decoder per designed category c: [z_q, condition] -> image
 //   D_c      a real/fake discriminator per designed category (RaLSGAN)
+//   Dp_c     optional (beyond the paper): a query-pair discriminator per category
 // A run that designs bottoms for tops has G_bottom/D_bottom; one that does
 // both tasks has both pairs, sharing F, M and theta_u.
 //
@@ -19,6 +20,7 @@ import { Encoder } from './encoder.js';
 import { Decoder } from './decoder.js';
 import { RealFakeDiscriminator } from './real_fake_discriminator.js';
 import { MetricNet, compatibilityScore } from './metric_net.js';
+import { QueryPairDiscriminator } from './query_pair_discriminator.js';
 import type { ModelPreset } from './presets.js';
 
 export type Category = 'top' | 'bottom';
@@ -39,6 +41,8 @@ export class Designer extends nn.Module {
   readonly userVectors: nn.Embedding | null;
   readonly generators = new Map<Category, Decoder>();
   readonly discriminators = new Map<Category, RealFakeDiscriminator>();
+  /** Empty unless config.pairDiscriminator. */
+  readonly pairDiscriminators = new Map<Category, QueryPairDiscriminator>();
   /** userCond 'none': running mean of positive outfits' scores, G's score input when designing. [1] */
   readonly scoreMean: T.Tensor | null;
   readonly latent: number;
@@ -75,6 +79,7 @@ export class Designer extends nn.Module {
     for (const c of config.targets) {
       this.generators.set(c, this.registerModule(`gen_${c}`, new Decoder({ ...config.decoder, inputDim: this.latent + condDim })));
       this.discriminators.set(c, this.registerModule(`disc_${c}`, new RealFakeDiscriminator(config.discriminator)));
+      if (config.pairDiscriminator) this.pairDiscriminators.set(c, this.registerModule(`pair_disc_${c}`, new QueryPairDiscriminator(config.discriminator)));
     }
   }
 
@@ -140,6 +145,23 @@ export class Designer extends nn.Module {
     } finally {
       this.train(wasTraining);
     }
+  }
+
+  /**
+   * Appends users learned after training (fold-in): theta [n, latent] become users
+   * config.users .. config.users + n - 1. The trained users' vectors are not touched.
+   */
+  appendUsers(theta: T.Tensor): void {
+    if (!this.userVectors || this.config.userCond !== 'vector') throw new Error(`a model with user conditioning '${this.config.userCond}' cannot take new users`);
+    if (theta.ndim !== 2 || theta.size(1) !== this.latent) throw new Error(`appendUsers: expected vectors [n, ${this.latent}], got [${theta.shape.join(', ')}]`);
+    const w = this.userVectors.weight;
+    // w takes the grown tensor's storage (PyTorch's `.data =`); the temporary's handle is freed by tidy.
+    T.noGrad(() => T.tidy(() => T.setData(w, T.cat([w, T.toDevice(T.toDtype(theta, w.dtype), w.device as T.Device)], 0))));
+  }
+
+  /** The number of users the model designs for (trained + appended). */
+  get userCount(): number {
+    return this.userVectors ? this.userVectors.weight.size(0) : this.config.users;
   }
 
   /** Parameter sets of Algorithm 1's three steps. */

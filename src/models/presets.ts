@@ -17,6 +17,11 @@ export interface ModelPreset {
    * personalizes from there. Not specified by the paper; docs/training.md has the experiments.
    */
   userInit?: 'normal' | 'ones';
+  /**
+   * A query-pair discriminator per designed category (query_pair_discriminator.ts), an
+   * option beyond the paper; its loss weight is the training config's lambda4.
+   */
+  pairDiscriminator?: boolean;
 }
 
 export const MODEL_PRESETS = {

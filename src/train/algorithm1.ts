@@ -5,12 +5,20 @@
 //   (c) G              <- Adam on lambda1 * L_G^FM + lambda3 * L_G^RaLSGAN            (Eq. 11, 2)
 //                         with F, M, theta_u and D fixed (their parameters are frozen,
 //                         so backward computes no gradient for them at all).
+// With a query-pair discriminator (an option beyond the paper, query_pair_discriminator.ts),
+// (b) also updates D_pair once on lambda4 * L_Dpair, and (c) adds lambda4 * L_G^pair.
+// With modeSeeking > 0 (also beyond the paper), (c) adds modeSeeking * L_ms, a mode-seeking
+// term (Mao et al., CVPR 2019) over queries: each row's design is compared with the design
+// for the same user and another row's query, and G is penalized when the two are closer than
+// their query codes are (query_mode_seeking.ts).
 // Each step's optimizer owns exactly that step's parameters; nothing else moves.
 import * as T from '../torch/index.js';
 import type * as nn from '../nn/index.js';
 import type { Category, Designer } from '../models/designer.js';
 import { bprLoss, generatorCompatLoss, generatorCompatLossScaled } from '../models/compat_losses.js';
 import { ralsganDiscriminatorLoss, ralsganGeneratorLoss } from '../models/ralsgan.js';
+import { pairDiscriminatorLoss, pairGeneratorLoss, unassociated } from '../models/query_pair_discriminator.js';
+import { queryModeSeekingLoss, nextRow } from '../models/query_mode_seeking.js';
 
 /** One batch of images in [-1, 1], all [B, 3, S, S], and users int64 [B]. */
 export interface ImageBatch {
@@ -28,6 +36,8 @@ export interface StepOptions {
   lambda2: number;
   lambda3: number;
   l2: number; // lambda_theta_FM
+  lambda4: number; // weight of the query-pair adversarial losses (used only when the model has D_pair)
+  modeSeeking: number; // weight of the query mode-seeking term in (c); 0 = off (the paper)
   genCompatLoss: boolean; // false: the "remove L_G^FM" ablation
   genCompatScale: GenCompatScale;
   scoreMomentum: number; // userCond 'none': running mean of positive scores
@@ -44,6 +54,7 @@ export interface Optimizers {
   compat: nn.Optimizer; // F, M, theta_u
   disc: Map<Category, nn.Optimizer>;
   gen: Map<Category, nn.Optimizer>;
+  pairDisc?: Map<Category, nn.Optimizer>; // one per query-pair discriminator
 }
 
 /** Losses and diagnostics of one iteration (plain numbers, logged per iteration). */
@@ -60,8 +71,11 @@ export interface StepLosses {
   s_design: number;
   d_real: number;
   d_fake: number;
+  L_Dpair?: number; // (b) the query-pair discriminator's loss (models with D_pair)
+  L_G_pair?: number; // (c) G's query-pair term, unweighted
+  L_G_ms?: number; // (c) the query mode-seeking term, unweighted
   /** When an iteration designs both categories: (b) and (c)'s values per category. */
-  by_target?: Record<string, Pick<StepLosses, 'L_D' | 'L_G' | 'L_G_adv' | 'L_G_FM' | 's_design' | 'd_real' | 'd_fake'>>;
+  by_target?: Record<string, Pick<StepLosses, 'L_D' | 'L_G' | 'L_G_adv' | 'L_G_FM' | 's_design' | 'd_real' | 'd_fake' | 'L_Dpair' | 'L_G_pair' | 'L_G_ms'>>;
 }
 
 /** Runs fn with module in eval mode, restoring its mode after. */
@@ -126,6 +140,7 @@ function algorithm1StepIn(model: Designer, opt: Optimizers, list: ImageBatch[], 
   const per = list.map((b) => designerSteps(model, opt, b, o, lap));
   // Top-level values are means over the designed categories; each category's are kept too.
   for (const k of ['L_D', 'L_G', 'L_G_adv', 'L_G_FM', 's_design', 'd_real', 'd_fake'] as const) out[k] = per.reduce((a, p) => a + p[k], 0) / per.length;
+  for (const k of ['L_Dpair', 'L_G_pair', 'L_G_ms'] as const) if (per.every((p) => p[k] !== undefined)) out[k] = per.reduce((a, p) => a + p[k]!, 0) / per.length;
   if (list.length > 1) out.by_target = Object.fromEntries(list.map((b, i) => [b.target, per[i]!]));
   return out;
 }
@@ -162,7 +177,7 @@ export function compatStep(model: Designer, opt: Optimizers, list: ImageBatch[],
   return out;
 }
 
-type DesignerLosses = Pick<StepLosses, 'L_D' | 'L_G' | 'L_G_adv' | 'L_G_FM' | 's_design' | 'd_real' | 'd_fake'>;
+type DesignerLosses = Pick<StepLosses, 'L_D' | 'L_G' | 'L_G_adv' | 'L_G_FM' | 's_design' | 'd_real' | 'd_fake' | 'L_Dpair' | 'L_G_pair' | 'L_G_ms'>;
 
 /** Steps (b) and (c) for one batch's designed category. */
 function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepOptions, lap: (k: keyof StepTiming) => void): DesignerLosses {
@@ -179,6 +194,7 @@ function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepO
   }))));
   try {
     const G = model.generator(b.target), D = model.discriminator(b.target);
+    const Dp = model.pairDiscriminators.get(b.target) ?? null;
     const genInput = () => model.generatorInput(zq, b.users, sPos);
 
     // (b) the real/fake discriminator, n_D updates against the same designs.
@@ -194,6 +210,17 @@ function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepO
           if (t === o.nD - 1) out.L_D = loss.item();
         });
       }
+      // D_pair: one update; real = (query, its complement), fake = (query, design) and (query, another outfit's complement).
+      if (Dp) {
+        T.tidy(() => {
+          const pOpt = opt.pairDisc!.get(b.target)!;
+          pOpt.zeroGrad();
+          const loss = model.autocast(() => T.mul(pairDiscriminatorLoss(Dp.pair(b.query, b.positive), Dp.pair(b.query, fake), Dp.pair(b.query, unassociated(b.positive))), o.lambda4));
+          loss.backward();
+          pOpt.step();
+          out.L_Dpair = loss.item();
+        });
+      }
     });
     lap('b');
 
@@ -201,9 +228,9 @@ function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepO
     T.tidy(() => {
       const gOpt = opt.gen.get(b.target)!;
       gOpt.zeroGrad();
-      const fixed = [...model.compatParameters(), ...D.parameters()];
+      const fixed = [...model.compatParameters(), ...D.parameters(), ...(Dp ? Dp.parameters() : [])];
       frozen(fixed, () => {
-        const { loss, adv, gfm, sStar, dReal, dFake } = model.autocast(() => {
+        const { loss, adv, gfm, pair, ms, sStar, dReal, dFake } = model.autocast(() => {
           const fake = G.forward(genInput());
           const dFake = D.forward(fake);
           const dReal = T.noGrad(() => D.forward(b.positive));
@@ -216,9 +243,17 @@ function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepO
           const sStar = inEvalMode(F, () => (o.genCompatLoss ? model.score(b.users, zq, F.forward(fake)) : T.noGrad(() => model.score(b.users, zq, F.forward(fake)))));
           // Eq. 11 as printed, or in units of the positives' spread (see GenCompatScale).
           const gfm = !o.genCompatLoss ? null : o.genCompatScale === 'positive-std' ? generatorCompatLossScaled(sPos, sStar) : generatorCompatLoss(sPos, sStar);
-          const loss = gfm ? T.add(T.mul(adv, o.lambda3), T.mul(gfm, o.lambda1)) : T.mul(adv, o.lambda3);
-          return { loss, adv, gfm, sStar, dReal, dFake };
+          const pair = Dp ? pairGeneratorLoss(Dp.pair(b.query, fake)) : null;
+          let loss = gfm ? T.add(T.mul(adv, o.lambda3), T.mul(gfm, o.lambda1)) : T.mul(adv, o.lambda3);
+          if (pair) loss = T.add(loss, T.mul(pair, o.lambda4));
+          // The same users' designs for the next row's queries [B, 3, S, S].
+          const ms = o.modeSeeking > 0 && b.users.size(0) > 1
+            ? queryModeSeekingLoss(zq, fake, G.forward(model.generatorInput(nextRow(zq), b.users, nextRow(sPos)))) : null;
+          if (ms) loss = T.add(loss, T.mul(ms, o.modeSeeking));
+          return { loss, adv, gfm, pair, ms, sStar, dReal, dFake };
         });
+        if (pair) out.L_G_pair = pair.item();
+        if (ms) out.L_G_ms = ms.item();
         out.L_G_FM = gfm ? gfm.item() : NaN;
         loss.backward();
         gOpt.step();

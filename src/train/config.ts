@@ -27,6 +27,8 @@ export interface TrainConfig {
   lambda2: number;
   lambda3: number;
   l2: number;
+  lambda4: number; // weight of the query-pair discriminator's losses (models with model.pairDiscriminator)
+  modeSeeking: number; // weight of the query mode-seeking term in G's step; 0 = off (the paper)
   negativeMix: number; // share of kind-1 negatives (a random complement); the rest are kind 2 (another user's outfit)
   scoreMomentum: number;
   iterations: number; // 0: derive from epochs
@@ -44,7 +46,7 @@ export interface TrainConfig {
   precision: Precision; // compute precision; default: bf16 where the CPU has bf16 matrix units, else fp32
 }
 
-export const DEFAULT_STEP: StepOptions = { nD: 2, lambda1: 1, lambda2: 1, lambda3: 1, l2: 1e-6, genCompatLoss: true, genCompatScale: 'none', scoreMomentum: 0.01 };
+export const DEFAULT_STEP: StepOptions = { nD: 2, lambda1: 1, lambda2: 1, lambda3: 1, l2: 1e-6, lambda4: 1, modeSeeking: 0, genCompatLoss: true, genCompatScale: 'none', scoreMomentum: 0.01 };
 
 const BASE: Omit<TrainConfig, 'preset' | 'model' | 'data'> = {
   task: 'both', userCond: 'vector',
@@ -112,7 +114,7 @@ function validate(c: TrainConfig): void {
   for (const k of ['evalEvery', 'evalQueries'] as const) if (!Number.isInteger(c[k]) || c[k] < 0) throw new ConfigError(`${k} must be a non-negative integer, got ${c[k]}`);
   if (!Number.isInteger(c.compatWarmup) || c.compatWarmup < 0) throw new ConfigError(`compatWarmup must be a non-negative integer, got ${c.compatWarmup}`);
   if (!Number.isInteger(c.seed)) throw new ConfigError(`seed must be an integer, got ${c.seed}`);
-  for (const k of ['lr', 'lrCompat', 'lambda1', 'lambda2', 'lambda3', 'l2', 'minutes', 'scoreMomentum'] as const) {
+  for (const k of ['lr', 'lrCompat', 'lambda1', 'lambda2', 'lambda3', 'lambda4', 'modeSeeking', 'l2', 'minutes', 'scoreMomentum'] as const) {
     if (!Number.isFinite(c[k]) || c[k] < 0) throw new ConfigError(`${k} must be a non-negative number, got ${c[k]}`);
   }
   if (!(c.lr > 0)) throw new ConfigError(`lr must be positive, got ${c.lr}`);
@@ -128,5 +130,5 @@ function validate(c: TrainConfig): void {
 }
 
 export function stepOptions(c: TrainConfig): StepOptions {
-  return { nD: c.nD, lambda1: c.lambda1, lambda2: c.lambda2, lambda3: c.lambda3, l2: c.l2, genCompatLoss: c.genCompatLoss, genCompatScale: c.genCompatScale, scoreMomentum: c.scoreMomentum };
+  return { nD: c.nD, lambda1: c.lambda1, lambda2: c.lambda2, lambda3: c.lambda3, lambda4: c.lambda4 ?? 1, modeSeeking: c.modeSeeking ?? 0, l2: c.l2, genCompatLoss: c.genCompatLoss, genCompatScale: c.genCompatScale, scoreMomentum: c.scoreMomentum };
 }

@@ -60,3 +60,28 @@ test('Eq. 11 in units of the positives\' spread: divided by std(s+)^2 when that 
     s.grad!.toArray().forEach((g, i) => close(g, r.grad!.toArray()[i]! / 8, 'gradient'));
   });
 });
+
+test('query-pair losses: associated pairs -> 1, designed and unassociated pairs -> 0; unassociated pairs are another row\'s complement', async () => {
+  const { pairDiscriminatorLoss, pairGeneratorLoss, unassociated } = await import('../../src/models/query_pair_discriminator.js');
+  T.tidy(() => {
+    const one = T.ones([4]), zero = T.zeros([4]);
+    assert.equal(pairDiscriminatorLoss(one, zero, zero).item(), 0, 'a perfect D_pair');
+    assert.equal(pairDiscriminatorLoss(zero, one, one).item(), 1, '(1 + (1 + 1) / 2) / 2');
+    assert.equal(pairGeneratorLoss(one).item(), 0);
+    assert.equal(pairGeneratorLoss(zero).item(), 0.5);
+    const x = T.reshape(T.arange(0, 4, 1), [4, 1, 1, 1]);
+    assert.deepEqual(T.reshape(unassociated(x), [4]).toArray(), [1, 2, 3, 0]);
+  });
+});
+
+test('query mode-seeking term: large when G ignores the query, small when designs move with it', async () => {
+  const { queryModeSeekingLoss, nextRow } = await import('../../src/models/query_mode_seeking.js');
+  T.tidy(() => {
+    const zq = T.reshape(T.arange(0, 8, 1), [4, 2]); // rows differ by 2 per dimension
+    const same = T.zeros([4, 3, 2, 2]);
+    assert.ok(queryModeSeekingLoss(zq, same, same).item() > 1e4, 'one design for every query');
+    const x = T.reshape(T.arange(0, 48, 1), [4, 3, 2, 2]); // rows differ by 12 per pixel (the last by 36)
+    const l = queryModeSeekingLoss(zq, x, nextRow(x)).item();
+    close(l, (3 * (2 / 12) + 6 / 36) / 4, 'mean of |dz| / |dx| per row');
+  });
+});

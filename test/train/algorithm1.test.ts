@@ -138,3 +138,40 @@ test('designer: generator input per user conditioning, and designs at 64x64', ()
     model.dispose();
   }
 });
+
+test('Algorithm 1 with a query-pair discriminator and the query mode-seeking term: (b) also moves exactly D_pair once, (c) still exactly G, no leaks', () => {
+  T.manualSeed(9);
+  const model = new Designer({ ...TINY_MODEL, pairDiscriminator: true, users: 3, userCond: 'vector', targets: ['bottom'] });
+  const opt = makeOptimizers(model, { lr: 1e-3, betas: [0.5, 0.999] });
+  assert.equal(opt.pairDisc!.size, 1);
+  const names = (prefix: string) => new Set(model.namedParameters().map(([n]) => n).filter((n) => n.startsWith(prefix)));
+  const moves: [string, Set<string>][] = [];
+  const spy = (label: string, o: nn.Optimizer) => {
+    const real = o.step.bind(o);
+    o.step = () => {
+      const before = snapshot(model);
+      real();
+      moves.push([label, changed(model, before)]);
+      T.dispose([...before.values()]);
+    };
+  };
+  spy('pair', opt.pairDisc!.get('bottom')!);
+  spy('gen', opt.gen.get('bottom')!);
+  const b = batch(4, 3);
+  const step = { ...DEFAULT_STEP, modeSeeking: 1 };
+  const losses = algorithm1Step(model, opt, b, step);
+  assert.deepEqual(moves.map(([l]) => l), ['pair', 'gen']);
+  movesOnly(moves[0]![1], names('pair_disc_bottom.'), []);
+  assert.deepEqual(moves[1]![1], names('gen_bottom.'), 'G alone moves in (c): D_pair is fixed there');
+  assert.ok(Number.isFinite(losses.L_Dpair) && Number.isFinite(losses.L_G_pair) && losses.L_G_ms! > 0, JSON.stringify(losses));
+  algorithm1Step(model, opt, b, step);
+  const live = T.liveTensors();
+  algorithm1Step(model, opt, b, step);
+  assert.equal(T.liveTensors(), live, 'no live tensors left by an iteration');
+  // Without the option the model has no such nets, and the losses no such entries.
+  const plain = new Designer({ ...TINY_MODEL, users: 3, userCond: 'vector', targets: ['bottom'] });
+  assert.ok(!plain.namedParameters().some(([n]) => n.startsWith('pair_disc')));
+  T.dispose(Object.values(b).filter((x): x is T.Tensor => x instanceof T.Tensor));
+  plain.dispose();
+  model.dispose();
+});

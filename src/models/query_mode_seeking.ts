@@ -1,0 +1,26 @@
+// A mode-seeking term over queries (an option beyond the paper; the idea of
+// MSGAN, Mao et al. CVPR 2019, with the query code in the place of the noise):
+// for each row, the design for (q_i, u_i) and the design for (q_j, u_i), the same
+// user with another row's query, should differ at least in proportion to how
+// their query codes differ:
+//   ratio_i = mean|G(q_i, u_i) - G(q_j, u_i)| / mean|z_qi - z_qj|
+//   L_ms    = mean_i 1 / (ratio_i + eps)
+// Small when G's design moves with its query; large when G draws one design per
+// user whatever the query (the collapse measured in docs/training.md).
+import * as T from '../torch/index.js';
+
+const EPS = 1e-5;
+
+/** Row i -> row i + 1 (the last row takes the first): another row's value for each row. [N, ...] */
+export function nextRow(x: T.Tensor): T.Tensor {
+  const n = x.size(0);
+  return n < 2 ? x : T.cat([T.narrow(x, 0, 1, n - 1), T.narrow(x, 0, 0, 1)], 0);
+}
+
+/** zq [N, latent] (constant), design [N, 3, S, S], designForNextQuery [N, 3, S, S] (the same users, zq of the next row) -> [] */
+export function queryModeSeekingLoss(zq: T.Tensor, design: T.Tensor, designForNextQuery: T.Tensor): T.Tensor {
+  const n = zq.size(0);
+  const dImg = T.mean(T.abs(T.sub(T.reshape(T.toDtype(design, 'float32'), [n, -1]), T.reshape(T.toDtype(designForNextQuery, 'float32'), [n, -1]))), [1]); // [N]
+  const dZ = T.mean(T.abs(T.sub(T.toDtype(zq, 'float32'), T.toDtype(nextRow(zq), 'float32'))), [1]); // [N]
+  return T.mean(T.reciprocal(T.add(T.div(dImg, T.add(dZ, EPS)), EPS)));
+}
