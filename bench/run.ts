@@ -9,6 +9,7 @@ const BENCHMARKS: Record<string, string> = {
   memory: 'memory.ts',
   data: 'data.ts',
   designer_step: 'designer_step.ts',
+  fold_in: 'fold_in.ts',
   eval: 'eval.ts',
 };
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -7,6 +7,7 @@ import { loadManifest, type FashionDataset } from './manifest.js';
 import { loadPolyvoreU, POLYVORE_U_SETS } from './datasets/polyvore_u.js';
 import { loadPolyvoreOutfits } from './datasets/polyvore_outfits.js';
 import { cacheDir } from './world/oracle_classifier_cache.js';
+import { withoutUsers } from './user_subsets.js';
 
 export const DATASET_FORMATS = ['manifest', 'polyvore-u', 'polyvore-outfits'] as const;
 export type DatasetFormat = (typeof DATASET_FORMATS)[number];
@@ -18,6 +19,7 @@ export interface DatasetSpec {
   images?: string; // polyvore-u: image folder override
   version?: string; // polyvore-outfits: nondisjoint | disjoint
   skipBad: boolean;
+  excludeUsers?: string[]; // users held out (their outfits removed): the new-users experiment
 }
 
 /** The file or folder a spec reads its outfits from (for messages). */
@@ -29,6 +31,11 @@ export function datasetSource(spec: DatasetSpec): string {
 }
 
 export function loadDataset(spec: DatasetSpec): FashionDataset {
+  const d = loadAllUsers(spec);
+  return spec.excludeUsers?.length ? withoutUsers(d, spec.excludeUsers) : d;
+}
+
+function loadAllUsers(spec: DatasetSpec): FashionDataset {
   const target = path.resolve(spec.path);
   // (A missing manifest is reported by loadManifest, naming the manifest file.)
   if (spec.format !== 'manifest' && !existsSync(target)) throw new Error(`dataset '${spec.path}' not found (${target})`);

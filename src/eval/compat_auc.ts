@@ -9,7 +9,7 @@ import * as T from '../torch/index.js';
 import type { Designer } from '../models/designer.js';
 import type { SplitImages } from '../data/cache.js';
 import { Rng } from '../data/rng.js';
-import { bytesToUnit } from '../data/images.js';
+import { itemCodes } from '../models/item_codes.js';
 import { auc, meanGroupAuc } from './auc.js';
 
 export interface CompatAuc {
@@ -22,24 +22,12 @@ export interface CompatAuc {
   positives: number;
 }
 
-/** F's codes of every cached item of a split [N, latent] (eval mode), by dataset item index. */
-function codes(model: Designer, imgs: T.Tensor, device: T.Device, batch = 256): T.Tensor {
-  return T.tidy(() => T.noGrad(() => {
-    const out: T.Tensor[] = [];
-    for (let a = 0; a < imgs.size(0); a += batch) {
-      const x = bytesToUnit(T.toDevice(T.narrow(imgs, 0, a, Math.min(batch, imgs.size(0) - a)), device));
-      out.push(model.encoder.forward(x));
-    }
-    return T.cat(out);
-  }));
-}
-
 export function compatAuc(model: Designer, test: SplitImages, seed: number, device: T.Device = 'cpu'): CompatAuc {
   const wasTraining = model.training;
   model.eval();
   try {
     return T.tidy(() => {
-      const zt = codes(model, test.tops, device), zb = codes(model, test.bottoms, device);
+      const zt = itemCodes(model, test.tops, device), zb = itemCodes(model, test.bottoms, device);
       const rng = new Rng(seed, 'compat-auc');
       const outfits = test.outfits;
       const topIds = [...test.topRow.keys()], bottomIds = [...test.bottomRow.keys()];

@@ -7,6 +7,7 @@ import path from 'node:path';
 import * as T from '../torch/index.js';
 import { openRun, type TrainedModel } from '../train/trained_model.js';
 import { checkSameUsers } from '../train/run_dir.js';
+import { forModelUsers } from '../data/user_subsets.js';
 import { loadDataset, imageCacheDir } from '../data/load.js';
 import { loadSplitImages } from '../data/cache.js';
 import { loadWorldGroundTruth } from '../data/world/ground_truth.js';
@@ -26,6 +27,7 @@ export interface EvalOptions {
   inceptionWeights?: string;
   device: T.Device;
   precision?: T.Precision; // of the designs (default: the device's best)
+  users?: string[]; // only these users' test outfits (trained or added after training: the new-users table)
   onProgress?: (phase: string, done: number, total: number) => void;
 }
 
@@ -65,8 +67,12 @@ export async function evaluateRun(dir: string, opts: EvalOptions = DEFAULT_EVAL)
   };
   const trained = openRun(dir, opts.device, opts.precision);
   const cfg = trained.config;
-  const dataset = loadDataset(cfg.data);
-  checkSameUsers(dataset.users, trained.users, cfg.data.path, trained.run.dir);
+  let dataset = loadDataset(opts.users ? { ...cfg.data, excludeUsers: undefined } : cfg.data);
+  if (opts.users) dataset = forModelUsers(dataset, trained.users, opts.users);
+  else checkSameUsers(dataset.users, trained.users.slice(0, trained.trainedUsers), cfg.data.path, trained.run.dir);
+  // Another user (personal win, Fig. 7 fan-outs) is drawn from every user the model knows when
+  // evaluating chosen users, else from the trained users (figures don't change as users are added).
+  const userCount = opts.users ? trained.users.length : trained.trainedUsers;
   const cache = imageCacheDir(cfg.data);
   const test = await loadSplitImages(dataset, 'test', 64, cache, { skipBad: cfg.data.skipBad, onProgress: (a, b) => opts.onProgress?.('caching test images', a, b) });
   const train = await loadSplitImages(dataset, 'train', 64, cache, { skipBad: cfg.data.skipBad, onProgress: (a, b) => opts.onProgress?.('caching train images', a, b) });
@@ -81,9 +87,9 @@ export async function evaluateRun(dir: string, opts: EvalOptions = DEFAULT_EVAL)
   else nets.push(categoryFeatureNet(cache, train, test, opts.device)); // real data: a classifier of its categories
   if (opts.inceptionWeights) nets.push(inceptionFeatureNet(opts.inceptionWeights, opts.device));
   lap('load');
-  const cases = evalCases(test, trained.model.config.targets, trained.users.length, opts.n, opts.seed);
+  const cases = evalCases(test, trained.model.config.targets, userCount, opts.n, opts.seed);
   const designs = await makeDesigns(trained.model, test, cases, {
-    users: trained.users.length, fanoutQueries: opts.fanoutQueries, fanoutUsers: opts.fanoutUsers, seed: opts.seed, device: opts.device,
+    users: userCount, fanoutQueries: opts.fanoutQueries, fanoutUsers: opts.fanoutUsers, seed: opts.seed, device: opts.device,
     onProgress: (a, b) => opts.onProgress?.('designing', a, b),
   });
   lap('designs');
@@ -96,7 +102,7 @@ export async function evaluateRun(dir: string, opts: EvalOptions = DEFAULT_EVAL)
     opts.onProgress?.('metrics', i, keys.length);
     metrics[k] = METRICS[k].compute(ctx);
     lap(`metric ${k}`);
-    appendFileSync(path.join(evalDir, 'metrics.jsonl'), JSON.stringify({ date: new Date().toISOString(), iteration: trained.iteration, metric: k, designs: cases.length, ...metrics[k] }) + '\n');
+    appendFileSync(path.join(evalDir, 'metrics.jsonl'), JSON.stringify({ date: new Date().toISOString(), iteration: trained.iteration, metric: k, designs: cases.length, ...(opts.users ? { users: opts.users } : {}), ...metrics[k] }) + '\n');
   });
   opts.onProgress?.('metrics', keys.length, keys.length);
   for (const v of ctx.cache.values()) {

@@ -8,12 +8,14 @@ import type { Designer } from '../models/designer.js';
 import type { TrainConfig } from './config.js';
 import { RunDir, readServingMetadata } from './run_dir.js';
 import { buildDesigner } from './trainer.js';
+import { readAddedUsers } from './added_users.js';
 
 export interface TrainedModel {
   run: RunDir;
   model: Designer;
   config: TrainConfig;
-  users: string[];
+  users: string[]; // the trained users, then any added after training (fold-in)
+  trainedUsers: number; // how many of `users` the model was trained with
   iteration: number;
   userIndex(id: string): number;
   dispose(): void;
@@ -29,14 +31,27 @@ export function openRun(dir: string, device: T.Device = 'cpu', precision?: T.Pre
   const run = new RunDir(dir);
   if (!existsSync(run.dir)) throw new Error(`run '${dir}' not found (${run.dir})`);
   if (!existsSync(run.model)) throw new Error(`${run.dir} has no model.safetensors yet: train it with 'pfd train' (a checkpoint is written every checkpointEvery iterations)`);
-  const { config, users, iteration } = readServingMetadata(run.model);
-  const model = buildDesigner(config, users.length);
+  const { config, users: trainedUsers, iteration } = readServingMetadata(run.model);
+  const model = buildDesigner(config, trainedUsers.length);
   nn.loadModule(model, run.model);
+  // Users added after training (pfd users add), for this snapshot.
+  const users = [...trainedUsers];
+  const known = new Set(users);
+  for (const added of readAddedUsers(run, iteration)) {
+    try {
+      const dup = added.users.find((u) => known.has(u));
+      if (dup !== undefined) throw new Error(`${added.file}: user '${dup}' is already in the run`);
+      model.appendUsers(added.theta);
+      for (const u of added.users) { users.push(u); known.add(u); }
+    } finally {
+      added.theta.dispose();
+    }
+  }
   model.to(device).eval();
   model.precision = precision ?? (config.precision === 'bf16' && T.defaultPrecision(device) === 'bf16' ? 'bf16' : 'fp32');
   const index = new Map(users.map((u, i) => [u, i]));
   return {
-    run, model, config, users, iteration,
+    run, model, config, users, trainedUsers: trainedUsers.length, iteration,
     userIndex(id) {
       const i = index.get(id);
       if (i === undefined) {
