@@ -3,6 +3,7 @@
 //   2. trains the designer, preset `cpu`, into runs/demo/run (a fresh run each time;
 //      bounded to DEMO_MINUTES of training)
 //   3. designs one test top's bottom for every user (the paper's Fig. 7)
+//   then design-and-retrieve: the query's designs for four users with the nearest real items (Fig. 6)
 //   4. evaluates the run (pfd eval) side by side with the pretrained model of the same
 //      preset (pretrained/demo-cpu, trained for much longer on the same world): Table 2,
 //      the oracle's figures against their range, grids, learning and training curves
@@ -50,12 +51,17 @@ if (hasPretrained) {
   cpSync(shipped, pretrained, { recursive: true });
   await step('', ['design', '--run', pretrained, '--query', query, '--users', 'all', '--scale', '2', '--out', fig7Pretrained]);
 }
+// Design-and-retrieve (Fig. 6): the same query for four users, each design with its five nearest real bottoms.
+const fig6 = path.join(root, `fig6-${query}${hasPretrained ? '-pretrained' : ''}.png`);
+await step('design and retrieve real items (Fig. 6)', ['retrieve', '--run', hasPretrained ? pretrained : run, '--query', query, '--users', 'u0000,u0001,u0002,u0003', '--k', '5',
+  '--out', fig6, '--json', fig6.replace(/\.png$/, '.json')]);
 const report = path.join(root, 'report');
 await step(`4/4 evaluation${hasPretrained ? ': this run and the pretrained model side by side' : ''}`, ['eval', '--run', run, ...(hasPretrained ? ['--run', pretrained] : []), '--out', report]);
 console.log(`\ndemo done:
   the world's outfits per user   ${path.join(world, 'contact-sheet.png')}
   samples during training         ${path.join(run, 'samples')}
   one query designed for each user ${fig7}${hasPretrained ? `\n  the same by the pretrained model ${fig7Pretrained}` : ''}
+  designs and real items to buy   ${fig6}
   evaluation report               ${path.join(report, 'report.html')}
   design more: npm run pfd -- design --run ${hasPretrained ? "pretrained/demo-cpu" : path.relative(process.cwd(), run)} --query t000001 --user u0003`);
 process.exit(0);

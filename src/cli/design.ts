@@ -21,7 +21,7 @@ async function queryImage(file: string): Promise<T.Tensor> {
 }
 
 /** The query as an image tensor [1, 3, 64, 64] and its category. */
-async function resolveQuery(query: string, as: string | undefined, dataSpec: Parameters<typeof loadDataset>[0], designs: Category[]): Promise<{ image: T.Tensor; category: Category; name: string }> {
+export async function resolveQuery(query: string, as: string | undefined, dataSpec: Parameters<typeof loadDataset>[0], designs: Category[]): Promise<{ image: T.Tensor; category: Category; name: string }> {
   if (as !== undefined && as !== 'top' && as !== 'bottom') throw new UsageError(`--as must be top or bottom, got '${as}'`);
   if (existsSync(query) && statSync(query).isFile()) {
     const category = (as as Category | undefined) ?? (designs.length === 1 ? complementOf(designs[0]!) : undefined);

@@ -5,9 +5,12 @@ import { UsageError } from './errors.js';
 import { TRAIN_USAGE, trainCommand } from './train.js';
 import { DESIGN_USAGE, designCommand } from './design.js';
 import { EVAL_USAGE, evalCommand } from './eval.js';
+import { USERS_USAGE, USERS_COMMANDS } from './users.js';
+import { RETRIEVE_USAGE } from './retrieve_usage.js';
+import { retrieveLazy } from './retrieve_lazy.js';
 
 const USAGE = `usage:
-  ${[DATA_USAGE, TRAIN_USAGE, DESIGN_USAGE, EVAL_USAGE].join('\n').split('\n').join('\n  ')}`;
+  ${[DATA_USAGE, TRAIN_USAGE, DESIGN_USAGE, EVAL_USAGE, USERS_USAGE, RETRIEVE_USAGE].join('\n').split('\n').join('\n  ')}`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   'data make': dataMake,
@@ -15,6 +18,8 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   train: trainCommand,
   design: designCommand,
   eval: evalCommand,
+  ...USERS_COMMANDS,
+  retrieve: retrieveLazy,
 };
 
 export async function main(argv: string[]): Promise<number> {
