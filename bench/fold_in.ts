@@ -16,6 +16,7 @@ import { loadImageBytes } from '../src/data/images.js';
 import { Rng } from '../src/data/rng.js';
 import { foldInUsers, DEFAULT_FOLD_IN, type CodedOutfit, type FoldInOptions } from '../src/train/fold_in.js';
 import { itemCodes } from '../src/models/item_codes.js';
+import { requireDesigner } from '../src/models/fashion_model.js';
 import { auc } from '../src/eval/auc.js';
 import { writeResult } from './results.js';
 
@@ -26,11 +27,12 @@ const { values } = parseArgs({ options: {
 } });
 if (!values.run || !values.users) throw new Error('fold_in needs --run DIR --users ID,ID,...');
 const trained = openRun(values.run, 'cpu', 'fp32');
+const model = requireDesigner(trained.model, 'the fold-in benchmark');
 const d = loadDataset({ ...trained.config.data, excludeUsers: undefined });
 const decode = async (items: { path: string }[]) => {
   const all = new Uint8Array(items.length * 3 * 64 * 64);
   for (let i = 0; i < items.length; i++) all.set(await loadImageBytes(items[i]!.path, 64), i * 3 * 64 * 64);
-  return T.tidy(() => T.keep(itemCodes(trained.model, T.tensor(all, { dtype: 'uint8', shape: [items.length, 3, 64, 64] }), 'cpu')));
+  return T.tidy(() => T.keep(itemCodes(model, T.tensor(all, { dtype: 'uint8', shape: [items.length, 3, 64, 64] }), 'cpu')));
 };
 const tops = await decode(d.tops), bottoms = await decode(d.bottoms); // F's codes of every item [N, latent]
 const userIdx = (id: string) => d.users.indexOf(id);
@@ -46,13 +48,13 @@ function testAuc(theta: T.Tensor, id: string, seed: number): number {
     const k2 = others[rng.int(others.length)]!;
     return [rng.next() < 0.5 ? { top: o.top, bottom: rng.int(d.bottoms.length) } : { top: rng.int(d.tops.length), bottom: o.bottom }, { top: k2.top, bottom: k2.bottom }];
   });
-  const score = (os: CodedOutfit[]) => T.tidy(() => T.noGrad(() => trained.model.metric.forward(T.mul(T.mul(T.expand(theta, [os.length, -1]),
+  const score = (os: CodedOutfit[]) => T.tidy(() => T.noGrad(() => model.metric.forward(T.mul(T.mul(T.expand(theta, [os.length, -1]),
     T.indexSelect(tops, 0, T.tensor(os.map((o) => o.top), { dtype: 'int64' }))), T.indexSelect(bottoms, 0, T.tensor(os.map((o) => o.bottom), { dtype: 'int64' }))))).toArray());
   return auc(score(pos), score(neg));
 }
 
-const trainedTheta = (id: string) => T.tidy(() => T.keep(T.narrow(trained.model.userVectors!.weight, 0, trained.users.indexOf(id), 1)));
-const trainedNorm = T.tidy(() => T.mean(T.sqrt(T.sum(T.square(T.narrow(trained.model.userVectors!.weight, 0, 0, trained.trainedUsers)), [1]))).item());
+const trainedTheta = (id: string) => T.tidy(() => T.keep(T.narrow(model.userVectors!.weight, 0, trained.users.indexOf(id), 1)));
+const trainedNorm = T.tidy(() => T.mean(T.sqrt(T.sum(T.square(T.narrow(model.userVectors!.weight, 0, 0, trained.trainedUsers)), [1]))).item());
 const ints = (xs: string[] | undefined, dflt: number[]) => (xs?.length ? xs.map(Number) : dflt);
 const grid = { outfits: ints(values.outfits, [2, 5, 20, 0]), steps: ints(values.steps, [200]), l2: ints(values.l2, [1e-3]), lr: ints(values.lr, [0.05]),
   start: (values.start?.length ? values.start : ['nearest', 'mean']) as FoldInOptions['start'][] };
@@ -64,7 +66,7 @@ for (const group of [{ kind: 'new', ids: values.users.split(',') }, ...(values.r
       return n ? new Rng(1, `fold-in-outfits:${id}`).shuffle([...os]).slice(0, n) : os;
     });
     const o: FoldInOptions = { ...DEFAULT_FOLD_IN, steps, l2, lr, start };
-    const r = foldInUsers(trained.model, { tops, bottoms, users, others: knownTrain }, o);
+    const r = foldInUsers(model, { tops, bottoms, users, others: knownTrain }, o);
     const aucs = group.ids.map((id, i) => T.tidy(() => testAuc(T.narrow(r.theta, 0, i, 1), id, 1)));
     const norm = T.tidy(() => T.mean(T.sqrt(T.sum(T.square(r.theta), [1]))).item());
     const row: Record<string, unknown> = { users: group.kind, outfits_per_user: n || 'all', start, steps, l2, lr, auc_per_user: aucs.reduce((a, b) => a + b, 0) / aucs.length,

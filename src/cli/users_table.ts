@@ -13,6 +13,7 @@ import * as T from '../torch/index.js';
 import { readServingMetadata, RunDir } from '../train/run_dir.js';
 import { readAddedUsers } from '../train/added_users.js';
 import { addUsersToRun } from '../train/add_users.js';
+import type { FoldInOptions } from '../train/fold_in.js';
 import { DEFAULT_EVAL, evaluateRun, type RunEvaluation } from '../eval/evaluate.js';
 import { METRICS, type MetricKey } from '../eval/metric_registry.js';
 import { phasedProgress } from './progress.js';
@@ -28,6 +29,7 @@ export interface NewUsersTableOptions {
   out?: string;
   device: T.Device;
   seed: number;
+  foldIn?: Partial<FoldInOptions>;
 }
 
 const ROWS: MetricKey[] = ['is_domain', 'fid_domain', 'opposite_ssim', 'compat_auc', 'oracle_taste', 'oracle_personal', 'oracle_compat', 'oracle_category'];
@@ -50,8 +52,8 @@ export async function newUsersTable(o: NewUsersTableOptions): Promise<void> {
     const outfits = datasetOutfits(spec, o.users, 'train', o.maxOutfits, o.seed);
     const progress = phasedProgress();
     try {
-      const r = await addUsersToRun(held.dir, outfits, { device: o.device, seed: o.seed, source: `${spec.path} (train${o.maxOutfits ? `, at most ${o.maxOutfits} outfits each` : ''})`, onProgress: progress.update });
-      foldNote = `learned in ${(r.foldSeconds * 1000).toFixed(0)} ms (${(r.foldSeconds * 1000 / r.users.length).toFixed(1)} ms per user, ${Object.values(r.outfits).join('/')} outfits), ${path.relative(held.dir, r.file)}`;
+      const r = await addUsersToRun(held.dir, outfits, { ...o.foldIn, device: o.device, seed: o.seed, source: `${spec.path} (train${o.maxOutfits ? `, at most ${o.maxOutfits} outfits each` : ''})`, onProgress: progress.update });
+      foldNote = `${JSON.stringify({ steps: r.options.steps, l2: r.options.l2, start: r.options.start })}, learned in ${(r.foldSeconds * 1000).toFixed(0)} ms (${(r.foldSeconds * 1000 / r.users.length).toFixed(1)} ms per user, ${Object.values(r.outfits).join('/')} outfits), ${path.relative(held.dir, r.file)}`;
     } finally {
       progress.stop();
     }

@@ -13,6 +13,7 @@ import { loadDataset, imageCacheDir } from '../data/load.js';
 import { loadSplitImages } from '../data/cache.js';
 import { loadImageBytes } from '../data/images.js';
 import { itemCodes } from '../models/item_codes.js';
+import { requireDesigner } from '../models/fashion_model.js';
 
 /** One outfit a new user made or liked: image files of its top and bottom. */
 export interface NewUserOutfit {
@@ -34,6 +35,8 @@ export interface AddUsersResult {
   encodeSeconds: number; // decoding and encoding the new users' item images
   foldSeconds: number; // learning every new theta_u (F's codes given)
   loss: number[];
+  options: FoldInOptions; // as used
+  startUsers: string[]; // per new user, the trained user its vector started from ('' for the mean)
 }
 
 export async function addUsersToRun(runDir: string, outfits: NewUserOutfit[], o: Partial<AddUsersOptions> & { source: string }): Promise<AddUsersResult> {
@@ -41,6 +44,7 @@ export async function addUsersToRun(runDir: string, outfits: NewUserOutfit[], o:
   if (outfits.length === 0) throw new Error('no outfits given for the new users');
   const trained = openRun(runDir, opts.device, 'fp32');
   try {
+    const model = requireDesigner(trained.model, 'adding users');
     const ids = [...new Set(outfits.map((x) => x.user))];
     for (const id of ids) if (trained.users.includes(id)) throw new Error(`user '${id}' is already in ${path.basename(trained.run.dir)}${trained.users.indexOf(id) < trained.trainedUsers ? ' (trained with it)' : ' (added before)'}`);
     const cfg = trained.config;
@@ -64,7 +68,7 @@ export async function addUsersToRun(runDir: string, outfits: NewUserOutfit[], o:
       };
       const newTops = await decode(files.top), newBottoms = await decode(files.bottom);
       const [tops, bottoms] = T.tidy(() => {
-        const z = (catalog: T.Tensor, extra: T.Tensor | null) => T.keep(T.cat([itemCodes(trained.model, catalog, opts.device), ...(extra ? [itemCodes(trained.model, extra, opts.device)] : [])]));
+        const z = (catalog: T.Tensor, extra: T.Tensor | null) => T.keep(T.cat([itemCodes(model, catalog, opts.device), ...(extra ? [itemCodes(model, extra, opts.device)] : [])]));
         return [z(train.tops, newTops), z(train.bottoms, newBottoms)];
       });
       T.dispose([newTops, newBottoms].filter((t): t is T.Tensor => t !== null));
@@ -75,15 +79,16 @@ export async function addUsersToRun(runDir: string, outfits: NewUserOutfit[], o:
         const users: CodedOutfit[][] = ids.map((id) => outfits.filter((x) => x.user === id).map((x) => ({ top: row.top.get(path.resolve(x.top))!, bottom: row.bottom.get(path.resolve(x.bottom))! })));
         const others: CodedOutfit[] = train.outfits.map((x) => ({ top: train.topRow.get(x.top)!, bottom: train.bottomRow.get(x.bottom)! }));
         opts.onProgress?.('learning theta_u', 0, 1);
-        const r = foldInUsers(trained.model, { tops, bottoms, users, others }, opts);
+        const r = foldInUsers(model, { tops, bottoms, users, others }, opts);
         opts.onProgress?.('learning theta_u', 1, 1);
         try {
           const counts = Object.fromEntries(ids.map((id, i) => [id, users[i]!.length]));
           const file = writeAddedUsers(trained.run, trained.iteration, ids, r.theta, {
             format: 'pfd-added-users', source: opts.source, outfits: JSON.stringify(counts),
-            fold_in: JSON.stringify({ steps: opts.steps, lr: opts.lr, l2: opts.l2, negativeMix: opts.negativeMix, negatives: opts.negatives, seed: opts.seed }),
+            fold_in: JSON.stringify({ steps: opts.steps, lr: opts.lr, l2: opts.l2, negativeMix: opts.negativeMix, negatives: opts.negatives, batch: opts.batch, start: opts.start, seed: opts.seed }),
+            start_users: JSON.stringify(r.startUsers.map((v) => (v < 0 ? '' : trained.users[v]!))),
           });
-          return { file, users: ids, outfits: counts, encodeSeconds, foldSeconds: r.seconds, loss: r.loss };
+          return { file, users: ids, outfits: counts, encodeSeconds, foldSeconds: r.seconds, loss: r.loss, options: opts, startUsers: r.startUsers.map((v) => (v < 0 ? '' : trained.users[v]!)) };
         } finally {
           r.theta.dispose();
         }
