@@ -13,6 +13,7 @@ import { loadSplitImages } from '../data/cache.js';
 import { loadImageBytes, bytesToUnit, imageGridPng } from '../data/images.js';
 import { loadWorldGroundTruth } from '../data/world/ground_truth.js';
 import { complementOf } from '../models/designer.js';
+import { requireDesigner } from '../models/fashion_model.js';
 import { openCatalogIndex, RETRIEVAL_EMBEDDINGS, type RetrievalEmbedding } from '../retrieval/catalog_index.js';
 import { designAndRetrieve, RETRIEVAL_RANKINGS, type RetrievalRanking } from '../retrieval/retrieve.js';
 import { evaluateRetrieval } from '../retrieval/evaluate_retrieval.js';
@@ -45,6 +46,7 @@ export async function retrieveCommand(argv: string[]): Promise<void> {
   const trained = openRun(v.run, device);
   const progress = phasedProgress();
   try {
+    requireDesigner(trained.model, 'design-and-retrieve');
     const dataset = loadDataset(trained.config.data);
     checkSameUsers(dataset.users, trained.users.slice(0, trained.trainedUsers), trained.config.data.path, trained.run.dir);
     if (v.evaluate) {

@@ -11,7 +11,7 @@ import { phasedProgress } from './progress.js';
 import { UsageError } from './errors.js';
 
 export const TRAIN_USAGE = `pfd train --data PATH [--format manifest|polyvore-u|polyvore-outfits] [--set N] [--images DIR] [--version V] [--skip-bad] [--holdout-users ID,ID,...]
-              [--preset cpu|paper] [--config FILE.json] [--out DIR] [--task top2bottom|bottom2top|both]
+              [--model designer|designer-label|designer-no-theta|designer-no-gfm|pix2pix] [--preset cpu|paper] [--config FILE.json] [--out DIR] [--task top2bottom|bottom2top|both]
               [--user-cond vector|label|none] [--user-init normal|ones] [--gen-input-norm | --no-gen-input-norm] [--center-codes] [--pair-disc [--lambda4 X]] [--mode-seeking X] [--no-gen-compat-loss] [--gen-compat-scale none|positive-std] [--batch N] [--lr X] [--lr-compat X] [--compat-warmup N] [--iterations N] [--epochs N]
               [--minutes X] [--seed N] [--n-d N] [--lambda1 X] [--lambda2 X] [--lambda3 X] [--l2 X] [--negative-mix X]
               [--checkpoint-every N] [--sample-every N] [--eval-every N] [--eval-queries N] [--device cpu|cuda[:N]] [--precision fp32|bf16]
@@ -26,7 +26,7 @@ const num = (name: string, v: string | undefined, int = false): number | undefin
 
 const OPTIONS = {
   data: { type: 'string' }, format: { type: 'string' }, set: { type: 'string' }, images: { type: 'string' }, version: { type: 'string' },
-  'skip-bad': { type: 'boolean' }, 'holdout-users': { type: 'string' }, preset: { type: 'string', default: 'cpu' }, config: { type: 'string' }, out: { type: 'string' },
+  'skip-bad': { type: 'boolean' }, 'holdout-users': { type: 'string' }, model: { type: 'string' }, preset: { type: 'string', default: 'cpu' }, config: { type: 'string' }, out: { type: 'string' },
   resume: { type: 'string' }, task: { type: 'string' }, 'user-cond': { type: 'string' }, 'user-init': { type: 'string' }, 'gen-input-norm': { type: 'boolean' }, 'no-gen-input-norm': { type: 'boolean' }, 'center-codes': { type: 'boolean' }, 'pair-disc': { type: 'boolean' }, lambda4: { type: 'string' }, 'mode-seeking': { type: 'string' }, 'no-gen-compat-loss': { type: 'boolean' }, 'gen-compat-scale': { type: 'string' },
   batch: { type: 'string' }, lr: { type: 'string' }, 'lr-compat': { type: 'string' }, 'compat-warmup': { type: 'string' }, iterations: { type: 'string' }, epochs: { type: 'string' }, minutes: { type: 'string' },
   seed: { type: 'string' }, 'n-d': { type: 'string' }, lambda1: { type: 'string' }, lambda2: { type: 'string' }, lambda3: { type: 'string' },
@@ -66,7 +66,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
       const flags: ConfigOverrides = {
         data: { path: path.resolve(v.data), format: v.format as TrainConfig['data']['format'], set: v.set, images: v.images, version: v.version, skipBad: v['skip-bad'],
           excludeUsers: v['holdout-users'] === undefined ? undefined : v['holdout-users'].split(',').map((s) => s.trim()).filter(Boolean) },
-        task: v.task as TrainConfig['task'], userCond: v['user-cond'] as TrainConfig['userCond'], genCompatLoss: v['no-gen-compat-loss'] ? false : undefined, genCompatScale: v['gen-compat-scale'] as TrainConfig['genCompatScale'],
+        method: v.model as TrainConfig['method'], task: v.task as TrainConfig['task'], userCond: v['user-cond'] as TrainConfig['userCond'], genCompatLoss: v['no-gen-compat-loss'] ? false : undefined, genCompatScale: v['gen-compat-scale'] as TrainConfig['genCompatScale'],
         batchSize: num('batch', v.batch, true), lr: num('lr', v.lr), lrCompat: num('lr-compat', v['lr-compat']), compatWarmup: num('compat-warmup', v['compat-warmup'], true), iterations: num('iterations', v.iterations, true), epochs: num('epochs', v.epochs, true),
         minutes: num('minutes', v.minutes), seed: num('seed', v.seed, true), nD: num('n-d', v['n-d'], true), lambda1: num('lambda1', v.lambda1),
         lambda2: num('lambda2', v.lambda2), lambda3: num('lambda3', v.lambda3), lambda4: num('lambda4', v.lambda4), modeSeeking: num('mode-seeking', v['mode-seeking']), l2: num('l2', v.l2), negativeMix: num('negative-mix', v['negative-mix']),
@@ -83,7 +83,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
       if (v['gen-input-norm'] && v['no-gen-input-norm']) throw new UsageError('--gen-input-norm and --no-gen-input-norm contradict each other');
       if (v['gen-input-norm'] || v['no-gen-input-norm']) model.decoder = { ...resolveConfig(v.preset!, file).model.decoder, inputNorm: !!v['gen-input-norm'] };
       config = resolveConfig(v.preset!, file, flags, { model });
-      out = path.resolve(v.out ?? path.join('runs', `${config.preset}-${config.userCond}${config.genCompatLoss ? '' : '-nogfm'}-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}`));
+      out = path.resolve(v.out ?? path.join('runs', `${config.method === 'designer' ? '' : `${config.method}-`}${config.preset}-${config.userCond}${config.genCompatLoss ? '' : '-nogfm'}-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}`));
     }
   } catch (e) {
     if (e instanceof ConfigError) throw new UsageError(e.message);
@@ -109,7 +109,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
         onLoad: loading.update,
         onStart: (s) => {
           loading.stop();
-          console.log(`${s.resumed ? 'resuming' : 'training'} ${out} at iteration ${s.iteration}/${s.total}: preset ${config.preset}, ` +
+          console.log(`${s.resumed ? 'resuming' : 'training'} ${out} at iteration ${s.iteration}/${s.total}: model ${config.method ?? 'designer'}, preset ${config.preset}, ` +
             `${config.precision}, user conditioning ${config.userCond}${config.genCompatLoss ? '' : ', without L_G^FM'}, task ${config.task}, ${s.users} users, ${s.trainOutfits} training outfits, batch ${config.batchSize}` +
             `${config.compatWarmup ? ` (the first ${config.compatWarmup} iterations train the compatibility discriminator alone)` : ''}` +
             `${config.minutes ? `, budget ${config.minutes} min` : ''}`);

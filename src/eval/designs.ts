@@ -9,7 +9,8 @@
 //              category, another query item): what u gets when the query changes
 // plus, for a few queries, designs for many users (per-query diversity, Fig. 7).
 import * as T from '../torch/index.js';
-import type { Category, Designer } from '../models/designer.js';
+import type { Category } from '../models/designer.js';
+import type { FashionModel } from '../models/fashion_model.js';
 import { splitItemBytes, type SplitImages } from '../data/cache.js';
 import { bytesToUnit } from '../data/images.js';
 import { Rng } from '../data/rng.js';
@@ -59,7 +60,7 @@ export function evalCases(test: SplitImages, targets: Category[], users: number,
   return chosen;
 }
 
-export async function makeDesigns(model: Designer, test: SplitImages, cases: EvalCase[], opts: { users: number; fanoutQueries: number; fanoutUsers: number; seed: number; batch?: number; device?: T.Device; onProgress?: (done: number, total: number) => void }): Promise<DesignSet> {
+export async function makeDesigns(model: FashionModel, test: SplitImages, cases: EvalCase[], opts: { users: number; fanoutQueries: number; fanoutUsers: number; seed: number; batch?: number; device?: T.Device; onProgress?: (done: number, total: number) => void }): Promise<DesignSet> {
   const device = opts.device ?? 'cpu';
   const batch = opts.batch ?? 64;
   const n = cases.length;

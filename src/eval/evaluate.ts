@@ -37,6 +37,7 @@ export interface RunEvaluation {
   run: string;
   name: string;
   iteration: number;
+  model: string; // the registered model (designer, an ablation, a baseline)
   preset: string;
   userCond: string;
   genCompatLoss: boolean;
@@ -110,7 +111,7 @@ export async function evaluateRun(dir: string, opts: EvalOptions = DEFAULT_EVAL)
     if (e.features instanceof T.Tensor) T.dispose([e.features, e.logits]);
   }
   const result: RunEvaluation = {
-    run: trained.run.dir, name: path.basename(trained.run.dir), iteration: trained.iteration, preset: cfg.preset, userCond: cfg.userCond,
+    run: trained.run.dir, name: path.basename(trained.run.dir), iteration: trained.iteration, model: cfg.method ?? 'designer', preset: cfg.preset, userCond: cfg.userCond,
     genCompatLoss: cfg.genCompatLoss, precision: trained.model.precision, task: cfg.task, dataset: path.resolve(cfg.data.path),
     samples: { designs: cases.length, real: cases.length, ssim_pairs: opts.ssimPairs, splits: opts.splits, fanout_queries: designs.fanout.cases.length, fanout_users: designs.fanout.users.length },
     feature_nets: Object.fromEntries(nets.map((n) => [n.key, n.description])),

@@ -5,7 +5,7 @@
 // Deterministic, eval mode only, no libtorch RNG: it leaves the training
 // trajectory exactly as it was (test/eval/light_eval.test.ts checks that).
 import * as T from '../torch/index.js';
-import type { Designer } from '../models/designer.js';
+import { isDesigner, type FashionModel } from '../models/fashion_model.js';
 import type { SplitImages } from '../data/cache.js';
 import type { FashionDataset } from '../data/manifest.js';
 import type { World } from '../data/world/world.js';
@@ -33,7 +33,7 @@ export class LightEvaluator {
 
   constructor(private readonly o: LightEvalOptions) {}
 
-  async evaluate(model: Designer): Promise<LightEvalFigures> {
+  async evaluate(model: FashionModel): Promise<LightEvalFigures> {
     const users = model.config.users;
     this.cases ??= evalCases(this.o.test, model.config.targets, users, this.o.queries, this.o.seed);
     const set = await makeDesigns(model, this.o.test, this.cases, { users, fanoutQueries: 0, fanoutUsers: 0, seed: this.o.seed, device: this.o.device });
@@ -58,8 +58,10 @@ export class LightEvaluator {
           ref_taste_truth: m.taste_truth, ref_own_query_truth: m.own_query_advantage_truth,
         });
       }
-      const a = compatAuc(model, this.o.test, this.o.seed, this.o.device);
-      Object.assign(out, { eval_auc_per_user: a.auc_per_user, eval_auc_kind1: a.auc_kind1, eval_auc_kind1_per_user: a.auc_kind1_per_user });
+      if (isDesigner(model)) { // (the baselines have no compatibility discriminator)
+        const a = compatAuc(model, this.o.test, this.o.seed, this.o.device);
+        Object.assign(out, { eval_auc_per_user: a.auc_per_user, eval_auc_kind1: a.auc_kind1, eval_auc_kind1_per_user: a.auc_kind1_per_user });
+      }
       return out;
     } finally {
       set.dispose();

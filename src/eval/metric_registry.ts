@@ -5,7 +5,7 @@
 import * as T from '../torch/index.js';
 import type { DesignSet } from './designs.js';
 import type { FeatureNet } from './feature_nets.js';
-import type { Designer } from '../models/designer.js';
+import { isDesigner, type FashionModel } from '../models/fashion_model.js';
 import type { SplitImages } from '../data/cache.js';
 import type { World } from '../data/world/world.js';
 import type { AttributeClassifier } from '../data/world/classifier.js';
@@ -22,7 +22,7 @@ import { bytesToUnit } from '../data/images.js';
 import { Rng } from '../data/rng.js';
 
 export interface EvalContext {
-  model: Designer;
+  model: FashionModel;
   designs: DesignSet;
   test: SplitImages;
   train: SplitImages;
@@ -158,8 +158,9 @@ export const METRICS = {
     // Per user, then averaged (the personalized AUC of Polyvore-U work): BPR ranks outfits
     // within a user, so scores of different users are not on one scale; the pooled
     // AUCs are in the details.
-    label: 'Compat. AUC (per user)', better: 'higher', available: () => true,
+    label: 'Compat. AUC (per user)', better: 'higher', available: (ctx) => isDesigner(ctx.model),
     compute(ctx) {
+      if (!isDesigner(ctx.model)) throw new Error('compat_auc needs a model with a compatibility discriminator');
       const a = compatAuc(ctx.model, ctx.test, ctx.seed, ctx.device);
       return { value: a.auc_per_user, details: { ...a } };
     },

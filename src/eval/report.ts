@@ -67,7 +67,7 @@ export async function writeReport(runs: EvaluatedRun[], out: string, opts: { fig
       const q = T.indexSelect(first.designs.query, 0, idx), truth = T.indexSelect(first.designs.truth, 0, idx);
       const users = T.tensor(cases.map(({ c }) => c.user), { dtype: 'int64' });
       const designFor = (m: EvaluatedRun['trained']['model']) => {
-        const device = m.encoder.parameters()[0]!.device; // where that run's model lives
+        const device = m.device; // where that run's model lives
         return T.toDevice(m.design(T.toDevice(q, device), T.toDevice(users, device), target), 'cpu');
       };
       const cols = [q, ...able.map((r) => designFor(r.trained.model)), truth];

@@ -23,6 +23,7 @@ import type { TrainedModel } from '../train/trained_model.js';
 import type { FashionDataset } from '../data/manifest.js';
 import { loadImageBytes, bytesToUnit } from '../data/images.js';
 import { itemCodes } from '../models/item_codes.js';
+import { requireDesigner } from '../models/fashion_model.js';
 
 // hnswlib's native addon is loaded on first use, so that commands which never retrieve don't need it.
 let hnswlib: typeof Hnsw | null = null;
@@ -47,7 +48,7 @@ export interface CatalogIndex {
 export function embedForIndex(trained: TrainedModel, images: T.Tensor, embedding: RetrievalEmbedding, device: T.Device): Float32Array[] {
   return T.tidy(() => {
     const e = embedding === 'code'
-      ? itemCodes(trained.model, T.toDtype(T.round(T.mul(T.add(images, 1), 127.5)), 'uint8'), device) // [N, latent]
+      ? itemCodes(requireDesigner(trained.model, 'retrieval by F\'s codes'), T.toDtype(T.round(T.mul(T.add(images, 1), 127.5)), 'uint8'), device) // [N, latent]
       : T.reshape(T.adaptiveAvgPool2d(T.toDtype(images, 'float32'), [16, 16]), [images.size(0), -1]); // [N, 768]
     const flat = T.toDevice(T.contiguous(T.toDtype(e, 'float32')), 'cpu').data() as Float32Array;
     const d = e.size(1);
@@ -74,6 +75,7 @@ function catalogKey(trained: TrainedModel, dataset: FashionDataset, category: Ca
 export async function openCatalogIndex(trained: TrainedModel, dataset: FashionDataset, category: Category, embedding: RetrievalEmbedding,
   opts: { device?: T.Device; onProgress?: (phase: string, done: number, total: number) => void } = {}): Promise<CatalogIndex> {
   const t0 = performance.now();
+  const designer = requireDesigner(trained.model, 'design-and-retrieve');
   const device = opts.device ?? 'cpu';
   const dir = path.join(trained.run.dir, 'retrieval');
   const stem = `${category}-${embedding}-${catalogKey(trained, dataset, category, embedding)}`;
@@ -101,7 +103,7 @@ export async function openCatalogIndex(trained: TrainedModel, dataset: FashionDa
       for (let j = 0; j < part.length; j++) bytes.set(await loadImageBytes(list[part[j]!]!.path, 64), j * 3 * 64 * 64);
       T.tidy(() => {
         const u8 = T.tensor(bytes, { dtype: 'uint8', shape: [part.length, 3, 64, 64] });
-        codeParts.push(T.keep(T.toDevice(itemCodes(trained.model, u8, device), 'cpu')));
+        codeParts.push(T.keep(T.toDevice(itemCodes(designer, u8, device), 'cpu')));
         rows.push(...embedForIndex(trained, bytesToUnit(u8), embedding, device));
       });
       opts.onProgress?.(`indexing ${category}s (${embedding})`, Math.min(a + batch, items.length), items.length);

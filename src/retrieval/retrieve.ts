@@ -10,6 +10,7 @@ import type { TrainedModel } from '../train/trained_model.js';
 import type { FashionDataset } from '../data/manifest.js';
 import { unitToBytes } from '../data/images.js';
 import { itemCodes } from '../models/item_codes.js';
+import { requireDesigner } from '../models/fashion_model.js';
 import { embedForIndex, type CatalogIndex } from './catalog_index.js';
 
 export type RetrievalRanking = 'nearest' | 'compat';
@@ -32,11 +33,12 @@ export interface RetrieveOptions {
 /** s_{u,o} of the query [1, 3, S, S] with index rows `rows` for model user `user` -> [rows.length]. */
 function scores(trained: TrainedModel, index: CatalogIndex, query: T.Tensor, user: number, rows: number[], device: T.Device): number[] {
   if (rows.length === 0) return [];
+  const model = requireDesigner(trained.model, 'scoring retrieved items');
   return T.tidy(() => {
-    const zq = itemCodes(trained.model, unitToBytes(query), device); // [1, latent]
+    const zq = itemCodes(model, unitToBytes(query), device); // [1, latent]
     const zc = T.toDevice(T.indexSelect(index.codes, 0, T.tensor(rows, { dtype: 'int64' })), device); // [R, latent]
     const users = T.toDevice(T.full([rows.length], user, { dtype: 'int64' }), device);
-    return T.noGrad(() => trained.model.score(users, T.expand(zq, [rows.length, -1]), zc)).toArray();
+    return T.noGrad(() => model.score(users, T.expand(zq, [rows.length, -1]), zc)).toArray();
   });
 }
 

@@ -7,9 +7,11 @@ import type { Task } from '../data/sampler.js';
 import { PRECISIONS, defaultPrecision, type Device, type Precision } from '../torch/index.js';
 import { GEN_COMPAT_SCALES, type GenCompatScale, type StepOptions } from './algorithm1.js';
 import { DATASET_FORMATS, type DatasetSpec } from '../data/load.js';
+import { MODEL_NAMES, MODEL_VARIANTS, type ModelName } from '../models/model_names.js';
 
 
 export interface TrainConfig {
+  method: ModelName; // the registered model trained (`--model`): the paper's designer, an ablation or a baseline
   preset: ModelPresetName;
   model: ModelPreset;
   data: DatasetSpec;
@@ -49,7 +51,7 @@ export interface TrainConfig {
 export const DEFAULT_STEP: StepOptions = { nD: 2, lambda1: 1, lambda2: 1, lambda3: 1, l2: 1e-6, lambda4: 1, modeSeeking: 0, genCompatLoss: true, genCompatScale: 'none', scoreMomentum: 0.01 };
 
 const BASE: Omit<TrainConfig, 'preset' | 'model' | 'data'> = {
-  task: 'both', userCond: 'vector',
+  method: 'designer', task: 'both', userCond: 'vector',
   batchSize: 64, lr: 2e-4, lrCompat: 0, compatWarmup: 0, betas: [0.5, 0.999], ...DEFAULT_STEP,
   negativeMix: 0.5, iterations: 0, epochs: 25, minutes: 0, seed: 1,
   checkpointEvery: 500, sampleEvery: 500, keepCheckpoints: 2, sampleQueries: 6, sampleUsers: 6, evalEvery: 500, evalQueries: 256, device: 'cpu', precision: 'fp32',
@@ -92,7 +94,11 @@ const TASKS: readonly Task[] = ['top2bottom', 'bottom2top', 'both'];
 export function resolveConfig(preset: string, ...overrides: ConfigOverrides[]): Readonly<TrainConfig> {
   if (!(preset in MODEL_PRESETS)) throw new ConfigError(`unknown preset '${preset}' (expected ${Object.keys(MODEL_PRESETS).join(' or ')})`);
   const p = preset as ModelPresetName;
-  const c = structuredClone({ ...BASE, ...TRAIN_PRESETS[p], preset: p, model: MODEL_PRESETS[p], data: { path: '', format: 'manifest', skipBad: false } }) as TrainConfig;
+  // The model's own defaults (an ablation's switch) come after the preset's, before any override.
+  const method = overrides.reduce<string>((m, o) => o.method ?? m, 'designer');
+  if (!(MODEL_NAMES as string[]).includes(method)) throw new ConfigError(`unknown model '${method}' (expected one of ${MODEL_NAMES.join(', ')})`);
+  const variant = MODEL_VARIANTS[method as ModelName].defaults;
+  const c = structuredClone({ ...BASE, ...TRAIN_PRESETS[p], ...variant, preset: p, model: MODEL_PRESETS[p], data: { path: '', format: 'manifest', skipBad: false } }) as TrainConfig;
   for (const o of overrides) {
     const { model, data, ...rest } = o;
     const known = new Set(Object.keys(c));

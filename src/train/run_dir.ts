@@ -15,11 +15,8 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, a
 import path from 'node:path';
 import * as T from '../torch/index.js';
 import * as nn from '../nn/index.js';
-import type { Designer } from '../models/designer.js';
 import type { SamplerState } from '../data/sampler.js';
 import type { TrainConfig } from './config.js';
-import type { Optimizers } from './algorithm1.js';
-import { namedOptimizers } from './optimizers.js';
 
 export interface TrainerState {
   iteration: number;
@@ -96,17 +93,17 @@ export class RunDir {
   }
 
   /** Serving snapshot: weights plus what `pfd design` needs to rebuild the model. */
-  saveServing(model: Designer, config: Readonly<TrainConfig>, users: string[], iteration: number): void {
+  saveServing(model: nn.Module, config: Readonly<TrainConfig>, users: string[], iteration: number): void {
     nn.saveModule(model, this.model, { format: 'pfd-designer', config: JSON.stringify(config), users: JSON.stringify(users), iteration: String(iteration) });
   }
 
-  saveCheckpoint(model: Designer, opt: Optimizers, state: TrainerState, keep: number): string {
+  saveCheckpoint(model: nn.Module, optimizers: [string, nn.Optimizer][], state: TrainerState, keep: number): string {
     const name = iterName(state.iteration);
     const tmp = path.join(this.checkpoints, `.${name}.tmp`);
     rmSync(tmp, { recursive: true, force: true });
     mkdirSync(tmp, { recursive: true });
     nn.saveModule(model, path.join(tmp, 'model.safetensors'));
-    for (const [n, o] of namedOptimizers(opt)) nn.saveOptimizer(o, path.join(tmp, `optim-${n}.safetensors`));
+    for (const [n, o] of optimizers) nn.saveOptimizer(o, path.join(tmp, `optim-${n}.safetensors`));
     T.writeFileAtomic(path.join(tmp, 'trainer.json'), json(state));
     const final = path.join(this.checkpoints, name);
     rmSync(final, { recursive: true, force: true });
@@ -119,11 +116,11 @@ export class RunDir {
   }
 
   /** Loads the newest checkpoint into model and optimizers; cuts metrics.jsonl back to it. */
-  loadCheckpoint(model: Designer, opt: Optimizers): TrainerState {
+  loadCheckpoint(model: nn.Module, optimizers: [string, nn.Optimizer][]): TrainerState {
     const dir = this.latestCheckpoint();
     if (!dir) throw new Error(`${this.dir} has no checkpoint to resume from`);
     nn.loadModule(model, path.join(dir, 'model.safetensors'));
-    for (const [n, o] of namedOptimizers(opt)) nn.loadOptimizer(o, path.join(dir, `optim-${n}.safetensors`));
+    for (const [n, o] of optimizers) nn.loadOptimizer(o, path.join(dir, `optim-${n}.safetensors`));
     const state = JSON.parse(readFileSync(path.join(dir, 'trainer.json'), 'utf8')) as TrainerState;
     if (this.metricsBytes() > state.metricsBytes) truncateSync(this.metrics, state.metricsBytes);
     return state;

@@ -1,11 +1,12 @@
 // Grids of designs: rows = query items, columns = the query then one design
 // per user (the paper's Fig. 7 layout when there is one query).
 import * as T from '../torch/index.js';
-import type { Category, Designer } from '../models/designer.js';
+import type { Category } from '../models/designer.js';
+import type { FashionModel } from '../models/fashion_model.js';
 import { imageGridPng } from '../data/images.js';
 
 /** queries [Q, 3, S, S] in [-1, 1]; users: indices -> images [Q * (1 + U), 3, S, S] (caller's scope). */
-export function designGrid(model: Designer, queries: T.Tensor, target: Category, users: number[]): T.Tensor {
+export function designGrid(model: FashionModel, queries: T.Tensor, target: Category, users: number[]): T.Tensor {
   const Q = queries.size(0), U = users.length;
   const device = queries.device;
   // Every (query, user) pair in one batch: queries repeated per user.
@@ -20,7 +21,7 @@ export function queryThenDesigns(queries: T.Tensor, designs: T.Tensor): T.Tensor
   return T.reshape(T.cat([T.unsqueeze(queries, 1), designs], 1), [Q * (1 + U), ...queries.shape.slice(1)]);
 }
 
-export async function designGridPng(model: Designer, queries: T.Tensor, target: Category, users: number[]): Promise<Buffer> {
+export async function designGridPng(model: FashionModel, queries: T.Tensor, target: Category, users: number[]): Promise<Buffer> {
   const grid = T.tidy(() => T.toDevice(designGrid(model, queries, target, users), 'cpu'));
   try {
     return await imageGridPng(grid, 1 + users.length);

@@ -4,15 +4,15 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import * as T from '../torch/index.js';
 import * as nn from '../nn/index.js';
-import type { Designer } from '../models/designer.js';
+import { isDesigner, type FashionModel } from '../models/fashion_model.js';
 import type { TrainConfig } from './config.js';
 import { RunDir, readServingMetadata } from './run_dir.js';
-import { buildDesigner } from './trainer.js';
+import { buildModel } from './trainer.js';
 import { readAddedUsers } from './added_users.js';
 
 export interface TrainedModel {
   run: RunDir;
-  model: Designer;
+  model: FashionModel; // the paper's Designer, an ablation of it, or a baseline (requireDesigner() where it matters)
   config: TrainConfig;
   users: string[]; // the trained users, then any added after training (fold-in)
   trainedUsers: number; // how many of `users` the model was trained with
@@ -32,16 +32,17 @@ export function openRun(dir: string, device: T.Device = 'cpu', precision?: T.Pre
   if (!existsSync(run.dir)) throw new Error(`run '${dir}' not found (${run.dir})`);
   if (!existsSync(run.model)) throw new Error(`${run.dir} has no model.safetensors yet: train it with 'pfd train' (a checkpoint is written every checkpointEvery iterations)`);
   const { config, users: trainedUsers, iteration } = readServingMetadata(run.model);
-  const model = buildDesigner(config, trainedUsers.length);
+  const model = buildModel(config, trainedUsers.length);
   nn.loadModule(model, run.model);
   // Users added after training (pfd users add), for this snapshot.
   const users = [...trainedUsers];
   const known = new Set(users);
-  for (const added of readAddedUsers(run, iteration)) {
+  const designer = isDesigner(model) ? model : null; // (only the designer takes users after training)
+  for (const added of designer ? readAddedUsers(run, iteration) : []) {
     try {
       const dup = added.users.find((u) => known.has(u));
       if (dup !== undefined) throw new Error(`${added.file}: user '${dup}' is already in the run`);
-      model.appendUsers(added.theta);
+      designer!.appendUsers(added.theta);
       for (const u of added.users) { users.push(u); known.add(u); }
     } finally {
       added.theta.dispose();

@@ -4,22 +4,23 @@
 // or exploding loss, keeping the last good checkpoint.
 import { existsSync, writeFileSync } from 'node:fs';
 import * as T from '../torch/index.js';
-import { Designer, type Category } from '../models/designer.js';
+import type { Category, Designer } from '../models/designer.js';
+import type { FashionModel } from '../models/fashion_model.js';
 import { loadDataset, imageCacheDir } from '../data/load.js';
 import { loadSplitImages, splitItemBytes, type SplitImages } from '../data/cache.js';
 import { OutfitSampler } from '../data/sampler.js';
 import { bytesToUnit } from '../data/images.js';
 import type { FashionDataset } from '../data/manifest.js';
-import { algorithm1Step, compatStep, type StepLosses } from './algorithm1.js';
-import { makeOptimizers, namedOptimizers } from './optimizers.js';
+import type { StepLosses } from './algorithm1.js';
 import { imageBatch } from './batches.js';
-import { stepOptions, type TrainConfig } from './config.js';
+import type { TrainConfig } from './config.js';
+import { modelDefinition, targetsOf, EXPLODING_LOSS } from './models.js';
 import { RunDir, readServingMetadata, checkSameUsers, type TrainerState } from './run_dir.js';
 import { designGridPng } from './samples.js';
 import { LightEvaluator } from '../eval/light_eval.js';
 import { loadWorldGroundTruth } from '../data/world/ground_truth.js';
 
-export const EXPLODING_LOSS = 1e4;
+export { EXPLODING_LOSS, targetsOf };
 
 export class TrainingDivergedError extends Error {
   constructor(message: string) {
@@ -44,13 +45,15 @@ export interface TrainResult {
   seconds: number;
 }
 
-export const targetsOf = (task: TrainConfig['task']): Category[] => (task === 'top2bottom' ? ['bottom'] : task === 'bottom2top' ? ['top'] : ['bottom', 'top']);
+/** The registered model a config trains (config.method), freshly initialized from its seed. */
+export function buildModel(config: Readonly<TrainConfig>, users: number): FashionModel {
+  return modelDefinition(config.method).build(config, users);
+}
 
+/** The paper's designer of a config (an error for a baseline's config). */
 export function buildDesigner(config: Readonly<TrainConfig>, users: number): Designer {
-  T.manualSeed(config.seed);
-  const model = new Designer({ ...structuredClone(config.model) as TrainConfig['model'], users, userCond: config.userCond, targets: targetsOf(config.task) });
-  model.precision = config.precision ?? 'fp32'; // runs from before the precision setting trained in fp32
-  return model;
+  if (modelDefinition(config.method) !== modelDefinition('designer')) throw new Error(`model '${config.method}' is not the designer`);
+  return buildModel(config, users) as Designer;
 }
 
 /** Fixed sample queries per designed category: the first test outfits' query items, as images [Q, 3, S, S] (kept). */
@@ -74,13 +77,12 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
   // synthetic world. (Loaded before the model, whose construction seeds libtorch's generator.)
   const evalOn = config.evalEvery > 0 && config.evalQueries > 0;
   const truth = evalOn ? loadWorldGroundTruth(config.data.path) : null;
-  const model = buildDesigner(config, d.users.length).to(device);
-  const lrCompat = config.lrCompat || config.lr;
-  const opt = makeOptimizers(model, { lr: config.lr, betas: config.betas, lrCompat });
+  const def = modelDefinition(config.method);
+  const model: FashionModel = def.build(config, d.users.length).to(device);
+  const opt = def.optimizers(model, config);
   const sampler = new OutfitSampler(trainImgs.outfits, { batchSize: config.batchSize, negativeMix: config.negativeMix, task: config.task, seed: config.seed });
   const warmup = config.compatWarmup;
   const total = warmup + (config.iterations || Math.ceil((config.epochs * trainImgs.outfits.length) / (config.batchSize * model.config.targets.length)));
-  const step = stepOptions(config);
   const users = Array.from({ length: Math.min(config.sampleUsers, d.users.length) }, (_, i) => i);
   const queries = new Map(model.config.targets.map((c) => [c, sampleQueries(testImgs, c, config.sampleQueries, device)] as const));
   const lightEval = evalOn
@@ -97,7 +99,7 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
   let iteration = 0, elapsed = 0;
   if (opts.resume) {
     if (existsSync(run.model)) checkSameUsers(d.users, readServingMetadata(run.model).users, config.data.path, run.dir);
-    const s = run.loadCheckpoint(model, opt);
+    const s = run.loadCheckpoint(model, opt.named);
     sampler.restore(s.sampler);
     iteration = s.iteration;
     elapsed = s.elapsedSeconds;
@@ -106,7 +108,7 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
   const seconds = () => elapsed + (performance.now() - startedAt) / 1000;
   const checkpoint = () => {
     const state: TrainerState = { iteration, epoch: sampler.epochsDone, sampler: sampler.state(), metricsBytes: run.metricsBytes(), elapsedSeconds: seconds() };
-    const dir = run.saveCheckpoint(model, opt, state, config.keepCheckpoints);
+    const dir = run.saveCheckpoint(model, opt.named, state, config.keepCheckpoints);
     run.saveServing(model, config, d.users, iteration);
     ev.onCheckpoint?.(dir);
   };
@@ -123,23 +125,20 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
     while (iteration < total) {
       // One batch per designed category (the sampler alternates tasks for 'both').
       const batches = model.config.targets.map(() => sampler.next());
-      // The first compatWarmup iterations train the compatibility discriminator alone (at lr),
-      // so G starts from meaningful, slowly moving codes z_q = F(x_q); then Algorithm 1.
-      const warm = iteration < warmup;
-      opt.compat.lr = warm ? config.lr : lrCompat;
-      const losses: Partial<StepLosses> = T.tidy(() => {
-        const imgs = batches.map((b) => imageBatch(trainImgs, b, device));
-        return warm ? compatStep(model, opt, imgs, step) : algorithm1Step(model, opt, imgs, step);
-      });
-      const bad = lossProblem(losses, step.genCompatLoss);
+      // libtorch's generator (dropout, ...) is seeded per iteration, so a resumed run draws what
+      // an uninterrupted one does without checkpointing the generator's state.
+      T.manualSeed(config.seed * 1_000_003 + iteration);
+      const { phase, losses } = T.tidy(() => def.step(model, opt, batches.map((b) => imageBatch(trainImgs, b, device)), config, iteration));
+      const warm = phase === 'compat-warmup';
+      const bad = def.lossProblem(losses, config);
       if (bad) {
         const last = run.latestCheckpoint();
         throw new TrainingDivergedError(`training diverged at iteration ${iteration + 1}: ${bad}; ${last ? `the last good checkpoint is ${last}` : 'no checkpoint was written yet'}. ` +
           'Lower --lr or change the seed, then resume or start again.');
       }
       iteration++;
-      run.appendMetrics({ iteration, epoch: sampler.epochsDone, phase: warm ? 'compat-warmup' : 'algorithm1', ...losses });
-      ev.onStep?.(iteration, total, losses);
+      run.appendMetrics({ iteration, epoch: sampler.epochsDone, phase, ...losses });
+      ev.onStep?.(iteration, total, losses as Partial<StepLosses>);
       // (Evaluated before the checkpoint, so that a resumed run keeps this evaluation's record.)
       if (config.evalEvery > 0 && (iteration % config.evalEvery === 0 || iteration === total)) await evaluate();
       if (iteration % config.checkpointEvery === 0 || iteration === total) checkpoint();
@@ -158,21 +157,8 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
     for (const q of queries.values()) q.dispose();
     trainImgs.dispose();
     testImgs.dispose();
-    for (const o of namedOptimizers(opt)) o[1].dispose();
+    for (const [, o] of opt.named) o.dispose();
     model.dispose();
   }
   return { run, iteration, total, stopped, seconds: (performance.now() - t0) / 1000 };
-}
-
-/**
- * The first non-finite loss, or an exploding adversarial loss, as "name = value", or null.
- * (The compatibility losses scale with the scores, which BPR lets grow; only their finiteness is checked.)
- */
-export function lossProblem(l: Partial<StepLosses>, genCompatLoss: boolean): string | null {
-  for (const k of ['L_FM', 'L_D', 'L_G', 'L_G_adv', 'L_G_FM'] as const) {
-    if (l[k] === undefined || (k === 'L_G_FM' && !genCompatLoss)) continue;
-    if (!Number.isFinite(l[k])) return `${k} = ${l[k]}`;
-  }
-  for (const k of ['L_D', 'L_G_adv'] as const) if (l[k] !== undefined && Math.abs(l[k]) > EXPLODING_LOSS) return `${k} = ${l[k]} (above ${EXPLODING_LOSS})`;
-  return null;
 }

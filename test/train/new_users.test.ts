@@ -126,9 +126,9 @@ test('pfd users add/list/table: added users beside the snapshot, the trained mod
   const trained = openRun(held);
   assert.deepEqual(trained.users, ['u0000', 'u0001', 'u0002', 'newbie']);
   assert.equal(trained.trainedUsers, 3);
-  const plain = new Designer({ ...trained.model.config });
+  const plain = new Designer({ ...(trained.model as Designer).config });
   nn.loadModule(plain, path.join(held, 'model.safetensors'));
-  assert.ok(T.tidy(() => T.equal(T.narrow(trained.model.userVectors!.weight, 0, 0, 3), plain.userVectors!.weight)), 'trained users bit for bit');
+  assert.ok(T.tidy(() => T.equal(T.narrow((trained.model as Designer).userVectors!.weight, 0, 0, 3), plain.userVectors!.weight)), 'trained users bit for bit');
   const x = T.tidy(() => T.keep(trained.model.design(T.zeros([1, 3, 64, 64]), T.tensor([3], { dtype: 'int64' }), 'bottom')));
   assert.deepEqual(x.shape, [1, 3, 64, 64]);
   T.dispose([x]);

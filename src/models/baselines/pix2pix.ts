@@ -1,0 +1,150 @@
+// pix2pix (Isola et al., CVPR 2017) adapted to "query item -> complementary
+// item" at 64x64: per designed category, a U-Net generator G(query) and a
+// PatchGAN discriminator D(query, image) that judges 70x70-style patches of the
+// pair stacked along channels; G is trained by the conditional GAN loss plus
+// lambda_L1 * |G(query) - ground-truth complement|_1 (lambda_L1 = 100, as the
+// paper). No users: every user gets the same design for a query.
+//   U-Net (64x64, six 4x4 stride-2 levels to 1x1; ngf = the preset's width):
+//     down  C(ngf) C(2ngf) C(4ngf) C(8ngf) C(8ngf) C(8ngf)      (LeakyReLU 0.2; BN but outermost/innermost)
+//     up    U(8ngf)+drop U(8ngf)+drop U(4ngf) U(2ngf) U(ngf) U(3)+tanh, each concatenated with its mirror
+//   PatchGAN (n_layers 3): C(ndf, s2) C(2ndf, s2) C(4ndf, s2) C(8ndf, s1) C(1, s1): 6x6 patch scores at 64x64
+import * as T from '../../torch/index.js';
+import * as nn from '../../nn/index.js';
+import type { Category } from '../designer.js';
+import type { FashionModel } from '../fashion_model.js';
+
+const K = 4; // every conv of pix2pix is 4x4 (stride 2, padding 1 unless noted)
+
+class Down extends nn.Module {
+  readonly conv: nn.Conv2d;
+  readonly bn: nn.BatchNorm2d | null;
+  constructor(cin: number, cout: number, readonly act: boolean, norm: boolean) {
+    super();
+    this.conv = this.registerModule('conv', new nn.Conv2d(cin, cout, K, { stride: 2, padding: 1, bias: !norm }));
+    this.bn = norm ? this.registerModule('bn', new nn.BatchNorm2d(cout)) : null;
+  }
+  forward(x: T.Tensor): T.Tensor {
+    const y = this.conv.forward(this.act ? T.leakyRelu(x, 0.2) : x);
+    return this.bn ? this.bn.forward(y) : y;
+  }
+}
+
+class Up extends nn.Module {
+  readonly conv: nn.ConvTranspose2d;
+  readonly bn: nn.BatchNorm2d | null;
+  readonly drop: nn.Dropout | null;
+  constructor(cin: number, cout: number, norm: boolean, dropout: boolean) {
+    super();
+    this.conv = this.registerModule('conv', new nn.ConvTranspose2d(cin, cout, K, { stride: 2, padding: 1, bias: !norm }));
+    this.bn = norm ? this.registerModule('bn', new nn.BatchNorm2d(cout)) : null;
+    this.drop = dropout ? this.registerModule('drop', new nn.Dropout(0.5)) : null;
+  }
+  forward(x: T.Tensor): T.Tensor {
+    let y = this.conv.forward(T.relu(x));
+    if (this.bn) y = this.bn.forward(y);
+    return this.drop ? this.drop.forward(y) : y;
+  }
+}
+
+/** query [B, 3, 64, 64] -> design [B, 3, 64, 64] in [-1, 1] */
+export class UNetGenerator extends nn.Module {
+  readonly downs: Down[] = [];
+  readonly ups: Up[] = [];
+  constructor(ngf: number) {
+    super();
+    const w = [ngf, 2 * ngf, 4 * ngf, 8 * ngf, 8 * ngf, 8 * ngf]; // 32, 16, 8, 4, 2, 1
+    w.forEach((c, i) => this.downs.push(this.registerModule(`down${i}`, new Down(i === 0 ? 3 : w[i - 1]!, c, i > 0, i > 0 && i < w.length - 1))));
+    // up i mirrors down (5 - i): input = previous up (+ its skip), output = down (4 - i)'s width, the last one RGB
+    for (let i = 0; i < w.length; i++) {
+      const cin = i === 0 ? w[5]! : 2 * w[5 - i]!;
+      const cout = i === w.length - 1 ? 3 : w[4 - i]!;
+      this.ups.push(this.registerModule(`up${i}`, new Up(cin, cout, i < w.length - 1, i > 0 && i < 3)));
+    }
+    nn.dcganInit(this);
+  }
+  forward(x: T.Tensor): T.Tensor {
+    const skips: T.Tensor[] = [];
+    let h = x;
+    for (const d of this.downs) {
+      h = d.forward(h);
+      skips.push(h);
+    }
+    for (let i = 0; i < this.ups.length; i++) {
+      h = this.ups[i]!.forward(i === 0 ? h : T.cat([h, skips[5 - i]!], 1));
+    }
+    return T.tanh(h);
+  }
+}
+
+/** (query, image) [B, 3, 64, 64] each -> patch logits [B, 1, 6, 6] */
+export class PatchDiscriminator extends nn.Module {
+  readonly net: nn.Sequential;
+  constructor(ndf: number) {
+    super();
+    this.net = this.registerModule('net', new nn.Sequential(
+      new nn.Conv2d(6, ndf, K, { stride: 2, padding: 1 }), new nn.LeakyReLU(0.2),
+      new nn.Conv2d(ndf, 2 * ndf, K, { stride: 2, padding: 1, bias: false }), new nn.BatchNorm2d(2 * ndf), new nn.LeakyReLU(0.2),
+      new nn.Conv2d(2 * ndf, 4 * ndf, K, { stride: 2, padding: 1, bias: false }), new nn.BatchNorm2d(4 * ndf), new nn.LeakyReLU(0.2),
+      new nn.Conv2d(4 * ndf, 8 * ndf, K, { stride: 1, padding: 1, bias: false }), new nn.BatchNorm2d(8 * ndf), new nn.LeakyReLU(0.2),
+      new nn.Conv2d(8 * ndf, 1, K, { stride: 1, padding: 1 })));
+    nn.dcganInit(this);
+  }
+  forward(query: T.Tensor, image: T.Tensor): T.Tensor {
+    return T.toDtype(this.net.forward(T.cat([query, image], 1)), 'float32'); // float32 for the losses
+  }
+}
+
+export interface Pix2pixConfig {
+  targets: Category[];
+  users: number; // kept for the interface; pix2pix has no users
+  ngf: number;
+  ndf: number;
+}
+
+export class Pix2pix extends nn.Module implements FashionModel {
+  readonly generators = new Map<Category, UNetGenerator>();
+  readonly discriminators = new Map<Category, PatchDiscriminator>();
+  precision: T.Precision = 'fp32';
+  memoryFormat: T.MemoryFormat = 'channels_last';
+
+  constructor(readonly config: Pix2pixConfig) {
+    super();
+    for (const c of config.targets) {
+      this.generators.set(c, this.registerModule(`gen_${c}`, new UNetGenerator(config.ngf)));
+      this.discriminators.set(c, this.registerModule(`disc_${c}`, new PatchDiscriminator(config.ndf)));
+    }
+  }
+
+  generator(c: Category): UNetGenerator {
+    const g = this.generators.get(c);
+    if (!g) throw new Error(`this model does not design ${c}s (it designs ${this.config.targets.join(' and ')}s)`);
+    return g;
+  }
+
+  get device(): T.Device {
+    return this.parameters()[0]!.device as T.Device;
+  }
+
+  images(x: T.Tensor): T.Tensor {
+    return T.contiguous(x, this.memoryFormat);
+  }
+
+  autocast<R>(fn: () => R): R {
+    return T.withPrecision(this.precision, this.device, fn);
+  }
+
+  design(queries: T.Tensor, _users: T.Tensor, target: Category): T.Tensor {
+    const was = this.training;
+    this.eval();
+    try {
+      return T.tidy(() => T.noGrad(() => this.autocast(() => T.contiguous(T.toDtype(this.generator(target).forward(this.images(queries)), 'float32')))));
+    } finally {
+      this.train(was);
+    }
+  }
+}
+
+/** The vanilla (BCE) GAN loss on patch logits: target real (1) or fake (0). */
+export function patchGanLoss(logits: T.Tensor, real: boolean): T.Tensor {
+  return T.neg(T.mean(T.logSigmoid(real ? logits : T.neg(logits))));
+}

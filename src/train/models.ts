@@ -1,0 +1,112 @@
+// The model registry: each registered model declares how it is built from a
+// training config, its optimizers (named: checkpoints save them by name), one
+// training iteration on one batch per designed category, and which of its losses
+// mean the run has diverged. The trainer, run folders, samples, `pfd design` and
+// `pfd eval` work through this table for every model; a new model is one file in
+// src/models/ (its networks and design()) plus one entry here and one in
+// src/models/model_names.ts.
+import * as T from '../torch/index.js';
+import * as nn from '../nn/index.js';
+import { Designer } from '../models/designer.js';
+import type { FashionModel } from '../models/fashion_model.js';
+import { Pix2pix } from '../models/baselines/pix2pix.js';
+import { MODEL_VARIANTS, type ModelName, type ModelVariant } from '../models/model_names.js';
+import { algorithm1Step, compatStep, type ImageBatch, type Optimizers, type StepLosses, type StepTiming } from './algorithm1.js';
+import { makeOptimizers, namedOptimizers } from './optimizers.js';
+import { pix2pixStep } from './pix2pix_step.js';
+import { stepOptions, type TrainConfig } from './config.js';
+
+export const EXPLODING_LOSS = 1e4;
+
+export interface TrainOptimizers {
+  named: [string, nn.Optimizer][]; // every optimizer, with a stable name
+}
+
+export interface StepResult {
+  phase: string; // recorded with the losses in metrics.jsonl
+  losses: Record<string, number>;
+}
+
+export interface ModelDefinition<M extends FashionModel, O extends TrainOptimizers> {
+  build(config: Readonly<TrainConfig>, users: number): M;
+  optimizers(model: M, config: Readonly<TrainConfig>): O;
+  /** One iteration (scoped by the caller's tidy). */
+  step(model: M, opt: O, batches: ImageBatch[], config: Readonly<TrainConfig>, iteration: number, timing?: StepTiming): StepResult;
+  /** The first loss that says the run diverged, as "name = value", or null. */
+  lossProblem(losses: Record<string, number>, config: Readonly<TrainConfig>): string | null;
+}
+
+/** Non-finite `finite` losses, or `bounded` ones beyond EXPLODING_LOSS. */
+function lossCheck(l: Record<string, number>, finite: string[], bounded: string[]): string | null {
+  for (const k of finite) if (l[k] !== undefined && !Number.isFinite(l[k])) return `${k} = ${l[k]}`;
+  for (const k of bounded) if (l[k] !== undefined && Math.abs(l[k]!) > EXPLODING_LOSS) return `${k} = ${l[k]} (above ${EXPLODING_LOSS})`;
+  return null;
+}
+
+type DesignerOptimizers = TrainOptimizers & { designer: Optimizers };
+
+const DESIGNER: ModelDefinition<Designer, DesignerOptimizers> = {
+  build(config, users) {
+    T.manualSeed(config.seed);
+    const model = new Designer({ ...structuredClone(config.model) as TrainConfig['model'], users, userCond: config.userCond, targets: targetsOf(config.task) });
+    model.precision = config.precision ?? 'fp32'; // runs from before the precision setting trained in fp32
+    return model;
+  },
+  optimizers(model, config) {
+    const designer = makeOptimizers(model, { lr: config.lr, betas: config.betas, lrCompat: config.lrCompat || config.lr });
+    return { designer, named: namedOptimizers(designer) };
+  },
+  step(model, opt, batches, config, iteration, timing) {
+    // The first compatWarmup iterations train the compatibility discriminator alone (at lr),
+    // so G starts from meaningful, slowly moving codes z_q = F(x_q); then Algorithm 1.
+    const warm = iteration < config.compatWarmup;
+    opt.designer.compat.lr = warm ? config.lr : config.lrCompat || config.lr;
+    const o = stepOptions(config);
+    const losses: Partial<StepLosses> = warm ? compatStep(model, opt.designer, batches, o) : algorithm1Step(model, opt.designer, batches, o, timing);
+    return { phase: warm ? 'compat-warmup' : 'algorithm1', losses: losses as Record<string, number> };
+  },
+  lossProblem(l, config) {
+    // (The compatibility losses scale with the scores, which BPR lets grow; only their finiteness is checked.)
+    return lossCheck(l, ['L_FM', 'L_D', 'L_G', 'L_G_adv', ...(config.genCompatLoss ? ['L_G_FM'] : [])], ['L_D', 'L_G_adv']);
+  },
+};
+
+type Pix2pixOptimizers = TrainOptimizers & { gen: Map<string, nn.Optimizer>; disc: Map<string, nn.Optimizer> };
+
+/** pix2pix's generator and discriminator widths (ngf = ndf) per model preset. */
+const PIX2PIX_WIDTH: Record<TrainConfig['preset'], number> = { paper: 64, cpu: 16 };
+
+const PIX2PIX: ModelDefinition<Pix2pix, Pix2pixOptimizers> = {
+  build(config, users) {
+    T.manualSeed(config.seed);
+    const w = PIX2PIX_WIDTH[config.preset];
+    const model = new Pix2pix({ targets: targetsOf(config.task), users, ngf: w, ndf: w });
+    model.precision = config.precision ?? 'fp32';
+    return model;
+  },
+  optimizers(model, config) {
+    const adam = (m: nn.Module) => new nn.Adam(m.parameters(), { lr: config.lr, betas: config.betas });
+    const gen = new Map([...model.generators].map(([c, g]) => [c, adam(g)] as const));
+    const disc = new Map([...model.discriminators].map(([c, d]) => [c, adam(d)] as const));
+    return { gen, disc, named: [...[...disc].map(([c, o]) => [`disc_${c}`, o] as [string, nn.Optimizer]), ...[...gen].map(([c, o]) => [`gen_${c}`, o] as [string, nn.Optimizer])] };
+  },
+  step(model, opt, batches) {
+    return { phase: 'pix2pix', losses: pix2pixStep(model, opt, batches) };
+  },
+  lossProblem: (l) => lossCheck(l, ['L_D', 'L_G', 'L_G_adv', 'L_L1'], ['L_D', 'L_G_adv']),
+};
+
+/** Every base model; each name of MODEL_VARIANTS maps to one of them. */
+const BASES = { designer: DESIGNER, pix2pix: PIX2PIX } as const satisfies Record<ModelVariant['base'], unknown>;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyModelDefinition = ModelDefinition<any, any>;
+
+/** The definition that trains and builds models of this name (the designer for runs from before the registry). */
+export function modelDefinition(name: ModelName | undefined): AnyModelDefinition {
+  const v = MODEL_VARIANTS[name ?? 'designer'];
+  if (!v) throw new Error(`unknown model '${name}'`);
+  return BASES[v.base] as AnyModelDefinition;
+}
+
+export const targetsOf = (task: TrainConfig['task']): ('top' | 'bottom')[] => (task === 'top2bottom' ? ['bottom'] : task === 'bottom2top' ? ['top'] : ['bottom', 'top']);
