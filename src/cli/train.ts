@@ -8,10 +8,11 @@ import { ConfigError, resolveConfig, type ConfigOverrides, type TrainConfig } fr
 import { RunDir } from '../train/run_dir.js';
 import { train, type TrainResult } from '../train/trainer.js';
 import { phasedProgress } from './progress.js';
+import { MODEL_VARIANTS } from '../models/model_names.js';
 import { UsageError } from './errors.js';
 
 export const TRAIN_USAGE = `pfd train --data PATH [--format manifest|polyvore-u|polyvore-outfits] [--set N] [--images DIR] [--version V] [--skip-bad] [--holdout-users ID,ID,...]
-              [--model designer|designer-label|designer-no-theta|designer-no-gfm|pix2pix] [--preset cpu|paper] [--config FILE.json] [--out DIR] [--task top2bottom|bottom2top|both]
+              [--model designer|designer-label|designer-no-theta|designer-no-gfm|pix2pix|pldt|discogan] [--preset cpu|paper] [--config FILE.json] [--out DIR] [--task top2bottom|bottom2top|both]
               [--user-cond vector|label|none] [--user-init normal|ones] [--gen-input-norm | --no-gen-input-norm] [--center-codes] [--pair-disc [--lambda4 X]] [--mode-seeking X] [--no-gen-compat-loss] [--gen-compat-scale none|positive-std] [--batch N] [--lr X] [--lr-compat X] [--compat-warmup N] [--iterations N] [--epochs N]
               [--minutes X] [--seed N] [--n-d N] [--lambda1 X] [--lambda2 X] [--lambda3 X] [--l2 X] [--negative-mix X]
               [--checkpoint-every N] [--sample-every N] [--eval-every N] [--eval-queries N] [--device cpu|cuda[:N]] [--precision fp32|bf16]
@@ -102,6 +103,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   let bar: cliProgress.SingleBar | null = null;
   let lastLog = 0, startIter = 0, t0 = 0;
   const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '-');
+  const designer = MODEL_VARIANTS[config.method ?? 'designer'].base === 'designer';
   let result: TrainResult;
   try {
     result = await train(config, out, {
@@ -117,10 +119,10 @@ export async function trainCommand(argv: string[]): Promise<void> {
           t0 = performance.now();
           if (process.stderr.isTTY) {
             bar = new cliProgress.SingleBar({
-              format: 'train [{bar}] {value}/{total} | {rate} it/s | ETA {eta_formatted} | L_FM {fm} L_D {d} L_G {g} (adv {adv}, FM {gfm}) | auc {auc}',
+              format: 'train [{bar}] {value}/{total} | {rate} it/s | ETA {eta_formatted} | {losses}',
               stream: process.stderr, hideCursor: true, etaBuffer: 50,
             }, cliProgress.Presets.shades_classic);
-            bar.start(s.total, s.iteration, { rate: '-', fm: '-', d: '-', g: '-', adv: '-', gfm: '-', auc: '-' });
+            bar.start(s.total, s.iteration, { rate: '-', losses: '' });
           }
         },
         onEval: (i, f) => {
@@ -133,11 +135,14 @@ export async function trainCommand(argv: string[]): Promise<void> {
         },
         onStep: (i, total, l) => {
           const rate = ((i - startIter) / ((performance.now() - t0) / 1000)).toFixed(2);
-          const payload = { rate, fm: fmt(l.L_FM ?? NaN), d: fmt(l.L_D ?? NaN), g: fmt(l.L_G ?? NaN), adv: fmt(l.L_G_adv ?? NaN), gfm: fmt(l.L_G_FM ?? NaN), auc: fmt(l.auc_batch ?? NaN) };
-          if (bar) bar.update(i, payload);
+          // The designer's headline losses; a baseline's own (every loss it reports).
+          const losses = designer
+            ? `L_FM ${fmt(l.L_FM ?? NaN)}, L_D ${fmt(l.L_D ?? NaN)}, L_G ${fmt(l.L_G ?? NaN)} (adv ${fmt(l.L_G_adv ?? NaN)}, FM ${fmt(l.L_G_FM ?? NaN)}), batch AUC ${fmt(l.auc_batch ?? NaN)}`
+            : Object.entries(l).filter(([k]) => k.startsWith('L_')).map(([k, x]) => `${k} ${fmt(x as number)}`).join(', ');
+          if (bar) bar.update(i, { rate, losses });
           else if (i === total || performance.now() - lastLog > 30_000) {
             lastLog = performance.now();
-            console.log(`  iteration ${i}/${total}, ${rate} it/s: L_FM ${payload.fm}, L_D ${payload.d}, L_G ${payload.g} (adv ${payload.adv}, FM ${payload.gfm}), batch AUC ${payload.auc}`);
+            console.log(`  iteration ${i}/${total}, ${rate} it/s: ${losses}`);
           }
         },
       },

@@ -5,7 +5,7 @@
 import type { UserCond } from './designer.js';
 
 export interface ModelVariant {
-  base: 'designer' | 'pix2pix';
+  base: 'designer' | 'pix2pix' | 'pldt' | 'discogan';
   title: string; // the report's row name
   defaults: { userCond?: UserCond; genCompatLoss?: boolean };
 }
@@ -18,6 +18,8 @@ export const MODEL_VARIANTS = {
   'designer-no-gfm': { base: 'designer', title: 'Ablation: no L_G^FM', defaults: { genCompatLoss: false } },
   // Baselines (section 4.3): query -> complement, without users.
   pix2pix: { base: 'pix2pix', title: 'pix2pix (Isola et al. 2017)', defaults: {} },
+  pldt: { base: 'pldt', title: 'Pixel-level domain transfer (Yoo et al. 2016)', defaults: {} },
+  discogan: { base: 'discogan', title: 'DiscoGAN (Kim et al. 2017)', defaults: {} },
 } as const satisfies Record<string, ModelVariant>;
 
 export type ModelName = keyof typeof MODEL_VARIANTS;

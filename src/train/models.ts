@@ -10,6 +10,9 @@ import * as nn from '../nn/index.js';
 import { Designer } from '../models/designer.js';
 import type { FashionModel } from '../models/fashion_model.js';
 import { Pix2pix } from '../models/baselines/pix2pix.js';
+import { PixelDomainTransfer } from '../models/baselines/pixel_domain_transfer.js';
+import { DiscoGan } from '../models/baselines/discogan.js';
+import { pixelDomainTransferStep, discoGanStep } from './baseline_steps.js';
 import { MODEL_VARIANTS, type ModelName, type ModelVariant } from '../models/model_names.js';
 import { algorithm1Step, compatStep, type ImageBatch, type Optimizers, type StepLosses, type StepTiming } from './algorithm1.js';
 import { makeOptimizers, namedOptimizers } from './optimizers.js';
@@ -96,8 +99,44 @@ const PIX2PIX: ModelDefinition<Pix2pix, Pix2pixOptimizers> = {
   lossProblem: (l) => lossCheck(l, ['L_D', 'L_G', 'L_G_adv', 'L_L1'], ['L_D', 'L_G_adv']),
 };
 
+type NamedOptimizers = TrainOptimizers & { byName: Map<string, nn.Optimizer> };
+
+/** One Adam per named sub-network, at the config's lr and betas. */
+function adamPerModule(mods: [string, nn.Module][], config: Readonly<TrainConfig>): NamedOptimizers {
+  const named = mods.map(([n, m]) => [n, new nn.Adam(m.parameters(), { lr: config.lr, betas: config.betas })] as [string, nn.Optimizer]);
+  return { named, byName: new Map(named) };
+}
+
+const PLDT: ModelDefinition<PixelDomainTransfer, NamedOptimizers> = {
+  build(config, users) {
+    T.manualSeed(config.seed);
+    const model = new PixelDomainTransfer({ targets: targetsOf(config.task), users, nets: structuredClone(config.model) as TrainConfig['model'] });
+    model.precision = config.precision ?? 'fp32';
+    return model;
+  },
+  optimizers: (model, config) => adamPerModule(model.config.targets.flatMap((c) => [[`disc_${c}`, model.realFake.get(c)!], [`domain_${c}`, model.domain.get(c)!], [`conv_${c}`, model.converters.get(c)!]] as [string, nn.Module][]), config),
+  step: (model, opt, batches) => ({ phase: 'pldt', losses: pixelDomainTransferStep(model, opt.byName, batches) }),
+  lossProblem: (l) => lossCheck(l, ['L_DR', 'L_DA', 'L_C'], ['L_DR', 'L_DA', 'L_C']),
+};
+
+const DISCOGAN: ModelDefinition<DiscoGan, NamedOptimizers> = {
+  build(config, users) {
+    T.manualSeed(config.seed);
+    const model = new DiscoGan({ targets: targetsOf(config.task), users, nets: structuredClone(config.model) as TrainConfig['model'] });
+    model.precision = config.precision ?? 'fp32';
+    return model;
+  },
+  optimizers(model, config) {
+    const adam = (ms: nn.Module[]) => new nn.Adam(ms.flatMap((m) => m.parameters()), { lr: config.lr, betas: config.betas });
+    const named: [string, nn.Optimizer][] = [['disc', adam([...model.discriminators.values()])], ['gen', adam([...model.generators.values()])]];
+    return { named, byName: new Map(named) };
+  },
+  step: (model, opt, batches) => ({ phase: 'discogan', losses: discoGanStep(model, opt.byName, batches) }),
+  lossProblem: (l) => lossCheck(l, ['L_D', 'L_G', 'L_G_adv', 'L_rec'], ['L_D', 'L_G_adv']),
+};
+
 /** Every base model; each name of MODEL_VARIANTS maps to one of them. */
-const BASES = { designer: DESIGNER, pix2pix: PIX2PIX } as const satisfies Record<ModelVariant['base'], unknown>;
+const BASES = { designer: DESIGNER, pix2pix: PIX2PIX, pldt: PLDT, discogan: DISCOGAN } as const satisfies Record<ModelVariant['base'], unknown>;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyModelDefinition = ModelDefinition<any, any>;

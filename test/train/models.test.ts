@@ -9,6 +9,7 @@ import * as T from '../../src/torch/index.js';
 import { MODEL_NAMES } from '../../src/models/model_names.js';
 import { Pix2pix } from '../../src/models/baselines/pix2pix.js';
 import { Designer } from '../../src/models/designer.js';
+import type { FashionModel } from '../../src/models/fashion_model.js';
 import { modelDefinition } from '../../src/train/models.js';
 import { resolveConfig } from '../../src/train/config.js';
 import { train } from '../../src/train/trainer.js';
@@ -82,25 +83,37 @@ test('pix2pix trains, checkpoints and resumes exactly like an uninterrupted run,
   assert.match(r.err, /design-and-retrieve needs the paper's designer/);
 });
 
-test('pix2pix step: D then G of the batch\'s category move, the other category\'s nets never; no leaks', () => {
-  const config = tinyConfig(world, { method: 'pix2pix' });
-  const def = modelDefinition('pix2pix');
-  const model = def.build(config, 4) as Pix2pix;
-  const opt = def.optimizers(model, config);
-  const img = () => T.keep(T.sub(T.mul(T.rand([4, 3, 64, 64]), 2), 1));
-  const b = { target: 'bottom' as const, users: T.keep(T.tensor([0, 1, 2, 3], { dtype: 'int64' })), query: img(), positive: img(), negQuery: img(), negComplement: img() };
-  const before = new Map(model.namedParameters().map(([n, p]) => [n, T.keep(p.clone())]));
-  T.tidy(() => def.step(model, opt, [b], config, 0));
-  const moved = new Set<string>();
-  T.tidy(() => { for (const [n, p] of model.namedParameters()) if (!T.equal(p, before.get(n)!)) moved.add(n); });
-  assert.ok([...moved].every((n) => n.startsWith('gen_bottom.') || n.startsWith('disc_bottom.')), [...moved].join(', '));
-  assert.ok([...moved].some((n) => n.startsWith('gen_bottom.')) && [...moved].some((n) => n.startsWith('disc_bottom.')));
-  T.tidy(() => def.step(model, opt, [b], config, 1));
-  const live = T.liveTensors();
-  T.tidy(() => def.step(model, opt, [b], config, 2));
-  assert.equal(T.liveTensors(), live);
-  assert.ok(!(model instanceof Designer));
-  T.dispose([...before.values(), ...Object.values(b).filter((x): x is T.Tensor => x instanceof T.Tensor)]);
-  for (const [, o] of opt.named) o.dispose();
-  model.dispose();
-});
+// Which parameters a baseline's iteration on one top->bottom batch may move (and must move some of each).
+const MOVES: Record<string, string[]> = {
+  pix2pix: ['gen_bottom.', 'disc_bottom.'],
+  pldt: ['conv_bottom.', 'disc_bottom.', 'domain_bottom.'],
+  discogan: ['gen_bottom.', 'gen_top.', 'disc_bottom.', 'disc_top.'], // both directions: reconstruction needs both
+};
+
+for (const [name, prefixes] of Object.entries(MOVES)) {
+  test(`${name} step: moves its own nets only (each of them), leaves no live tensors`, () => {
+    const config = tinyConfig(world, { method: name as never, task: 'top2bottom' });
+    const def = modelDefinition(name as never);
+    const model: FashionModel = def.build(config, 4);
+    const opt = def.optimizers(model, config);
+    const img = () => T.keep(T.sub(T.mul(T.rand([4, 3, 64, 64]), 2), 1));
+    const b = { target: 'bottom' as const, users: T.keep(T.tensor([0, 1, 2, 3], { dtype: 'int64' })), query: img(), positive: img(), negQuery: img(), negComplement: img() };
+    const before = new Map<string, T.Tensor>(model.namedParameters().map(([n, p]) => [n, T.keep(p.clone())]));
+    const r = T.tidy(() => def.step(model, opt, [b], config, 0));
+    for (const [k, v] of Object.entries(r.losses)) assert.ok(Number.isFinite(v), `${k} = ${v}`);
+    assert.equal(def.lossProblem(r.losses, config), null);
+    const moved = new Set<string>();
+    T.tidy(() => { for (const [n, p] of model.namedParameters()) if (!T.equal(p, before.get(n)!)) moved.add(n); });
+    assert.ok([...moved].every((n) => prefixes.some((x) => n.startsWith(x))), `unexpected: ${[...moved].filter((n) => !prefixes.some((x) => n.startsWith(x))).join(', ')}`);
+    for (const x of prefixes) assert.ok([...moved].some((n) => n.startsWith(x)), `${x} did not move`);
+    T.tidy(() => def.step(model, opt, [b], config, 1));
+    const live = T.liveTensors();
+    T.tidy(() => def.step(model, opt, [b], config, 2));
+    assert.equal(T.liveTensors(), live);
+    assert.ok(!(model instanceof Designer));
+    assert.match(String(def.lossProblem({ ...r.losses, [Object.keys(r.losses)[0]!]: NaN }, config)), /= NaN/);
+    T.dispose([...before.values(), ...Object.values(b).filter((x): x is T.Tensor => x instanceof T.Tensor)]);
+    for (const [, o] of opt.named) o.dispose();
+    model.dispose();
+  });
+}

@@ -11,7 +11,7 @@
 import * as T from '../../torch/index.js';
 import * as nn from '../../nn/index.js';
 import type { Category } from '../designer.js';
-import type { FashionModel } from '../fashion_model.js';
+import { BaselineModel, bceGanLoss, type BaselineConfig } from './baseline_model.js';
 
 const K = 4; // every conv of pix2pix is 4x4 (stride 2, padding 1 unless noted)
 
@@ -94,21 +94,17 @@ export class PatchDiscriminator extends nn.Module {
   }
 }
 
-export interface Pix2pixConfig {
-  targets: Category[];
-  users: number; // kept for the interface; pix2pix has no users
+export interface Pix2pixConfig extends BaselineConfig {
   ngf: number;
   ndf: number;
 }
 
-export class Pix2pix extends nn.Module implements FashionModel {
+export class Pix2pix extends BaselineModel {
   readonly generators = new Map<Category, UNetGenerator>();
   readonly discriminators = new Map<Category, PatchDiscriminator>();
-  precision: T.Precision = 'fp32';
-  memoryFormat: T.MemoryFormat = 'channels_last';
 
-  constructor(readonly config: Pix2pixConfig) {
-    super();
+  constructor(override readonly config: Pix2pixConfig) {
+    super(config);
     for (const c of config.targets) {
       this.generators.set(c, this.registerModule(`gen_${c}`, new UNetGenerator(config.ngf)));
       this.discriminators.set(c, this.registerModule(`disc_${c}`, new PatchDiscriminator(config.ndf)));
@@ -116,35 +112,14 @@ export class Pix2pix extends nn.Module implements FashionModel {
   }
 
   generator(c: Category): UNetGenerator {
-    const g = this.generators.get(c);
-    if (!g) throw new Error(`this model does not design ${c}s (it designs ${this.config.targets.join(' and ')}s)`);
-    return g;
+    this.checkTarget(c);
+    return this.generators.get(c)!;
   }
 
-  get device(): T.Device {
-    return this.parameters()[0]!.device as T.Device;
-  }
-
-  images(x: T.Tensor): T.Tensor {
-    return T.contiguous(x, this.memoryFormat);
-  }
-
-  autocast<R>(fn: () => R): R {
-    return T.withPrecision(this.precision, this.device, fn);
-  }
-
-  design(queries: T.Tensor, _users: T.Tensor, target: Category): T.Tensor {
-    const was = this.training;
-    this.eval();
-    try {
-      return T.tidy(() => T.noGrad(() => this.autocast(() => T.contiguous(T.toDtype(this.generator(target).forward(this.images(queries)), 'float32')))));
-    } finally {
-      this.train(was);
-    }
+  translate(target: Category, queries: T.Tensor): T.Tensor {
+    return this.generator(target).forward(queries);
   }
 }
 
-/** The vanilla (BCE) GAN loss on patch logits: target real (1) or fake (0). */
-export function patchGanLoss(logits: T.Tensor, real: boolean): T.Tensor {
-  return T.neg(T.mean(T.logSigmoid(real ? logits : T.neg(logits))));
-}
+/** The vanilla (BCE) GAN loss on patch logits. */
+export const patchGanLoss = bceGanLoss;
