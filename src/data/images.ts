@@ -5,11 +5,15 @@ import sharp from 'sharp';
 import * as T from '../torch/index.js';
 import { DatasetError } from './manifest.js';
 
-/** Decodes one image to [3, size, size] bytes (CHW), padded to square on white. */
-export async function loadImageBytes(file: string, size: number): Promise<Uint8Array> {
+/**
+ * Decodes one image (a file, or its bytes) to [3, size, size] bytes (CHW), padded to square on
+ * white. `maxPixels` bounds the decoded input (sharp's limitInputPixels; default sharp's own).
+ */
+export async function loadImageBytes(file: string | Buffer, size: number, maxPixels?: number): Promise<Uint8Array> {
   let hwc: Buffer;
+  const name = typeof file === 'string' ? file : '<uploaded image>';
   try {
-    hwc = await sharp(file)
+    hwc = await sharp(file, maxPixels ? { limitInputPixels: maxPixels } : {})
       .flatten({ background: '#ffffff' })
       .resize(size, size, { fit: 'contain', background: '#ffffff', kernel: 'lanczos3' })
       .removeAlpha()
@@ -17,9 +21,9 @@ export async function loadImageBytes(file: string, size: number): Promise<Uint8A
       .raw()
       .toBuffer();
   } catch (e) {
-    throw new DatasetError(file, null, `cannot decode image (${(e as Error).message.split('\n')[0]})`);
+    throw new DatasetError(name, null, `cannot decode image (${(e as Error).message.split('\n')[0]})`);
   }
-  if (hwc.length !== size * size * 3) throw new DatasetError(file, null, `decoded to ${hwc.length} bytes, expected ${size * size * 3}`);
+  if (hwc.length !== size * size * 3) throw new DatasetError(name, null, `decoded to ${hwc.length} bytes, expected ${size * size * 3}`);
   return hwcToChw(hwc, size);
 }
 

@@ -1,0 +1,214 @@
+// What `pfd serve` keeps loaded: the run's model (once), its catalog, the users
+// created through the API (SQLite), the design batcher and, for the designer,
+// the catalog's retrieval indexes (built or read once, on first use). Routes
+// (app.ts) only translate HTTP to these calls and errors to the catalogue.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import * as T from '../torch/index.js';
+import { openRun, type TrainedModel } from '../train/trained_model.js';
+import { checkSameUsers } from '../train/run_dir.js';
+import { loadDataset } from '../data/load.js';
+import type { FashionDataset } from '../data/manifest.js';
+import { loadImageBytes, bytesToUnit, tensorToPng } from '../data/images.js';
+import { DatasetError } from '../data/manifest.js';
+import { complementOf, type Category, type Designer } from '../models/designer.js';
+import { isDesigner } from '../models/fashion_model.js';
+import { itemCodes } from '../models/item_codes.js';
+import { foldInUsers, DEFAULT_FOLD_IN, type CodedOutfit } from '../train/fold_in.js';
+import { openCatalogIndex, type CatalogIndex } from '../retrieval/catalog_index.js';
+import { retrieveNear, type RetrievedItem } from '../retrieval/retrieve.js';
+import { DesignBatcher } from './batcher.js';
+import { UserStore } from './store.js';
+import { ApiError } from './errors.js';
+
+export interface ServiceOptions {
+  device: T.Device;
+  batchWaitMs: number; // how long a design request waits for others to share its forward pass
+  maxPixels: number; // decoded size limit of an uploaded image
+}
+
+export const DEFAULT_SERVICE: ServiceOptions = { device: 'cpu', batchWaitMs: 2, maxPixels: 4096 * 4096 };
+
+export interface Query {
+  item?: string; // a catalog item id (as listed by /api/items)
+  image?: Buffer; // or an uploaded image
+  as?: Category; // what an uploaded image is (needed when the model designs both categories)
+}
+
+export interface UserDesign {
+  user: string;
+  png: Buffer;
+  score: number | null; // s_{u,o} of (query, design) by the compatibility discriminator (designer only)
+  items: RetrievedItem[];
+}
+
+const ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+export class DesignService {
+  readonly trained: TrainedModel;
+  readonly dataset: FashionDataset;
+  readonly store: UserStore;
+  readonly batcher: DesignBatcher;
+  readonly items: Record<Category, Map<string, number>>;
+  private readonly indexes = new Map<Category, Promise<CatalogIndex>>();
+  private readonly created = new Set<string>();
+
+  constructor(readonly runDir: string, readonly opts: ServiceOptions = DEFAULT_SERVICE) {
+    this.trained = openRun(runDir, opts.device);
+    this.dataset = loadDataset(this.trained.config.data);
+    checkSameUsers(this.dataset.users, this.trained.users.slice(0, this.trained.trainedUsers), this.trained.config.data.path, this.trained.run.dir);
+    this.items = {
+      top: new Map(this.dataset.tops.map((it, i) => [path.parse(it.id).name, i])),
+      bottom: new Map(this.dataset.bottoms.map((it, i) => [path.parse(it.id).name, i])),
+    };
+    this.store = UserStore.forRun(this.trained.run.dir);
+    const d = this.designer;
+    if (d) {
+      for (const u of this.store.users(this.trained.iteration)) {
+        if (this.trained.users.includes(u.id)) continue; // (also added by `pfd users add`: that one wins)
+        T.tidy(() => d.appendUsers(T.tensor(u.theta, { shape: [1, u.theta.length] })));
+        this.trained.users.push(u.id);
+        this.created.add(u.id);
+      }
+    }
+    this.batcher = new DesignBatcher(this.trained.model, opts.batchWaitMs);
+  }
+
+  get designer(): Designer | null {
+    return isDesigner(this.trained.model) ? this.trained.model : null;
+  }
+
+  get targets(): Category[] {
+    return this.trained.model.config.targets;
+  }
+
+  users(): { id: string; kind: 'trained' | 'added' | 'created' }[] {
+    return this.trained.users.map((id, i) => ({ id, kind: i < this.trained.trainedUsers ? 'trained' : this.created.has(id) ? 'created' : 'added' }));
+  }
+
+  userIndex(id: string): number {
+    const i = this.trained.users.indexOf(id);
+    if (i < 0) throw new ApiError('UNKNOWN_USER', `unknown user '${id}'`);
+    return i;
+  }
+
+  item(category: Category, id: string): number {
+    const i = this.items[category].get(id);
+    if (i === undefined) throw new ApiError('UNKNOWN_ITEM', `unknown ${category} '${id}'`);
+    return i;
+  }
+
+  /** The category and index of a catalog item id (ids name tops and bottoms apart in our datasets). */
+  findItem(id: string): { category: Category; index: number } {
+    for (const c of ['top', 'bottom'] as Category[]) {
+      const i = this.items[c].get(id);
+      if (i !== undefined) return { category: c, index: i };
+    }
+    throw new ApiError('UNKNOWN_ITEM', `unknown item '${id}'`);
+  }
+
+  listItems(category: Category | undefined, q: string | undefined, offset: number, limit: number): { total: number; items: { id: string; category: Category }[] } {
+    const all = (category ? [category] : (['top', 'bottom'] as Category[])).flatMap((c) => [...this.items[c].keys()].map((id) => ({ id, category: c })));
+    const hits = q ? all.filter((x) => x.id.toLowerCase().includes(q.toLowerCase())) : all;
+    return { total: hits.length, items: hits.slice(offset, offset + limit) };
+  }
+
+  /** The item's image file (looked up by id: a request never names a path). */
+  itemImage(category: Category, id: string): Buffer {
+    const list = category === 'top' ? this.dataset.tops : this.dataset.bottoms;
+    return readFileSync(list[this.item(category, id)]!.path);
+  }
+
+  private index(c: Category): Promise<CatalogIndex> {
+    if (!this.indexes.has(c)) this.indexes.set(c, openCatalogIndex(this.trained, this.dataset, c, 'code', { device: this.opts.device }));
+    return this.indexes.get(c)!;
+  }
+
+  /** The query as an image [1, 3, 64, 64] (kept) and its category. */
+  private async queryImage(q: Query): Promise<{ image: T.Tensor; category: Category }> {
+    let bytes: Uint8Array, category: Category;
+    if (q.item !== undefined) {
+      const it = this.findItem(q.item);
+      category = it.category;
+      bytes = await loadImageBytes((category === 'top' ? this.dataset.tops : this.dataset.bottoms)[it.index]!.path, 64);
+    } else {
+      const only = this.targets.length === 1 ? complementOf(this.targets[0]!) : undefined;
+      if (!q.as && !only) throw new ApiError('BAD_REQUEST', 'this model designs tops and bottoms: say what the uploaded image is with "as": "top" or "bottom"');
+      category = q.as ?? only!;
+      try {
+        bytes = await loadImageBytes(q.image!, 64, this.opts.maxPixels);
+      } catch (e) {
+        if (e instanceof DatasetError) throw new ApiError('BAD_IMAGE', `the uploaded image cannot be used: ${e.message.replace(/^<uploaded image>: /, '')}`);
+        throw e;
+      }
+    }
+    if (!this.targets.includes(complementOf(category))) throw new ApiError('WRONG_CATEGORY', `this model designs ${this.targets.join(' and ')}s, so its query must be a ${complementOf(this.targets[0]!)}; got a ${category}`);
+    return { image: T.tidy(() => T.keep(T.toDevice(bytesToUnit(T.tensor(bytes, { dtype: 'uint8', shape: [1, 3, 64, 64] })), this.opts.device))), category };
+  }
+
+  /** Designs for one query and several users, each with its k nearest real items (designer only when k > 0). */
+  async design(q: Query, users: string[], k: number, rank: 'nearest' | 'compat' = 'nearest'): Promise<{ target: Category; designs: UserDesign[] }> {
+    const idx = users.map((u) => this.userIndex(u));
+    if (k > 0 && !this.designer) throw new ApiError('NOT_SUPPORTED', `this run's model (${this.trained.config.method ?? 'designer'}) has no compatibility discriminator to retrieve real items with; ask with k = 0`);
+    const { image, category } = await this.queryImage(q);
+    const target = complementOf(category);
+    try {
+      const designs = await Promise.all(idx.map((u) => this.batcher.design(image, u, target)));
+      const index = k > 0 ? await this.index(target) : null;
+      const out: UserDesign[] = [];
+      for (let i = 0; i < designs.length; i++) {
+        const d = designs[i]!;
+        try {
+          const score = this.designer ? this.score(image, d, idx[i]!) : null;
+          const items = index ? retrieveNear(this.trained, this.dataset, index, T.toDevice(d, this.opts.device), image, idx[i]!, { k, ranking: rank, candidates: 50, device: this.opts.device }) : [];
+          out.push({ user: users[i]!, png: await tensorToPng(T.tidy(() => T.keep(T.select(d, 0, 0)))), score, items });
+        } finally {
+          d.dispose();
+        }
+      }
+      return { target, designs: out };
+    } finally {
+      image.dispose();
+    }
+  }
+
+  /** s_{u,o} of (query, design) [1, 3, S, S] each. */
+  private score(query: T.Tensor, design: T.Tensor, user: number): number {
+    const m = this.designer!;
+    return T.tidy(() => {
+      const z = itemCodes(m, T.toDtype(T.round(T.mul(T.add(T.cat([query, T.toDevice(design, this.opts.device)], 0), 1), 127.5)), 'uint8'), this.opts.device); // [2, latent]
+      return T.noGrad(() => m.score(T.tensor([user], { dtype: 'int64', device: this.opts.device }), T.narrow(z, 0, 0, 1), T.narrow(z, 0, 1, 1))).item();
+    });
+  }
+
+  /** A new user from outfits they like (catalog item ids): their theta_u learned with the model frozen, stored, usable at once. */
+  async createUser(id: string, outfits: { top: string; bottom: string }[]): Promise<{ id: string; outfits: number; ms: number; startedFrom: string }> {
+    const m = this.designer;
+    if (!m) throw new ApiError('NOT_SUPPORTED', `this run's model (${this.trained.config.method}) has no user vectors to learn`);
+    if (!ID.test(id)) throw new ApiError('BAD_REQUEST', `a user id is 1-64 letters, digits, '-' or '_'; got '${id.slice(0, 80)}'`);
+    if (this.trained.users.includes(id) || this.store.has(id)) throw new ApiError('USER_EXISTS', `user '${id}' already exists`);
+    const rows: CodedOutfit[] = outfits.map((o) => ({ top: this.item('top', o.top), bottom: this.item('bottom', o.bottom) }));
+    const t0 = performance.now();
+    // F's codes of every catalog item, from the retrieval indexes (row i = item i: they cover the whole catalog).
+    const [top, bottom] = await Promise.all([this.index('top'), this.index('bottom')]);
+    const others = this.dataset.outfits.filter((o) => o.split === 'train').map((o) => ({ top: o.top, bottom: o.bottom }));
+    const r = foldInUsers(m, { tops: top.codes, bottoms: bottom.codes, users: [rows], others }, DEFAULT_FOLD_IN);
+    try {
+      const theta = r.theta.data() as Float32Array;
+      if (!this.store.add(this.trained.iteration, { id, theta, outfits })) throw new ApiError('USER_EXISTS', `user '${id}' already exists`);
+      m.appendUsers(r.theta);
+      this.trained.users.push(id);
+      this.created.add(id);
+      return { id, outfits: rows.length, ms: performance.now() - t0, startedFrom: r.startUsers[0]! >= 0 ? this.trained.users[r.startUsers[0]!]! : '' };
+    } finally {
+      r.theta.dispose();
+    }
+  }
+
+  async close(): Promise<void> {
+    this.batcher.drain();
+    for (const p of this.indexes.values()) (await p.catch(() => null))?.dispose();
+    this.store.close();
+    this.trained.dispose();
+  }
+}

@@ -1,0 +1,168 @@
+// `pfd serve`'s API through fastify's inject (no sockets): every route, every
+// error of the catalogue, users that survive a restart, batching that changes
+// nothing but the number of forward passes, and a fuzz of the upload path.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import { train } from '../../src/train/trainer.js';
+import { DesignService, DEFAULT_SERVICE } from '../../src/serve/service.js';
+import { buildApp } from '../../src/serve/app.js';
+import { ERRORS } from '../../src/serve/errors.js';
+import { loadDataset } from '../../src/data/load.js';
+import { classifierPath } from '../../src/data/world/oracle_classifier_cache.js';
+import { AttributeClassifier, saveClassifier } from '../../src/data/world/classifier.js';
+import { Rng } from '../../src/data/rng.js';
+import { tmp } from '../data/fixtures.js';
+import { tinyConfig, tinyWorld } from '../train/fixtures.js';
+
+let world = '', run = '', top = '', bottom = '', service: DesignService;
+before(async () => {
+  world = await tinyWorld();
+  const oracle = path.join(world, 'oracle-classifier.safetensors');
+  if (existsSync(classifierPath(64))) copyFileSync(classifierPath(64), oracle);
+  else {
+    const c = new AttributeClassifier();
+    saveClassifier(c, { accuracy: { silhouette: 0, category: 0, colour: 0, pattern: 0, secondary: 0 }, heldOut: 0, seconds: 0, trainImages: 0, epochs: 0 }, oracle);
+    c.dispose();
+  }
+  run = path.join(tmp('serve'), 'run');
+  await train(tinyConfig(world, { iterations: 2, task: 'top2bottom' }), run);
+  const d = loadDataset({ path: world, format: 'manifest', skipBad: false });
+  top = path.parse(d.tops[0]!.id).name;
+  bottom = path.parse(d.bottoms[0]!.id).name;
+  service = new DesignService(run, { ...DEFAULT_SERVICE, batchWaitMs: 0 });
+});
+after(async () => {
+  await service?.close();
+});
+
+const json = (app: ReturnType<typeof buildApp>, method: 'GET' | 'POST', url: string, body?: unknown) =>
+  app.inject({ method, url, ...(body === undefined ? {} : { payload: body as object }) });
+
+test('routes: health, users, catalog with search and paging, item images, designs with retrieved items, the PNG fast path, OpenAPI', async () => {
+  const app = buildApp(service);
+  const h = (await json(app, 'GET', '/api/health')).json();
+  assert.deepEqual([h.status, h.model, h.targets], ['ok', 'designer', ['bottom']]);
+  assert.deepEqual((await json(app, 'GET', '/api/users')).json().users.map((u: { id: string }) => u.id), ['u0000', 'u0001', 'u0002', 'u0003']);
+  const items = (await json(app, 'GET', '/api/items?category=top&limit=3&offset=1')).json();
+  assert.equal(items.items.length, 3);
+  assert.ok(items.total >= 3 && items.items.every((x: { category: string }) => x.category === 'top'));
+  assert.equal((await json(app, 'GET', `/api/items?q=${top}`)).json().items[0].id, top);
+  const img = await json(app, 'GET', `/api/items/top/${top}/image`);
+  assert.equal(img.statusCode, 200);
+  assert.equal(img.headers['content-type'], 'image/png');
+  const r = await json(app, 'POST', '/api/design', { query: { item: top }, users: ['u0000', 'u0002'], k: 3, rank: 'compat' });
+  assert.equal(r.statusCode, 200, r.body);
+  const body = r.json();
+  assert.equal(body.target, 'bottom');
+  assert.equal(body.designs.length, 2);
+  for (const d of body.designs) {
+    assert.match(d.image, /^data:image\/png;base64,/);
+    assert.equal(typeof d.score, 'number');
+    assert.equal(d.items.length, 3);
+    for (let i = 1; i < 3; i++) assert.ok(d.items[i].score <= d.items[i - 1].score, 'ranked by s_{u,o}');
+    assert.equal((await json(app, 'GET', d.items[0].image)).statusCode, 200, 'each retrieved item\'s image is served');
+  }
+  const png = await json(app, 'GET', `/api/design.png?item=${top}&user=u0001`);
+  assert.equal(png.headers['content-type'], 'image/png');
+  assert.equal((await sharp(png.rawPayload).metadata()).width, 64);
+  // An uploaded photo (base64) designs like its catalog item.
+  const file = loadDataset({ path: world, format: 'manifest', skipBad: false }).tops[0]!.path;
+  const up = await json(app, 'POST', '/api/design', { query: { image: readFileSync(file).toString('base64') }, users: ['u0001'], k: 0 });
+  assert.equal(up.statusCode, 200, up.body);
+  assert.equal(up.json().designs[0].image, `data:image/png;base64,${png.rawPayload.toString('base64')}`);
+  const api = (await json(app, 'GET', '/api/openapi.json')).json();
+  for (const p of ['/api/health', '/api/users', '/api/items', '/api/items/{category}/{id}/image', '/api/design', '/api/design.png']) assert.ok(api.paths[p], p);
+  assert.ok(api.paths['/api/design'].post.requestBody);
+  await app.close();
+});
+
+test('errors: every failure is a 4xx from the catalogue with a message naming the thing, never a 500', async () => {
+  const app = buildApp(service, { bodyLimit: 4096 });
+  const cases: [string, () => Promise<{ statusCode: number; json(): { error: { code: string; message: string } } }>, string, RegExp][] = [
+    ['unknown user', () => json(app, 'POST', '/api/design', { query: { item: top }, users: ['nobody'] }), 'UNKNOWN_USER', /'nobody'/],
+    ['unknown item', () => json(app, 'POST', '/api/design', { query: { item: 'zzz' }, users: ['u0000'] }), 'UNKNOWN_ITEM', /'zzz'/],
+    ['unknown item image', () => json(app, 'GET', '/api/items/top/zzz/image'), 'UNKNOWN_ITEM', /'zzz'/],
+    ['a bottom as query of a top->bottom model', () => json(app, 'POST', '/api/design', { query: { item: bottom }, users: ['u0000'] }), 'WRONG_CATEGORY', /query must be a top/],
+    ['malformed JSON', () => app.inject({ method: 'POST', url: '/api/design', headers: { 'content-type': 'application/json' }, payload: '{"query": ' }), 'BAD_REQUEST', /JSON/],
+    ['wrong content type', () => app.inject({ method: 'POST', url: '/api/design', headers: { 'content-type': 'text/plain' }, payload: 'hello' }), 'UNSUPPORTED_MEDIA_TYPE', /text\/plain/],
+    ['schema: no users', () => json(app, 'POST', '/api/design', { query: { item: top }, users: [] }), 'BAD_REQUEST', /users/],
+    ['schema: unknown field', () => json(app, 'POST', '/api/design', { query: { item: top }, users: ['u0000'], colour: 'red' }), 'BAD_REQUEST', /additional/],
+    ['schema: bad category', () => json(app, 'GET', '/api/items?category=hat'), 'BAD_REQUEST', /category/],
+    ['both item and image', () => json(app, 'POST', '/api/design', { query: { item: top, image: 'AAAA' }, users: ['u0000'] }), 'BAD_REQUEST', /exactly one/],
+    ['body too large', () => json(app, 'POST', '/api/design', { query: { image: 'A'.repeat(8000) }, users: ['u0000'] }), 'PAYLOAD_TOO_LARGE', /4096 bytes/],
+    ['not an image', () => json(app, 'POST', '/api/design', { query: { image: Buffer.from('hello, not a picture').toString('base64') }, users: ['u0000'] }), 'BAD_IMAGE', /cannot be used/],
+    ['no route', () => json(app, 'GET', '/api/nothing'), 'NOT_FOUND', /\/api\/nothing/],
+    ['bad user id', () => json(app, 'POST', '/api/users', { id: 'a b/../c', outfits: [{ top, bottom }] }), 'BAD_REQUEST', /letters, digits/],
+    ['user outfit with an unknown item', () => json(app, 'POST', '/api/users', { id: 'zoe', outfits: [{ top, bottom: 'nope' }] }), 'UNKNOWN_ITEM', /'nope'/],
+  ];
+  for (const [what, call, code, message] of cases) {
+    const r = await call();
+    assert.equal(r.statusCode, ERRORS[code as keyof typeof ERRORS], `${what}: ${JSON.stringify(r.json())}`);
+    assert.equal(r.json().error.code, code, what);
+    assert.match(r.json().error.message, message, what);
+  }
+  await app.close();
+});
+
+test('users created through the API design at once, are refused twice, and survive a restart (SQLite)', async () => {
+  const app = buildApp(service);
+  const r = await json(app, 'POST', '/api/users', { id: 'alice', outfits: [{ top, bottom }] });
+  assert.equal(r.statusCode, 201, r.body);
+  assert.equal(r.json().outfits, 1);
+  assert.equal((await json(app, 'POST', '/api/users', { id: 'alice', outfits: [{ top, bottom }] })).json().error.code, 'USER_EXISTS');
+  assert.ok((await json(app, 'GET', '/api/users')).json().users.some((u: { id: string; kind: string }) => u.id === 'alice' && u.kind === 'created'));
+  const before = (await json(app, 'GET', `/api/design.png?item=${top}&user=alice`)).rawPayload;
+  await app.close();
+  // A second process on the same run: alice is back, with the same vector.
+  const again = new DesignService(run, { ...DEFAULT_SERVICE, batchWaitMs: 0 });
+  const app2 = buildApp(again);
+  const after = await json(app2, 'GET', `/api/design.png?item=${top}&user=alice`);
+  assert.equal(after.statusCode, 200);
+  assert.deepEqual(after.rawPayload, before);
+  await app2.close();
+  await again.close();
+});
+
+test('batching: concurrent requests share forward passes and get the designs they would get alone', async () => {
+  const batched = new DesignService(run, { ...DEFAULT_SERVICE, batchWaitMs: 30 });
+  const a = buildApp(batched), b = buildApp(service);
+  const users = ['u0000', 'u0001', 'u0002', 'u0003', 'u0000', 'u0002'];
+  const together = await Promise.all(users.map((u) => json(a, 'GET', `/api/design.png?item=${top}&user=${u}`)));
+  assert.ok(batched.batcher.stats.batches < batched.batcher.stats.requests, JSON.stringify(batched.batcher.stats));
+  for (const [i, u] of users.entries()) {
+    const alone = await json(b, 'GET', `/api/design.png?item=${top}&user=${u}`);
+    const [x, y] = await Promise.all([sharp(together[i]!.rawPayload).raw().toBuffer(), sharp(alone.rawPayload).raw().toBuffer()]);
+    const diff = Math.max(...x.map((v, j) => Math.abs(v - y[j]!)));
+    assert.ok(diff <= 1, `user ${u}: batched and alone differ by ${diff}`);
+  }
+  await a.close();
+  await b.close();
+  await batched.close();
+});
+
+test('fuzz: truncated, corrupt, huge and non-image uploads all get a 4xx', async () => {
+  const app = buildApp(service, { bodyLimit: 2 ** 20 });
+  const png = readFileSync(loadDataset({ path: world, format: 'manifest', skipBad: false }).tops[1]!.path);
+  const rng = new Rng(7, 'fuzz');
+  const bodies: Buffer[] = [
+    png.subarray(0, 20), png.subarray(0, png.length >> 1), Buffer.from([0x89, 0x50, 0x4e, 0x47]),
+    Buffer.from(Array.from({ length: 3000 }, () => rng.int(256))),
+    Buffer.concat([png.subarray(0, 40), Buffer.from(Array.from({ length: 500 }, () => rng.int(256)))]),
+    Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="100000" height="100000"></svg>'),
+    await sharp({ create: { width: 5000, height: 4000, channels: 3, background: '#fff' } }).jpeg({ quality: 1 }).toBuffer(), // 20 MP: beyond the pixel limit
+    Buffer.alloc(900_000, 0x41),
+  ];
+  const limited = new DesignService(run, { ...DEFAULT_SERVICE, batchWaitMs: 0, maxPixels: 4096 * 4096 });
+  const app2 = buildApp(limited, { bodyLimit: 2 ** 20 });
+  for (const [i, b] of bodies.entries()) {
+    const r = await json(app2, 'POST', '/api/design', { query: { image: b.toString('base64') }, users: ['u0000'], k: 0 });
+    assert.ok(r.statusCode >= 400 && r.statusCode < 500, `body ${i}: ${r.statusCode} ${r.body.slice(0, 200)}`);
+    assert.ok(['BAD_IMAGE', 'PAYLOAD_TOO_LARGE', 'BAD_REQUEST'].includes(r.json().error.code), `body ${i}: ${r.body.slice(0, 200)}`);
+  }
+  await app.close();
+  await app2.close();
+  await limited.close();
+});
