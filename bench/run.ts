@@ -10,6 +10,7 @@ const BENCHMARKS: Record<string, string> = {
   data: 'data.ts',
   designer_step: 'designer_step.ts',
   fold_in: 'fold_in.ts',
+  serve_load: 'serve_load.ts',
   eval: 'eval.ts',
 };
 const here = path.dirname(fileURLToPath(import.meta.url));
