@@ -4,6 +4,7 @@
 //      root; otherwise the exact command is printed), or LIBTORCH=/path.
 //   2. npm dependencies (npm ci) when node_modules is missing or stale.
 //   3. the addon (native/), rebuilt when its sources, binding.gyp or LIBTORCH change.
+//   4. with --with-browser (npm test): Debian's chromium, for the web page's browser test.
 // Flags: --native-only (step 3 only, forced), --check (report, change nothing).
 // Plain Node with no dependencies, so it runs before `npm ci`.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -15,6 +16,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Set(process.argv.slice(2));
 const nativeOnly = args.has('--native-only');
 const checkOnly = args.has('--check');
+const withBrowser = args.has('--with-browser');
 // fonts-dejavu-core: the text of the report's training-curve pictures (rendered by sharp's librsvg).
 const APT_PACKAGES = ['libtorch-dev', 'libopenblas0-openmp', 'g++', 'make', 'python3', 'fonts-dejavu-core'];
 const libtorch = process.env.LIBTORCH ?? '';
@@ -56,6 +58,19 @@ function ensureLibtorch() {
   }
   fail(`libtorch is missing. Install it as root:\n    sudo sh -c '${cmd}'\n` +
     `or build against another libtorch (e.g. a CUDA build): LIBTORCH=/path/to/libtorch npm run bootstrap`);
+}
+
+// The web page's browser test drives Debian's chromium through playwright-core (no browser download).
+function ensureBrowser() {
+  if (!withBrowser || existsSync(process.env.PFD_CHROMIUM ?? '/usr/bin/chromium')) return;
+  if (checkOnly) return log('chromium is missing (the browser test needs it)');
+  if (typeof process.getuid === 'function' && process.getuid() === 0 && has('apt-get')) {
+    log('installing chromium (for the web page\'s browser test)');
+    run('apt-get', ['update', '-q']);
+    run('apt-get', ['install', '-y', '-q', '--no-install-recommends', 'chromium'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    return;
+  }
+  log("chromium is missing: the browser test will fail until it is installed (sudo apt-get install chromium, or PFD_CHROMIUM=/path)");
 }
 
 function ensureNodeModules() {
@@ -104,6 +119,7 @@ function ensureAddon(force) {
 
 if (!nativeOnly) {
   ensureLibtorch();
+  ensureBrowser();
   ensureNodeModules();
 }
 ensureAddon(nativeOnly);

@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance, type FastifyError } from 'fastify';
 import type { Category } from '../models/designer.js';
 import { ApiError, errorBody, ERROR_SCHEMA } from './errors.js';
 import type { DesignService } from './service.js';
+import { registerWebPage } from './web.js';
 
 export interface AppOptions {
   bodyLimit: number; // bytes of a request body (an uploaded image travels base64 in JSON)
@@ -43,6 +44,8 @@ export function buildApp(service: DesignService, o: Partial<AppOptions> = {}): F
     return reply.status(500).send(errorBody('INTERNAL', 'internal error'));
   });
   app.setNotFoundHandler((req, reply) => reply.status(404).send(errorBody('NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0]}`)));
+
+  registerWebPage(app);
 
   const imageUrl = (category: Category, id: string) => `/api/items/${category}/${encodeURIComponent(id)}/image`;
 
