@@ -7,24 +7,13 @@ import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { train } from '../../src/train/trainer.js';
 import { main } from '../../src/cli/pfd.js';
-import { classifierPath } from '../../src/data/world/oracle_classifier_cache.js';
-import { AttributeClassifier, saveClassifier } from '../../src/data/world/classifier.js';
 import { tmp } from '../data/fixtures.js';
 import { quietly } from '../helpers.js';
-import { tinyConfig, tinyWorld } from '../train/fixtures.js';
+import { tinyConfig, tinyWorld, tinyWorldWithOracle } from '../train/fixtures.js';
 
 let world = '', runA = '', runB = '';
 before(async () => {
-  world = await tinyWorld();
-  // The world's oracle classifier: the real one when this machine has it, else an
-  // untrained one of the same architecture (the report's plumbing is what is tested here).
-  const oracle = path.join(world, 'oracle-classifier.safetensors');
-  if (existsSync(classifierPath(64))) copyFileSync(classifierPath(64), oracle);
-  else {
-    const c = new AttributeClassifier();
-    saveClassifier(c, { accuracy: { silhouette: 0, category: 0, colour: 0, pattern: 0, secondary: 0 }, heldOut: 0, seconds: 0, trainImages: 0, epochs: 0 }, oracle);
-    c.dispose();
-  }
+  world = await tinyWorldWithOracle();
   runA = path.join(tmp('eval'), 'full');
   runB = path.join(tmp('eval'), 'label');
   await train(tinyConfig(world, { iterations: 2 }), runA);

@@ -4,7 +4,7 @@
 // the oracle's ceiling.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, readFileSync, readdirSync, utimesSync } from 'node:fs';
+import { readFileSync, readdirSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import * as T from '../../src/torch/index.js';
 import { train } from '../../src/train/trainer.js';
@@ -14,22 +14,13 @@ import { loadImageBytes, bytesToUnit } from '../../src/data/images.js';
 import { openCatalogIndex, embedForIndex } from '../../src/retrieval/catalog_index.js';
 import { designAndRetrieve, rankCatalog } from '../../src/retrieval/retrieve.js';
 import { main } from '../../src/cli/pfd.js';
-import { classifierPath } from '../../src/data/world/oracle_classifier_cache.js';
-import { AttributeClassifier, saveClassifier } from '../../src/data/world/classifier.js';
 import { tmp } from '../data/fixtures.js';
 import { quietly } from '../helpers.js';
-import { tinyConfig, tinyWorld } from '../train/fixtures.js';
+import { tinyConfig, tinyWorldWithOracle } from '../train/fixtures.js';
 
 let world = '', run = '';
 before(async () => {
-  world = await tinyWorld();
-  const oracle = path.join(world, 'oracle-classifier.safetensors');
-  if (existsSync(classifierPath(64))) copyFileSync(classifierPath(64), oracle);
-  else {
-    const c = new AttributeClassifier();
-    saveClassifier(c, { accuracy: { silhouette: 0, category: 0, colour: 0, pattern: 0, secondary: 0 }, heldOut: 0, seconds: 0, trainImages: 0, epochs: 0 }, oracle);
-    c.dispose();
-  }
+  world = await tinyWorldWithOracle();
   run = path.join(tmp('retrieve'), 'run');
   await train(tinyConfig(world, { iterations: 2 }), run);
 });

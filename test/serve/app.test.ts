@@ -3,7 +3,7 @@
 // nothing but the number of forward passes, and a fuzz of the upload path.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { train } from '../../src/train/trainer.js';
@@ -11,22 +11,13 @@ import { DesignService, DEFAULT_SERVICE } from '../../src/serve/service.js';
 import { buildApp } from '../../src/serve/app.js';
 import { ERRORS } from '../../src/serve/errors.js';
 import { loadDataset } from '../../src/data/load.js';
-import { classifierPath } from '../../src/data/world/oracle_classifier_cache.js';
-import { AttributeClassifier, saveClassifier } from '../../src/data/world/classifier.js';
 import { Rng } from '../../src/data/rng.js';
 import { tmp } from '../data/fixtures.js';
-import { tinyConfig, tinyWorld } from '../train/fixtures.js';
+import { tinyConfig, tinyWorldWithOracle } from '../train/fixtures.js';
 
 let world = '', run = '', top = '', bottom = '', service: DesignService;
 before(async () => {
-  world = await tinyWorld();
-  const oracle = path.join(world, 'oracle-classifier.safetensors');
-  if (existsSync(classifierPath(64))) copyFileSync(classifierPath(64), oracle);
-  else {
-    const c = new AttributeClassifier();
-    saveClassifier(c, { accuracy: { silhouette: 0, category: 0, colour: 0, pattern: 0, secondary: 0 }, heldOut: 0, seconds: 0, trainImages: 0, epochs: 0 }, oracle);
-    c.dispose();
-  }
+  world = await tinyWorldWithOracle();
   run = path.join(tmp('serve'), 'run');
   await train(tinyConfig(world, { iterations: 2, task: 'top2bottom' }), run);
   const d = loadDataset({ path: world, format: 'manifest', skipBad: false });

@@ -3,7 +3,7 @@
 // designer with their switch; pix2pix's step moves only its own category's nets.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as T from '../../src/torch/index.js';
 import { MODEL_NAMES } from '../../src/models/model_names.js';
@@ -16,22 +16,13 @@ import { train } from '../../src/train/trainer.js';
 import { openRun } from '../../src/train/trained_model.js';
 import { RunDir } from '../../src/train/run_dir.js';
 import { main } from '../../src/cli/pfd.js';
-import { classifierPath } from '../../src/data/world/oracle_classifier_cache.js';
-import { AttributeClassifier, saveClassifier } from '../../src/data/world/classifier.js';
 import { tmp } from '../data/fixtures.js';
 import { quietly } from '../helpers.js';
-import { tinyConfig, tinyWorld } from './fixtures.js';
+import { tinyConfig, tinyWorldWithOracle } from './fixtures.js';
 
 let world = '';
 before(async () => {
-  world = await tinyWorld();
-  const oracle = path.join(world, 'oracle-classifier.safetensors');
-  if (existsSync(classifierPath(64))) copyFileSync(classifierPath(64), oracle);
-  else {
-    const c = new AttributeClassifier();
-    saveClassifier(c, { accuracy: { silhouette: 0, category: 0, colour: 0, pattern: 0, secondary: 0 }, heldOut: 0, seconds: 0, trainImages: 0, epochs: 0 }, oracle);
-    c.dispose();
-  }
+  world = await tinyWorldWithOracle();
 });
 
 test('every registered model builds from a config and designs 64x64 images in [-1, 1] for both categories', () => {

@@ -4,7 +4,7 @@
 // held-out training and `pfd users table` run end to end.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as T from '../../src/torch/index.js';
 import * as nn from '../../src/nn/index.js';
@@ -17,22 +17,13 @@ import { addedUsersDir } from '../../src/train/added_users.js';
 import { loadDataset } from '../../src/data/load.js';
 import { withoutUsers, forModelUsers } from '../../src/data/user_subsets.js';
 import { main } from '../../src/cli/pfd.js';
-import { classifierPath } from '../../src/data/world/oracle_classifier_cache.js';
-import { AttributeClassifier, saveClassifier } from '../../src/data/world/classifier.js';
 import { tmp } from '../data/fixtures.js';
 import { quietly } from '../helpers.js';
-import { TINY_MODEL, tinyConfig, tinyWorld } from './fixtures.js';
+import { TINY_MODEL, tinyConfig, tinyWorldWithOracle } from './fixtures.js';
 
 let world = '';
 before(async () => {
-  world = await tinyWorld();
-  const oracle = path.join(world, 'oracle-classifier.safetensors');
-  if (existsSync(classifierPath(64))) copyFileSync(classifierPath(64), oracle);
-  else {
-    const c = new AttributeClassifier();
-    saveClassifier(c, { accuracy: { silhouette: 0, category: 0, colour: 0, pattern: 0, secondary: 0 }, heldOut: 0, seconds: 0, trainImages: 0, epochs: 0 }, oracle);
-    c.dispose();
-  }
+  world = await tinyWorldWithOracle();
 });
 
 /** A random model and random codes; the new user likes outfits that a hidden theta scores high. */

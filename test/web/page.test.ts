@@ -5,30 +5,21 @@
 // Screenshots (desktop and phone-sized) are saved under the test's output folder.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { train } from '../../src/train/trainer.js';
 import { DesignService, DEFAULT_SERVICE } from '../../src/serve/service.js';
 import { buildApp } from '../../src/serve/app.js';
-import { classifierPath } from '../../src/data/world/oracle_classifier_cache.js';
-import { AttributeClassifier, saveClassifier } from '../../src/data/world/classifier.js';
 import { tmp } from '../data/fixtures.js';
-import { tinyConfig, tinyWorld } from '../train/fixtures.js';
+import { tinyConfig, tinyWorldWithOracle } from '../train/fixtures.js';
 
 const CHROMIUM = process.env.PFD_CHROMIUM ?? '/usr/bin/chromium';
 let service: DesignService, app: ReturnType<typeof buildApp>, base = '', browser: Browser, out = '';
 
 before(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: the browser test needs Debian's chromium (npm test's set-up installs it as root: apt-get install chromium), or PFD_CHROMIUM=/path`);
-  const world = await tinyWorld();
-  const oracle = path.join(world, 'oracle-classifier.safetensors');
-  if (existsSync(classifierPath(64))) copyFileSync(classifierPath(64), oracle);
-  else {
-    const c = new AttributeClassifier();
-    saveClassifier(c, { accuracy: { silhouette: 0, category: 0, colour: 0, pattern: 0, secondary: 0 }, heldOut: 0, seconds: 0, trainImages: 0, epochs: 0 }, oracle);
-    c.dispose();
-  }
+  const world = await tinyWorldWithOracle();
   const run = path.join(tmp('web'), 'run');
   await train(tinyConfig(world, { iterations: 2 }), run);
   service = new DesignService(run, { ...DEFAULT_SERVICE, batchWaitMs: 2 });
