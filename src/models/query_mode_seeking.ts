@@ -22,5 +22,8 @@ export function queryModeSeekingLoss(zq: T.Tensor, design: T.Tensor, designForNe
   const n = zq.size(0);
   const dImg = T.mean(T.abs(T.sub(T.reshape(T.toDtype(design, 'float32'), [n, -1]), T.reshape(T.toDtype(designForNextQuery, 'float32'), [n, -1]))), [1]); // [N]
   const dZ = T.mean(T.abs(T.sub(T.toDtype(zq, 'float32'), T.toDtype(nextRow(zq), 'float32'))), [1]); // [N]
-  return T.mean(T.reciprocal(T.add(T.div(dImg, T.add(dZ, EPS)), EPS)));
+  // Rows whose partner has the same query (duplicates in a batch) ask for nothing: G's two inputs are equal.
+  const differ = T.toDtype(T.gt(dZ, 1e-6), 'float32'); // [N]
+  const perRow = T.mul(T.reciprocal(T.add(T.div(dImg, T.add(dZ, EPS)), EPS)), differ);
+  return T.div(T.sum(perRow), T.clamp(T.sum(differ), 1));
 }

@@ -5,7 +5,7 @@
 import Fastify, { type FastifyInstance, type FastifyError } from 'fastify';
 import type { Category } from '../models/designer.js';
 import { ApiError, errorBody, ERROR_SCHEMA } from './errors.js';
-import type { DesignService } from './service.js';
+import { publicId, type DesignService } from './service.js';
 import { registerWebPage } from './web.js';
 
 export interface AppOptions {
@@ -25,7 +25,7 @@ interface RouteDoc { method: string; url: string; summary: string; schema: Recor
 
 export function buildApp(service: DesignService, o: Partial<AppOptions> = {}): FastifyInstance {
   const opts = { ...DEFAULT_APP, ...o };
-  const app = Fastify({ logger: opts.logger, bodyLimit: opts.bodyLimit, ajv: { customOptions: { removeAdditional: false, coerceTypes: true } } });
+  const app = Fastify({ logger: opts.logger, bodyLimit: opts.bodyLimit, maxParamLength: 256, ajv: { customOptions: { removeAdditional: false, coerceTypes: true } } });
   app.removeContentTypeParser(['text/plain']); // JSON only: anything else is a 415
   const docs: RouteDoc[] = [];
   const doc = (method: string, url: string, summary: string, schema: Record<string, unknown>) => {
@@ -95,7 +95,7 @@ export function buildApp(service: DesignService, o: Partial<AppOptions> = {}): F
     return {
       target: r.target,
       designs: r.designs.map((d) => ({ user: d.user, image: `data:image/png;base64,${d.png.toString('base64')}`, score: d.score,
-        items: d.items.map((x) => ({ id: x.id.replace(/^.*\//, '').replace(/\.[a-z]+$/, ''), distance: x.distance, score: x.score, image: imageUrl(r.target, x.id.replace(/^.*\//, '').replace(/\.[a-z]+$/, '')) })) })),
+        items: d.items.map((x) => ({ id: publicId(x.id), distance: x.distance, score: x.score, image: imageUrl(r.target, publicId(x.id)) })) })),
     };
   });
 

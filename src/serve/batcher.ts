@@ -7,7 +7,7 @@ import type { Category } from '../models/designer.js';
 import type { FashionModel } from '../models/fashion_model.js';
 
 interface Pending {
-  query: T.Tensor; // [1, 3, S, S] (kept; disposed here)
+  query: T.Tensor; // [1, 3, S, S]: the batcher's own copy (disposed after its flush)
   user: number;
   resolve: (design: T.Tensor) => void; // [1, 3, S, S] float32 (kept: the caller disposes it)
   reject: (e: Error) => void;
@@ -25,12 +25,13 @@ export class DesignBatcher {
 
   constructor(private readonly model: FashionModel, readonly waitMs: number, readonly maxBatch = 64) {}
 
-  /** The design for one query [1, 3, S, S] (kept by the caller until this resolves) and one model user. */
+  /** The design for one query [1, 3, S, S] and one model user (the query is copied: the caller may dispose it at once). */
   design(query: T.Tensor, user: number, target: Category): Promise<T.Tensor> {
     this.stats.requests++;
+    const own = T.tidy(() => T.keep(query.clone()));
     return new Promise((resolve, reject) => {
       const q = this.queues.get(target) ?? [];
-      q.push({ query, user, resolve, reject });
+      q.push({ query: own, user, resolve, reject });
       this.queues.set(target, q);
       if (this.waitMs <= 0 || q.length >= this.maxBatch) this.flush(target);
       else if (!this.timers.has(target)) this.timers.set(target, setTimeout(() => this.flush(target), this.waitMs));
@@ -53,6 +54,8 @@ export class DesignBatcher {
       batch.forEach((p, i) => p.resolve(out[i]!));
     } catch (e) {
       for (const p of batch) p.reject(e as Error);
+    } finally {
+      T.dispose(batch.map((p) => p.query));
     }
   }
 

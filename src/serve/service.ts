@@ -3,6 +3,7 @@
 // the catalog's retrieval indexes (built or read once, on first use). Routes
 // (app.ts) only translate HTTP to these calls and errors to the catalogue.
 import { readFileSync } from 'node:fs';
+import sharp from 'sharp';
 import path from 'node:path';
 import * as T from '../torch/index.js';
 import { openRun, type TrainedModel } from '../train/trained_model.js';
@@ -44,6 +45,20 @@ export interface UserDesign {
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
+/** An item's public id (its file name without the extension), the one the API and the page use. */
+export const publicId = (datasetId: string) => path.parse(datasetId).name;
+
+/** Public id -> index in the category's list; two items of one name would be ambiguous, so they are refused. */
+function publicIds(items: { id: string }[], category: Category): Map<string, number> {
+  const m = new Map<string, number>();
+  items.forEach((it, i) => {
+    const id = publicId(it.id);
+    if (m.has(id)) throw new Error(`two ${category}s of the catalog share the name '${id}' (${items[m.get(id)!]!.id}, ${it.id}): the server names items by file name`);
+    m.set(id, i);
+  });
+  return m;
+}
+
 export class DesignService {
   readonly trained: TrainedModel;
   readonly dataset: FashionDataset;
@@ -57,15 +72,16 @@ export class DesignService {
     this.trained = openRun(runDir, opts.device);
     this.dataset = loadDataset(this.trained.config.data);
     checkSameUsers(this.dataset.users, this.trained.users.slice(0, this.trained.trainedUsers), this.trained.config.data.path, this.trained.run.dir);
-    this.items = {
-      top: new Map(this.dataset.tops.map((it, i) => [path.parse(it.id).name, i])),
-      bottom: new Map(this.dataset.bottoms.map((it, i) => [path.parse(it.id).name, i])),
-    };
+    this.items = { top: publicIds(this.dataset.tops, 'top'), bottom: publicIds(this.dataset.bottoms, 'bottom') };
     this.store = UserStore.forRun(this.trained.run.dir);
     const d = this.designer;
     if (d) {
       for (const u of this.store.users(this.trained.iteration)) {
         if (this.trained.users.includes(u.id)) continue; // (also added by `pfd users add`: that one wins)
+        if (u.theta.length !== d.latent) {
+          console.warn(`${this.store.file}: user '${u.id}' has a ${u.theta.length}-d vector, the model ${d.latent}-d: skipped`);
+          continue;
+        }
         T.tidy(() => d.appendUsers(T.tensor(u.theta, { shape: [1, u.theta.length] })));
         this.trained.users.push(u.id);
         this.created.add(u.id);
@@ -120,7 +136,12 @@ export class DesignService {
   }
 
   private index(c: Category): Promise<CatalogIndex> {
-    if (!this.indexes.has(c)) this.indexes.set(c, openCatalogIndex(this.trained, this.dataset, c, 'code', { device: this.opts.device }));
+    if (!this.indexes.has(c)) {
+      // A failure is not cached: the next request tries again.
+      const p = openCatalogIndex(this.trained, this.dataset, c, 'code', { device: this.opts.device });
+      p.catch(() => this.indexes.delete(c));
+      this.indexes.set(c, p);
+    }
     return this.indexes.get(c)!;
   }
 
@@ -136,6 +157,9 @@ export class DesignService {
       if (!q.as && !only) throw new ApiError('BAD_REQUEST', 'this model designs tops and bottoms: say what the uploaded image is with "as": "top" or "bottom"');
       category = q.as ?? only!;
       try {
+        // Photos only (not SVG, TIFF, GIF, ...: fewer decoders facing the network).
+        const format = await sharp(q.image!).metadata().then((m) => m.format, () => undefined);
+        if (!format || !['jpeg', 'png', 'webp'].includes(format)) throw new ApiError('BAD_IMAGE', `the uploaded image must be a JPEG, PNG or WebP${format ? `, not ${format}` : ''}`);
         bytes = await loadImageBytes(q.image!, 64, this.opts.maxPixels);
       } catch (e) {
         if (e instanceof DatasetError) throw new ApiError('BAD_IMAGE', `the uploaded image cannot be used: ${e.message.replace(/^<uploaded image>: /, '')}`);
@@ -152,23 +176,34 @@ export class DesignService {
     if (k > 0 && !this.designer) throw new ApiError('NOT_SUPPORTED', `this run's model (${this.trained.config.method ?? 'designer'}) has no compatibility discriminator to retrieve real items with; ask with k = 0`);
     const { image, category } = await this.queryImage(q);
     const target = complementOf(category);
+    // (The batcher copies the query, so it can go as soon as every design is back.)
+    const settled = await Promise.allSettled(idx.map((u) => this.batcher.design(image, u, target)));
+    const designs = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     try {
-      const designs = await Promise.all(idx.map((u) => this.batcher.design(image, u, target)));
+      const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
       const index = k > 0 ? await this.index(target) : null;
       const out: UserDesign[] = [];
       for (let i = 0; i < designs.length; i++) {
-        const d = designs[i]!;
+        const d = designs[i]!; // [1, 3, S, S] on the CPU
+        const { score, items, rgb } = T.tidy(() => {
+          const onDevice = T.toDevice(d, this.opts.device);
+          return {
+            score: this.designer ? this.score(image, onDevice, idx[i]!) : null,
+            items: index ? retrieveNear(this.trained, this.dataset, index, onDevice, image, idx[i]!, { k, ranking: rank, candidates: 50, device: this.opts.device }) : [],
+            rgb: T.keep(T.select(d, 0, 0).clone()), // [3, S, S]
+          };
+        });
         try {
-          const score = this.designer ? this.score(image, d, idx[i]!) : null;
-          const items = index ? retrieveNear(this.trained, this.dataset, index, T.toDevice(d, this.opts.device), image, idx[i]!, { k, ranking: rank, candidates: 50, device: this.opts.device }) : [];
-          out.push({ user: users[i]!, png: await tensorToPng(T.tidy(() => T.keep(T.select(d, 0, 0)))), score, items });
+          out.push({ user: users[i]!, png: await tensorToPng(rgb), score, items });
         } finally {
-          d.dispose();
+          rgb.dispose();
         }
       }
       return { target, designs: out };
     } finally {
       image.dispose();
+      T.dispose(designs);
     }
   }
 
@@ -184,13 +219,14 @@ export class DesignService {
   /** A new user from outfits they like (catalog item ids): their theta_u learned with the model frozen, stored, usable at once. */
   async createUser(id: string, outfits: { top: string; bottom: string }[]): Promise<{ id: string; outfits: number; ms: number; startedFrom: string }> {
     const m = this.designer;
-    if (!m) throw new ApiError('NOT_SUPPORTED', `this run's model (${this.trained.config.method}) has no user vectors to learn`);
+    if (!m || m.config.userCond !== 'vector') throw new ApiError('NOT_SUPPORTED', `this run's model (${this.trained.config.method ?? 'designer'}) has no user vectors to learn`);
     if (!ID.test(id)) throw new ApiError('BAD_REQUEST', `a user id is 1-64 letters, digits, '-' or '_'; got '${id.slice(0, 80)}'`);
-    if (this.trained.users.includes(id) || this.store.has(id)) throw new ApiError('USER_EXISTS', `user '${id}' already exists`);
+    if (this.trained.users.includes(id) || this.store.has(this.trained.iteration, id)) throw new ApiError('USER_EXISTS', `user '${id}' already exists`);
     const rows: CodedOutfit[] = outfits.map((o) => ({ top: this.item('top', o.top), bottom: this.item('bottom', o.bottom) }));
     const t0 = performance.now();
     // F's codes of every catalog item, from the retrieval indexes (row i = item i: they cover the whole catalog).
     const [top, bottom] = await Promise.all([this.index('top'), this.index('bottom')]);
+    if (top.items.some((v, i) => v !== i) || bottom.items.some((v, i) => v !== i)) throw new Error('the catalog index does not cover the catalog in order');
     const others = this.dataset.outfits.filter((o) => o.split === 'train').map((o) => ({ top: o.top, bottom: o.bottom }));
     const r = foldInUsers(m, { tops: top.codes, bottoms: bottom.codes, users: [rows], others }, DEFAULT_FOLD_IN);
     try {

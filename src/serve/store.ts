@@ -24,12 +24,14 @@ export class UserStore {
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
+    // One user id per snapshot: a run trained further takes its users again, under the same ids.
     this.db.exec(`CREATE TABLE IF NOT EXISTS users (
-      id TEXT PRIMARY KEY,
+      id TEXT NOT NULL,
       snapshot_iteration INTEGER NOT NULL,
       theta BLOB NOT NULL,
       outfits TEXT NOT NULL,
-      created TEXT NOT NULL
+      created TEXT NOT NULL,
+      PRIMARY KEY (id, snapshot_iteration)
     )`);
   }
 
@@ -43,8 +45,8 @@ export class UserStore {
     return rows.map((r) => ({ id: r.id, theta: new Float32Array(r.theta.buffer.slice(r.theta.byteOffset, r.theta.byteOffset + r.theta.byteLength)), outfits: JSON.parse(r.outfits), created: r.created }));
   }
 
-  has(id: string): boolean {
-    return this.db.prepare('SELECT 1 FROM users WHERE id = ?').get(id) !== undefined;
+  has(iteration: number, id: string): boolean {
+    return this.db.prepare('SELECT 1 FROM users WHERE id = ? AND snapshot_iteration = ?').get(id, iteration) !== undefined;
   }
 
   /** Adds one user atomically; false when the id is taken. */

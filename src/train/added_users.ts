@@ -7,7 +7,7 @@
 // (resumed) starts with no added users until they are added again. Each
 // `pfd users add` writes the next numbered file, atomically; a file is never
 // rewritten, so an earlier version of the user set is always recoverable.
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import * as T from '../torch/index.js';
 import type { RunDir } from './run_dir.js';
@@ -53,8 +53,22 @@ export function writeAddedUsers(run: RunDir, iteration: number, users: string[],
   if (theta.size(0) !== users.length) throw new Error(`writeAddedUsers: ${users.length} ids for ${theta.size(0)} vectors`);
   const dir = addedUsersDir(run, iteration);
   mkdirSync(dir, { recursive: true });
-  const taken = readdirSync(dir).map((f) => /^added-(\d+)\.safetensors$/.exec(f)?.[1]).filter((x): x is string => !!x).map(Number);
-  const file = path.join(dir, `added-${String((taken.length ? Math.max(...taken) : 0) + 1).padStart(4, '0')}.safetensors`);
-  T.saveTensors(file, { theta }, { ...metadata, users: JSON.stringify(users), snapshot_iteration: String(iteration), date: new Date().toISOString() });
-  return file;
+  // Written under a temporary name, then hard-linked to the next free number (link fails when the name
+  // exists): two concurrent `users add` never overwrite each other's file.
+  const tmp = path.join(dir, `.added-${process.pid}-${Date.now()}.tmp`);
+  T.saveTensors(tmp, { theta }, { ...metadata, users: JSON.stringify(users), snapshot_iteration: String(iteration), date: new Date().toISOString() });
+  try {
+    for (;;) {
+      const taken = readdirSync(dir).map((f) => /^added-(\d+)\.safetensors$/.exec(f)?.[1]).filter((x): x is string => !!x).map(Number);
+      const file = path.join(dir, `added-${String((taken.length ? Math.max(...taken) : 0) + 1).padStart(4, '0')}.safetensors`);
+      try {
+        linkSync(tmp, file);
+        return file;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      }
+    }
+  } finally {
+    rmSync(tmp, { force: true });
+  }
 }

@@ -119,7 +119,14 @@ function validate(c: TrainConfig): void {
   if (!Number.isInteger(c.iterations) || c.iterations < 0) throw new ConfigError(`iterations must be a non-negative integer, got ${c.iterations}`);
   for (const k of ['evalEvery', 'evalQueries'] as const) if (!Number.isInteger(c[k]) || c[k] < 0) throw new ConfigError(`${k} must be a non-negative integer, got ${c[k]}`);
   if (!Number.isInteger(c.compatWarmup) || c.compatWarmup < 0) throw new ConfigError(`compatWarmup must be a non-negative integer, got ${c.compatWarmup}`);
-  if (!Number.isInteger(c.seed)) throw new ConfigError(`seed must be an integer, got ${c.seed}`);
+  if (!Number.isInteger(c.seed) || c.seed < 0 || c.seed >= 2 ** 31) throw new ConfigError(`seed must be an integer from 0 to 2^31 - 1, got ${c.seed}`);
+  const variant = MODEL_VARIANTS[c.method];
+  for (const [k, v] of Object.entries(variant.defaults)) {
+    if (c[k as keyof TrainConfig] !== v) throw new ConfigError(`model '${c.method}' is the designer with ${k} = ${JSON.stringify(v)}; it cannot be trained with ${k} = ${JSON.stringify(c[k as keyof TrainConfig])} (use --model designer for that)`);
+  }
+  if (variant.base !== 'designer' && (c.model.pairDiscriminator || c.modeSeeking > 0 || c.compatWarmup > 0)) {
+    throw new ConfigError(`--pair-disc, --mode-seeking and --compat-warmup are options of the designer, not of the baseline '${c.method}'`);
+  }
   for (const k of ['lr', 'lrCompat', 'lambda1', 'lambda2', 'lambda3', 'lambda4', 'modeSeeking', 'l2', 'minutes', 'scoreMomentum'] as const) {
     if (!Number.isFinite(c[k]) || c[k] < 0) throw new ConfigError(`${k} must be a non-negative number, got ${c[k]}`);
   }

@@ -38,15 +38,20 @@ export function openRun(dir: string, device: T.Device = 'cpu', precision?: T.Pre
   const users = [...trainedUsers];
   const known = new Set(users);
   const designer = isDesigner(model) ? model : null; // (only the designer takes users after training)
-  for (const added of designer ? readAddedUsers(run, iteration) : []) {
-    try {
-      const dup = added.users.find((u) => known.has(u));
-      if (dup !== undefined) throw new Error(`${added.file}: user '${dup}' is already in the run`);
-      designer!.appendUsers(added.theta);
-      for (const u of added.users) { users.push(u); known.add(u); }
-    } finally {
-      added.theta.dispose();
+  let added: ReturnType<typeof readAddedUsers> = [];
+  try {
+    added = designer ? readAddedUsers(run, iteration) : [];
+    for (const a of added) {
+      const dup = a.users.find((u) => known.has(u));
+      if (dup !== undefined) throw new Error(`${a.file}: user '${dup}' is already in the run`);
+      designer!.appendUsers(a.theta);
+      for (const u of a.users) { users.push(u); known.add(u); }
     }
+  } catch (e) {
+    model.dispose();
+    throw e;
+  } finally {
+    for (const a of added) a.theta.dispose();
   }
   model.to(device).eval();
   model.precision = precision ?? (config.precision === 'bf16' && T.defaultPrecision(device) === 'bf16' ? 'bf16' : 'fp32');

@@ -9,7 +9,7 @@ interface Retrieved { id: string; score: number; image: string }
 interface Design { user: string; image: string; score: number | null; items: Retrieved[] }
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-const state = { user: '', query: null as Item | null, photo: '' as string, targets: [] as Category[], liked: new Set<string>() };
+const state = { user: '', query: null as Item | null, photo: '' as string, targets: [] as Category[], liked: new Map<string, { top: string; bottom: string }>(), request: 0 };
 
 async function api<T>(url: string, body?: unknown): Promise<T> {
   const r = await fetch(url, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -55,14 +55,15 @@ async function loadQueries(q = ''): Promise<void> {
 
 async function loadOutfits(): Promise<void> {
   const [tops, bottoms] = await Promise.all([api<{ items: Item[] }>('/api/items?category=top&limit=12'), api<{ items: Item[] }>('/api/items?category=bottom&limit=12')]);
-  $('outfits').replaceChildren(...tops.items.map((t, k) => {
+  const n = Math.min(tops.items.length, bottoms.items.length);
+  $('outfits').replaceChildren(...tops.items.slice(0, n).map((t, k) => {
     const b = bottoms.items[k]!;
-    const key = `${t.id}+${b.id}`;
+    const key = JSON.stringify([t.id, b.id]);
     const div = document.createElement('div');
     div.className = 'pair';
     div.append(img(t.image, t.id), img(b.image, b.id));
     div.onclick = () => {
-      if (state.liked.has(key)) state.liked.delete(key); else state.liked.add(key);
+      if (state.liked.has(key)) state.liked.delete(key); else state.liked.set(key, { top: t.id, bottom: b.id });
       div.classList.toggle('selected', state.liked.has(key));
       $<HTMLButtonElement>('create').disabled = state.liked.size === 0;
     };
@@ -74,7 +75,7 @@ async function createUser(): Promise<void> {
   const id = $<HTMLInputElement>('newid').value.trim();
   const status = $('createstatus');
   try {
-    const outfits = [...state.liked].map((k) => ({ top: k.split('+')[0]!, bottom: k.split('+')[1]! }));
+    const outfits = [...state.liked.values()];
     const r = await api<{ id: string; ms: number }>('/api/users', { id, outfits });
     status.textContent = `${r.id} learned in ${Math.round(r.ms)} ms`;
     await loadUsers(r.id);
@@ -87,12 +88,14 @@ async function createUser(): Promise<void> {
 async function design(): Promise<void> {
   if (!state.user || (!state.query && !state.photo)) return;
   const status = $('status');
+  const mine = ++state.request; // a later request supersedes this one
   status.textContent = 'designing...';
   const all = [...$<HTMLSelectElement>('user').options].map((o) => o.value);
   const others = all.filter((u) => u !== state.user).slice(0, 3);
   const query = state.photo ? { image: state.photo, as: $<HTMLSelectElement>('as').value } : { item: state.query!.id };
   try {
     const r = await api<{ target: Category; designs: Design[] }>('/api/design', { query, users: [state.user, ...others], k: 5 });
+    if (mine !== state.request) return;
     status.textContent = `${r.target}s designed for ${state.photo ? 'your photo' : state.query!.id}; under each, the nearest real ${r.target}s`;
     $('results').replaceChildren(...r.designs.map((d, i) => {
       const col = document.createElement('div');
@@ -108,7 +111,7 @@ async function design(): Promise<void> {
       return col;
     }));
   } catch (e) {
-    status.textContent = (e as Error).message;
+    if (mine === state.request) status.textContent = (e as Error).message;
   }
 }
 

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
+import * as T from '../../src/torch/index.js';
 import { train } from '../../src/train/trainer.js';
 import { DesignService, DEFAULT_SERVICE } from '../../src/serve/service.js';
 import { buildApp } from '../../src/serve/app.js';
@@ -56,6 +57,10 @@ test('routes: health, users, catalog with search and paging, item images, design
     for (let i = 1; i < 3; i++) assert.ok(d.items[i].score <= d.items[i - 1].score, 'ranked by s_{u,o}');
     assert.equal((await json(app, 'GET', d.items[0].image)).statusCode, 200, 'each retrieved item\'s image is served');
   }
+  // Once the catalog's index is loaded, a design request leaves no tensor behind.
+  const live = T.liveTensors();
+  assert.equal((await json(app, 'POST', '/api/design', { query: { item: top }, users: ['u0000', 'u0001', 'u0003'], k: 3 })).statusCode, 200);
+  assert.equal(T.liveTensors(), live, 'no leaked tensors per request');
   const png = await json(app, 'GET', `/api/design.png?item=${top}&user=u0001`);
   assert.equal(png.headers['content-type'], 'image/png');
   assert.equal((await sharp(png.rawPayload).metadata()).width, 64);
@@ -84,7 +89,8 @@ test('errors: every failure is a 4xx from the catalogue with a message naming th
     ['schema: bad category', () => json(app, 'GET', '/api/items?category=hat'), 'BAD_REQUEST', /category/],
     ['both item and image', () => json(app, 'POST', '/api/design', { query: { item: top, image: 'AAAA' }, users: ['u0000'] }), 'BAD_REQUEST', /exactly one/],
     ['body too large', () => json(app, 'POST', '/api/design', { query: { image: 'A'.repeat(8000) }, users: ['u0000'] }), 'PAYLOAD_TOO_LARGE', /4096 bytes/],
-    ['not an image', () => json(app, 'POST', '/api/design', { query: { image: Buffer.from('hello, not a picture').toString('base64') }, users: ['u0000'] }), 'BAD_IMAGE', /cannot be used/],
+    ['not an image', () => json(app, 'POST', '/api/design', { query: { image: Buffer.from('hello, not a picture').toString('base64') }, users: ['u0000'] }), 'BAD_IMAGE', /must be a JPEG, PNG or WebP/],
+    ['an SVG upload', () => json(app, 'POST', '/api/design', { query: { image: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"/>').toString('base64') }, users: ['u0000'] }), 'BAD_IMAGE', /not svg/],
     ['no route', () => json(app, 'GET', '/api/nothing'), 'NOT_FOUND', /\/api\/nothing/],
     ['bad user id', () => json(app, 'POST', '/api/users', { id: 'a b/../c', outfits: [{ top, bottom }] }), 'BAD_REQUEST', /letters, digits/],
     ['user outfit with an unknown item', () => json(app, 'POST', '/api/users', { id: 'zoe', outfits: [{ top, bottom: 'nope' }] }), 'UNKNOWN_ITEM', /'nope'/],

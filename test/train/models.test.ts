@@ -40,11 +40,12 @@ test('every registered model builds from a config and designs 64x64 images in [-
   }
 });
 
-test('ablations are the designer with their switch; a flag still wins; unknown models are a clear error', () => {
+test('ablations are the designer with their switch; a contradicting flag or a designer option on a baseline is a clear error; so is an unknown model', () => {
   assert.equal(resolveConfig('cpu', { method: 'designer-label' }).userCond, 'label');
   assert.equal(resolveConfig('cpu', { method: 'designer-no-theta' }).userCond, 'none');
   assert.equal(resolveConfig('cpu', { method: 'designer-no-gfm' }).genCompatLoss, false);
-  assert.equal(resolveConfig('cpu', { method: 'designer-label' }, { userCond: 'vector' }).userCond, 'vector');
+  assert.throws(() => resolveConfig('cpu', { method: 'designer-label' }, { userCond: 'vector' }), /model 'designer-label' is the designer with userCond = "label"/);
+  assert.throws(() => resolveConfig('cpu', { method: 'pix2pix', modeSeeking: 1 }), /options of the designer, not of the baseline 'pix2pix'/);
   assert.equal(resolveConfig('cpu').method, 'designer');
   assert.throws(() => resolveConfig('cpu', { method: 'gan9000' as never }), /unknown model 'gan9000' \(expected one of designer, /);
 });

@@ -6,7 +6,9 @@
 // paper). No users: every user gets the same design for a query.
 //   U-Net (64x64, six 4x4 stride-2 levels to 1x1; ngf = the preset's width):
 //     down  C(ngf) C(2ngf) C(4ngf) C(8ngf) C(8ngf) C(8ngf)      (LeakyReLU 0.2; BN but outermost/innermost)
-//     up    U(8ngf)+drop U(8ngf)+drop U(4ngf) U(2ngf) U(ngf) U(3)+tanh, each concatenated with its mirror
+//     up    U(8ngf)+drop U(8ngf)+drop U(4ngf)+drop U(2ngf) U(ngf) U(3)+tanh, each after its mirror's skip
+//   Designs are drawn in eval mode (dropout off), as every model here: the paper keeps dropout on at test
+//   time as its only noise, which would make pix2pix's designs vary from call to call.
 //   PatchGAN (n_layers 3): C(ndf, s2) C(2ndf, s2) C(4ndf, s2) C(8ndf, s1) C(1, s1): 6x6 patch scores at 64x64
 import * as T from '../../torch/index.js';
 import * as nn from '../../nn/index.js';
@@ -58,7 +60,7 @@ export class UNetGenerator extends nn.Module {
     for (let i = 0; i < w.length; i++) {
       const cin = i === 0 ? w[5]! : 2 * w[5 - i]!;
       const cout = i === w.length - 1 ? 3 : w[4 - i]!;
-      this.ups.push(this.registerModule(`up${i}`, new Up(cin, cout, i < w.length - 1, i > 0 && i < 3)));
+      this.ups.push(this.registerModule(`up${i}`, new Up(cin, cout, i < w.length - 1, i < 3))); // dropout in the three innermost, as the paper's CD512 x 3
     }
     nn.dcganInit(this);
   }
