@@ -25,7 +25,7 @@ interface RouteDoc { method: string; url: string; summary: string; schema: Recor
 
 export function buildApp(service: DesignService, o: Partial<AppOptions> = {}): FastifyInstance {
   const opts = { ...DEFAULT_APP, ...o };
-  const app = Fastify({ logger: opts.logger, bodyLimit: opts.bodyLimit, maxParamLength: 256, ajv: { customOptions: { removeAdditional: false, coerceTypes: true } } });
+  const app = Fastify({ logger: opts.logger, bodyLimit: opts.bodyLimit, routerOptions: { maxParamLength: 256 }, ajv: { customOptions: { removeAdditional: false, coerceTypes: true } } });
   app.removeContentTypeParser(['text/plain']); // JSON only: anything else is a 415
   const docs: RouteDoc[] = [];
   const doc = (method: string, url: string, summary: string, schema: Record<string, unknown>) => {

@@ -40,7 +40,7 @@ export interface FoldInOptions {
   seed: number;
 }
 
-export const DEFAULT_FOLD_IN: FoldInOptions = { steps: 200, lr: 0.05, l2: 1e-3, negativeMix: 0.5, negatives: 2, batch: 64, start: 'nearest', seed: 1 };
+export const DEFAULT_FOLD_IN: FoldInOptions = { steps: 100, lr: 0.05, l2: 1e-3, negativeMix: 0.5, negatives: 2, batch: 64, start: 'nearest', seed: 1 };
 
 export interface FoldInResult {
   theta: T.Tensor; // [users, latent] float32 on the CPU (kept: the caller disposes it)
