@@ -77,8 +77,8 @@ async function createUser(): Promise<void> {
   try {
     const outfits = [...state.liked.values()];
     const r = await api<{ id: string; ms: number }>('/api/users', { id, outfits });
-    status.textContent = `${r.id} learned in ${Math.round(r.ms)} ms`;
     await loadUsers(r.id);
+    status.textContent = `${r.id} learned in ${Math.round(r.ms)} ms`; // (after the list holds the new user)
     void design();
   } catch (e) {
     status.textContent = (e as Error).message;
