@@ -102,7 +102,7 @@ export function buildApp(service: DesignService, o: Partial<AppOptions> = {}): F
   app.get<{ Querystring: { item: string; user: string } }>('/api/design.png', doc('GET', '/api/design.png', 'one design as a PNG (the fast path: no retrieval)', {
     querystring: { type: 'object', required: ['item', 'user'], additionalProperties: false, properties: { item: ITEM_ID, user: USER_ID } },
   }), async (req, reply) => {
-    const r = await service.design({ item: req.query.item }, [req.query.user], 0);
+    const r = await service.design({ item: req.query.item }, [req.query.user], 0, 'nearest', false);
     return reply.type('image/png').send(r.designs[0]!.png);
   });
 

@@ -67,6 +67,9 @@ export class DesignService {
   readonly items: Record<Category, Map<string, number>>;
   private readonly indexes = new Map<Category, Promise<CatalogIndex>>();
   private readonly created = new Set<string>();
+  /** Decoded catalog images by item id (most recently used last): a popular query is decoded once. */
+  private readonly decoded = new Map<string, Uint8Array>();
+  private static readonly DECODED_MAX = 4096;
 
   constructor(readonly runDir: string, readonly opts: ServiceOptions = DEFAULT_SERVICE) {
     this.trained = openRun(runDir, opts.device);
@@ -151,7 +154,12 @@ export class DesignService {
     if (q.item !== undefined) {
       const it = this.findItem(q.item);
       category = it.category;
-      bytes = await loadImageBytes((category === 'top' ? this.dataset.tops : this.dataset.bottoms)[it.index]!.path, 64);
+      const key = `${category}/${q.item}`;
+      const hit = this.decoded.get(key);
+      if (hit) this.decoded.delete(key); // re-inserted below as the most recent
+      bytes = hit ?? await loadImageBytes((category === 'top' ? this.dataset.tops : this.dataset.bottoms)[it.index]!.path, 64);
+      this.decoded.set(key, bytes);
+      if (this.decoded.size > DesignService.DECODED_MAX) this.decoded.delete(this.decoded.keys().next().value!);
     } else {
       const only = this.targets.length === 1 ? complementOf(this.targets[0]!) : undefined;
       if (!q.as && !only) throw new ApiError('BAD_REQUEST', 'this model designs tops and bottoms: say what the uploaded image is with "as": "top" or "bottom"');
@@ -171,7 +179,7 @@ export class DesignService {
   }
 
   /** Designs for one query and several users, each with its k nearest real items (designer only when k > 0). */
-  async design(q: Query, users: string[], k: number, rank: 'nearest' | 'compat' = 'nearest'): Promise<{ target: Category; designs: UserDesign[] }> {
+  async design(q: Query, users: string[], k: number, rank: 'nearest' | 'compat' = 'nearest', withScore = true): Promise<{ target: Category; designs: UserDesign[] }> {
     const idx = users.map((u) => this.userIndex(u));
     if (k > 0 && !this.designer) throw new ApiError('NOT_SUPPORTED', `this run's model (${this.trained.config.method ?? 'designer'}) has no compatibility discriminator to retrieve real items with; ask with k = 0`);
     const { image, category } = await this.queryImage(q);
@@ -189,7 +197,7 @@ export class DesignService {
         const { score, items, rgb } = T.tidy(() => {
           const onDevice = T.toDevice(d, this.opts.device);
           return {
-            score: this.designer ? this.score(image, onDevice, idx[i]!) : null,
+            score: this.designer && withScore ? this.score(image, onDevice, idx[i]!) : null,
             items: index ? retrieveNear(this.trained, this.dataset, index, onDevice, image, idx[i]!, { k, ranking: rank, candidates: 50, device: this.opts.device }) : [],
             rgb: T.keep(T.select(d, 0, 0).clone()), // [3, S, S]
           };
