@@ -25,14 +25,15 @@ before(async () => {
 });
 
 /** Starts `pfd serve` on a free port; resolves with its URL once it listens. */
-function serve(): Promise<{ proc: ChildProcess; url: string }> {
+function serve(): Promise<{ proc: ChildProcess; url: string; exited: Promise<unknown> }> {
   const proc = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src', 'cli', 'pfd.ts'), 'serve', '--run', run, '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise((r) => proc.once('exit', r)); // (listening from the start: a fast exit is not missed)
   return new Promise((resolve, reject) => {
     let out = '';
     proc.stdout!.on('data', (b: Buffer) => {
       out += b.toString();
       const m = /at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) resolve({ proc, url: m[1]! });
+      if (m) resolve({ proc, url: m[1]!, exited });
     });
     proc.stderr!.on('data', (b: Buffer) => { out += b.toString(); });
     proc.on('exit', (code) => reject(new Error(`pfd serve exited (${code}) before listening:\n${out}`)));
@@ -42,7 +43,7 @@ function serve(): Promise<{ proc: ChildProcess; url: string }> {
 test('kill -9 while creating users, restart: the store opens cleanly; each user is fully there or absent', async () => {
   let n = 0;
   for (let round = 0; round < 3; round++) {
-    const { proc, url } = await serve();
+    const { proc, url, exited } = await serve();
     const create = async () => {
       for (;;) {
         const id = `crash${n++}`;
@@ -57,7 +58,7 @@ test('kill -9 while creating users, restart: the store opens cleanly; each user 
     await new Promise((r) => setTimeout(r, 1500 + 700 * round));
     proc.kill('SIGKILL');
     await loop;
-    await new Promise((r) => proc.once('exit', r));
+    await exited;
   }
   // The store opens, every row is whole.
   const store = UserStore.forRun(run);
