@@ -46,15 +46,18 @@ function lossCheck(l: Record<string, number>, finite: string[], bounded: string[
   return null;
 }
 
+/** A model built from a fresh seed, in the config's precision (runs from before the precision setting trained in fp32). */
+function seeded<M extends FashionModel>(config: Readonly<TrainConfig>, make: () => M): M {
+  T.manualSeed(config.seed);
+  const model = make();
+  model.precision = config.precision ?? 'fp32';
+  return model;
+}
+
 type DesignerOptimizers = TrainOptimizers & { designer: Optimizers };
 
 const DESIGNER: ModelDefinition<Designer, DesignerOptimizers> = {
-  build(config, users) {
-    T.manualSeed(config.seed);
-    const model = new Designer({ ...structuredClone(config.model) as TrainConfig['model'], users, userCond: config.userCond, targets: targetsOf(config.task) });
-    model.precision = config.precision ?? 'fp32'; // runs from before the precision setting trained in fp32
-    return model;
-  },
+  build: (config, users) => seeded(config, () => new Designer({ ...structuredClone(config.model) as TrainConfig['model'], users, userCond: config.userCond, targets: targetsOf(config.task) })),
   optimizers(model, config) {
     const designer = makeOptimizers(model, { lr: config.lr, betas: config.betas, lrCompat: config.lrCompat || config.lr });
     return { designer, named: namedOptimizers(designer) };
@@ -80,13 +83,7 @@ type Pix2pixOptimizers = TrainOptimizers & { gen: Map<string, nn.Optimizer>; dis
 const PIX2PIX_WIDTH: Record<TrainConfig['preset'], number> = { paper: 64, cpu: 16 };
 
 const PIX2PIX: ModelDefinition<Pix2pix, Pix2pixOptimizers> = {
-  build(config, users) {
-    T.manualSeed(config.seed);
-    const w = PIX2PIX_WIDTH[config.preset];
-    const model = new Pix2pix({ targets: targetsOf(config.task), users, ngf: w, ndf: w });
-    model.precision = config.precision ?? 'fp32';
-    return model;
-  },
+  build: (config, users) => seeded(config, () => new Pix2pix({ targets: targetsOf(config.task), users, ngf: PIX2PIX_WIDTH[config.preset], ndf: PIX2PIX_WIDTH[config.preset] })),
   optimizers(model, config) {
     const adam = (m: nn.Module) => new nn.Adam(m.parameters(), { lr: config.lr, betas: config.betas });
     const gen = new Map([...model.generators].map(([c, g]) => [c, adam(g)] as const));
@@ -108,24 +105,14 @@ function adamPerModule(mods: [string, nn.Module][], config: Readonly<TrainConfig
 }
 
 const PLDT: ModelDefinition<PixelDomainTransfer, NamedOptimizers> = {
-  build(config, users) {
-    T.manualSeed(config.seed);
-    const model = new PixelDomainTransfer({ targets: targetsOf(config.task), users, nets: structuredClone(config.model) as TrainConfig['model'] });
-    model.precision = config.precision ?? 'fp32';
-    return model;
-  },
+  build: (config, users) => seeded(config, () => new PixelDomainTransfer({ targets: targetsOf(config.task), users, nets: structuredClone(config.model) as TrainConfig['model'] })),
   optimizers: (model, config) => adamPerModule(model.config.targets.flatMap((c) => [[`disc_${c}`, model.realFake.get(c)!], [`domain_${c}`, model.domain.get(c)!], [`conv_${c}`, model.converters.get(c)!]] as [string, nn.Module][]), config),
   step: (model, opt, batches) => ({ phase: 'pldt', losses: pixelDomainTransferStep(model, opt.byName, batches) }),
   lossProblem: (l) => lossCheck(l, ['L_DR', 'L_DA', 'L_C'], ['L_DR', 'L_DA', 'L_C']),
 };
 
 const DISCOGAN: ModelDefinition<DiscoGan, NamedOptimizers> = {
-  build(config, users) {
-    T.manualSeed(config.seed);
-    const model = new DiscoGan({ targets: targetsOf(config.task), users, nets: structuredClone(config.model) as TrainConfig['model'] });
-    model.precision = config.precision ?? 'fp32';
-    return model;
-  },
+  build: (config, users) => seeded(config, () => new DiscoGan({ targets: targetsOf(config.task), users, nets: structuredClone(config.model) as TrainConfig['model'] })),
   optimizers(model, config) {
     const adam = (ms: nn.Module[]) => new nn.Adam(ms.flatMap((m) => m.parameters()), { lr: config.lr, betas: config.betas });
     const named: [string, nn.Optimizer][] = [['disc', adam([...model.discriminators.values()])], ['gen', adam([...model.generators.values()])]];
