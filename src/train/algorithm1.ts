@@ -11,6 +11,10 @@
 // term (Mao et al., CVPR 2019) over queries: each row's design is compared with the design
 // for the same user and another row's query, and G is penalized when the two are closer than
 // their query codes are (query_mode_seeking.ts).
+// With lambdaRec > 0 (beyond the paper too), (c) adds lambdaRec * mean|G(z_q, theta_u) - x_c+|,
+// pix2pix's paired L1 term: the complement this user chose for this query says directly how a
+// design should change with its query, which L_G^FM conveys only through M's weak query-complement
+// interaction (docs/training.md).
 // Each step's optimizer owns exactly that step's parameters; nothing else moves.
 import * as T from '../torch/index.js';
 import type * as nn from '../nn/index.js';
@@ -38,6 +42,7 @@ export interface StepOptions {
   l2: number; // lambda_theta_FM
   lambda4: number; // weight of the query-pair adversarial losses (used only when the model has D_pair)
   modeSeeking: number; // weight of the query mode-seeking term in (c); 0 = off (the paper)
+  lambdaRec: number; // weight of L1(design, the outfit's own complement) in (c); 0 = off (the paper)
   genCompatLoss: boolean; // false: the "remove L_G^FM" ablation
   genCompatScale: GenCompatScale;
   scoreMomentum: number; // userCond 'none': running mean of positive scores
@@ -74,8 +79,9 @@ export interface StepLosses {
   L_Dpair?: number; // (b) the query-pair discriminator's loss (models with D_pair)
   L_G_pair?: number; // (c) G's query-pair term, unweighted
   L_G_ms?: number; // (c) the query mode-seeking term, unweighted
+  L_G_rec?: number; // (c) the L1 term to the own complement, unweighted
   /** When an iteration designs both categories: (b) and (c)'s values per category. */
-  by_target?: Record<string, Pick<StepLosses, 'L_D' | 'L_G' | 'L_G_adv' | 'L_G_FM' | 's_design' | 'd_real' | 'd_fake' | 'L_Dpair' | 'L_G_pair' | 'L_G_ms'>>;
+  by_target?: Record<string, Pick<StepLosses, 'L_D' | 'L_G' | 'L_G_adv' | 'L_G_FM' | 's_design' | 'd_real' | 'd_fake' | 'L_Dpair' | 'L_G_pair' | 'L_G_ms' | 'L_G_rec'>>;
 }
 
 /** Runs fn with module in eval mode, restoring its mode after. */
@@ -140,7 +146,7 @@ function algorithm1StepIn(model: Designer, opt: Optimizers, list: ImageBatch[], 
   const per = list.map((b) => designerSteps(model, opt, b, o, lap));
   // Top-level values are means over the designed categories; each category's are kept too.
   for (const k of ['L_D', 'L_G', 'L_G_adv', 'L_G_FM', 's_design', 'd_real', 'd_fake'] as const) out[k] = per.reduce((a, p) => a + p[k], 0) / per.length;
-  for (const k of ['L_Dpair', 'L_G_pair', 'L_G_ms'] as const) if (per.every((p) => p[k] !== undefined)) out[k] = per.reduce((a, p) => a + p[k]!, 0) / per.length;
+  for (const k of ['L_Dpair', 'L_G_pair', 'L_G_ms', 'L_G_rec'] as const) if (per.every((p) => p[k] !== undefined)) out[k] = per.reduce((a, p) => a + p[k]!, 0) / per.length;
   if (list.length > 1) out.by_target = Object.fromEntries(list.map((b, i) => [b.target, per[i]!]));
   return out;
 }
@@ -177,7 +183,7 @@ export function compatStep(model: Designer, opt: Optimizers, list: ImageBatch[],
   return out;
 }
 
-type DesignerLosses = Pick<StepLosses, 'L_D' | 'L_G' | 'L_G_adv' | 'L_G_FM' | 's_design' | 'd_real' | 'd_fake' | 'L_Dpair' | 'L_G_pair' | 'L_G_ms'>;
+type DesignerLosses = Pick<StepLosses, 'L_D' | 'L_G' | 'L_G_adv' | 'L_G_FM' | 's_design' | 'd_real' | 'd_fake' | 'L_Dpair' | 'L_G_pair' | 'L_G_ms' | 'L_G_rec'>;
 
 /** Steps (b) and (c) for one batch's designed category. */
 function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepOptions, lap: (k: keyof StepTiming) => void): DesignerLosses {
@@ -230,7 +236,7 @@ function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepO
       gOpt.zeroGrad();
       const fixed = [...model.compatParameters(), ...D.parameters(), ...(Dp ? Dp.parameters() : [])];
       frozen(fixed, () => {
-        const { loss, adv, gfm, pair, ms, sStar, dReal, dFake } = model.autocast(() => {
+        const { loss, adv, gfm, pair, ms, rec, sStar, dReal, dFake } = model.autocast(() => {
           const fake = G.forward(genInput());
           const dFake = D.forward(fake);
           const dReal = T.noGrad(() => D.forward(b.positive));
@@ -250,10 +256,13 @@ function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepO
           const ms = o.modeSeeking > 0 && b.users.size(0) > 1
             ? queryModeSeekingLoss(zq, fake, G.forward(model.generatorInput(nextRow(zq), b.users, nextRow(sPos)))) : null;
           if (ms) loss = T.add(loss, T.mul(ms, o.modeSeeking));
-          return { loss, adv, gfm, pair, ms, sStar, dReal, dFake };
+          const rec = o.lambdaRec > 0 ? T.l1Loss(T.toDtype(fake, 'float32'), b.positive) : null; // the design in fp32 under bf16 autocast
+          if (rec) loss = T.add(loss, T.mul(rec, o.lambdaRec));
+          return { loss, adv, gfm, pair, ms, rec, sStar, dReal, dFake };
         });
         if (pair) out.L_G_pair = pair.item();
         if (ms) out.L_G_ms = ms.item();
+        if (rec) out.L_G_rec = rec.item();
         out.L_G_FM = gfm ? gfm.item() : NaN;
         loss.backward();
         gOpt.step();

@@ -31,6 +31,7 @@ export interface TrainConfig {
   l2: number;
   lambda4: number; // weight of the query-pair discriminator's losses (models with model.pairDiscriminator)
   modeSeeking: number; // weight of the query mode-seeking term in G's step; 0 = off (the paper)
+  lambdaRec: number; // weight of an L1 term to the outfit's own complement in G's step; 0 = off (the paper)
   negativeMix: number; // share of kind-1 negatives (a random complement); the rest are kind 2 (another user's outfit)
   scoreMomentum: number;
   iterations: number; // 0: derive from epochs
@@ -48,7 +49,7 @@ export interface TrainConfig {
   precision: Precision; // compute precision; default: bf16 where the CPU has bf16 matrix units, else fp32
 }
 
-export const DEFAULT_STEP: StepOptions = { nD: 2, lambda1: 1, lambda2: 1, lambda3: 1, l2: 1e-6, lambda4: 1, modeSeeking: 0, genCompatLoss: true, genCompatScale: 'none', scoreMomentum: 0.01 };
+export const DEFAULT_STEP: StepOptions = { nD: 2, lambda1: 1, lambda2: 1, lambda3: 1, l2: 1e-6, lambda4: 1, modeSeeking: 0, lambdaRec: 0, genCompatLoss: true, genCompatScale: 'none', scoreMomentum: 0.01 };
 
 const BASE: Omit<TrainConfig, 'preset' | 'model' | 'data'> = {
   method: 'designer', task: 'both', userCond: 'vector',
@@ -124,10 +125,10 @@ function validate(c: TrainConfig): void {
   for (const [k, v] of Object.entries(variant.defaults)) {
     if (c[k as keyof TrainConfig] !== v) throw new ConfigError(`model '${c.method}' is the designer with ${k} = ${JSON.stringify(v)}; it cannot be trained with ${k} = ${JSON.stringify(c[k as keyof TrainConfig])} (use --model designer for that)`);
   }
-  if (variant.base !== 'designer' && (c.model.pairDiscriminator || c.modeSeeking > 0 || c.compatWarmup > 0)) {
-    throw new ConfigError(`--pair-disc, --mode-seeking and --compat-warmup are options of the designer, not of the baseline '${c.method}'`);
+  if (variant.base !== 'designer' && (c.model.pairDiscriminator || c.modeSeeking > 0 || c.lambdaRec > 0 || c.compatWarmup > 0)) {
+    throw new ConfigError(`--pair-disc, --mode-seeking, --lambda-rec and --compat-warmup are options of the designer, not of the baseline '${c.method}'`);
   }
-  for (const k of ['lr', 'lrCompat', 'lambda1', 'lambda2', 'lambda3', 'lambda4', 'modeSeeking', 'l2', 'minutes', 'scoreMomentum'] as const) {
+  for (const k of ['lr', 'lrCompat', 'lambda1', 'lambda2', 'lambda3', 'lambda4', 'modeSeeking', 'lambdaRec', 'l2', 'minutes', 'scoreMomentum'] as const) {
     if (!Number.isFinite(c[k]) || c[k] < 0) throw new ConfigError(`${k} must be a non-negative number, got ${c[k]}`);
   }
   if (!(c.lr > 0)) throw new ConfigError(`lr must be positive, got ${c.lr}`);
@@ -143,5 +144,5 @@ function validate(c: TrainConfig): void {
 }
 
 export function stepOptions(c: TrainConfig): StepOptions {
-  return { nD: c.nD, lambda1: c.lambda1, lambda2: c.lambda2, lambda3: c.lambda3, lambda4: c.lambda4 ?? 1, modeSeeking: c.modeSeeking ?? 0, l2: c.l2, genCompatLoss: c.genCompatLoss, genCompatScale: c.genCompatScale, scoreMomentum: c.scoreMomentum };
+  return { nD: c.nD, lambda1: c.lambda1, lambda2: c.lambda2, lambda3: c.lambda3, lambda4: c.lambda4 ?? 1, modeSeeking: c.modeSeeking ?? 0, lambdaRec: c.lambdaRec ?? 0, l2: c.l2, genCompatLoss: c.genCompatLoss, genCompatScale: c.genCompatScale, scoreMomentum: c.scoreMomentum };
 }
