@@ -5,7 +5,10 @@
   "variables": {
     "libtorch%": "<!(node -p \"process.env.LIBTORCH || ''\")",
     "cxx11abi%": "<!(node -p \"process.env.LIBTORCH_CXX11_ABI || '1'\")",
-    "cxxstd%": "<!(node -p \"process.env.PFD_CXX_STD || 'c++17'\")"
+    "cxxstd%": "<!(node -p \"process.env.PFD_CXX_STD || 'c++17'\")",
+    # c10d process groups (src/distributed.cc) need Gloo's headers: Debian's libgloo-dev,
+    # or a libtorch distribution that ships include/gloo. PFD_DIST=0 leaves them out.
+    "dist%": "<!(node -p \"const fs=require('fs');const t=process.env.LIBTORCH;process.env.PFD_DIST==='0'?0:(fs.existsSync((t?t+'/include':'/usr/include')+'/gloo/context.h')?1:0)\")"
   },
   "targets": [
     {
@@ -26,6 +29,7 @@
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17", "-std=gnu++20"],
       "cflags_cc": ["-std=<(cxxstd)", "-fexceptions", "-frtti", "-O2", "-Wno-unused-parameter", "-Wno-deprecated-declarations"],
       "conditions": [
+        ["dist==1", { "sources": ["src/distributed.cc"], "defines": ["PFD_WITH_DIST"] }],
         ["cxx11abi=='0'", { "defines": ["_GLIBCXX_USE_CXX11_ABI=0"] }],
         ["libtorch==''", {
           "include_dirs": ["/usr/include", "/usr/include/torch/csrc/api/include"],

@@ -18,7 +18,8 @@ const nativeOnly = args.has('--native-only');
 const checkOnly = args.has('--check');
 const withBrowser = args.has('--with-browser');
 // fonts-dejavu-core: the text of the report's training-curve pictures (rendered by sharp's librsvg).
-const APT_PACKAGES = ['libtorch-dev', 'libopenblas0-openmp', 'g++', 'make', 'python3', 'fonts-dejavu-core'];
+// libgloo-dev: Gloo's headers, for the addon's c10d process groups (data-parallel training).
+const APT_PACKAGES = ['libtorch-dev', 'libopenblas0-openmp', 'libgloo-dev', 'g++', 'make', 'python3', 'fonts-dejavu-core'];
 const libtorch = process.env.LIBTORCH ?? '';
 
 const log = (msg) => console.log(`[bootstrap] ${msg}`);

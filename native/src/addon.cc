@@ -46,6 +46,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitDispatch(env, exports);
   InitTensorFns(env, exports);
   InitCachingAllocator(env, exports);
+#ifdef PFD_WITH_DIST
+  InitDistributed(env, exports);
+#endif
   return exports;
 }
 

@@ -37,5 +37,6 @@ void InitTensorHandle(Napi::Env env, Napi::Object exports);
 void InitDispatch(Napi::Env env, Napi::Object exports);
 void InitTensorFns(Napi::Env env, Napi::Object exports);
 void InitCachingAllocator(Napi::Env env, Napi::Object exports);
+void InitDistributed(Napi::Env env, Napi::Object exports);  // only with PFD_WITH_DIST (Gloo headers found)
 
 }  // namespace pfd

@@ -10,13 +10,19 @@ import { train, type TrainResult } from '../train/trainer.js';
 import { phasedProgress } from './progress.js';
 import { MODEL_VARIANTS } from '../models/model_names.js';
 import { UsageError } from './errors.js';
+import { DEFAULT_MASTER_PORT, DEFAULT_TIMEOUT_S, LAUNCH_FLAGS, LaunchError, launchWorkers, rendezvousFromEnv } from '../dist/launch.js';
+import { ProcessGroup } from '../dist/process_group.js';
+import { DataParallel } from '../dist/data_parallel.js';
 
 export const TRAIN_USAGE = `pfd train --data PATH [--format manifest|polyvore-u|polyvore-outfits] [--set N] [--images DIR] [--version V] [--skip-bad] [--holdout-users ID,ID,...]
               [--model designer|designer-label|designer-no-theta|designer-no-gfm|pix2pix|pldt|discogan] [--preset cpu|paper] [--config FILE.json] [--out DIR] [--task top2bottom|bottom2top|both]
-              [--user-cond vector|label|none] [--user-init normal|ones] [--gen-input-norm | --no-gen-input-norm] [--center-codes] [--pair-disc [--lambda4 X]] [--mode-seeking X] [--no-gen-compat-loss] [--gen-compat-scale none|positive-std] [--batch N] [--lr X] [--lr-compat X] [--compat-warmup N] [--iterations N] [--epochs N]
+              [--user-cond vector|label|none] [--user-init normal|ones] [--gen-input-norm | --no-gen-input-norm] [--center-codes] [--pair-disc [--lambda4 X]] [--mode-seeking X] [--lambda-rec X] [--no-gen-compat-loss] [--gen-compat-scale none|positive-std] [--batch N] [--lr X] [--lr-compat X] [--compat-warmup N] [--iterations N] [--epochs N]
               [--minutes X] [--seed N] [--n-d N] [--lambda1 X] [--lambda2 X] [--lambda3 X] [--l2 X] [--negative-mix X]
               [--checkpoint-every N] [--sample-every N] [--eval-every N] [--eval-queries N] [--device cpu|cuda[:N]] [--precision fp32|bf16]
-pfd train --resume RUN_DIR [--iterations N] [--minutes X] [--precision fp32|bf16] [--eval-every N]`;
+pfd train --resume RUN_DIR [--iterations N] [--minutes X] [--precision fp32|bf16] [--eval-every N]
+Data-parallel (either form; see docs/distributed.md):
+  add  --nproc N [--nnodes M --node-rank R] [--master-addr HOST] [--master-port P] [--dist-timeout SECONDS] and --out DIR (or --resume DIR)
+  or start each process with RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT set (torchrun's variables)`;
 
 const num = (name: string, v: string | undefined, int = false): number | undefined => {
   if (v === undefined) return undefined;
@@ -28,12 +34,51 @@ const num = (name: string, v: string | undefined, int = false): number | undefin
 const OPTIONS = {
   data: { type: 'string' }, format: { type: 'string' }, set: { type: 'string' }, images: { type: 'string' }, version: { type: 'string' },
   'skip-bad': { type: 'boolean' }, 'holdout-users': { type: 'string' }, model: { type: 'string' }, preset: { type: 'string', default: 'cpu' }, config: { type: 'string' }, out: { type: 'string' },
-  resume: { type: 'string' }, task: { type: 'string' }, 'user-cond': { type: 'string' }, 'user-init': { type: 'string' }, 'gen-input-norm': { type: 'boolean' }, 'no-gen-input-norm': { type: 'boolean' }, 'center-codes': { type: 'boolean' }, 'pair-disc': { type: 'boolean' }, lambda4: { type: 'string' }, 'mode-seeking': { type: 'string' }, 'no-gen-compat-loss': { type: 'boolean' }, 'gen-compat-scale': { type: 'string' },
+  resume: { type: 'string' }, task: { type: 'string' }, 'user-cond': { type: 'string' }, 'user-init': { type: 'string' }, 'gen-input-norm': { type: 'boolean' }, 'no-gen-input-norm': { type: 'boolean' }, 'center-codes': { type: 'boolean' }, 'pair-disc': { type: 'boolean' }, lambda4: { type: 'string' }, 'mode-seeking': { type: 'string' }, 'lambda-rec': { type: 'string' }, 'no-gen-compat-loss': { type: 'boolean' }, 'gen-compat-scale': { type: 'string' },
   batch: { type: 'string' }, lr: { type: 'string' }, 'lr-compat': { type: 'string' }, 'compat-warmup': { type: 'string' }, iterations: { type: 'string' }, epochs: { type: 'string' }, minutes: { type: 'string' },
   seed: { type: 'string' }, 'n-d': { type: 'string' }, lambda1: { type: 'string' }, lambda2: { type: 'string' }, lambda3: { type: 'string' },
   l2: { type: 'string' }, 'negative-mix': { type: 'string' }, 'checkpoint-every': { type: 'string' }, 'sample-every': { type: 'string' },
   'eval-every': { type: 'string' }, 'eval-queries': { type: 'string' }, device: { type: 'string' }, precision: { type: 'string' },
+  nproc: { type: 'string' }, nnodes: { type: 'string' }, 'node-rank': { type: 'string' }, 'master-addr': { type: 'string' }, 'master-port': { type: 'string' }, 'dist-timeout': { type: 'string' },
 } as const;
+
+/** argv without the launcher's flags (and their values): what each worker runs. */
+function withoutLaunchFlags(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const name = a.startsWith('--') ? a.slice(2).split('=')[0]! : '';
+    if ((LAUNCH_FLAGS as readonly string[]).includes(name)) {
+      if (!a.includes('=')) i++;
+      continue;
+    }
+    out.push(a);
+  }
+  return out;
+}
+
+type Values = ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS; strict: true }>>['values'];
+
+/** `--nproc` and friends: this process launches the workers and waits for them. */
+async function launch(v: Values, argv: string[]): Promise<void> {
+  const posInt = (name: string, x: string | undefined, d: number, min = 1): number => {
+    if (x === undefined) return d;
+    const n = Number(x);
+    if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer >= ${min}, got '${x}'`);
+    return n;
+  };
+  const nproc = posInt('nproc', v.nproc, 1), nnodes = posInt('nnodes', v.nnodes, 1), nodeRank = posInt('node-rank', v['node-rank'], 0, 0);
+  const masterPort = posInt('master-port', v['master-port'], DEFAULT_MASTER_PORT);
+  if (masterPort > 65535) throw new UsageError(`--master-port must be 1-65535, got ${masterPort}`);
+  if (nodeRank >= nnodes) throw new UsageError(`--node-rank ${nodeRank} must be below --nnodes ${nnodes}`);
+  const timeoutS = v['dist-timeout'] === undefined ? DEFAULT_TIMEOUT_S : Number(v['dist-timeout']);
+  if (!(timeoutS > 0)) throw new UsageError(`--dist-timeout must be a positive number of seconds, got '${v['dist-timeout']}'`);
+  if (!v.out && !v.resume) throw new UsageError('data-parallel training needs --out DIR (or --resume DIR): every process must name the same run folder');
+  if (process.env.RANK !== undefined) throw new UsageError('--nproc/--nnodes start workers; this process already is one (RANK is set): drop the flags or unset RANK');
+  const code = await launchWorkers({ nproc, nnodes, nodeRank, masterAddr: v['master-addr'] ?? '127.0.0.1', masterPort, timeoutS }, ['train', ...withoutLaunchFlags(argv)]);
+  if (code !== 0) process.exitCode = code;
+}
+
 
 function readConfigFile(file: string): ConfigOverrides {
   if (!existsSync(file)) throw new UsageError(`--config ${file}: file not found`);
@@ -46,11 +91,20 @@ function readConfigFile(file: string): ConfigOverrides {
 
 export async function trainCommand(argv: string[]): Promise<void> {
   const { values: v } = parseArgs({ args: argv, options: OPTIONS, strict: true });
+  if (LAUNCH_FLAGS.some((f) => v[f] !== undefined)) return launch(v, argv);
+  let rendezvous;
+  try {
+    rendezvous = rendezvousFromEnv();
+  } catch (e) {
+    if (e instanceof LaunchError) throw new UsageError(e.message);
+    throw e;
+  }
+  if (rendezvous && !v.out && !v.resume) throw new UsageError('data-parallel training needs --out DIR (or --resume DIR): every process must name the same run folder');
   let config: Readonly<TrainConfig>, out: string;
   const resume = v.resume !== undefined;
   try {
     if (resume) {
-      const allowed = new Set(['resume', 'iterations', 'minutes', 'preset', 'precision', 'eval-every']);
+      const allowed = new Set(['resume', 'iterations', 'minutes', 'preset', 'precision', 'eval-every', ...LAUNCH_FLAGS]);
       const extra = Object.keys(v).filter((k) => !allowed.has(k) && v[k as keyof typeof v] !== undefined);
       if (extra.length) throw new UsageError(`--resume continues a run with its own config; only --iterations, --minutes, --precision and --eval-every may change (got --${extra.join(', --')})`);
       out = path.resolve(v.resume!);
@@ -70,7 +124,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
         method: v.model as TrainConfig['method'], task: v.task as TrainConfig['task'], userCond: v['user-cond'] as TrainConfig['userCond'], genCompatLoss: v['no-gen-compat-loss'] ? false : undefined, genCompatScale: v['gen-compat-scale'] as TrainConfig['genCompatScale'],
         batchSize: num('batch', v.batch, true), lr: num('lr', v.lr), lrCompat: num('lr-compat', v['lr-compat']), compatWarmup: num('compat-warmup', v['compat-warmup'], true), iterations: num('iterations', v.iterations, true), epochs: num('epochs', v.epochs, true),
         minutes: num('minutes', v.minutes), seed: num('seed', v.seed, true), nD: num('n-d', v['n-d'], true), lambda1: num('lambda1', v.lambda1),
-        lambda2: num('lambda2', v.lambda2), lambda3: num('lambda3', v.lambda3), lambda4: num('lambda4', v.lambda4), modeSeeking: num('mode-seeking', v['mode-seeking']), l2: num('l2', v.l2), negativeMix: num('negative-mix', v['negative-mix']),
+        lambda2: num('lambda2', v.lambda2), lambda3: num('lambda3', v.lambda3), lambda4: num('lambda4', v.lambda4), modeSeeking: num('mode-seeking', v['mode-seeking']), lambdaRec: num('lambda-rec', v['lambda-rec']), l2: num('l2', v.l2), negativeMix: num('negative-mix', v['negative-mix']),
         checkpointEvery: num('checkpoint-every', v['checkpoint-every'], true), sampleEvery: num('sample-every', v['sample-every'], true), device: v.device,
         precision: v.precision as TrainConfig['precision'], evalEvery: num('eval-every', v['eval-every'], true), evalQueries: num('eval-queries', v['eval-queries'], true),
       };
@@ -92,6 +146,14 @@ export async function trainCommand(argv: string[]): Promise<void> {
   }
   if (config.device !== 'cpu' && !T.cudaAvailable()) throw new UsageError(`--device ${config.device}: this libtorch build has no CUDA device (set LIBTORCH= to a CUDA libtorch and rebuild)`);
 
+  // A worker of a data-parallel group: meet the others (src/dist/).
+  let dist: DataParallel | null = null;
+  if (rendezvous) {
+    if (config.device !== 'cpu') throw new UsageError(`data-parallel training runs on the CPU through Gloo; --device ${config.device} would need NCCL, which this addon does not build`);
+    dist = new DataParallel(await ProcessGroup.connect(rendezvous));
+  }
+  const quiet = !!dist && !dist.isWriter; // only rank 0 reports
+
   const controller = new AbortController();
   const onSigint = () => {
     if (controller.signal.aborted) process.exit(130);
@@ -107,11 +169,11 @@ export async function trainCommand(argv: string[]): Promise<void> {
   let result: TrainResult;
   try {
     result = await train(config, out, {
-      resume, signal: controller.signal, events: {
+      resume, signal: controller.signal, dist: dist ?? undefined, events: quiet ? {} : {
         onLoad: loading.update,
         onStart: (s) => {
           loading.stop();
-          console.log(`${s.resumed ? 'resuming' : 'training'} ${out} at iteration ${s.iteration}/${s.total}: model ${config.method ?? 'designer'}, preset ${config.preset}, ` +
+          console.log(`${s.resumed ? 'resuming' : 'training'} ${out} at iteration ${s.iteration}/${s.total}${dist ? ` on ${dist.worldSize} processes (batch ${config.batchSize / dist.worldSize} each)` : ''}: model ${config.method ?? 'designer'}, preset ${config.preset}, ` +
             `${config.precision}, user conditioning ${config.userCond}${config.genCompatLoss ? '' : ', without L_G^FM'}, task ${config.task}, ${s.users} users, ${s.trainOutfits} training outfits, batch ${config.batchSize}` +
             `${config.compatWarmup ? ` (the first ${config.compatWarmup} iterations train the compatibility discriminator alone)` : ''}` +
             `${config.minutes ? `, budget ${config.minutes} min` : ''}`);
@@ -151,7 +213,9 @@ export async function trainCommand(argv: string[]): Promise<void> {
     (bar as cliProgress.SingleBar | null)?.stop();
     loading.stop();
     process.off('SIGINT', onSigint);
+    dist?.group.close();
   }
+  if (quiet) return;
   const why = { done: 'finished', interrupted: 'interrupted: checkpoint written; continue with `pfd train --resume ' + out + '`', 'time budget': `stopped at the ${config.minutes}-minute budget: checkpoint written; continue with \`pfd train --resume ${out} --minutes N\`` }[result.stopped];
   console.log(`${why} at iteration ${result.iteration}/${result.total} in ${result.seconds.toFixed(0)} s`);
   console.log(`  model: ${result.run.model}\n  samples: ${result.run.samples}\n  metrics: ${result.run.metrics}`);

@@ -14,11 +14,12 @@ import type { FashionDataset } from '../data/manifest.js';
 import type { StepLosses } from './algorithm1.js';
 import { imageBatch } from './batches.js';
 import type { TrainConfig } from './config.js';
-import { modelDefinition, targetsOf, EXPLODING_LOSS } from './models.js';
+import { modelDefinition, targetsOf, EXPLODING_LOSS, type TrainOptimizers } from './models.js';
 import { RunDir, readServingMetadata, checkSameUsers, type TrainerState } from './run_dir.js';
 import { designGridPng } from './samples.js';
 import { LightEvaluator } from '../eval/light_eval.js';
 import { loadWorldGroundTruth } from '../data/world/ground_truth.js';
+import type { DataParallel } from '../dist/data_parallel.js';
 
 export { EXPLODING_LOSS, targetsOf };
 
@@ -62,20 +63,37 @@ function sampleQueries(test: SplitImages, target: Category, n: number, device: T
   return T.tidy(() => T.keep(bytesToUnit(T.toDevice(splitItemBytes(test, target === 'bottom' ? 'top' : 'bottom', ids), device))));
 }
 
-export async function train(config: Readonly<TrainConfig>, runDir: string, opts: { resume?: boolean; signal?: AbortSignal; events?: TrainEvents } = {}): Promise<TrainResult> {
+export interface TrainOptions {
+  resume?: boolean;
+  signal?: AbortSignal;
+  events?: TrainEvents;
+  /** Data-parallel training: this process is one rank of the group (src/dist/). */
+  dist?: DataParallel;
+}
+
+export async function train(config: Readonly<TrainConfig>, runDir: string, opts: TrainOptions = {}): Promise<TrainResult> {
   const ev = opts.events ?? {};
+  const dist = opts.dist ?? null;
+  // With several ranks, rank 0 alone writes the run folder; every rank reads a checkpoint to resume.
+  const writer = !dist || dist.isWriter;
+  if (dist && config.batchSize % dist.worldSize !== 0) throw new Error(`batch ${config.batchSize} cannot be split evenly over ${dist.worldSize} processes (choose --batch as a multiple of the world size)`);
   const run = new RunDir(runDir);
-  if (!opts.resume) run.create(config);
-  else run.writeConfig(config); // the settings a resume may change (iterations, minutes, precision, evalEvery)
+  if (writer) {
+    if (!opts.resume) run.create(config);
+    else run.writeConfig(config); // the settings a resume may change (iterations, minutes, precision, evalEvery)
+  }
   const t0 = performance.now();
   const device = T.parseDevice(config.device);
   const d: FashionDataset = loadDataset(config.data);
   const cache = imageCacheDir(config.data);
+  // Rank 0 fills the image cache first; the others then read it (no two processes write it).
+  if (dist && !dist.isWriter) await dist.group.barrierAsync();
   const trainImgs = await loadSplitImages(d, 'train', 64, cache, { skipBad: config.data.skipBad, onProgress: (a, b) => ev.onLoad?.('caching train images', a, b) });
   const testImgs = await loadSplitImages(d, 'test', 64, cache, { skipBad: config.data.skipBad, onProgress: (a, b) => ev.onLoad?.('caching test images', a, b) });
+  if (dist && dist.isWriter) await dist.group.barrierAsync();
   // Learning curves: a light evaluation every evalEvery iterations, with the oracle's figures on a
   // synthetic world. (Loaded before the model, whose construction seeds libtorch's generator.)
-  const evalOn = config.evalEvery > 0 && config.evalQueries > 0;
+  const evalOn = writer && config.evalEvery > 0 && config.evalQueries > 0;
   const truth = evalOn ? loadWorldGroundTruth(config.data.path) : null;
   const def = modelDefinition(config.method);
   const model: FashionModel = def.build(config, d.users.length).to(device);
@@ -104,15 +122,18 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
     iteration = s.iteration;
     elapsed = s.elapsedSeconds;
   }
+  dist?.attach(model, (opt.named as TrainOptimizers["named"]).map((e) => e[1]));
   const startedAt = performance.now();
   const seconds = () => elapsed + (performance.now() - startedAt) / 1000;
   const checkpoint = () => {
+    if (!writer) return;
     const state: TrainerState = { iteration, epoch: sampler.epochsDone, sampler: sampler.state(), metricsBytes: run.metricsBytes(), elapsedSeconds: seconds() };
     const dir = run.saveCheckpoint(model, opt.named, state, config.keepCheckpoints);
     run.saveServing(model, config, d.users, iteration);
     ev.onCheckpoint?.(dir);
   };
   const samples = async () => {
+    if (!writer) return;
     for (const [c, q] of queries) {
       const png = await designGridPng(model, q, c, users);
       writeFileSync(run.samplePath(iteration).replace(/\.png$/, `-${c}.png`), png);
@@ -124,11 +145,23 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
     if (iteration === 0) await evaluate(); // the starting point of the learning curves
     while (iteration < total) {
       // One batch per designed category (the sampler alternates tasks for 'both').
-      const batches = model.config.targets.map(() => sampler.next());
+      // With several ranks, each takes its slice of the same global batches.
+      const batches = model.config.targets.map(() => sampler.next()).map((b) => (dist ? dist.shard(b) : b));
       // libtorch's generator (dropout, ...) is seeded per iteration, so a resumed run draws what
-      // an uninterrupted one does without checkpointing the generator's state.
-      T.manualSeed(config.seed * 1_000_003 + iteration);
-      const { phase, losses } = T.tidy(() => def.step(model, opt, batches.map((b) => imageBatch(trainImgs, b, device)), config, iteration));
+      // an uninterrupted one does without checkpointing the generator's state (per rank: each
+      // rank's slice gets its own draws).
+      T.manualSeed(config.seed * 1_000_003 + iteration + (dist ? dist.rank * 7_919 : 0));
+      const stepped = T.tidy(() => def.step(model, opt, batches.map((b) => imageBatch(trainImgs, b, device)), config, iteration));
+      const phase = stepped.phase;
+      let losses = stepped.losses;
+      // Every rank logs, checks and stops on the same (averaged) figures.
+      let stopNow = !!opts.signal?.aborted || (config.minutes > 0 && seconds() >= config.minutes * 60);
+      if (dist) {
+        dist.syncBuffers(model);
+        const agreed = dist.agree(losses as unknown as Record<string, unknown>, stopNow);
+        losses = agreed.losses as unknown as typeof losses;
+        stopNow = agreed.stop;
+      }
       const warm = phase === 'compat-warmup';
       const bad = def.lossProblem(losses, config);
       if (bad) {
@@ -137,21 +170,21 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
           'Lower --lr or change the seed, then resume or start again.');
       }
       iteration++;
-      run.appendMetrics({ iteration, epoch: sampler.epochsDone, phase, ...losses });
+      if (writer) run.appendMetrics({ iteration, epoch: sampler.epochsDone, phase, ...losses });
       ev.onStep?.(iteration, total, losses as Partial<StepLosses>);
       // (Evaluated before the checkpoint, so that a resumed run keeps this evaluation's record.)
       if (config.evalEvery > 0 && (iteration % config.evalEvery === 0 || iteration === total)) await evaluate();
       if (iteration % config.checkpointEvery === 0 || iteration === total) checkpoint();
       if (!warm && ((iteration - warmup) % config.sampleEvery === 0 || iteration === total)) await samples();
       await new Promise(setImmediate); // let N-API finalizers and signals run
-      if (opts.signal?.aborted) { stopped = 'interrupted'; break; }
-      if (config.minutes > 0 && seconds() >= config.minutes * 60) { stopped = 'time budget'; break; }
+      if (stopNow && iteration < total) { stopped = opts.signal?.aborted || !(config.minutes > 0 && seconds() >= config.minutes * 60) ? 'interrupted' : 'time budget'; break; }
     }
     if (stopped !== 'done') {
       await evaluate(); // the learning curves' last point (before the checkpoint, as above)
       checkpoint();
       await samples();
     }
+    if (dist) await dist.group.barrierAsync(); // the others wait for rank 0's last checkpoint
   } finally {
     truth?.oracle?.dispose();
     for (const q of queries.values()) q.dispose();

@@ -35,7 +35,7 @@ export class Adam extends Optimizer {
     return this.stepCount;
   }
 
-  step(): void {
+  protected update(): void {
     this.stepCount++;
     const [b1, b2] = this.betas;
     const bc1 = 1 - b1 ** this.stepCount;

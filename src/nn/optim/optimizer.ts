@@ -28,7 +28,19 @@ export abstract class Optimizer {
     for (const p of this.params) p.setGrad(null);
   }
 
-  abstract step(): void;
+  /**
+   * Called with this optimizer's parameters just before each update, after backward(): the place
+   * where data-parallel training averages gradients across processes (src/dist/data_parallel.ts).
+   */
+  gradientHook: ((params: Tensor[]) => void) | null = null;
+
+  /** One update of the parameters from their gradients (after the gradient hook, if any). */
+  step(): void {
+    this.gradientHook?.(this.params);
+    this.update();
+  }
+
+  protected abstract update(): void;
 
   /** Frees the optimizer's state tensors (the optimizer is unusable after). */
   dispose(): void {

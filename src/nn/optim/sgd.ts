@@ -31,7 +31,7 @@ export class SGD extends Optimizer {
     this.buffers = this.params.map(() => null);
   }
 
-  step(): void {
+  protected update(): void {
     noGrad(() => tidy(() => {
       this.params.forEach((p, i) => {
         let g = p.grad;
