@@ -60,6 +60,12 @@ if (ev) {
   const parts = Object.entries(ev.breakdown_seconds as Record<string, number>).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${f(v, 1)} s`).join(', ');
   rows.push(`| evaluating a run (\`pfd eval\`), ${ev.designs} designs | **${f(ev.total_seconds, 1)} s** in all: ${parts} | | \`${ev.command}\` |`);
 }
+const dp = load('distributed');
+if (dp) {
+  const sc = dp.scaling, eq = dp.equivalence_2p1t_vs_1p1t, nz = dp.float_noise_1p2t_vs_1p1t;
+  rows.push(`| data-parallel training (\`pfd train --nproc\`, Gloo on loopback), \`cpu\` preset, global batch ${dp.batch} x 2 tasks, ${dp.iterations} iterations | 1 process x 1 thread ${f(sc['1p1t'].samples_per_s, 1)} samples/s; **2 processes x 1 thread ${f(sc['2p1t'].samples_per_s, 1)} samples/s (${f(dp.speedup_2p1t_over_1p1t, 2)}x)**; 1 process x 2 threads ${f(sc['1p2t'].samples_per_s, 1)} samples/s (${f(dp.speedup_1p2t_over_1p1t, 2)}x) | | \`${dp.command}\` |`);
+  rows.push(`| same run: 2 processes x batch ${dp.batch / 2} against 1 process x batch ${dp.batch}, weights after ${dp.iterations} iterations | relative L2 difference **${eq.weights_relative_l2_diff.toExponential(1)}** against ${nz.weights_relative_l2_diff.toExponential(1)} between 1 and 2 threads (float noise, amplified by the GAN); iteration 1's L_FM differs by ${eq.L_FM_at_1_abs_diff.toExponential(1)} (noise ${nz.L_FM_at_1_abs_diff.toExponential(1)}) | | same run |`);
+}
 console.log(rows.join('\n'));
 
 // Op profiles (libtorch's profiler, self time per op) of the runs that recorded one.

@@ -12,6 +12,7 @@ const BENCHMARKS: Record<string, string> = {
   fold_in: 'fold_in.ts',
   serve_load: 'serve_load.ts',
   eval: 'eval.ts',
+  distributed: 'distributed.ts',
 };
 const here = path.dirname(fileURLToPath(import.meta.url));
 const [name, ...rest] = process.argv.slice(2);

@@ -76,7 +76,7 @@ async function launch(v: Values, argv: string[]): Promise<void> {
   if (!v.out && !v.resume) throw new UsageError('data-parallel training needs --out DIR (or --resume DIR): every process must name the same run folder');
   if (process.env.RANK !== undefined) throw new UsageError('--nproc/--nnodes start workers; this process already is one (RANK is set): drop the flags or unset RANK');
   const code = await launchWorkers({ nproc, nnodes, nodeRank, masterAddr: v['master-addr'] ?? '127.0.0.1', masterPort, timeoutS }, ['train', ...withoutLaunchFlags(argv)]);
-  if (code !== 0) process.exitCode = code;
+  if (code !== 0) throw new Error(`a worker failed (exit code ${code}; its message is above): the run folder keeps its last checkpoint`);
 }
 
 
