@@ -17,7 +17,7 @@ import { DataParallel } from '../dist/data_parallel.js';
 export const TRAIN_USAGE = `pfd train --data PATH [--format manifest|polyvore-u|polyvore-outfits] [--set N] [--images DIR] [--version V] [--skip-bad] [--holdout-users ID,ID,...]
               [--model designer|designer-label|designer-no-theta|designer-no-gfm|pix2pix|pldt|discogan] [--preset cpu|paper] [--config FILE.json] [--out DIR] [--task top2bottom|bottom2top|both]
               [--user-cond vector|label|none] [--user-init normal|ones] [--gen-input-norm | --no-gen-input-norm] [--center-codes] [--pair-disc [--lambda4 X]] [--mode-seeking X] [--lambda-rec X] [--no-gen-compat-loss] [--gen-compat-scale none|positive-std] [--batch N] [--lr X] [--lr-compat X] [--compat-warmup N] [--iterations N] [--epochs N]
-              [--minutes X] [--seed N] [--n-d N] [--lambda1 X] [--lambda2 X] [--lambda3 X] [--l2 X] [--negative-mix X]
+              [--minutes X] [--seed N] [--n-d N] [--lambda1 X] [--lambda2 X] [--lambda3 X] [--l2 X] [--negative-mix X] [--swap-negatives X]
               [--checkpoint-every N] [--sample-every N] [--eval-every N] [--eval-queries N] [--device cpu|cuda[:N]] [--precision fp32|bf16]
 pfd train --resume RUN_DIR [--iterations N] [--minutes X] [--precision fp32|bf16] [--eval-every N]
 Data-parallel (either form; see docs/distributed.md):
@@ -37,7 +37,7 @@ const OPTIONS = {
   resume: { type: 'string' }, task: { type: 'string' }, 'user-cond': { type: 'string' }, 'user-init': { type: 'string' }, 'gen-input-norm': { type: 'boolean' }, 'no-gen-input-norm': { type: 'boolean' }, 'center-codes': { type: 'boolean' }, 'pair-disc': { type: 'boolean' }, lambda4: { type: 'string' }, 'mode-seeking': { type: 'string' }, 'lambda-rec': { type: 'string' }, 'no-gen-compat-loss': { type: 'boolean' }, 'gen-compat-scale': { type: 'string' },
   batch: { type: 'string' }, lr: { type: 'string' }, 'lr-compat': { type: 'string' }, 'compat-warmup': { type: 'string' }, iterations: { type: 'string' }, epochs: { type: 'string' }, minutes: { type: 'string' },
   seed: { type: 'string' }, 'n-d': { type: 'string' }, lambda1: { type: 'string' }, lambda2: { type: 'string' }, lambda3: { type: 'string' },
-  l2: { type: 'string' }, 'negative-mix': { type: 'string' }, 'checkpoint-every': { type: 'string' }, 'sample-every': { type: 'string' },
+  l2: { type: 'string' }, 'negative-mix': { type: 'string' }, 'swap-negatives': { type: 'string' }, 'checkpoint-every': { type: 'string' }, 'sample-every': { type: 'string' },
   'eval-every': { type: 'string' }, 'eval-queries': { type: 'string' }, device: { type: 'string' }, precision: { type: 'string' },
   nproc: { type: 'string' }, nnodes: { type: 'string' }, 'node-rank': { type: 'string' }, 'master-addr': { type: 'string' }, 'master-port': { type: 'string' }, 'dist-timeout': { type: 'string' },
 } as const;
@@ -124,7 +124,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
         method: v.model as TrainConfig['method'], task: v.task as TrainConfig['task'], userCond: v['user-cond'] as TrainConfig['userCond'], genCompatLoss: v['no-gen-compat-loss'] ? false : undefined, genCompatScale: v['gen-compat-scale'] as TrainConfig['genCompatScale'],
         batchSize: num('batch', v.batch, true), lr: num('lr', v.lr), lrCompat: num('lr-compat', v['lr-compat']), compatWarmup: num('compat-warmup', v['compat-warmup'], true), iterations: num('iterations', v.iterations, true), epochs: num('epochs', v.epochs, true),
         minutes: num('minutes', v.minutes), seed: num('seed', v.seed, true), nD: num('n-d', v['n-d'], true), lambda1: num('lambda1', v.lambda1),
-        lambda2: num('lambda2', v.lambda2), lambda3: num('lambda3', v.lambda3), lambda4: num('lambda4', v.lambda4), modeSeeking: num('mode-seeking', v['mode-seeking']), lambdaRec: num('lambda-rec', v['lambda-rec']), l2: num('l2', v.l2), negativeMix: num('negative-mix', v['negative-mix']),
+        lambda2: num('lambda2', v.lambda2), lambda3: num('lambda3', v.lambda3), lambda4: num('lambda4', v.lambda4), modeSeeking: num('mode-seeking', v['mode-seeking']), lambdaRec: num('lambda-rec', v['lambda-rec']), l2: num('l2', v.l2), negativeMix: num('negative-mix', v['negative-mix']), swapNegatives: num('swap-negatives', v['swap-negatives']),
         checkpointEvery: num('checkpoint-every', v['checkpoint-every'], true), sampleEvery: num('sample-every', v['sample-every'], true), device: v.device,
         precision: v.precision as TrainConfig['precision'], evalEvery: num('eval-every', v['eval-every'], true), evalQueries: num('eval-queries', v['eval-queries'], true),
       };

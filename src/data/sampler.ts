@@ -2,7 +2,11 @@
 //   a positive outfit   o+ = (x_q+, x_c+ | u)          one of u's training outfits
 //   a negative outfit   o- = (x_q+, x_c- | u)          kind 1: a random item of the complementary category
 //                    or o- = (x_q-, x_c- | u)          kind 2: an outfit made by another user
-// with round(B * negativeMix) rows of kind 1 and the rest of kind 2. The task
+// with round(B * negativeMix) rows of kind 1 and the rest of kind 2. An option beyond the paper,
+// swapNegatives > 0, makes round(B * swapNegatives) rows (taken first) of a third kind:
+//                      o- = (x_q+, x_c' | u)          kind 3: the complement of another of u's outfits
+// which has u's taste and differs from o+ only in how it goes with the query, so that M must learn
+// the query-complement interaction to rank it (docs/training.md). The task
 // sets which piece is the query: top -> bottom, bottom -> top, or both
 // (alternating batches). Positives are visited in a shuffled order per epoch.
 // Deterministic from the seed; state() / restore() resume mid-epoch exactly.
@@ -13,7 +17,8 @@ export type Task = 'top2bottom' | 'bottom2top' | 'both';
 
 export interface SamplerConfig {
   batchSize: number;
-  negativeMix: number; // share of kind-1 negatives, in [0, 1]
+  negativeMix: number; // share of kind-1 negatives among kinds 1 and 2, in [0, 1]
+  swapNegatives?: number; // share of kind-3 negatives (same user, another outfit's complement), in [0, 1]; default 0
   task: Task;
   seed: number;
 }
@@ -26,7 +31,7 @@ export interface OutfitBatch {
   positive: Int32Array; // [B] its complementary item in u's outfit
   negQuery: Int32Array; // [B] = query for kind 1, another user's query-category item for kind 2
   negComplement: Int32Array; // [B]
-  negKind: Uint8Array; // [B] 1 or 2
+  negKind: Uint8Array; // [B] 1, 2 or 3
 }
 
 export interface SamplerState {
@@ -51,6 +56,7 @@ export class OutfitSampler {
   constructor(private readonly outfits: DatasetOutfit[], readonly config: SamplerConfig) {
     if (outfits.length === 0) throw new Error('OutfitSampler: no outfits');
     if (outfits.some((o) => o.split !== 'train')) throw new Error('OutfitSampler: only training outfits may be sampled');
+    if (!((config.swapNegatives ?? 0) >= 0 && (config.swapNegatives ?? 0) <= 1)) throw new Error(`OutfitSampler: swapNegatives must be in [0, 1], got ${config.swapNegatives}`);
     if (!(config.negativeMix >= 0 && config.negativeMix <= 1)) throw new Error(`OutfitSampler: negativeMix must be in [0, 1], got ${config.negativeMix}`);
     if (!Number.isInteger(config.batchSize) || config.batchSize < 1) throw new Error(`OutfitSampler: batchSize must be a positive integer`);
     this.rng = new Rng(config.seed, 'outfit-sampler');
@@ -83,7 +89,9 @@ export class OutfitSampler {
       negQuery: new Int32Array(B), negComplement: new Int32Array(B), negKind: new Uint8Array(B),
     };
     const kinds = new Uint8Array(B).fill(2);
-    kinds.fill(1, 0, Math.round(B * this.config.negativeMix));
+    const swaps = Math.round(B * (this.config.swapNegatives ?? 0));
+    kinds.fill(1, 0, swaps + Math.round((B - swaps) * this.config.negativeMix));
+    kinds.fill(3, 0, swaps);
     this.rng.shuffle(kinds as unknown as number[]);
     const q = (o: DatasetOutfit) => (direction === 'top2bottom' ? o.top : o.bottom);
     const c = (o: DatasetOutfit) => (direction === 'top2bottom' ? o.bottom : o.top);
@@ -98,7 +106,13 @@ export class OutfitSampler {
       b.query[r] = q(o);
       b.positive[r] = c(o);
       b.negKind[r] = kinds[r]!;
-      if (kinds[r] === 1) {
+      const mine = kinds[r] === 3 ? this.byUser.get(o.user)! : null;
+      if (mine && mine.length > 1) {
+        let other = this.outfits[mine[this.rng.int(mine.length)]!]!;
+        for (let tries = 0; c(other) === c(o) && tries < 8; tries++) other = this.outfits[mine[this.rng.int(mine.length)]!]!;
+        b.negQuery[r] = q(o);
+        b.negComplement[r] = c(other);
+      } else if (kinds[r] === 1 || kinds[r] === 3) { // (kind 3 for a user with one outfit: a random complement)
         let neg = this.rng.pick(complements);
         for (let tries = 0; neg === c(o) && tries < 8; tries++) neg = this.rng.pick(complements);
         b.negQuery[r] = q(o);

@@ -33,6 +33,7 @@ export interface TrainConfig {
   modeSeeking: number; // weight of the query mode-seeking term in G's step; 0 = off (the paper)
   lambdaRec: number; // weight of an L1 term to the outfit's own complement in G's step; 0 = off (the paper)
   negativeMix: number; // share of kind-1 negatives (a random complement); the rest are kind 2 (another user's outfit)
+  swapNegatives: number; // share of kind-3 negatives (the user's own other complement), taken before the others; 0 = off (the paper)
   scoreMomentum: number;
   iterations: number; // 0: derive from epochs
   epochs: number;
@@ -54,7 +55,7 @@ export const DEFAULT_STEP: StepOptions = { nD: 2, lambda1: 1, lambda2: 1, lambda
 const BASE: Omit<TrainConfig, 'preset' | 'model' | 'data'> = {
   method: 'designer', task: 'both', userCond: 'vector',
   batchSize: 64, lr: 2e-4, lrCompat: 0, compatWarmup: 0, betas: [0.5, 0.999], ...DEFAULT_STEP,
-  negativeMix: 0.5, iterations: 0, epochs: 25, minutes: 0, seed: 1,
+  negativeMix: 0.5, swapNegatives: 0, iterations: 0, epochs: 25, minutes: 0, seed: 1,
   checkpointEvery: 500, sampleEvery: 500, keepCheckpoints: 2, sampleQueries: 6, sampleUsers: 6, evalEvery: 500, evalQueries: 256, device: 'cpu', precision: 'fp32',
 };
 
@@ -134,6 +135,7 @@ function validate(c: TrainConfig): void {
   if (!(c.lr > 0)) throw new ConfigError(`lr must be positive, got ${c.lr}`);
   if (!Array.isArray(c.betas) || c.betas.length !== 2 || c.betas.some((b) => !(b >= 0 && b < 1))) throw new ConfigError(`betas must be two numbers in [0, 1), got ${JSON.stringify(c.betas)}`);
   if (!(c.negativeMix >= 0 && c.negativeMix <= 1)) throw new ConfigError(`negativeMix must be in [0, 1], got ${c.negativeMix}`);
+  if (!(c.swapNegatives >= 0 && c.swapNegatives <= 1)) throw new ConfigError(`swapNegatives must be in [0, 1], got ${c.swapNegatives}`);
   if (!TASKS.includes(c.task)) throw new ConfigError(`task must be one of ${TASKS.join(', ')}, got '${c.task}'`);
   if (!GEN_COMPAT_SCALES.includes(c.genCompatScale)) throw new ConfigError(`genCompatScale must be one of ${GEN_COMPAT_SCALES.join(', ')}, got '${c.genCompatScale}'`);
   if (c.model.userInit !== undefined && c.model.userInit !== 'normal' && c.model.userInit !== 'ones') throw new ConfigError(`model.userInit must be normal or ones, got '${c.model.userInit}'`);

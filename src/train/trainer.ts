@@ -98,7 +98,7 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
   const def = modelDefinition(config.method);
   const model: FashionModel = def.build(config, d.users.length).to(device);
   const opt = def.optimizers(model, config);
-  const sampler = new OutfitSampler(trainImgs.outfits, { batchSize: config.batchSize, negativeMix: config.negativeMix, task: config.task, seed: config.seed });
+  const sampler = new OutfitSampler(trainImgs.outfits, { batchSize: config.batchSize, negativeMix: config.negativeMix, swapNegatives: config.swapNegatives ?? 0, task: config.task, seed: config.seed });
   const warmup = config.compatWarmup;
   const total = warmup + (config.iterations || Math.ceil((config.epochs * trainImgs.outfits.length) / (config.batchSize * model.config.targets.length)));
   const users = Array.from({ length: Math.min(config.sampleUsers, d.users.length) }, (_, i) => i);
