@@ -7,11 +7,12 @@ import { DESIGN_USAGE, designCommand } from './design.js';
 import { EVAL_USAGE, evalCommand } from './eval.js';
 import { USERS_USAGE, USERS_COMMANDS } from './users.js';
 import { RETRIEVE_USAGE } from './retrieve_usage.js';
-import { retrieveLazy, serveLazy } from './lazy_commands.js';
+import { compareLazy, retrieveLazy, serveLazy } from './lazy_commands.js';
+import { COMPARE_USAGE } from './compare_usage.js';
 import { SERVE_USAGE } from './serve_usage.js';
 
 const USAGE = `usage:
-  ${[DATA_USAGE, TRAIN_USAGE, DESIGN_USAGE, EVAL_USAGE, USERS_USAGE, RETRIEVE_USAGE, SERVE_USAGE].join('\n').split('\n').join('\n  ')}`;
+  ${[DATA_USAGE, TRAIN_USAGE, DESIGN_USAGE, EVAL_USAGE, COMPARE_USAGE, USERS_USAGE, RETRIEVE_USAGE, SERVE_USAGE].join('\n').split('\n').join('\n  ')}`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   'data make': dataMake,
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   train: trainCommand,
   design: designCommand,
   eval: evalCommand,
+  compare: compareLazy,
   ...USERS_COMMANDS,
   retrieve: retrieveLazy,
   serve: serveLazy,

@@ -55,6 +55,8 @@ export interface EvaluatedRun {
   result: RunEvaluation;
   trained: TrainedModel;
   designs: DesignSet;
+  /** The oracle's compat(q, design) per evaluation case (synthetic worlds only): Fig. 4's votes. */
+  compatPerCase?: number[];
   dispose(): void;
 }
 
@@ -106,6 +108,7 @@ export async function evaluateRun(dir: string, opts: EvalOptions = DEFAULT_EVAL)
     appendFileSync(path.join(evalDir, 'metrics.jsonl'), JSON.stringify({ date: new Date().toISOString(), iteration: trained.iteration, metric: k, designs: cases.length, ...(opts.users ? { users: opts.users } : {}), ...metrics[k] }) + '\n');
   });
   opts.onProgress?.('metrics', keys.length, keys.length);
+  const compatPerCase = (ctx.cache.get('oracle') as { compat_per_case?: number[] } | undefined)?.compat_per_case;
   for (const v of ctx.cache.values()) {
     const e = v as { features?: T.Tensor; logits?: T.Tensor };
     if (e.features instanceof T.Tensor) T.dispose([e.features, e.logits]);
@@ -121,5 +124,5 @@ export async function evaluateRun(dir: string, opts: EvalOptions = DEFAULT_EVAL)
   if (oracle !== oracleNet) oracle?.dispose(); // (the feature network disposed its own)
   test.dispose();
   train.dispose();
-  return { result, trained, designs, dispose: () => { designs.dispose(); trained.dispose(); } };
+  return { result, trained, designs, compatPerCase, dispose: () => { designs.dispose(); trained.dispose(); } };
 }

@@ -37,6 +37,7 @@ export interface OracleMetrics {
   compat_best: number; // of the catalog item with the best compat + pref(u) for (q, u)
   taste_best: number;
   designs: number;
+  compat_per_case: number[]; // compat(q, design) of each case, in case order (Fig. 4's pairwise votes)
 }
 
 function classifyAll(c: AttributeClassifier, x: T.Tensor, batch = 256): ItemAttributes[] {
@@ -63,13 +64,15 @@ export function oracleFigures(world: World, dataset: FashionDataset, cases: Eval
   const pool = { top: [...new Set(set.cases.filter((c) => c.target === 'top').map((c) => c.truth))], bottom: [...new Set(set.cases.filter((c) => c.target === 'bottom').map((c) => c.truth))] };
   let correct = 0, wins = 0, winsOther = 0, swaps = 0;
   const sums = { cd: 0, ct: 0, cr: 0, td: 0, tt: 0, tr: 0, own: 0, ownTruth: 0, cb: 0, tb: 0 };
+  const perCase: number[] = [];
   set.cases.forEach((c, i) => {
     const qCat = c.target === 'bottom' ? 'top' : 'bottom';
     const q = item(qCat, c.query), truth = item(c.target, c.truth), rand = item(c.target, rng.pick(pool[c.target]));
     const d = designs[i]!, o = others[i]!;
     if (categoryOf(d.silhouette) === c.target) correct++;
     const outfit = (x: ItemAttributes): [ItemAttributes, ItemAttributes] => (c.target === 'bottom' ? [q, x] : [x, q]);
-    sums.cd += oracle.compat(...outfit(d));
+    perCase.push(oracle.compat(...outfit(d)));
+    sums.cd += perCase[i]!;
     sums.ct += oracle.compat(...outfit(truth));
     sums.cr += oracle.compat(...outfit(rand));
     const u = user(c.user), v = user(c.other);
@@ -96,7 +99,7 @@ export function oracleFigures(world: World, dataset: FashionDataset, cases: Eval
     taste_design: sums.td / n, taste_truth: sums.tt / n, taste_random: sums.tr / n,
     personal_win_rate: wins / n, personal_win_rate_other: winsOther / n,
     own_query_advantage: swaps ? sums.own / swaps : NaN, own_query_advantage_truth: swaps ? sums.ownTruth / swaps : NaN,
-    compat_best: sums.cb / n, taste_best: sums.tb / n, designs: n,
+    compat_best: sums.cb / n, taste_best: sums.tb / n, designs: n, compat_per_case: perCase,
   };
 }
 

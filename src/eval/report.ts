@@ -14,6 +14,7 @@ import { METRICS, type MetricKey, type MetricValue } from './metric_registry.js'
 import type { EvaluatedRun } from './evaluate.js';
 import { curvesPng, evalSeries, trainingSeries } from './plots.js';
 import { queryThenDesigns } from '../train/samples.js';
+import { pairwiseVotes, sameCases, type PairwiseVotes } from './pairwise_votes.js';
 
 const fmt = (v: number | undefined, std?: number) => (v === undefined || !Number.isFinite(v) ? '–' : `${v.toFixed(4)}${std !== undefined && Number.isFinite(std) ? ` ± ${std.toFixed(2)}` : ''}`);
 
@@ -76,6 +77,14 @@ export async function writeReport(runs: EvaluatedRun[], out: string, opts: { fig
     fig5.push({ category: target, file: save(`fig5-${target}s.png`, await imageGridPng(grid, able.length + 2)), runs: able.map((r) => r.result.name) });
     grid.dispose();
   }
+  // Fig. 4 without people: the first run against each other run, case by case, by the oracle.
+  const votes: PairwiseVotes[] = [];
+  if (first.compatPerCase) {
+    for (const r of runs.slice(1)) {
+      if (r.compatPerCase && sameCases(first.designs.cases, r.designs.cases)) votes.push(pairwiseVotes(first.result.name, first.compatPerCase, r.result.name, r.compatPerCase));
+    }
+  }
+  if (votes.length) writeFileSync(path.join(out, 'fig4-votes.json'), JSON.stringify(votes, null, 2) + '\n');
   // Fig. 7 and training curves, per run.
   const perRun: { name: string; fig7?: string; users: number; curves: string; learningCurves?: string }[] = [];
   for (const r of runs) {
@@ -115,6 +124,10 @@ export async function writeReport(runs: EvaluatedRun[], out: string, opts: { fig
     '', ...nets.map(([k, d]) => `- ${k === 'domain' ? '"domain" metrics' : 'FID / IS'}: ${d}`),
     ...(nets.some(([k]) => k === 'inception') ? [] : ['- FID and IS with the literature\'s Inception network need `--inception-weights FILE` (see docs/evaluation.md); "domain" numbers are not comparable with published FID/IS.']),
     ...notes.map((n) => `- Note: ${n}`), '',
+    ...(votes.length ? ['## Pairwise votes (Fig. 4 without people)', '',
+      `For each test case, the oracle compares compat(query, design) of ${first.result.name}'s design with the other run's design for the same query and user (the paper's user study, with the world's rules as the judge; a tie is half a vote).`, '',
+      `| ${first.result.name} against | cases | ${first.result.name} preferred | ties | 95% interval (Wilson) |`, '|---|---|---|---|---|',
+      ...votes.map((v) => `| ${v.against} | ${v.cases} | **${(100 * v.share).toFixed(1)}%** | ${v.ties} | ${(100 * v.ci95[0]).toFixed(1)}-${(100 * v.ci95[1]).toFixed(1)}% |`), ''] : []),
     '## Designs for test queries (Fig. 5 layout)', '',
     ...fig5.flatMap((f) => [`Columns: query, ${f.runs.join(', ')}, ground truth (designed ${f.category}s).`, '', `![${f.category}s](${f.file})`, '']),
     '## One query, many users (Fig. 7 layout)', '',
