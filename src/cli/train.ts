@@ -171,6 +171,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
     result = await train(config, out, {
       resume, signal: controller.signal, dist: dist ?? undefined, events: quiet ? {} : {
         onLoad: loading.update,
+        onNote: (m) => { loading.stop(); console.log(`note: ${m}`); },
         onStart: (s) => {
           loading.stop();
           console.log(`${s.resumed ? 'resuming' : 'training'} ${out} at iteration ${s.iteration}/${s.total}${dist ? ` on ${dist.worldSize} processes (batch ${config.batchSize / dist.worldSize} each)` : ''}: model ${config.method ?? 'designer'}, preset ${config.preset}, ` +

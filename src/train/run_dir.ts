@@ -45,11 +45,16 @@ export class RunDir {
     this.samples = path.join(this.dir, 'samples');
   }
 
-  /** A new run: refuses a folder that already holds anything (no data is lost). */
-  create(config: Readonly<TrainConfig>): void {
+  /** Throws unless a new run can be created here (the folder is absent or empty). */
+  checkCreatable(): void {
     if (existsSync(this.dir) && readdirSync(this.dir).length > 0) {
       throw new Error(`${this.dir} already holds files: resume it with --resume, or choose another --out`);
     }
+  }
+
+  /** A new run: refuses a folder that already holds anything (no data is lost). */
+  create(config: Readonly<TrainConfig>): void {
+    this.checkCreatable();
     mkdirSync(this.samples, { recursive: true });
     mkdirSync(this.checkpoints, { recursive: true });
     this.writeConfig(config);

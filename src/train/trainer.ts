@@ -36,6 +36,7 @@ export interface TrainEvents {
   onStep?: (iteration: number, total: number, losses: Partial<StepLosses>) => void;
   onCheckpoint?: (dir: string) => void;
   onEval?: (iteration: number, figures: Record<string, number | string>) => void;
+  onNote?: (message: string) => void; // something the user should know about how the run trains
 }
 
 export interface TrainResult {
@@ -78,10 +79,9 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
   const writer = !dist || dist.isWriter;
   if (dist && config.batchSize % dist.worldSize !== 0) throw new Error(`batch ${config.batchSize} cannot be split evenly over ${dist.worldSize} processes (choose --batch as a multiple of the world size)`);
   const run = new RunDir(runDir);
-  if (writer) {
-    if (!opts.resume) run.create(config);
-    else run.writeConfig(config); // the settings a resume may change (iterations, minutes, precision, evalEvery)
-  }
+  // The folder is written only once the data, model and sampler are built: a start that fails
+  // (bad data, a setting the dataset cannot take) leaves nothing behind to block the retry.
+  if (writer && !opts.resume) run.checkCreatable();
   const t0 = performance.now();
   const device = T.parseDevice(config.device);
   const d: FashionDataset = loadDataset(config.data);
@@ -98,7 +98,15 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
   const def = modelDefinition(config.method);
   const model: FashionModel = def.build(config, d.users.length).to(device);
   const opt = def.optimizers(model, config);
-  const sampler = new OutfitSampler(trainImgs.outfits, { batchSize: config.batchSize, negativeMix: config.negativeMix, swapNegatives: config.swapNegatives ?? 0, task: config.task, seed: config.seed });
+  // With one user (a shop's outfits without user ids, Polyvore Outfits' pseudo-user) there is no
+  // other user's outfit to draw: every negative is then of kind 1.
+  const negativeMix = d.users.length < 2 ? 1 : config.negativeMix;
+  if (negativeMix !== config.negativeMix) ev.onNote?.(`one user in the data: every negative is a random complement (kind 1), none another user's outfit (kind 2)`);
+  const sampler = new OutfitSampler(trainImgs.outfits, { batchSize: config.batchSize, negativeMix, swapNegatives: config.swapNegatives ?? 0, task: config.task, seed: config.seed });
+  if (writer) {
+    if (!opts.resume) run.create(config);
+    else run.writeConfig(config); // the settings a resume may change (iterations, minutes, precision, evalEvery)
+  }
   const warmup = config.compatWarmup;
   const total = warmup + (config.iterations || Math.ceil((config.epochs * trainImgs.outfits.length) / (config.batchSize * model.config.targets.length)));
   const users = Array.from({ length: Math.min(config.sampleUsers, d.users.length) }, (_, i) => i);
