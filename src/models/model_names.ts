@@ -5,7 +5,7 @@
 import type { UserCond } from './designer.js';
 
 export interface ModelVariant {
-  base: 'designer' | 'pix2pix' | 'pldt' | 'discogan';
+  base: 'designer' | 'pix2pix' | 'pldt' | 'discogan' | 'mrcgan';
   title: string; // the report's row name
   defaults: { userCond?: UserCond; genCompatLoss?: boolean };
 }
@@ -20,6 +20,7 @@ export const MODEL_VARIANTS = {
   pix2pix: { base: 'pix2pix', title: 'pix2pix (Isola et al. 2017)', defaults: {} },
   pldt: { base: 'pldt', title: 'Pixel-level domain transfer (Yoo et al. 2016)', defaults: {} },
   discogan: { base: 'discogan', title: 'DiscoGAN (Kim et al. 2017)', defaults: {} },
+  mrcgan: { base: 'mrcgan', title: 'MrCGAN (Shih et al. 2018)', defaults: {} },
 } as const satisfies Record<string, ModelVariant>;
 
 export type ModelName = keyof typeof MODEL_VARIANTS;

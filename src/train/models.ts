@@ -12,6 +12,8 @@ import type { FashionModel } from '../models/fashion_model.js';
 import { Pix2pix } from '../models/baselines/pix2pix.js';
 import { PixelDomainTransfer } from '../models/baselines/pixel_domain_transfer.js';
 import { DiscoGan } from '../models/baselines/discogan.js';
+import { MrCgan } from '../models/baselines/mrcgan.js';
+import { mrcganStep, PROJECTION_ITERATIONS } from './mrcgan_step.js';
 import { pixelDomainTransferStep, discoGanStep } from './baseline_steps.js';
 import { MODEL_VARIANTS, type ModelName, type ModelVariant } from '../models/model_names.js';
 import { algorithm1Step, compatStep, type ImageBatch, type Optimizers, type StepLosses, type StepTiming } from './algorithm1.js';
@@ -122,8 +124,23 @@ const DISCOGAN: ModelDefinition<DiscoGan, NamedOptimizers> = {
   lossProblem: (l) => lossCheck(l, ['L_D', 'L_G', 'L_G_adv', 'L_rec'], ['L_D', 'L_G_adv']),
 };
 
+/** MrCGAN's compatibility family size and noise dimension. */
+const MRCGAN_PROTOTYPES = 4, MRCGAN_NOISE = 16;
+
+const MRCGAN: ModelDefinition<MrCgan, NamedOptimizers> = {
+  build: (config, users) => seeded(config, () => new MrCgan({ targets: targetsOf(config.task), users, nets: structuredClone(config.model) as TrainConfig['model'], prototypes: MRCGAN_PROTOTYPES, noise: MRCGAN_NOISE })),
+  optimizers: (model, config) => {
+    const adam = (ms: nn.Module[]) => new nn.Adam(ms.flatMap((m) => m.parameters()), { lr: config.lr, betas: config.betas });
+    const named: [string, nn.Optimizer][] = [['proj', adam([model.embed, ...model.projections.values()])],
+      ...model.config.targets.flatMap((c) => [[`disc_${c}`, adam([model.discriminators.get(c)!])], [`gen_${c}`, adam([model.generators.get(c)!])]] as [string, nn.Optimizer][])];
+    return { named, byName: new Map(named) };
+  },
+  step: (model, opt, batches, config, iteration) => mrcganStep(model, opt.byName, batches, iteration, PROJECTION_ITERATIONS[config.preset]),
+  lossProblem: (l) => lossCheck(l, ['L_proj', 'L_D', 'L_G', 'L_G_adv', 'L_mr'], ['L_D', 'L_G_adv']),
+};
+
 /** Every base model; each name of MODEL_VARIANTS maps to one of them. */
-const BASES = { designer: DESIGNER, pix2pix: PIX2PIX, pldt: PLDT, discogan: DISCOGAN } as const satisfies Record<ModelVariant['base'], unknown>;
+const BASES = { designer: DESIGNER, pix2pix: PIX2PIX, pldt: PLDT, discogan: DISCOGAN, mrcgan: MRCGAN } as const satisfies Record<ModelVariant['base'], unknown>;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyModelDefinition = ModelDefinition<any, any>;

@@ -80,6 +80,7 @@ const MOVES: Record<string, string[]> = {
   pix2pix: ['gen_bottom.', 'disc_bottom.'],
   pldt: ['conv_bottom.', 'disc_bottom.', 'domain_bottom.'],
   discogan: ['gen_bottom.', 'gen_top.', 'disc_bottom.', 'disc_top.'], // both directions: reconstruction needs both
+  mrcgan: ['embed.', 'proj_bottom.'], // its first phase: the projection embedding alone (the GAN phase: test/models/mrcgan.test.ts)
 };
 
 for (const [name, prefixes] of Object.entries(MOVES)) {
