@@ -162,13 +162,10 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
       const stepped = T.tidy(() => def.step(model, opt, batches.map((b) => imageBatch(trainImgs, b, device)), config, iteration));
       const phase = stepped.phase;
       let losses = stepped.losses;
-      // Every rank logs, checks and stops on the same (averaged) figures.
-      let stopNow = !!opts.signal?.aborted || (config.minutes > 0 && seconds() >= config.minutes * 60);
+      // Every rank logs and checks the same (averaged) figures.
       if (dist) {
         dist.syncBuffers(model);
-        const agreed = dist.agree(losses as unknown as Record<string, unknown>, stopNow);
-        losses = agreed.losses as unknown as typeof losses;
-        stopNow = agreed.stop;
+        losses = dist.agree(losses as unknown as Record<string, unknown>, false).losses as unknown as typeof losses;
       }
       const warm = phase === 'compat-warmup';
       const bad = def.lossProblem(losses, config);
@@ -185,6 +182,9 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
       if (iteration % config.checkpointEvery === 0 || iteration === total) checkpoint();
       if (!warm && ((iteration - warmup) % config.sampleEvery === 0 || iteration === total)) await samples();
       await new Promise(setImmediate); // let N-API finalizers and signals run
+      // Stop on Ctrl-C or the time budget; with several ranks, all stop when any one would.
+      let stopNow = !!opts.signal?.aborted || (config.minutes > 0 && seconds() >= config.minutes * 60);
+      if (dist) stopNow = dist.agree({}, stopNow).stop;
       if (stopNow && iteration < total) { stopped = opts.signal?.aborted || !(config.minutes > 0 && seconds() >= config.minutes * 60) ? 'interrupted' : 'time budget'; break; }
     }
     if (stopped !== 'done') {
