@@ -8,7 +8,7 @@ import { ConfigError, resolveConfig, type ConfigOverrides, type TrainConfig } fr
 import { RunDir } from '../train/run_dir.js';
 import { train, type TrainResult } from '../train/trainer.js';
 import { phasedProgress } from './progress.js';
-import { MODEL_VARIANTS } from '../models/model_names.js';
+import { modelVariant } from '../models/model_names.js';
 import { UsageError } from './errors.js';
 import { DEFAULT_MASTER_PORT, DEFAULT_TIMEOUT_S, LAUNCH_FLAGS, LaunchError, launchWorkers, rendezvousFromEnv } from '../dist/launch.js';
 import { ProcessGroup } from '../dist/process_group.js';
@@ -165,7 +165,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   let bar: cliProgress.SingleBar | null = null;
   let lastLog = 0, startIter = 0, t0 = 0;
   const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '-');
-  const designer = MODEL_VARIANTS[config.method ?? 'designer'].base === 'designer';
+  const designer = modelVariant(config.method ?? 'designer')?.designer ?? false;
   let result: TrainResult;
   try {
     result = await train(config, out, {

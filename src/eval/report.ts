@@ -14,14 +14,14 @@ import { METRICS, type MetricKey, type MetricValue } from './metric_registry.js'
 import type { EvaluatedRun } from './evaluate.js';
 import { curvesPng, evalSeries, trainingSeries } from './plots.js';
 import { queryThenDesigns } from '../train/samples.js';
-import { MODEL_VARIANTS, type ModelName } from '../models/model_names.js';
+import { modelVariant } from '../models/model_names.js';
 import { pairwiseVotes, sameCases, type PairwiseVotes } from './pairwise_votes.js';
 
 const fmt = (v: number | undefined, std?: number) => (v === undefined || !Number.isFinite(v) ? '–' : `${v.toFixed(4)}${std !== undefined && Number.isFinite(std) ? ` ± ${std.toFixed(2)}` : ''}`);
 
 function describe(r: EvaluatedRun['result']): string {
   // The baselines have no users whatever their config's (unused) user conditioning says.
-  const designer = MODEL_VARIANTS[(r.model ?? 'designer') as ModelName]?.base === 'designer';
+  const designer = modelVariant(r.model ?? 'designer')?.designer ?? false;
   const cond = designer ? { vector: 'theta_u', label: 'discrete user label', none: 'no user input' }[r.userCond] ?? r.userCond : 'no users';
   return `${r.preset}, ${cond}${r.genCompatLoss ? '' : ', no L_G^FM'}, ${r.task}, iteration ${r.iteration}${r.precision === 'bf16' ? ', bf16' : ''}`;
 }

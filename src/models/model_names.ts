@@ -25,3 +25,26 @@ export const MODEL_VARIANTS = {
 
 export type ModelName = keyof typeof MODEL_VARIANTS;
 export const MODEL_NAMES = Object.keys(MODEL_VARIANTS) as ModelName[];
+
+/** Models registered at run time (registerModel() in src/train/models.ts): a plugin's or a test's. */
+const registered = new Map<string, { title: string; designer: boolean }>();
+
+/** Adds a model name (its definition goes to src/train/models.ts' registerModel, which calls this). */
+export function addModelName(name: string, title: string): void {
+  if (!/^[a-z][a-z0-9-]*$/.test(name)) throw new Error(`a model name is lower-case letters, digits and '-', got '${name}'`);
+  if (name in MODEL_VARIANTS || registered.has(name)) throw new Error(`model '${name}' is already registered`);
+  registered.set(name, { title, designer: false });
+}
+
+/** Every model name: the built-in ones, then those registered at run time. */
+export function modelNames(): string[] {
+  return [...MODEL_NAMES, ...registered.keys()];
+}
+
+/** A name's training defaults and whether it is the designer (or an ablation of it); undefined when unknown. */
+export function modelVariant(name: string): { title: string; designer: boolean; defaults: ModelVariant['defaults'] } | undefined {
+  const v = (MODEL_VARIANTS as Record<string, ModelVariant>)[name];
+  if (v) return { title: v.title, designer: v.base === 'designer', defaults: v.defaults };
+  const r = registered.get(name);
+  return r ? { ...r, defaults: {} } : undefined;
+}

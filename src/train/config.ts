@@ -7,7 +7,7 @@ import type { Task } from '../data/sampler.js';
 import { PRECISIONS, defaultPrecision, type Device, type Precision } from '../torch/index.js';
 import { GEN_COMPAT_SCALES, type GenCompatScale, type StepOptions } from './algorithm1.js';
 import { DATASET_FORMATS, type DatasetSpec } from '../data/load.js';
-import { MODEL_NAMES, MODEL_VARIANTS, type ModelName } from '../models/model_names.js';
+import { modelNames, modelVariant, type ModelName } from '../models/model_names.js';
 
 
 export interface TrainConfig {
@@ -98,8 +98,8 @@ export function resolveConfig(preset: string, ...overrides: ConfigOverrides[]): 
   const p = preset as ModelPresetName;
   // The model's own defaults (an ablation's switch) come after the preset's, before any override.
   const method = overrides.reduce<string>((m, o) => o.method ?? m, 'designer');
-  if (!(MODEL_NAMES as string[]).includes(method)) throw new ConfigError(`unknown model '${method}' (expected one of ${MODEL_NAMES.join(', ')})`);
-  const variant = MODEL_VARIANTS[method as ModelName].defaults;
+  if (!modelVariant(method)) throw new ConfigError(`unknown model '${method}' (expected one of ${modelNames().join(', ')})`);
+  const variant = modelVariant(method)!.defaults;
   const c = structuredClone({ ...BASE, ...TRAIN_PRESETS[p], ...variant, preset: p, model: MODEL_PRESETS[p], data: { path: '', format: 'manifest', skipBad: false } }) as TrainConfig;
   for (const o of overrides) {
     const { model, data, ...rest } = o;
@@ -122,11 +122,11 @@ function validate(c: TrainConfig): void {
   for (const k of ['evalEvery', 'evalQueries'] as const) if (!Number.isInteger(c[k]) || c[k] < 0) throw new ConfigError(`${k} must be a non-negative integer, got ${c[k]}`);
   if (!Number.isInteger(c.compatWarmup) || c.compatWarmup < 0) throw new ConfigError(`compatWarmup must be a non-negative integer, got ${c.compatWarmup}`);
   if (!Number.isInteger(c.seed) || c.seed < 0 || c.seed >= 2 ** 31) throw new ConfigError(`seed must be an integer from 0 to 2^31 - 1, got ${c.seed}`);
-  const variant = MODEL_VARIANTS[c.method];
+  const variant = modelVariant(c.method)!;
   for (const [k, v] of Object.entries(variant.defaults)) {
     if (c[k as keyof TrainConfig] !== v) throw new ConfigError(`model '${c.method}' is the designer with ${k} = ${JSON.stringify(v)}; it cannot be trained with ${k} = ${JSON.stringify(c[k as keyof TrainConfig])} (use --model designer for that)`);
   }
-  if (variant.base !== 'designer' && (c.model.pairDiscriminator || c.modeSeeking > 0 || c.lambdaRec > 0 || c.compatWarmup > 0)) {
+  if (!variant.designer && (c.model.pairDiscriminator || c.modeSeeking > 0 || c.lambdaRec > 0 || c.compatWarmup > 0)) {
     throw new ConfigError(`--pair-disc, --mode-seeking, --lambda-rec and --compat-warmup are options of the designer, not of the baseline '${c.method}'`);
   }
   for (const k of ['lr', 'lrCompat', 'lambda1', 'lambda2', 'lambda3', 'lambda4', 'modeSeeking', 'lambdaRec', 'l2', 'minutes', 'scoreMomentum'] as const) {

@@ -15,7 +15,7 @@ import { DiscoGan } from '../models/baselines/discogan.js';
 import { MrCgan } from '../models/baselines/mrcgan.js';
 import { mrcganStep, PROJECTION_ITERATIONS } from './mrcgan_step.js';
 import { pixelDomainTransferStep, discoGanStep } from './baseline_steps.js';
-import { MODEL_VARIANTS, type ModelName, type ModelVariant } from '../models/model_names.js';
+import { MODEL_VARIANTS, addModelName, type ModelName, type ModelVariant } from '../models/model_names.js';
 import { algorithm1Step, compatStep, type ImageBatch, type Optimizers, type StepLosses, type StepTiming } from './algorithm1.js';
 import { makeOptimizers, namedOptimizers } from './optimizers.js';
 import { pix2pixStep } from './pix2pix_step.js';
@@ -145,11 +145,24 @@ const BASES = { designer: DESIGNER, pix2pix: PIX2PIX, pldt: PLDT, discogan: DISC
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyModelDefinition = ModelDefinition<any, any>;
 
+const REGISTERED = new Map<string, AnyModelDefinition>();
+
+/**
+ * Registers a model at run time under a new name (a plugin's, a test's): `pfd train --model NAME`,
+ * run folders, `pfd design`, `pfd eval` and `pfd compare` then take it like a built-in one.
+ */
+export function registerModel(name: string, title: string, definition: AnyModelDefinition): void {
+  addModelName(name, title);
+  REGISTERED.set(name, definition);
+}
+
 /** The definition that trains and builds models of this name (the designer for runs from before the registry). */
-export function modelDefinition(name: ModelName | undefined): AnyModelDefinition {
-  const v = MODEL_VARIANTS[name ?? 'designer'];
-  if (!v) throw new Error(`unknown model '${name}'`);
-  return BASES[v.base] as AnyModelDefinition;
+export function modelDefinition(name: ModelName | string | undefined): AnyModelDefinition {
+  const v = (MODEL_VARIANTS as Record<string, ModelVariant>)[name ?? 'designer'];
+  if (v) return BASES[v.base] as AnyModelDefinition;
+  const r = REGISTERED.get(name!);
+  if (!r) throw new Error(`unknown model '${name}'`);
+  return r;
 }
 
 export const targetsOf = (task: TrainConfig['task']): ('top' | 'bottom')[] => (task === 'top2bottom' ? ['bottom'] : task === 'bottom2top' ? ['top'] : ['bottom', 'top']);
