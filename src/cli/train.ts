@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import * as T from '../torch/index.js';
 import { ConfigError, resolveConfig, type ConfigOverrides, type TrainConfig } from '../train/config.js';
+import { NUMERIC_SETTINGS, numericUsage } from '../train/config_table.js';
 import { RunDir } from '../train/run_dir.js';
 import { train, type TrainResult } from '../train/trainer.js';
 import { phasedProgress } from './progress.js';
@@ -16,9 +17,9 @@ import { DataParallel } from '../dist/data_parallel.js';
 
 export const TRAIN_USAGE = `pfd train --data PATH [--format manifest|polyvore-u|polyvore-outfits] [--set N] [--images DIR] [--version V] [--skip-bad] [--holdout-users ID,ID,...]
               [--model designer|designer-label|designer-no-theta|designer-no-gfm|pix2pix|pldt|discogan|mrcgan] [--preset cpu|paper] [--config FILE.json] [--out DIR] [--task top2bottom|bottom2top|both]
-              [--user-cond vector|label|none] [--user-init normal|ones] [--gen-input-norm | --no-gen-input-norm] [--center-codes] [--pair-disc [--lambda4 X]] [--mode-seeking X] [--lambda-rec X] [--no-gen-compat-loss] [--gen-compat-scale none|positive-std] [--batch N] [--lr X] [--lr-compat X] [--compat-warmup N] [--iterations N] [--epochs N]
-              [--minutes X] [--seed N] [--n-d N] [--lambda1 X] [--lambda2 X] [--lambda3 X] [--l2 X] [--negative-mix X] [--swap-negatives X]
-              [--checkpoint-every N] [--sample-every N] [--eval-every N] [--eval-queries N] [--device cpu|cuda[:N]] [--precision fp32|bf16]
+              [--user-cond vector|label|none] [--user-init normal|ones] [--gen-input-norm | --no-gen-input-norm] [--center-codes] [--pair-disc] [--no-gen-compat-loss] [--gen-compat-scale none|positive-std]
+              [--device cpu|cuda[:N]] [--precision fp32|bf16] and the numeric settings (defaults before the preset's own):
+${numericUsage().help.map((l) => `            ${l}`).join('\n')}
 pfd train --resume RUN_DIR [--iterations N] [--minutes X] [--precision fp32|bf16] [--eval-every N]
 Data-parallel (either form; see docs/distributed.md):
   add  --nproc N [--nnodes M --node-rank R] [--master-addr HOST] [--master-port P] [--dist-timeout SECONDS] and --out DIR (or --resume DIR)
@@ -34,11 +35,10 @@ const num = (name: string, v: string | undefined, int = false): number | undefin
 const OPTIONS = {
   data: { type: 'string' }, format: { type: 'string' }, set: { type: 'string' }, images: { type: 'string' }, version: { type: 'string' },
   'skip-bad': { type: 'boolean' }, 'holdout-users': { type: 'string' }, model: { type: 'string' }, preset: { type: 'string', default: 'cpu' }, config: { type: 'string' }, out: { type: 'string' },
-  resume: { type: 'string' }, task: { type: 'string' }, 'user-cond': { type: 'string' }, 'user-init': { type: 'string' }, 'gen-input-norm': { type: 'boolean' }, 'no-gen-input-norm': { type: 'boolean' }, 'center-codes': { type: 'boolean' }, 'pair-disc': { type: 'boolean' }, lambda4: { type: 'string' }, 'mode-seeking': { type: 'string' }, 'lambda-rec': { type: 'string' }, 'no-gen-compat-loss': { type: 'boolean' }, 'gen-compat-scale': { type: 'string' },
-  batch: { type: 'string' }, lr: { type: 'string' }, 'lr-compat': { type: 'string' }, 'compat-warmup': { type: 'string' }, iterations: { type: 'string' }, epochs: { type: 'string' }, minutes: { type: 'string' },
-  seed: { type: 'string' }, 'n-d': { type: 'string' }, lambda1: { type: 'string' }, lambda2: { type: 'string' }, lambda3: { type: 'string' },
-  l2: { type: 'string' }, 'negative-mix': { type: 'string' }, 'swap-negatives': { type: 'string' }, 'checkpoint-every': { type: 'string' }, 'sample-every': { type: 'string' },
-  'eval-every': { type: 'string' }, 'eval-queries': { type: 'string' }, device: { type: 'string' }, precision: { type: 'string' },
+  resume: { type: 'string' }, task: { type: 'string' }, 'user-cond': { type: 'string' }, 'user-init': { type: 'string' }, 'gen-input-norm': { type: 'boolean' }, 'no-gen-input-norm': { type: 'boolean' }, 'center-codes': { type: 'boolean' }, 'pair-disc': { type: 'boolean' }, 'no-gen-compat-loss': { type: 'boolean' }, 'gen-compat-scale': { type: 'string' },
+  device: { type: 'string' }, precision: { type: 'string' },
+  // The numeric settings' flags, from the table (src/train/config_table.ts).
+  ...(Object.fromEntries(NUMERIC_SETTINGS.map((s) => [s.flag, { type: 'string' }])) as Record<(typeof NUMERIC_SETTINGS)[number]['flag'], { type: 'string' }>),
   nproc: { type: 'string' }, nnodes: { type: 'string' }, 'node-rank': { type: 'string' }, 'master-addr': { type: 'string' }, 'master-port': { type: 'string' }, 'dist-timeout': { type: 'string' },
 } as const;
 
@@ -122,11 +122,8 @@ export async function trainCommand(argv: string[]): Promise<void> {
         data: { path: path.resolve(v.data), format: v.format as TrainConfig['data']['format'], set: v.set, images: v.images, version: v.version, skipBad: v['skip-bad'],
           excludeUsers: v['holdout-users'] === undefined ? undefined : v['holdout-users'].split(',').map((s) => s.trim()).filter(Boolean) },
         method: v.model as TrainConfig['method'], task: v.task as TrainConfig['task'], userCond: v['user-cond'] as TrainConfig['userCond'], genCompatLoss: v['no-gen-compat-loss'] ? false : undefined, genCompatScale: v['gen-compat-scale'] as TrainConfig['genCompatScale'],
-        batchSize: num('batch', v.batch, true), lr: num('lr', v.lr), lrCompat: num('lr-compat', v['lr-compat']), compatWarmup: num('compat-warmup', v['compat-warmup'], true), iterations: num('iterations', v.iterations, true), epochs: num('epochs', v.epochs, true),
-        minutes: num('minutes', v.minutes), seed: num('seed', v.seed, true), nD: num('n-d', v['n-d'], true), lambda1: num('lambda1', v.lambda1),
-        lambda2: num('lambda2', v.lambda2), lambda3: num('lambda3', v.lambda3), lambda4: num('lambda4', v.lambda4), modeSeeking: num('mode-seeking', v['mode-seeking']), lambdaRec: num('lambda-rec', v['lambda-rec']), l2: num('l2', v.l2), negativeMix: num('negative-mix', v['negative-mix']), swapNegatives: num('swap-negatives', v['swap-negatives']),
-        checkpointEvery: num('checkpoint-every', v['checkpoint-every'], true), sampleEvery: num('sample-every', v['sample-every'], true), device: v.device,
-        precision: v.precision as TrainConfig['precision'], evalEvery: num('eval-every', v['eval-every'], true), evalQueries: num('eval-queries', v['eval-queries'], true),
+        device: v.device, precision: v.precision as TrainConfig['precision'],
+        ...Object.fromEntries(NUMERIC_SETTINGS.map((s) => [s.key, num(s.flag, v[s.flag], 'int' in s && s.int)])),
       };
       const model: ConfigOverrides['model'] = {};
       if (v['user-init'] !== undefined) {

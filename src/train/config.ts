@@ -8,9 +8,11 @@ import { PRECISIONS, defaultPrecision, type Device, type Precision } from '../to
 import { GEN_COMPAT_SCALES, type GenCompatScale, type StepOptions } from './algorithm1.js';
 import { DATASET_FORMATS, type DatasetSpec } from '../data/load.js';
 import { modelNames, modelVariant, type ModelName } from '../models/model_names.js';
+import { NUMERIC_SETTINGS, numericDefaults, numericProblem, type NumericSettings } from './config_table.js';
 
 
-export interface TrainConfig {
+/** Every training setting; the numeric ones are declared by the table in config_table.ts. */
+export interface TrainConfigBase {
   method: ModelName; // the registered model trained (`--model`): the paper's designer, an ablation or a baseline
   preset: ModelPresetName;
   model: ModelPreset;
@@ -19,44 +21,26 @@ export interface TrainConfig {
   userCond: UserCond;
   genCompatLoss: boolean;
   genCompatScale: GenCompatScale;
-  batchSize: number;
-  lr: number;
-  lrCompat: number; // Adam lr of step (a) (F, M, theta_u) in Algorithm 1; 0 = lr
-  compatWarmup: number; // iterations of step (a) alone (at lr) that initialize F, M, theta_u first
   betas: [number, number];
-  nD: number;
-  lambda1: number;
-  lambda2: number;
-  lambda3: number;
-  l2: number;
-  lambda4: number; // weight of the query-pair discriminator's losses (models with model.pairDiscriminator)
-  modeSeeking: number; // weight of the query mode-seeking term in G's step; 0 = off (the paper)
-  lambdaRec: number; // weight of an L1 term to the outfit's own complement in G's step; 0 = off (the paper)
-  negativeMix: number; // share of kind-1 negatives (a random complement); the rest are kind 2 (another user's outfit)
-  swapNegatives: number; // share of kind-3 negatives (the user's own other complement), taken before the others; 0 = off (the paper)
   scoreMomentum: number;
-  iterations: number; // 0: derive from epochs
-  epochs: number;
-  minutes: number; // wall-clock budget, 0 = none (stops with a checkpoint; resumable)
-  seed: number;
-  checkpointEvery: number;
-  sampleEvery: number;
   keepCheckpoints: number;
   sampleQueries: number; // fixed test queries per designed category in sample grids
   sampleUsers: number; // fixed users in sample grids
-  evalEvery: number; // light evaluation (learning curves) every N iterations; 0 = never
-  evalQueries: number; // test cases of each light evaluation
   device: string;
   precision: Precision; // compute precision; default: bf16 where the CPU has bf16 matrix units, else fp32
 }
 
-export const DEFAULT_STEP: StepOptions = { nD: 2, lambda1: 1, lambda2: 1, lambda3: 1, l2: 1e-6, lambda4: 1, modeSeeking: 0, lambdaRec: 0, genCompatLoss: true, genCompatScale: 'none', scoreMomentum: 0.01 };
+export type TrainConfig = TrainConfigBase & NumericSettings;
+
+const D = numericDefaults();
+export const DEFAULT_STEP: StepOptions = {
+  nD: D.nD, lambda1: D.lambda1, lambda2: D.lambda2, lambda3: D.lambda3, l2: D.l2, lambda4: D.lambda4, modeSeeking: D.modeSeeking, lambdaRec: D.lambdaRec,
+  genCompatLoss: true, genCompatScale: 'none', scoreMomentum: 0.01,
+};
 
 const BASE: Omit<TrainConfig, 'preset' | 'model' | 'data'> = {
-  method: 'designer', task: 'both', userCond: 'vector',
-  batchSize: 64, lr: 2e-4, lrCompat: 0, compatWarmup: 0, betas: [0.5, 0.999], ...DEFAULT_STEP,
-  negativeMix: 0.5, swapNegatives: 0, iterations: 0, epochs: 25, minutes: 0, seed: 1,
-  checkpointEvery: 500, sampleEvery: 500, keepCheckpoints: 2, sampleQueries: 6, sampleUsers: 6, evalEvery: 500, evalQueries: 256, device: 'cpu', precision: 'fp32',
+  ...D, ...DEFAULT_STEP, method: 'designer', task: 'both', userCond: 'vector', betas: [0.5, 0.999],
+  keepCheckpoints: 2, sampleQueries: 6, sampleUsers: 6, device: 'cpu', precision: 'fp32',
 };
 
 /** Per-preset training defaults on top of BASE. */
@@ -116,12 +100,12 @@ export function resolveConfig(preset: string, ...overrides: ConfigOverrides[]): 
 }
 
 function validate(c: TrainConfig): void {
-  const posInt = ['batchSize', 'nD', 'epochs', 'checkpointEvery', 'sampleEvery', 'keepCheckpoints', 'sampleQueries', 'sampleUsers'] as const;
-  for (const k of posInt) if (!Number.isInteger(c[k]) || c[k] < 1) throw new ConfigError(`${k} must be a positive integer, got ${c[k]}`);
-  if (!Number.isInteger(c.iterations) || c.iterations < 0) throw new ConfigError(`iterations must be a non-negative integer, got ${c.iterations}`);
-  for (const k of ['evalEvery', 'evalQueries'] as const) if (!Number.isInteger(c[k]) || c[k] < 0) throw new ConfigError(`${k} must be a non-negative integer, got ${c[k]}`);
-  if (!Number.isInteger(c.compatWarmup) || c.compatWarmup < 0) throw new ConfigError(`compatWarmup must be a non-negative integer, got ${c.compatWarmup}`);
-  if (!Number.isInteger(c.seed) || c.seed < 0 || c.seed >= 2 ** 31) throw new ConfigError(`seed must be an integer from 0 to 2^31 - 1, got ${c.seed}`);
+  for (const row of NUMERIC_SETTINGS) {
+    const problem = numericProblem(row, c[row.key]);
+    if (problem) throw new ConfigError(problem);
+  }
+  for (const k of ['keepCheckpoints', 'sampleQueries', 'sampleUsers'] as const) if (!Number.isInteger(c[k]) || c[k] < 1) throw new ConfigError(`${k} must be a positive integer, got ${c[k]}`);
+  if (!Number.isFinite(c.scoreMomentum) || c.scoreMomentum < 0) throw new ConfigError(`scoreMomentum must be a non-negative number, got ${c.scoreMomentum}`);
   const variant = modelVariant(c.method)!;
   for (const [k, v] of Object.entries(variant.defaults)) {
     if (c[k as keyof TrainConfig] !== v) throw new ConfigError(`model '${c.method}' is the designer with ${k} = ${JSON.stringify(v)}; it cannot be trained with ${k} = ${JSON.stringify(c[k as keyof TrainConfig])} (use --model designer for that)`);
@@ -129,13 +113,7 @@ function validate(c: TrainConfig): void {
   if (!variant.designer && (c.model.pairDiscriminator || c.modeSeeking > 0 || c.lambdaRec > 0 || c.compatWarmup > 0)) {
     throw new ConfigError(`--pair-disc, --mode-seeking, --lambda-rec and --compat-warmup are options of the designer, not of the baseline '${c.method}'`);
   }
-  for (const k of ['lr', 'lrCompat', 'lambda1', 'lambda2', 'lambda3', 'lambda4', 'modeSeeking', 'lambdaRec', 'l2', 'minutes', 'scoreMomentum'] as const) {
-    if (!Number.isFinite(c[k]) || c[k] < 0) throw new ConfigError(`${k} must be a non-negative number, got ${c[k]}`);
-  }
-  if (!(c.lr > 0)) throw new ConfigError(`lr must be positive, got ${c.lr}`);
   if (!Array.isArray(c.betas) || c.betas.length !== 2 || c.betas.some((b) => !(b >= 0 && b < 1))) throw new ConfigError(`betas must be two numbers in [0, 1), got ${JSON.stringify(c.betas)}`);
-  if (!(c.negativeMix >= 0 && c.negativeMix <= 1)) throw new ConfigError(`negativeMix must be in [0, 1], got ${c.negativeMix}`);
-  if (!(c.swapNegatives >= 0 && c.swapNegatives <= 1)) throw new ConfigError(`swapNegatives must be in [0, 1], got ${c.swapNegatives}`);
   if (!TASKS.includes(c.task)) throw new ConfigError(`task must be one of ${TASKS.join(', ')}, got '${c.task}'`);
   if (!GEN_COMPAT_SCALES.includes(c.genCompatScale)) throw new ConfigError(`genCompatScale must be one of ${GEN_COMPAT_SCALES.join(', ')}, got '${c.genCompatScale}'`);
   if (c.model.userInit !== undefined && c.model.userInit !== 'normal' && c.model.userInit !== 'ones') throw new ConfigError(`model.userInit must be normal or ones, got '${c.model.userInit}'`);

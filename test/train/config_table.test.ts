@@ -1,0 +1,31 @@
+// The numeric settings' table: every row gives a default, a validation that
+// names the key, and a `pfd train` flag.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { NUMERIC_SETTINGS, numericDefaults, numericProblem } from '../../src/train/config_table.js';
+import { resolveConfig } from '../../src/train/config.js';
+import { main } from '../../src/cli/pfd.js';
+import { quietly } from '../helpers.js';
+
+test('each row: its default resolves (the paper preset keeps it), out-of-range values are refused naming the key', () => {
+  const c = resolveConfig('paper', { data: { path: 'x' } });
+  const d = numericDefaults();
+  for (const s of NUMERIC_SETTINGS) {
+    assert.equal(c[s.key], d[s.key], s.key);
+    assert.equal(numericProblem(s, s.default), null, s.key);
+    const below = 'minExclusive' in s && s.minExclusive ? s.min : s.min - 1;
+    assert.throws(() => resolveConfig('paper', { [s.key]: below }), new RegExp(`^ConfigError: ${s.key} must be`), s.key);
+    if ('max' in s) assert.throws(() => resolveConfig('paper', { [s.key]: s.max + 1 }), new RegExp(`${s.key} must be`));
+    if ('int' in s && s.int) assert.throws(() => resolveConfig('paper', { [s.key]: s.default + 0.5 }), new RegExp(`${s.key} must be`));
+  }
+});
+
+test('each row has a pfd train flag that parses its value', async () => {
+  for (const s of NUMERIC_SETTINGS) {
+    const r = await quietly(() => main(['train', '--data', 'nowhere', `--${s.flag}`, 'abc']));
+    assert.equal(r.result, 2, s.flag);
+    assert.match(r.err, new RegExp(`--${s.flag} must be`), s.flag);
+  }
+  const usage = await quietly(() => main(['train', '--help']));
+  for (const s of NUMERIC_SETTINGS) assert.ok(usage.err.includes(`--${s.flag}`), s.flag);
+});
