@@ -11,7 +11,7 @@ import { unassociated } from '../models/query_pair_discriminator.js';
 import type { ImageBatch } from './algorithm1.js';
 
 /** Runs fn with the modules' parameters frozen (no gradient computed for them). */
-function frozen<R>(mods: nn.Module[], fn: () => R): R {
+export function frozen<R>(mods: nn.Module[], fn: () => R): R {
   const ps = mods.flatMap((m) => m.parameters());
   for (const p of ps) p.requiresGrad = false;
   try {

@@ -12,6 +12,7 @@ import { bceGanLoss } from '../models/baselines/baseline_model.js';
 import type { MrCgan } from '../models/baselines/mrcgan.js';
 import type { ImageBatch } from './algorithm1.js';
 import type { TrainConfig } from './config.js';
+import { frozen } from './baseline_steps.js';
 
 /** Weight of the metric regularization (MrCGAN's "Mr"). */
 export const LAMBDA_MR = 1;
@@ -25,16 +26,6 @@ function withModes<R>(mods: nn.Module[], training: boolean, fn: () => R): R {
     return fn();
   } finally {
     mods.forEach((m, i) => m.train(was[i]!));
-  }
-}
-
-function frozen<R>(mods: nn.Module[], fn: () => R): R {
-  const ps = mods.flatMap((m) => m.parameters());
-  for (const p of ps) p.requiresGrad = false;
-  try {
-    return fn();
-  } finally {
-    for (const p of ps) p.requiresGrad = true;
   }
 }
 
