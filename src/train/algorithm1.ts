@@ -85,7 +85,7 @@ export interface StepLosses {
 }
 
 /** Runs fn with module in eval mode, restoring its mode after. */
-function inEvalMode<R>(module: nn.Module, fn: () => R): R {
+export function inEvalMode<R>(module: nn.Module, fn: () => R): R {
   const was = module.training;
   module.eval();
   try {

@@ -10,7 +10,7 @@ import * as T from '../torch/index.js';
 import type * as nn from '../nn/index.js';
 import { bceGanLoss } from '../models/baselines/baseline_model.js';
 import type { MrCgan } from '../models/baselines/mrcgan.js';
-import type { ImageBatch } from './algorithm1.js';
+import { inEvalMode, type ImageBatch } from './algorithm1.js';
 import type { TrainConfig } from './config.js';
 import { frozen } from './baseline_steps.js';
 
@@ -18,16 +18,6 @@ import { frozen } from './baseline_steps.js';
 export const LAMBDA_MR = 1;
 /** Iterations of the projection phase per preset, before the GAN trains. */
 export const PROJECTION_ITERATIONS: Record<TrainConfig['preset'], number> = { cpu: 150, paper: 2000 };
-
-function withModes<R>(mods: nn.Module[], training: boolean, fn: () => R): R {
-  const was = mods.map((m) => m.training);
-  for (const m of mods) m.train(training);
-  try {
-    return fn();
-  } finally {
-    mods.forEach((m, i) => m.train(was[i]!));
-  }
-}
 
 export function mrcganStep(model: MrCgan, opt: Map<string, nn.Optimizer>, batches: ImageBatch[], iteration: number, projectionIterations: number): { phase: string; losses: Record<string, number> } {
   return iteration < projectionIterations
@@ -59,7 +49,7 @@ function ganStep(model: MrCgan, opt: Map<string, nn.Optimizer>, batches: ImageBa
       const t = b.target, D = model.discriminators.get(t)!;
       const real = model.images(b.positive);
       // Codes of the real complements, from the fixed embedding (running statistics).
-      const e = withModes([model.embed], false, () => T.noGrad(() => model.autocast(() => model.code(real)))); // [B, d]
+      const e = inEvalMode(model.embed, () => T.noGrad(() => model.autocast(() => model.code(real)))); // [B, d]
       const n = T.randn([e.size(0), model.config.noise], { device: e.device });
       const fake = model.autocast(() => model.generate(t, e, n)); // [B, 3, S, S]
       const dOpt = opt.get(`disc_${t}`)!, gOpt = opt.get(`gen_${t}`)!;
@@ -68,7 +58,7 @@ function ganStep(model: MrCgan, opt: Map<string, nn.Optimizer>, batches: ImageBa
       lossD.backward();
       dOpt.step();
       gOpt.zeroGrad();
-      const { loss, adv, mr } = frozen([D, ...fixed], () => withModes([model.embed], false, () => model.autocast(() => {
+      const { loss, adv, mr } = frozen([D, ...fixed], () => inEvalMode(model.embed, () => model.autocast(() => {
         const adv = bceGanLoss(D.forward(fake), true);
         const mr = T.mean(T.sum(T.square(T.sub(T.toDtype(model.code(fake), 'float32'), e)), -1));
         return { loss: T.add(adv, T.mul(mr, LAMBDA_MR)), adv, mr };
