@@ -39,6 +39,8 @@ export interface ModelDefinition<M extends FashionModel, O extends TrainOptimize
   step(model: M, opt: O, batches: ImageBatch[], config: Readonly<TrainConfig>, iteration: number, timing?: StepTiming): StepResult;
   /** The first loss that says the run diverged, as "name = value", or null. */
   lossProblem(losses: Record<string, number>, config: Readonly<TrainConfig>): string | null;
+  /** Optimizers (by name) whose learning rate `--lr-decay` leaves alone; every other one decays. */
+  constantLr?: readonly string[];
 }
 
 /** Non-finite `finite` losses, or `bounded` ones beyond EXPLODING_LOSS. */
@@ -64,6 +66,9 @@ const DESIGNER: ModelDefinition<Designer, DesignerOptimizers> = {
     const designer = makeOptimizers(model, { lr: config.lr, betas: config.betas, lrCompat: config.lrCompat || config.lr });
     return { designer, named: namedOptimizers(designer) };
   },
+  // Step (a) keeps learning users' tastes at its own rate (its AUC still rises late in a run);
+  // --lr-decay calms D and G, whose oscillation makes the late designs noisy.
+  constantLr: ['compat'],
   step(model, opt, batches, config, iteration, timing) {
     // The first compatWarmup iterations train the compatibility discriminator alone (at lr),
     // so G starts from meaningful, slowly moving codes z_q = F(x_q); then Algorithm 1.

@@ -64,6 +64,17 @@ function sampleQueries(test: SplitImages, target: Category, n: number, device: T
   return T.tidy(() => T.keep(bytesToUnit(T.toDevice(splitItemBytes(test, target === 'bottom' ? 'top' : 'bottom', ids), device))));
 }
 
+/**
+ * The learning-rate multiplier of an iteration: 1, then, over the last `decay` share of the
+ * `total` iterations, a linear fall towards 0 (pix2pix's schedule; the last step keeps a little).
+ */
+export function lrFactor(iteration: number, total: number, decay: number): number {
+  if (!(decay > 0)) return 1;
+  const span = Math.max(1, Math.round(decay * total));
+  const start = total - span;
+  return 1 - Math.max(0, iteration - start) / (span + 1);
+}
+
 export interface TrainOptions {
   resume?: boolean;
   signal?: AbortSignal;
@@ -98,6 +109,8 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
   const def = modelDefinition(config.method);
   const model: FashionModel = def.build(config, d.users.length).to(device);
   const opt = def.optimizers(model, config);
+  // Each optimizer's own learning rate, before a resume restores a decayed one.
+  const baseLr = (opt.named as TrainOptimizers['named']).map(([, o]) => o.lr);
   // With one user (a shop's outfits without user ids, Polyvore Outfits' pseudo-user) there is no
   // other user's outfit to draw: every negative is then of kind 1.
   const negativeMix = d.users.length < 2 ? 1 : config.negativeMix;
@@ -159,6 +172,8 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
       // an uninterrupted one does without checkpointing the generator's state (per rank: each
       // rank's slice gets its own draws).
       T.manualSeed(config.seed * 1_000_003 + iteration + (dist ? dist.rank * 7_919 : 0));
+      const f = lrFactor(iteration, total, config.lrDecay ?? 0);
+      (opt.named as TrainOptimizers['named']).forEach(([name, o], i) => { if (!def.constantLr?.includes(name)) o.lr = baseLr[i]! * f; });
       const stepped = T.tidy(() => def.step(model, opt, batches.map((b) => imageBatch(trainImgs, b, device)), config, iteration));
       const phase = stepped.phase;
       let losses = stepped.losses;

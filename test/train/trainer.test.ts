@@ -6,7 +6,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import * as T from '../../src/torch/index.js';
-import { train, buildDesigner, TrainingDivergedError } from '../../src/train/trainer.js';
+import { train, buildDesigner, TrainingDivergedError, lrFactor } from '../../src/train/trainer.js';
 import { RunDir } from '../../src/train/run_dir.js';
 import { resolveConfig } from '../../src/train/config.js';
 import { main } from '../../src/cli/pfd.js';
@@ -88,6 +88,22 @@ test('resume is bit-exact: 2 + 2 iterations log the same losses and end in the s
   const wb = weights(path.join(b, 'checkpoints', 'iter-0000004', 'model.safetensors'));
   for (const [k, t] of wa) assert.ok(T.equal(t, wb.get(k)!), `${k} differs after resume`);
   T.dispose([...wa.values(), ...wb.values()]);
+});
+
+test('--lr-decay: D\'s and G\'s learning rates fall linearly over the last share of the run (step (a) keeps its own), and resume on schedule', async () => {
+  assert.deepEqual([0, 5, 9].map((i) => lrFactor(i, 10, 0)), [1, 1, 1]);
+  // The last 4 of 10 iterations (6..9) decay: 1 - (i - 6) / 5.
+  assert.deepEqual([0, 5, 6, 7, 9].map((i) => +lrFactor(i, 10, 0.4).toFixed(6)), [1, 1, 1, 0.8, 0.4]);
+  const lrOf = (dir: string, it: number, set: string) =>
+    (JSON.parse(T.readSafetensorsMetadata(path.join(dir, 'checkpoints', `iter-000000${it}`, `optim-${set}.safetensors`)).scalars!) as { lr: number }).lr;
+  const a = path.join(tmp('run'), 'decay'), b = path.join(tmp('run'), 'decay-resumed');
+  await train(tinyConfig(world, { iterations: 4, lrDecay: 0.5, lr: 1e-3 }), a);
+  // Iterations 0..3, decay over 2..3: the last update ran at 1e-3 x (1 - 1/3).
+  for (const set of ['gen_bottom', 'disc_bottom', 'gen_top']) assert.ok(Math.abs(lrOf(a, 4, set) - 1e-3 * (2 / 3)) < 1e-12, `${set}: lr ${lrOf(a, 4, set)}`);
+  assert.equal(lrOf(a, 4, 'compat'), 1e-3);
+  await train(tinyConfig(world, { iterations: 2, lrDecay: 0.5, lr: 1e-3 }), b);
+  await train(tinyConfig(world, { iterations: 4, lrDecay: 0.5, lr: 1e-3 }), b, { resume: true });
+  assert.deepEqual(new RunDir(b).readMetrics(), new RunDir(a).readMetrics());
 });
 
 test('an abort (Ctrl-C) writes a checkpoint and stops cleanly; the run resumes from it', async () => {
