@@ -174,6 +174,17 @@ Napi::Value SameTensor(const Napi::CallbackInfo& info) {
   });
 }
 
+// contentVersion(t) -> "version:storage": changes whenever the tensor's values may have changed
+// (an in-place op bumps autograd's version counter; set_data swaps the storage), so derived
+// tensors (an inference weight cache) know when to recompute.
+Napi::Value ContentVersion(const Napi::CallbackInfo& info) {
+  return Guard(info.Env(), [&]() -> Napi::Value {
+    at::Tensor t = Arg(info, 0, "contentVersion");
+    const auto ptr = reinterpret_cast<std::uintptr_t>(t.storage().data());
+    return Napi::String::New(info.Env(), std::to_string(t._version()) + ":" + std::to_string(ptr));
+  });
+}
+
 Napi::Value SetGradEnabled(const Napi::CallbackInfo& info) {
   c10::GradMode::set_enabled(info[0].ToBoolean());
   return info.Env().Undefined();
@@ -295,7 +306,7 @@ void InitTensorFns(Napi::Env env, Napi::Object exports) {
       {"dtype", Dtype},               {"device", Device},             {"requiresGrad", RequiresGrad},
       {"setRequiresGrad", SetRequiresGrad}, {"grad", Grad},           {"setGrad", SetGrad},
       {"backward", Backward},         {"free", Free},                 {"isFreed", IsFreed},
-      {"item", Item},                 {"sameTensor", SameTensor},     {"setGradEnabled", SetGradEnabled},
+      {"item", Item},                 {"sameTensor", SameTensor},     {"contentVersion", ContentVersion},     {"setGradEnabled", SetGradEnabled},
       {"isGradEnabled", IsGradEnabled}, {"manualSeed", ManualSeed},   {"setNumThreads", SetNumThreads},
       {"getNumThreads", GetNumThreads}, {"liveTensors", LiveTensors}, {"cudaDeviceCount", CudaDeviceCount},
       {"buildInfo", BuildInfo},       {"setAutocast", SetAutocast},

@@ -137,11 +137,33 @@ export class Designer extends nn.Module {
 
   /** Designs items of category `target` for query images [B, 3, S, S] and users [B] (eval mode, no grad) -> float32 [B, 3, S, S]. */
   design(queries: T.Tensor, users: T.Tensor, target: Category): T.Tensor {
+    return this.designMode(() => this.generate(this.encoder.forward(this.images(queries)), users, target));
+  }
+
+  /**
+   * The query codes z_q = F(x_q) [B, latent] (float32) that design() computes for query images
+   * [B, 3, S, S]: a server keeps them per catalog item and designs with designFromCodes().
+   */
+  queryCodes(queries: T.Tensor): T.Tensor {
+    return this.designMode(() => T.toDtype(this.encoder.forward(this.images(queries)), 'float32'));
+  }
+
+  /** design() from query codes zq [B, latent] (queryCodes()) instead of images: the same designs. */
+  designFromCodes(zq: T.Tensor, users: T.Tensor, target: Category): T.Tensor {
+    return this.designMode(() => this.generate(zq, users, target));
+  }
+
+  /** G's design [B, 3, S, S] float32 for codes zq [B, latent] (inside designMode). */
+  private generate(zq: T.Tensor, users: T.Tensor, target: Category): T.Tensor {
+    return T.contiguous(T.toDtype(this.generator(target).forward(this.generatorInput(zq, users)), 'float32'));
+  }
+
+  /** fn in eval mode (running statistics), without grad, in the model's precision; the mode is restored after. */
+  private designMode(fn: () => T.Tensor): T.Tensor {
     const wasTraining = this.training;
     this.eval();
     try {
-      return T.tidy(() => T.noGrad(() => this.autocast(() =>
-        T.contiguous(T.toDtype(this.generator(target).forward(this.generatorInput(this.encoder.forward(this.images(queries)), users)), 'float32')))));
+      return T.tidy(() => T.noGrad(() => this.autocast(fn)));
     } finally {
       this.train(wasTraining);
     }

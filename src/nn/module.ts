@@ -138,8 +138,22 @@ export class Module {
     return this.parameters().reduce((n, p) => n + p.numel, 0);
   }
 
-  /** Frees every parameter and buffer (the module is unusable afterwards). */
+  /**
+   * Turns on (or off, freeing it) every submodule's cache of tensors derived from its weights for
+   * designing only (no grad): a serving process computes them once instead of every forward pass.
+   * Off by default, so training and its evaluations hold no extra tensors.
+   */
+  setInferenceCache(on: boolean): this {
+    for (const [, m] of this.namedModules()) m.inferenceCache(on);
+    return this;
+  }
+
+  /** A module's own part of setInferenceCache (modules with nothing to cache ignore it). */
+  protected inferenceCache(_on: boolean): void {}
+
+  /** Frees every parameter and buffer, and any inference cache (the module is unusable afterwards). */
   dispose(): void {
+    this.setInferenceCache(false);
     for (const [, t] of [...this.namedParameters(), ...this.namedBuffers()]) t.dispose();
   }
 }

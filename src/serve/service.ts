@@ -70,6 +70,9 @@ export class DesignService {
   /** Decoded catalog images by item id (most recently used last): a popular query is decoded once. */
   private readonly decoded = new Map<string, Uint8Array>();
   private static readonly DECODED_MAX = 4096;
+  /** The designer's query codes z_q of catalog items by item id (most recently used last): F runs once per item. */
+  private readonly codes = new Map<string, Float32Array>();
+  private static readonly CODES_MAX = 65_536; // 256 bytes each at 64-d
 
   constructor(readonly runDir: string, readonly opts: ServiceOptions = DEFAULT_SERVICE) {
     this.trained = openRun(runDir, opts.device);
@@ -90,6 +93,8 @@ export class DesignService {
         this.created.add(u.id);
       }
     }
+    // G's rearranged transposed-convolution weights computed once, not every design (half of G's time at batch 1).
+    this.trained.model.setInferenceCache(true);
     this.batcher = new DesignBatcher(this.trained.model, opts.batchWaitMs);
   }
 
@@ -184,8 +189,10 @@ export class DesignService {
     if (k > 0 && !this.designer) throw new ApiError('NOT_SUPPORTED', `this run's model (${this.trained.config.method ?? 'designer'}) has no compatibility discriminator to retrieve real items with; ask with k = 0`);
     const { image, category } = await this.queryImage(q);
     const target = complementOf(category);
+    const code = q.item !== undefined ? this.queryCode(`${category}/${q.item}`, image) : null; // [1, latent] (kept) or null
     // (The batcher copies the query, so it can go as soon as every design is back.)
-    const settled = await Promise.allSettled(idx.map((u) => this.batcher.design(image, u, target)));
+    const settled = await Promise.allSettled(idx.map((u) => this.batcher.design(code ? { code } : { image }, u, target)));
+    code?.dispose();
     const designs = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     try {
       const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -213,6 +220,18 @@ export class DesignService {
       image.dispose();
       T.dispose(designs);
     }
+  }
+
+  /** A catalog query's code z_q [1, latent] (kept; the caller disposes it), from the cache or F; null without a designer. */
+  private queryCode(key: string, image: T.Tensor): T.Tensor | null {
+    const d = this.designer;
+    if (!d) return null;
+    let z = this.codes.get(key);
+    if (z) this.codes.delete(key); // re-inserted below as the most recent
+    else z = T.tidy(() => T.toDevice(d.queryCodes(image), 'cpu').data() as Float32Array);
+    this.codes.set(key, z);
+    if (this.codes.size > DesignService.CODES_MAX) this.codes.delete(this.codes.keys().next().value!);
+    return T.tidy(() => T.keep(T.toDevice(T.tensor(z, { shape: [1, z.length] }), this.opts.device)));
   }
 
   /** s_{u,o} of (query, design) [1, 3, S, S] each. */

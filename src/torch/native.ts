@@ -30,6 +30,7 @@ export interface NativeAddon {
   isFreed(t: TensorHandle): boolean;
   item(t: TensorHandle): number;
   sameTensor(a: TensorHandle, b: TensorHandle): boolean;
+  contentVersion(t: TensorHandle): string;
   setGradEnabled(on: boolean): void;
   isGradEnabled(): boolean;
   manualSeed(seed: number): void;

@@ -65,6 +65,8 @@ export class Tensor {
   backward(grad?: Tensor, opts: { retainGraph?: boolean; createGraph?: boolean } = {}): void {
     native.backward(this.handle, grad ? grad.handle : null, opts.retainGraph ?? false, opts.createGraph ?? false);
   }
+  /** Changes whenever the values may have changed (in-place op, new storage): a key for caches of derived tensors. */
+  get contentVersion(): string { return native.contentVersion(this.handle); }
   /** True when both refer to the same libtorch tensor (not merely equal values). */
   isSameAs(other: Tensor): boolean { return native.sameTensor(this.handle, other.handle); }
 

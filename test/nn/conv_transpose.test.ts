@@ -2,6 +2,7 @@
 // values and gradients to 1e-4 for stride 1 and 2, kernel 3/4/5, with and
 // without output padding (float32, as the models run).
 import { test } from 'node:test';
+import assert from 'node:assert/strict';
 import * as T from '../../src/torch/index.js';
 import * as nn from '../../src/nn/index.js';
 import { assertClose } from '../helpers.js';
@@ -42,4 +43,39 @@ test('ConvTranspose2d without bias, and groups (reference path), match aten', ()
     a.dispose();
     g.dispose();
   });
+});
+
+test('ConvTranspose2d inference cache: same values, refreshed when the weights change, unused with grad, freed when turned off', () => {
+  T.manualSeed(5);
+  const layer = new nn.ConvTranspose2d(6, 5, 5, { stride: 2, padding: 2, outputPadding: 1 });
+  const stride1 = new nn.ConvTranspose2d(5, 3, 5, { stride: 1, padding: 2 }); // bias passed through as is
+  const x = T.tidy(() => T.keep(T.randn([1, 6, 4, 4])));
+  const run = () => T.noGrad(() => T.tidy(() => T.keep(stride1.forward(layer.forward(x)))));
+  const live = T.liveTensors();
+  const plain = run();
+  layer.setInferenceCache(true);
+  stride1.setInferenceCache(true);
+  const cached = run();
+  assertClose(cached, plain, { atol: 0, what: 'cached output' });
+  const again = run(); // the cache is reused, not grown
+  const withCache = T.liveTensors();
+  // An in-place change of the weights (what an optimizer or a checkpoint load does) refreshes it.
+  T.noGrad(() => T.tidy(() => { T.mul_(layer.weight, 0.5); }));
+  const changed = run();
+  layer.setInferenceCache(false);
+  stride1.setInferenceCache(false);
+  const reference = run();
+  assertClose(changed, reference, { atol: 0, what: 'output after a weight change' });
+  assert.ok(T.tidy(() => T.max(T.abs(T.sub(changed, plain))).item()) > 1e-3, 'the weight change must change the output');
+  // With grad, the cache is not used: gradients reach the weights.
+  layer.setInferenceCache(true);
+  T.tidy(() => { T.sum(layer.forward(x)).backward(); });
+  assert.ok(layer.weight.grad, 'no gradient for the weight with the cache on');
+  layer.zeroGrad();
+  layer.setInferenceCache(false);
+  T.dispose([plain, cached, again, changed, reference]);
+  assert.equal(T.liveTensors(), live + 1, `live tensors: ${T.liveTensors()} (the cache held ${withCache - live - 3})`); // + x
+  x.dispose();
+  layer.dispose();
+  stride1.dispose();
 });
