@@ -1,6 +1,6 @@
 // ConvTranspose2d: x [N, in, H, W] -> [N, out, (H-1)*s - 2p + k + op, ...],
 // weight [in, out/groups, k, k] as in PyTorch; computed by the fast path.
-import { Tensor, empty, isGradEnabled, keep, tidy, dispose } from '../torch/index.js';
+import { Tensor, empty, isGradEnabled, keep, tidy, dispose, detach } from '../torch/index.js';
 import { Module } from './module.js';
 import { biasDefault_, kaimingUniformDefault_ } from './init.js';
 import { pair, type Conv2dOptions, type Pair } from './conv.js';
@@ -37,8 +37,10 @@ export class ConvTranspose2d extends Module {
   }
 
   // The fast path's rearranged weights, kept between forward passes without grad once the
-  // inference cache is on; `version` is the weights' content version they were made from.
-  private cache: { on: boolean; phase?: PhaseWeights; version?: string } = { on: false };
+  // inference cache is on; `version` is the weights' content version they were made from, and
+  // `sources` detached aliases of the weights that keep their storage alive, so a later
+  // set_data can never reuse its address and repeat an old version string.
+  private cache: { on: boolean; phase?: PhaseWeights; version?: string; sources?: Tensor[] } = { on: false };
 
   protected override inferenceCache(on: boolean): void {
     this.dropCache();
@@ -47,6 +49,7 @@ export class ConvTranspose2d extends Module {
 
   private dropCache(): void {
     if (this.cache.phase) dispose([this.cache.phase.wt, ...(this.cache.phase.bt && this.cache.phase.bt !== this.bias ? [this.cache.phase.bt] : [])]);
+    dispose(this.cache.sources ?? []);
     this.cache = { on: this.cache.on };
   }
 
@@ -61,7 +64,8 @@ export class ConvTranspose2d extends Module {
       // contiguous copies owned by the cache (never views of the parameters).
       return { wt: keep(p.wt.contiguous()), bt: p.bt && p.bt !== this.bias ? keep(p.bt.contiguous()) : p.bt };
     });
-    this.cache = { on: true, phase: made, version };
+    const sources = tidy(() => [this.weight, ...(this.bias ? [this.bias] : [])].map((t) => keep(detach(t))));
+    this.cache = { on: true, phase: made, version, sources };
     return made;
   }
 

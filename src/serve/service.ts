@@ -189,12 +189,14 @@ export class DesignService {
     if (k > 0 && !this.designer) throw new ApiError('NOT_SUPPORTED', `this run's model (${this.trained.config.method ?? 'designer'}) has no compatibility discriminator to retrieve real items with; ask with k = 0`);
     const { image, category } = await this.queryImage(q);
     const target = complementOf(category);
-    const code = q.item !== undefined ? this.queryCode(`${category}/${q.item}`, image) : null; // [1, latent] (kept) or null
-    // (The batcher copies the query, so it can go as soon as every design is back.)
-    const settled = await Promise.allSettled(idx.map((u) => this.batcher.design(code ? { code } : { image }, u, target)));
-    code?.dispose();
-    const designs = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    let code: T.Tensor | null = null, designs: T.Tensor[] = [];
     try {
+      code = q.item !== undefined ? this.queryCode(`${category}/${q.item}`, image) : null; // [1, latent] (kept) or null
+      // (The batcher copies the query, so it can go as soon as every design is back.)
+      const settled = await Promise.allSettled(idx.map((u) => this.batcher.design(code ? { code } : { image }, u, target)));
+      code?.dispose();
+      code = null;
+      designs = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
       const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) throw failed.reason;
       const index = k > 0 ? await this.index(target) : null;
@@ -218,6 +220,7 @@ export class DesignService {
       return { target, designs: out };
     } finally {
       image.dispose();
+      code?.dispose();
       T.dispose(designs);
     }
   }

@@ -51,3 +51,21 @@ test('the designer at 64x64 for both presets: F -> [N, 64], each G -> [N, 3, 64,
     m.dispose();
   }
 });
+
+test('designing from query codes (a server caches them) gives design() exactly, with and without the inference cache, leaving no tensors', () => {
+  const m = new Designer({ ...MODEL_PRESETS.cpu, users: 3, userCond: 'vector', targets: ['bottom'] });
+  const live = T.liveTensors();
+  T.tidy(() => {
+    const x = T.sub(T.mul(T.rand([2, 3, 64, 64]), 2), 1);
+    const users = T.tensor([0, 2], { dtype: 'int64' });
+    const direct = m.design(x, users, 'bottom');
+    const zq = m.queryCodes(x);
+    assert.deepEqual([zq.shape, zq.dtype], [[2, 64], 'float32']);
+    assert.ok(T.equal(m.designFromCodes(zq, users, 'bottom'), direct), 'designFromCodes(queryCodes(x)) differs from design(x)');
+    m.setInferenceCache(true);
+    assert.ok(T.equal(m.designFromCodes(zq, users, 'bottom'), direct), 'the inference cache changes the design');
+    m.setInferenceCache(false);
+  });
+  assert.equal(T.liveTensors(), live);
+  m.dispose();
+});

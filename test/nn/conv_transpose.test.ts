@@ -62,6 +62,16 @@ test('ConvTranspose2d inference cache: same values, refreshed when the weights c
   // An in-place change of the weights (what an optimizer or a checkpoint load does) refreshes it.
   T.noGrad(() => T.tidy(() => { T.mul_(layer.weight, 0.5); }));
   const changed = run();
+  // So does a replaced weight (set_data: a new storage; autograd's version counter is kept).
+  const replaced = T.tidy(() => T.keep(T.mul(layer.weight, -1)));
+  T.noGrad(() => T.tidy(() => T.setData(layer.weight, replaced)));
+  const afterSet = run();
+  T.noGrad(() => T.tidy(() => T.setData(layer.weight, T.mul(replaced, -1))));
+  replaced.dispose();
+  assert.ok(T.tidy(() => T.max(T.abs(T.sub(afterSet, changed))).item()) > 1e-3, 'the cache was not refreshed after set_data');
+  const back = run();
+  assertClose(back, changed, { atol: 0, what: 'output after setting the weight back' });
+  back.dispose();
   layer.setInferenceCache(false);
   stride1.setInferenceCache(false);
   const reference = run();
@@ -70,11 +80,13 @@ test('ConvTranspose2d inference cache: same values, refreshed when the weights c
   // With grad, the cache is not used: gradients reach the weights.
   layer.setInferenceCache(true);
   T.tidy(() => { T.sum(layer.forward(x)).backward(); });
-  assert.ok(layer.weight.grad, 'no gradient for the weight with the cache on');
+  const grad = layer.weight.grad;
+  assert.ok(grad, 'no gradient for the weight with the cache on');
+  grad.dispose();
   layer.zeroGrad();
   layer.setInferenceCache(false);
-  T.dispose([plain, cached, again, changed, reference]);
-  assert.equal(T.liveTensors(), live + 1, `live tensors: ${T.liveTensors()} (the cache held ${withCache - live - 3})`); // + x
+  T.dispose([plain, cached, again, changed, reference, afterSet]);
+  assert.equal(T.liveTensors(), live, `live tensors: ${T.liveTensors()} (the cache held ${withCache - live - 3})`);
   x.dispose();
   layer.dispose();
   stride1.dispose();
