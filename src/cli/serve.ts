@@ -10,7 +10,7 @@ export { SERVE_USAGE } from './serve_usage.js';
 export async function serveCommand(argv: string[]): Promise<void> {
   const { values: v } = parseArgs({ args: argv, strict: true, options: {
     run: { type: 'string' }, host: { type: 'string', default: '127.0.0.1' }, port: { type: 'string', default: '8080' }, 'batch-wait-ms': { type: 'string' },
-    'body-limit-mb': { type: 'string' }, device: { type: 'string', default: 'cpu' }, log: { type: 'boolean' },
+    'body-limit-mb': { type: 'string' }, device: { type: 'string', default: 'cpu' }, log: { type: 'boolean' }, 'no-warm': { type: 'boolean' },
   } });
   if (!v.run) throw new UsageError('pfd serve needs --run DIR (a folder written by pfd train)');
   const port = Number(v.port);
@@ -31,5 +31,11 @@ export async function serveCommand(argv: string[]): Promise<void> {
   const url = await app.listen({ host: v.host!, port });
   console.log(`serving ${service.trained.run.dir} (model ${service.trained.config.method ?? 'designer'}, iteration ${service.trained.iteration}, ${service.trained.users.length} users) at ${url}
   API: ${url}/api/openapi.json${v.host !== '127.0.0.1' && v.host !== 'localhost' ? `\n  note: bound to ${v.host}, reachable from other machines` : ''}`);
+  // The catalog's query codes, so that a design request skips F (served meanwhile).
+  if (!v['no-warm']) {
+    const t = performance.now();
+    const n = await service.warmCatalogCodes();
+    if (n) console.log(`query codes of ${n} catalog items ready (${((performance.now() - t) / 1000).toFixed(1)} s)`);
+  }
   await new Promise(() => {}); // until a signal stops it
 }

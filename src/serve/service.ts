@@ -225,6 +225,38 @@ export class DesignService {
     }
   }
 
+  /**
+   * Computes the query code z_q of every catalog item the model can take as a query, in batches
+   * of `batch` (pfd serve does this at start-up: a design request for any catalog item then skips
+   * F). Returns how many codes were computed; 0 without a designer. Codes computed in a batch may
+   * differ from one computed alone in float32 rounding (a design by at most 1/255 per pixel).
+   */
+  async warmCatalogCodes(opts: { batch?: number; onProgress?: (done: number, total: number) => void } = {}): Promise<number> {
+    const d = this.designer;
+    if (!d) return 0;
+    const batch = opts.batch ?? 256;
+    const queries = [...new Set(this.targets.map(complementOf))].flatMap((c) => [...this.items[c].keys()].map((id) => ({ c, id })));
+    let done = 0;
+    for (let a = 0; a < queries.length; a += batch) {
+      const part = queries.slice(a, a + batch);
+      const bytes = await Promise.all(part.map(({ c, id }) => loadImageBytes((c === 'top' ? this.dataset.tops : this.dataset.bottoms)[this.items[c].get(id)!]!.path, 64)));
+      const flat = T.tidy(() => {
+        const x = T.toDevice(bytesToUnit(T.tensor(Buffer.concat(bytes.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength))), { dtype: 'uint8', shape: [part.length, 3, 64, 64] })), this.opts.device);
+        return T.toDevice(d.queryCodes(x), 'cpu').data() as Float32Array; // [n * latent]
+      });
+      part.forEach(({ c, id }, i) => {
+        const key = `${c}/${id}`;
+        this.codes.delete(key);
+        this.codes.set(key, flat.slice(i * d.latent, (i + 1) * d.latent));
+      });
+      while (this.codes.size > DesignService.CODES_MAX) this.codes.delete(this.codes.keys().next().value!);
+      done += part.length;
+      opts.onProgress?.(done, queries.length);
+      await new Promise(setImmediate); // requests go on being served
+    }
+    return done;
+  }
+
   /** A catalog query's code z_q [1, latent] (kept; the caller disposes it), from the cache or F; null without a designer. */
   private queryCode(key: string, image: T.Tensor): T.Tensor | null {
     const d = this.designer;

@@ -140,6 +140,24 @@ test('batching: concurrent requests share forward passes and get the designs the
   await batched.close();
 });
 
+test('the catalog\'s query codes computed at start-up (pfd serve) design like codes computed per request', async () => {
+  const warm = new DesignService(run, { ...DEFAULT_SERVICE, batchWaitMs: 0 });
+  const a = buildApp(warm), b = buildApp(service);
+  const progress: number[] = [];
+  const n = await warm.warmCatalogCodes({ batch: 7, onProgress: (done) => progress.push(done) });
+  assert.equal(n, warm.items.top.size, 'one code per catalog top (the query category of a top2bottom run)');
+  assert.equal(progress.at(-1), n);
+  assert.ok(progress.length > 1, 'in batches');
+  for (const item of [...warm.items.top.keys()].slice(0, 5)) {
+    const [x, y] = await Promise.all([a, b].map(async (app) => sharp((await json(app, 'GET', `/api/design.png?item=${item}&user=u0001`)).rawPayload).raw().toBuffer()));
+    const diff = Math.max(...x!.map((v, j) => Math.abs(v - y![j]!)));
+    assert.ok(diff <= 1, `item ${item}: designs from warmed and per-request codes differ by ${diff}`);
+  }
+  await a.close();
+  await b.close();
+  await warm.close();
+});
+
 test('fuzz: truncated, corrupt, huge and non-image uploads all get a 4xx', async () => {
   const app = buildApp(service, { bodyLimit: 2 ** 20 });
   const png = readFileSync(loadDataset({ path: world, format: 'manifest', skipBad: false }).tops[1]!.path);
