@@ -4,6 +4,7 @@
 import sharp from 'sharp';
 import * as T from '../torch/index.js';
 import { DatasetError } from './manifest.js';
+import { encodePngRgb } from './png.js';
 
 /**
  * Decodes one image (a file, or its bytes) to [3, size, size] bytes (CHW), padded to square on
@@ -53,7 +54,7 @@ export async function tensorToPng(img: T.Tensor): Promise<Buffer> {
   const [c, h, w] = img.shape as [number, number, number];
   if (c !== 3) throw new Error(`tensorToPng: expected [3, H, W], got [${img.shape.join(', ')}]`);
   const hwc = T.tidy(() => T.contiguous(T.permute(img.dtype === 'uint8' ? img : unitToBytes(img), [1, 2, 0])).bytes());
-  return sharp(Buffer.from(hwc), { raw: { width: w, height: h, channels: 3 } }).png().toBuffer();
+  return encodePngRgb(hwc, w, h);
 }
 
 /** A grid PNG of images [N, 3, S, S] (in [-1, 1] or uint8), `cols` per row, white gaps. */
