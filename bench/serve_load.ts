@@ -4,8 +4,9 @@
 // single request, server overhead included). Throughput, latency p50/p99,
 // errors and resident memory before/after each phase. Each phase's server first computes the
 // catalog's query codes, as `pfd serve` does at start-up (--no-warm: per request instead).
-//   npm run bench -- serve_load --run runs/demo/pretrained [--clients 16] [--requests 2000] [--wait 0 --wait 2 --wait 5] [--no-warm]
+//   npm run bench -- serve_load --run runs/demo/pretrained [--clients 16] [--requests 2000] [--wait 0 --wait 2 --wait 5] [--threads 1] [--no-warm]
 import { parseArgs } from 'node:util';
+import * as T from '../src/torch/index.js';
 import { DesignService, DEFAULT_SERVICE } from '../src/serve/service.js';
 import { buildApp } from '../src/serve/app.js';
 import { Rng } from '../src/data/rng.js';
@@ -14,11 +15,13 @@ import { writeResult, median } from './results.js';
 const { values } = parseArgs({ options: {
   run: { type: 'string' }, clients: { type: 'string', default: '16' }, requests: { type: 'string', default: '2000' },
   wait: { type: 'string', multiple: true }, single: { type: 'string', default: '200' }, out: { type: 'string', default: 'serve_load' },
-  'no-warm': { type: 'boolean' },
+  'no-warm': { type: 'boolean' }, threads: { type: 'string', default: '1' },
 } });
 if (!values.run) throw new Error('serve_load needs --run DIR');
 const clients = Number(values.clients), requests = Number(values.requests), single = Number(values.single);
 const waits = (values.wait ?? ['0', '2']).map(Number);
+// Intra-op threads, as `pfd serve --threads` (default 1).
+T.setNumThreads(Number(values.threads));
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 const rssMb = () => process.memoryUsage().rss / 2 ** 20;
 
@@ -79,5 +82,5 @@ for (const wait of waits) {
   await service.close();
 }
 const file = writeResult(values.out!, { run: values.run, phases },
-  `npm run bench -- serve_load --run ${values.run} --clients ${clients} --requests ${requests} --single ${single} ${waits.map((w) => `--wait ${w}`).join(' ')}${values['no-warm'] ? ' --no-warm' : ''}`);
+  `npm run bench -- serve_load --run ${values.run} --clients ${clients} --requests ${requests} --single ${single} ${waits.map((w) => `--wait ${w}`).join(' ')} --threads ${values.threads}${values['no-warm'] ? ' --no-warm' : ''}`);
 console.log(`wrote ${file}`);

@@ -179,21 +179,28 @@ export class DesignService {
         throw e;
       }
     }
-    if (!this.targets.includes(complementOf(category))) throw new ApiError('WRONG_CATEGORY', `this model designs ${this.targets.join(' and ')}s, so its query must be a ${complementOf(this.targets[0]!)}; got a ${category}`);
+    this.checkQueryCategory(category);
     return { image: T.tidy(() => T.keep(T.toDevice(bytesToUnit(T.tensor(bytes, { dtype: 'uint8', shape: [1, 3, 64, 64] })), this.opts.device))), category };
+  }
+
+  private checkQueryCategory(category: Category): void {
+    if (!this.targets.includes(complementOf(category))) throw new ApiError('WRONG_CATEGORY', `this model designs ${this.targets.join(' and ')}s, so its query must be a ${complementOf(this.targets[0]!)}; got a ${category}`);
   }
 
   /** Designs for one query and several users, each with its k nearest real items (designer only when k > 0). */
   async design(q: Query, users: string[], k: number, rank: 'nearest' | 'compat' = 'nearest', withScore = true): Promise<{ target: Category; designs: UserDesign[] }> {
     const idx = users.map((u) => this.userIndex(u));
     if (k > 0 && !this.designer) throw new ApiError('NOT_SUPPORTED', `this run's model (${this.trained.config.method ?? 'designer'}) has no compatibility discriminator to retrieve real items with; ask with k = 0`);
-    const { image, category } = await this.queryImage(q);
+    // The fast path: a catalog query whose code is known, and nothing that needs its pixels (no
+    // score, no retrieval): the image is neither decoded nor built.
+    const known = q.item !== undefined && k === 0 && !withScore && this.designer ? this.knownCode(q.item) : null;
+    const { image, category } = known ? { image: null, category: known.category } : await this.queryImage(q);
     const target = complementOf(category);
-    let code: T.Tensor | null = null, designs: T.Tensor[] = [];
+    let code: T.Tensor | null = known?.code ?? null, designs: T.Tensor[] = [];
     try {
-      code = q.item !== undefined ? this.queryCode(`${category}/${q.item}`, image) : null; // [1, latent] (kept) or null
+      if (!code && q.item !== undefined) code = this.queryCode(`${category}/${q.item}`, image!); // [1, latent] (kept) or null
       // (The batcher copies the query, so it can go as soon as every design is back.)
-      const settled = await Promise.allSettled(idx.map((u) => this.batcher.design(code ? { code } : { image }, u, target)));
+      const settled = await Promise.allSettled(idx.map((u) => this.batcher.design(code ? { code } : { image: image! }, u, target)));
       code?.dispose();
       code = null;
       designs = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
@@ -206,8 +213,8 @@ export class DesignService {
         const { score, items, rgb } = T.tidy(() => {
           const onDevice = T.toDevice(d, this.opts.device);
           return {
-            score: this.designer && withScore ? this.score(image, onDevice, idx[i]!) : null,
-            items: index ? retrieveNear(this.trained, this.dataset, index, onDevice, image, idx[i]!, { k, ranking: rank, candidates: 50, device: this.opts.device }) : [],
+            score: this.designer && withScore ? this.score(image!, onDevice, idx[i]!) : null,
+            items: index ? retrieveNear(this.trained, this.dataset, index, onDevice, image!, idx[i]!, { k, ranking: rank, candidates: 50, device: this.opts.device }) : [],
             rgb: T.keep(T.select(d, 0, 0).clone()), // [3, S, S]
           };
         });
@@ -219,7 +226,7 @@ export class DesignService {
       }
       return { target, designs: out };
     } finally {
-      image.dispose();
+      image?.dispose();
       code?.dispose();
       T.dispose(designs);
     }
@@ -258,6 +265,18 @@ export class DesignService {
   }
 
   /** A catalog query's code z_q [1, latent] (kept; the caller disposes it), from the cache or F; null without a designer. */
+  /** A catalog item's category and cached code [1, latent] (kept; the caller disposes it), or null when not cached. */
+  private knownCode(item: string): { category: Category; code: T.Tensor } | null {
+    const { category } = this.findItem(item);
+    const key = `${category}/${item}`;
+    const z = this.codes.get(key);
+    if (!z) return null;
+    this.checkQueryCategory(category);
+    this.codes.delete(key); // re-inserted as the most recent
+    this.codes.set(key, z);
+    return { category, code: T.tidy(() => T.keep(T.toDevice(T.tensor(z, { shape: [1, z.length] }), this.opts.device))) };
+  }
+
   private queryCode(key: string, image: T.Tensor): T.Tensor | null {
     const d = this.designer;
     if (!d) return null;
