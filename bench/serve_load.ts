@@ -47,7 +47,7 @@ for (const wait of waits) {
   // One client alone: the latency of a single request.
   const alone: number[] = [];
   for (let i = 0; i < single; i++) alone.push((await call()).ms);
-  // The same without HTTP: the service's own time per design (decode, z_q, G, PNG).
+  // The same without HTTP: the service's own time per design (the code z_q, G, PNG).
   const inProcess: number[] = [];
   for (let i = 0; i < single; i++) {
     const t = performance.now();

@@ -1,6 +1,6 @@
 // A PNG encoder for small RGB images, synchronous: the PNG container (signature,
 // IHDR, one IDAT, IEND) around Node's own zlib deflate. A server's 64x64 design
-// encodes in about 0.4 ms this way, against about 1.5 ms through sharp, which
+// encodes in about 0.6 ms this way, against about 2.1 ms through sharp, which
 // also hops to libuv's thread pool and back for every image (docs/serving.md).
 // Rows use filter type 0 (none), as sharp does by default.
 import zlib from 'node:zlib';

@@ -251,12 +251,7 @@ export class DesignService {
         const x = T.toDevice(bytesToUnit(T.tensor(Buffer.concat(bytes.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength))), { dtype: 'uint8', shape: [part.length, 3, 64, 64] })), this.opts.device);
         return T.toDevice(d.queryCodes(x), 'cpu').data() as Float32Array; // [n * latent]
       });
-      part.forEach(({ c, id }, i) => {
-        const key = `${c}/${id}`;
-        this.codes.delete(key);
-        this.codes.set(key, flat.slice(i * d.latent, (i + 1) * d.latent));
-      });
-      while (this.codes.size > DesignService.CODES_MAX) this.codes.delete(this.codes.keys().next().value!);
+      part.forEach(({ c, id }, i) => this.rememberCode(`${c}/${id}`, flat.slice(i * d.latent, (i + 1) * d.latent)));
       done += part.length;
       opts.onProgress?.(done, queries.length);
       await new Promise(setImmediate); // requests go on being served
@@ -264,7 +259,18 @@ export class DesignService {
     return done;
   }
 
-  /** A catalog query's code z_q [1, latent] (kept; the caller disposes it), from the cache or F; null without a designer. */
+  /** Stores (or refreshes) a catalog item's code as the most recently used, evicting the oldest past CODES_MAX. */
+  private rememberCode(key: string, z: Float32Array): void {
+    this.codes.delete(key);
+    this.codes.set(key, z);
+    if (this.codes.size > DesignService.CODES_MAX) this.codes.delete(this.codes.keys().next().value!);
+  }
+
+  /** A code as a tensor [1, latent] on the service's device (kept; the caller disposes it). */
+  private codeTensor(z: Float32Array): T.Tensor {
+    return T.tidy(() => T.keep(T.toDevice(T.tensor(z, { shape: [1, z.length] }), this.opts.device)));
+  }
+
   /** A catalog item's category and cached code [1, latent] (kept; the caller disposes it), or null when not cached. */
   private knownCode(item: string): { category: Category; code: T.Tensor } | null {
     const { category } = this.findItem(item);
@@ -272,20 +278,17 @@ export class DesignService {
     const z = this.codes.get(key);
     if (!z) return null;
     this.checkQueryCategory(category);
-    this.codes.delete(key); // re-inserted as the most recent
-    this.codes.set(key, z);
-    return { category, code: T.tidy(() => T.keep(T.toDevice(T.tensor(z, { shape: [1, z.length] }), this.opts.device))) };
+    this.rememberCode(key, z);
+    return { category, code: this.codeTensor(z) };
   }
 
+  /** A catalog query's code z_q [1, latent] (kept; the caller disposes it), from the cache or F; null without a designer. */
   private queryCode(key: string, image: T.Tensor): T.Tensor | null {
     const d = this.designer;
     if (!d) return null;
-    let z = this.codes.get(key);
-    if (z) this.codes.delete(key); // re-inserted below as the most recent
-    else z = T.tidy(() => T.toDevice(d.queryCodes(image), 'cpu').data() as Float32Array);
-    this.codes.set(key, z);
-    if (this.codes.size > DesignService.CODES_MAX) this.codes.delete(this.codes.keys().next().value!);
-    return T.tidy(() => T.keep(T.toDevice(T.tensor(z, { shape: [1, z.length] }), this.opts.device)));
+    const z = this.codes.get(key) ?? T.tidy(() => T.toDevice(d.queryCodes(image), 'cpu').data() as Float32Array);
+    this.rememberCode(key, z);
+    return this.codeTensor(z);
   }
 
   /** s_{u,o} of (query, design) [1, 3, S, S] each. */
