@@ -6,7 +6,9 @@
 // swapNegatives > 0, makes round(B * swapNegatives) rows (taken first) of a third kind:
 //                      o- = (x_q+, x_c' | u)          kind 3: the complement of another of u's outfits
 // which has u's taste and differs from o+ only in how it goes with the query, so that M must learn
-// the query-complement interaction to rank it (docs/training.md). The task
+// the query-complement interaction to rank it (docs/training.md). Those rows take the place of
+// kind-1/2 rows; with swapExtra, every row instead gets a kind-3 complement of its own
+// (swapComplement) besides its kind-1/2 negative, for a second ranking term. The task
 // sets which piece is the query: top -> bottom, bottom -> top, or both
 // (alternating batches). Positives are visited in a shuffled order per epoch.
 // Deterministic from the seed; state() / restore() resume mid-epoch exactly.
@@ -19,6 +21,7 @@ export interface SamplerConfig {
   batchSize: number;
   negativeMix: number; // share of kind-1 negatives among kinds 1 and 2, in [0, 1]
   swapNegatives?: number; // share of kind-3 negatives (same user, another outfit's complement), in [0, 1]; default 0
+  swapExtra?: boolean; // also draw a kind-3 complement for every row (OutfitBatch.swapComplement); default false
   task: Task;
   seed: number;
 }
@@ -32,6 +35,7 @@ export interface OutfitBatch {
   negQuery: Int32Array; // [B] = query for kind 1, another user's query-category item for kind 2
   negComplement: Int32Array; // [B]
   negKind: Uint8Array; // [B] 1, 2 or 3
+  swapComplement?: Int32Array; // [B] with swapExtra: the complement of another of the user's outfits (x_q+ stays the query)
 }
 
 export interface SamplerState {
@@ -96,27 +100,25 @@ export class OutfitSampler {
     const q = (o: DatasetOutfit) => (direction === 'top2bottom' ? o.top : o.bottom);
     const c = (o: DatasetOutfit) => (direction === 'top2bottom' ? o.bottom : o.top);
     const complements = direction === 'top2bottom' ? this.bottoms : this.tops;
+    const rows: DatasetOutfit[] = []; // [B] the positive outfits
     for (let r = 0; r < B; r++) {
       if (this.cursor >= this.order.length) {
         this.epoch++;
         this.newEpoch();
       }
       const o = this.outfits[this.order[this.cursor++]!]!;
+      rows.push(o);
       b.users[r] = o.user;
       b.query[r] = q(o);
       b.positive[r] = c(o);
       b.negKind[r] = kinds[r]!;
-      const mine = kinds[r] === 3 ? this.byUser.get(o.user)! : null;
-      if (mine && mine.length > 1) {
-        let other = this.outfits[mine[this.rng.int(mine.length)]!]!;
-        for (let tries = 0; c(other) === c(o) && tries < 8; tries++) other = this.outfits[mine[this.rng.int(mine.length)]!]!;
+      const own = kinds[r] === 3 ? this.ownOtherComplement(o, c) : null;
+      if (own !== null) {
         b.negQuery[r] = q(o);
-        b.negComplement[r] = c(other);
+        b.negComplement[r] = own;
       } else if (kinds[r] === 1 || kinds[r] === 3) { // (kind 3 for a user with one outfit: a random complement)
-        let neg = this.rng.pick(complements);
-        for (let tries = 0; neg === c(o) && tries < 8; tries++) neg = this.rng.pick(complements);
         b.negQuery[r] = q(o);
-        b.negComplement[r] = neg;
+        b.negComplement[r] = this.randomComplement(o, c, complements);
       } else {
         let other = this.outfits[this.rng.int(this.outfits.length)]!;
         while (other.user === o.user) other = this.outfits[this.rng.int(this.outfits.length)]!;
@@ -124,7 +126,27 @@ export class OutfitSampler {
         b.negComplement[r] = c(other);
       }
     }
+    if (this.config.swapExtra) {
+      b.swapComplement = new Int32Array(B);
+      rows.forEach((o, r) => { b.swapComplement![r] = this.ownOtherComplement(o, c) ?? this.randomComplement(o, c, complements); });
+    }
     return b;
+  }
+
+  /** The complement of another of o's user's outfits (a different item where one exists); null for a user with one outfit. */
+  private ownOtherComplement(o: DatasetOutfit, c: (o: DatasetOutfit) => number): number | null {
+    const mine = this.byUser.get(o.user)!;
+    if (mine.length < 2) return null;
+    let other = this.outfits[mine[this.rng.int(mine.length)]!]!;
+    for (let tries = 0; c(other) === c(o) && tries < 8; tries++) other = this.outfits[mine[this.rng.int(mine.length)]!]!;
+    return c(other);
+  }
+
+  /** A random item of the complementary category, other than o's own where possible. */
+  private randomComplement(o: DatasetOutfit, c: (o: DatasetOutfit) => number, complements: number[]): number {
+    let neg = this.rng.pick(complements);
+    for (let tries = 0; neg === c(o) && tries < 8; tries++) neg = this.rng.pick(complements);
+    return neg;
   }
 
   state(): SamplerState {

@@ -71,5 +71,6 @@ export function shardBatch(b: OutfitBatch, rank: number, worldSize: number): Out
   return {
     direction: b.direction, users: b.users.slice(lo, hi), query: b.query.slice(lo, hi), positive: b.positive.slice(lo, hi),
     negQuery: b.negQuery.slice(lo, hi), negComplement: b.negComplement.slice(lo, hi), negKind: b.negKind.slice(lo, hi),
+    ...(b.swapComplement ? { swapComplement: b.swapComplement.slice(lo, hi) } : {}),
   };
 }

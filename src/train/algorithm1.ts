@@ -32,6 +32,7 @@ export interface ImageBatch {
   positive: T.Tensor; // x_c+
   negQuery: T.Tensor; // x_q- (= x_q+ for kind-1 negatives)
   negComplement: T.Tensor; // x_c-
+  swapComplement?: T.Tensor; // x_c' (swapExtra runs): the complement of another of the user's outfits, scored with x_q+
 }
 
 export interface StepOptions {
@@ -43,6 +44,7 @@ export interface StepOptions {
   lambda4: number; // weight of the query-pair adversarial losses (used only when the model has D_pair)
   modeSeeking: number; // weight of the query mode-seeking term in (c); 0 = off (the paper)
   lambdaRec: number; // weight of L1(design, the outfit's own complement) in (c); 0 = off (the paper)
+  swapExtra?: number; // weight of (a)'s second BPR term, s+ against s(x_q+, x_c'), for batches with swapComplement; 0 = off (the paper)
   genCompatLoss: boolean; // false: the "remove L_G^FM" ablation
   genCompatScale: GenCompatScale;
   scoreMomentum: number; // userCond 'none': running mean of positive scores
@@ -67,6 +69,8 @@ export interface StepLosses {
   L_FM: number; // (a) total, with the L2 term
   bpr: number; // (a) ranking part
   auc_batch: number; // share of rows with s+ > s-
+  bpr_swap?: number; // (a) swapExtra runs: the ranking term against the user's other complement, unweighted
+  auc_swap?: number; // swapExtra runs: share of rows with s+ > s'
   L_D: number; // (b) last of the n_D updates
   L_G: number; // (c) total
   L_G_adv: number;
@@ -127,7 +131,7 @@ export function algorithm1Step(model: Designer, opt: Optimizers, batches: ImageB
 /** The batch's images in the model's memory layout (channels-last by default); tensors belong to the caller's scope. */
 function inModelLayout(model: Designer, b: ImageBatch): ImageBatch {
   const f = (x: T.Tensor) => model.images(x);
-  return { ...b, query: f(b.query), positive: f(b.positive), negQuery: f(b.negQuery), negComplement: f(b.negComplement) };
+  return { ...b, query: f(b.query), positive: f(b.positive), negQuery: f(b.negQuery), negComplement: f(b.negComplement), ...(b.swapComplement ? { swapComplement: f(b.swapComplement) } : {}) };
 }
 
 function algorithm1StepIn(model: Designer, opt: Optimizers, list: ImageBatch[], o: StepOptions, timing?: StepTiming): StepLosses {
@@ -151,10 +155,17 @@ function algorithm1StepIn(model: Designer, opt: Optimizers, list: ImageBatch[], 
   return out;
 }
 
-type CompatLosses = Pick<StepLosses, 'L_FM' | 'bpr' | 'auc_batch' | 's_pos' | 's_neg'>;
+type CompatLosses = Pick<StepLosses, 'L_FM' | 'bpr' | 'auc_batch' | 's_pos' | 's_neg' | 'bpr_swap' | 'auc_swap'>;
 
-/** Step (a) alone: one Adam step of F, M and theta_u on L_FM over every outfit of the batches. */
-export function compatStep(model: Designer, opt: Optimizers, list: ImageBatch[], o: Pick<StepOptions, 'l2'>): CompatLosses {
+/**
+ * Step (a) alone: one Adam step of F, M and theta_u on L_FM over every outfit of the batches.
+ * With swapExtra > 0 and batches that carry swapComplement, L_FM gains swapExtra x BPR(s+, s'),
+ * s' = M(theta_u * z_q+ * F(x_c')): the same user and query with another of the user's
+ * complements, which M can rank below s+ only through the query-complement interaction. It is
+ * added to the paper's kind-1/2 term rather than replacing some of its rows (--swap-negatives),
+ * which slowed M's learning of users' tastes (docs/training.md, fifth round).
+ */
+export function compatStep(model: Designer, opt: Optimizers, list: ImageBatch[], o: Pick<StepOptions, 'l2' | 'swapExtra'>): CompatLosses {
   const F = model.encoder;
   const out = {} as CompatLosses;
   T.tidy(() => {
@@ -162,14 +173,20 @@ export function compatStep(model: Designer, opt: Optimizers, list: ImageBatch[],
     const all = (k: 'users' | 'query' | 'positive' | 'negQuery' | 'negComplement') =>
       (list.length === 1 ? list[0]![k] : T.cat(list.map((b) => b[k]), 0));
     const users = all('users');
+    const swapW = (o.swapExtra ?? 0) > 0 && list.every((b) => b.swapComplement) ? o.swapExtra! : 0;
+    const parts = [all('query'), all('positive'), all('negQuery'), all('negComplement')];
+    if (swapW) parts.push(list.length === 1 ? list[0]!.swapComplement! : T.cat(list.map((b) => b.swapComplement!), 0));
     // Forward passes and losses in the model's precision; backward and the step outside it, as
     // torch.autocast is meant to be used (the backward ops follow the forward ops' dtypes).
-    const { loss, sPos, sNeg } = model.autocast(() => {
-      const z = F.forward(model.images(T.cat([all('query'), all('positive'), all('negQuery'), all('negComplement')], 0))); // [4N, latent]
-      const [zq, zc, zqn, zcn] = T.chunk(z, 4, 0) as [T.Tensor, T.Tensor, T.Tensor, T.Tensor];
+    const { loss, sPos, sNeg, sSwap } = model.autocast(() => {
+      const z = F.forward(model.images(T.cat(parts, 0))); // [4N or 5N, latent]
+      const [zq, zc, zqn, zcn, zcs] = T.chunk(z, parts.length, 0) as [T.Tensor, T.Tensor, T.Tensor, T.Tensor, T.Tensor?];
       const sPos = model.score(users, zq, zc), sNeg = model.score(users, zqn, zcn); // [N]
       // theta_FM = the parameters of F and M; theta_u is learned by L_FM but not regularized (Eq. 10).
-      return { loss: bprLoss(sPos, sNeg, [...F.parameters(), ...model.metric.parameters()], o.l2), sPos, sNeg };
+      let loss = bprLoss(sPos, sNeg, [...F.parameters(), ...model.metric.parameters()], o.l2);
+      const sSwap = zcs ? model.score(users, zq, zcs) : null; // [N]
+      if (sSwap) loss = T.add(loss, T.mul(bprLoss(sPos, sSwap), swapW));
+      return { loss, sPos, sNeg, sSwap };
     });
     const bpr = T.noGrad(() => bprLoss(sPos, sNeg));
     loss.backward();
@@ -179,6 +196,10 @@ export function compatStep(model: Designer, opt: Optimizers, list: ImageBatch[],
     out.auc_batch = T.mean(T.toDtype(T.gt(sPos, sNeg), 'float32')).item();
     out.s_pos = T.mean(sPos).item();
     out.s_neg = T.mean(sNeg).item();
+    if (sSwap) {
+      out.bpr_swap = T.noGrad(() => bprLoss(sPos, sSwap)).item();
+      out.auc_swap = T.mean(T.toDtype(T.gt(sPos, sSwap), 'float32')).item();
+    }
   });
   return out;
 }

@@ -18,5 +18,6 @@ export function imageBatch(images: SplitImages, b: OutfitBatch, device: T.Device
     positive: take(c, b.positive),
     negQuery: take(q, b.negQuery),
     negComplement: take(c, b.negComplement),
+    ...(b.swapComplement ? { swapComplement: take(c, b.swapComplement) } : {}),
   };
 }

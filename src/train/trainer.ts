@@ -115,7 +115,7 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
   // other user's outfit to draw: every negative is then of kind 1.
   const negativeMix = d.users.length < 2 ? 1 : config.negativeMix;
   if (negativeMix !== config.negativeMix) ev.onNote?.(`one user in the data: every negative is a random complement (kind 1), none another user's outfit (kind 2)`);
-  const sampler = new OutfitSampler(trainImgs.outfits, { batchSize: config.batchSize, negativeMix, swapNegatives: config.swapNegatives ?? 0, task: config.task, seed: config.seed });
+  const sampler = new OutfitSampler(trainImgs.outfits, { batchSize: config.batchSize, negativeMix, swapNegatives: config.swapNegatives ?? 0, swapExtra: (config.swapExtra ?? 0) > 0, task: config.task, seed: config.seed });
   if (writer) {
     if (!opts.resume) run.create(config);
     else run.writeConfig(config); // the settings a resume may change (iterations, minutes, precision, evalEvery)

@@ -32,3 +32,21 @@ test('swapNegatives 0 draws exactly the paper\'s batches', () => {
 test('swapNegatives outside [0, 1] is refused', () => {
   assert.throws(() => new OutfitSampler(outfits, { batchSize: 4, negativeMix: 0.5, swapNegatives: 1.5, task: 'both', seed: 1 }), /swapNegatives must be in \[0, 1\]/);
 });
+
+test('swapExtra: every row also gets its user\'s other complement, and the kind-1/2 rows are the paper\'s', () => {
+  const plain = new OutfitSampler(outfits, { batchSize: 20, negativeMix: 0.5, task: 'both', seed: 4 });
+  const extra = new OutfitSampler(outfits, { batchSize: 20, negativeMix: 0.5, swapExtra: true, task: 'both', seed: 4 });
+  const a = plain.next(), b = extra.next();
+  // The first batch draws its rows before the extra complements, so they agree with the paper's.
+  for (const k of ['users', 'query', 'positive', 'negQuery', 'negComplement', 'negKind'] as const) assert.deepEqual(b[k], a[k]);
+  assert.equal(a.swapComplement, undefined);
+  assert.equal(b.swapComplement!.length, 20);
+  assert.ok(!Array.from(b.negKind).includes(3), 'no row gives up its kind-1/2 negative');
+  for (let r = 0; r < 20; r++) {
+    assert.notEqual(b.swapComplement![r], b.positive[r]);
+    assert.ok(ofUser(b.users[r]!, b.swapComplement![r]!), 'the extra complement is from the same user');
+  }
+  const again = new OutfitSampler(outfits, { batchSize: 20, negativeMix: 0.5, swapExtra: true, task: 'both', seed: 4 });
+  again.next();
+  assert.deepEqual(again.next(), extra.next(), 'deterministic from the seed');
+});

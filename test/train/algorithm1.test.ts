@@ -175,3 +175,32 @@ test('Algorithm 1 with a query-pair discriminator and the query mode-seeking ter
   plain.dispose();
   model.dispose();
 });
+
+test('swapExtra: step (a) adds a second ranking term against the user\'s other complement; weight 0 is the paper\'s step exactly', () => {
+  const run = (swapExtra: number, withSwap: boolean) => {
+    T.manualSeed(5);
+    const model = new Designer({ ...TINY_MODEL, users: 3, userCond: 'vector', targets: ['bottom'] });
+    const opt = makeOptimizers(model, { lr: 1e-3, betas: [0.5, 0.999] });
+    T.manualSeed(6);
+    const b = batch(4, 3);
+    if (withSwap) b.swapComplement = T.keep(T.sub(T.mul(T.rand([4, 3, 64, 64]), 2), 1));
+    const losses = algorithm1Step(model, opt, b, { ...DEFAULT_STEP, swapExtra });
+    const encoder = T.tidy(() => T.sum(T.abs(model.encoder.parameters()[0]!)).item());
+    // Optimizer moments are created on the first step; a second leaves no live tensors behind.
+    const live = T.liveTensors();
+    algorithm1Step(model, opt, b, { ...DEFAULT_STEP, swapExtra });
+    assert.equal(T.liveTensors(), live, 'no tensor leaked');
+    T.dispose([b.users, b.query, b.positive, b.negQuery, b.negComplement, ...(b.swapComplement ? [b.swapComplement] : [])]);
+    model.dispose();
+    return { losses, encoder };
+  };
+  const paper = run(0, false), off = run(0, true), on = run(1, true);
+  assert.equal(off.losses.L_FM, paper.losses.L_FM);
+  assert.equal(off.encoder, paper.encoder);
+  assert.equal(off.losses.bpr_swap, undefined);
+  // (F's batch statistics now include the extra complements, so the kind-1/2 term moves a little too.)
+  const l2 = paper.losses.L_FM - paper.losses.bpr;
+  assert.ok(Math.abs(on.losses.L_FM - (on.losses.bpr + l2 + on.losses.bpr_swap!)) < 1e-5, 'L_FM = BPR(s+, s-) + L2 + 1 x BPR(s+, s\')');
+  assert.ok(on.losses.auc_swap! >= 0 && on.losses.auc_swap! <= 1);
+  assert.notEqual(on.encoder, paper.encoder, 'the extra term moves F');
+});
