@@ -15,6 +15,7 @@ import { writeReport } from '../eval/report.js';
 import { modelNames, type ModelName } from '../models/model_names.js';
 import { phasedProgress } from './progress.js';
 import { UsageError } from './errors.js';
+import { gracefulStop } from './graceful_stop.js';
 export { COMPARE_USAGE } from './compare_usage.js';
 
 
@@ -81,13 +82,7 @@ export async function compareCommand(argv: string[]): Promise<void> {
   console.log(`comparing ${models.length} models on ${v.data}, ${iterations ? `${iterations} iterations` : `${minutes} minutes`} each, seed ${seed}, into ${out}`);
   for (const p of plans) console.log(`  ${p.model.padEnd(18)} ${p.state === 'new' ? 'to train' : p.state === 'done' ? `finished (iteration ${p.at}): reused` : `resumes at iteration ${p.at}`}`);
 
-  const controller = new AbortController();
-  const onSigint = () => {
-    if (controller.signal.aborted) process.exit(130);
-    process.stderr.write('\nstopping after this iteration with a checkpoint; run the same command again to go on\n');
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
+  const stop = gracefulStop('stopping after this iteration with a checkpoint; run the same command again to go on');
   try {
     for (const p of plans.filter((x) => x.state !== 'done')) {
       const fresh = configs.get(p.model)!;
@@ -96,7 +91,7 @@ export async function compareCommand(argv: string[]): Promise<void> {
       const loading = phasedProgress();
       let last = 0;
       const r = await train(config, p.dir, {
-        resume: p.state === 'resume', signal: controller.signal, events: {
+        resume: p.state === 'resume', signal: stop.signal, events: {
           onLoad: loading.update,
           onStart: (s) => { loading.stop(); console.log(`${p.model}: ${s.resumed ? 'resuming' : 'training'} at iteration ${s.iteration}`); },
           onStep: (i, total) => {
@@ -112,7 +107,7 @@ export async function compareCommand(argv: string[]): Promise<void> {
       if (r.stopped === 'interrupted') return;
     }
   } finally {
-    process.off('SIGINT', onSigint);
+    stop.release();
   }
 
   // The same test cases and seeds for every model; the first model is Fig. 4's reference.

@@ -14,6 +14,7 @@ import { UsageError } from './errors.js';
 import { DEFAULT_MASTER_PORT, DEFAULT_TIMEOUT_S, LAUNCH_FLAGS, LaunchError, launchWorkers, rendezvousFromEnv } from '../dist/launch.js';
 import { ProcessGroup } from '../dist/process_group.js';
 import { DataParallel } from '../dist/data_parallel.js';
+import { gracefulStop } from './graceful_stop.js';
 
 export const TRAIN_USAGE = `pfd train --data PATH [--format manifest|polyvore-u|polyvore-outfits] [--set N] [--images DIR] [--version V] [--skip-bad] [--holdout-users ID,ID,...]
               [--model designer|designer-label|designer-no-theta|designer-no-gfm|pix2pix|pldt|discogan|mrcgan] [--preset cpu|paper] [--config FILE.json] [--out DIR] [--task top2bottom|bottom2top|both]
@@ -151,13 +152,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   }
   const quiet = !!dist && !dist.isWriter; // only rank 0 reports
 
-  const controller = new AbortController();
-  const onSigint = () => {
-    if (controller.signal.aborted) process.exit(130);
-    process.stderr.write('\nstopping after this iteration and writing a checkpoint (Ctrl-C again to quit at once)\n');
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
+  const stop = gracefulStop('stopping after this iteration and writing a checkpoint (Ctrl-C again to quit at once)');
   const loading = phasedProgress();
   let bar: cliProgress.SingleBar | null = null;
   let lastLog = 0, startIter = 0, t0 = 0;
@@ -166,7 +161,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   let result: TrainResult;
   try {
     result = await train(config, out, {
-      resume, signal: controller.signal, dist: dist ?? undefined, events: quiet ? {} : {
+      resume, signal: stop.signal, dist: dist ?? undefined, events: quiet ? {} : {
         onLoad: loading.update,
         onNote: (m) => { loading.stop(); console.log(`note: ${m}`); },
         onStart: (s) => {
@@ -210,7 +205,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   } finally {
     (bar as cliProgress.SingleBar | null)?.stop();
     loading.stop();
-    process.off('SIGINT', onSigint);
+    stop.release();
     dist?.group.close();
   }
   if (quiet) return;

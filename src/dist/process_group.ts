@@ -144,10 +144,6 @@ export class ProcessGroup {
     }));
   }
 
-  /** Small strings through the rendezvous store (rank 0 hosts it). */
-  setKey(key: string, value: string): void { this.pg.storeSet(key, value); }
-  getKey(key: string): string { return this.pg.storeGet(key); }
-
   close(): void { this.pg.close(); }
 
   private settleSync<R>(what: string, fn: () => R): R {
