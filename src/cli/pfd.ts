@@ -31,10 +31,16 @@ export async function main(argv: string[]): Promise<number> {
   const words = COMMANDS[argv.slice(0, 2).join(' ')] ? 2 : 1;
   const key = argv.slice(0, words).join(' ');
   const cmd = argv.length ? COMMANDS[key] : undefined;
-  if (!cmd || argv.includes('--help') || argv.includes('-h')) {
-    if (argv.length && !argv.includes('--help') && !argv.includes('-h')) console.error(`pfd: unknown command '${argv.join(' ')}'`);
+  const help = argv.includes('--help') || argv.includes('-h');
+  if (!cmd || help) {
+    // Asked for: the usage on stdout, status 0. An unknown or missing command: on stderr, status 2.
+    if (help) {
+      console.log(USAGE);
+      return 0;
+    }
+    if (argv.length) console.error(`pfd: unknown command '${argv.join(' ')}'`);
     console.error(USAGE);
-    return argv.length && !cmd ? 2 : 0;
+    return 2;
   }
   try {
     await cmd(argv.slice(words));

@@ -79,3 +79,14 @@ test('data make takes size knobs; data inspect reads the Polyvore layouts too', 
   assert.equal(bad.code, 2);
   assert.match(bad.err, /unknown --format 'csv'/);
 });
+
+test('--help prints the usage on stdout with status 0; no command is a usage error (status 2)', async () => {
+  for (const argv of [['--help'], ['-h'], ['train', '--help']]) {
+    const r = await run(argv);
+    assert.equal(r.code, 0, argv.join(' '));
+    assert.match(r.out, /pfd train --data PATH/);
+  }
+  const none = await run([]);
+  assert.equal(none.code, 2);
+  assert.match(none.err, /pfd train --data PATH/);
+});
