@@ -27,5 +27,6 @@ test('each row has a pfd train flag that parses its value', async () => {
     assert.match(r.err, new RegExp(`--${s.flag} must be`), s.flag);
   }
   const usage = await quietly(() => main(['train', '--help']));
-  for (const s of NUMERIC_SETTINGS) assert.ok(usage.err.includes(`--${s.flag}`), s.flag);
+  assert.equal(usage.result, 0);
+  for (const s of NUMERIC_SETTINGS) assert.ok(usage.out.includes(`--${s.flag}`), s.flag);
 });
