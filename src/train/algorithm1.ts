@@ -163,30 +163,30 @@ type CompatLosses = Pick<StepLosses, 'L_FM' | 'bpr' | 'auc_batch' | 's_pos' | 's
  * s' = M(theta_u * z_q+ * F(x_c')): the same user and query with another of the user's
  * complements, which M can rank below s+ only through the query-complement interaction. It is
  * added to the paper's kind-1/2 term rather than replacing some of its rows (--swap-negatives),
- * which slowed M's learning of users' tastes (docs/training.md, fifth round).
+ * which slowed M's learning of users' tastes (docs/training.md, fifth and sixth rounds).
  */
 export function compatStep(model: Designer, opt: Optimizers, list: ImageBatch[], o: Pick<StepOptions, 'l2' | 'swapExtra'>): CompatLosses {
   const F = model.encoder;
   const out = {} as CompatLosses;
   T.tidy(() => {
     opt.compat.zeroGrad();
-    const all = (k: 'users' | 'query' | 'positive' | 'negQuery' | 'negComplement') =>
-      (list.length === 1 ? list[0]![k] : T.cat(list.map((b) => b[k]), 0));
+    const all = (k: 'users' | 'query' | 'positive' | 'negQuery' | 'negComplement' | 'swapComplement') =>
+      (list.length === 1 ? list[0]![k]! : T.cat(list.map((b) => b[k]!), 0));
     const users = all('users');
     const swapW = (o.swapExtra ?? 0) > 0 && list.every((b) => b.swapComplement) ? o.swapExtra! : 0;
-    const parts = [all('query'), all('positive'), all('negQuery'), all('negComplement')];
-    if (swapW) parts.push(list.length === 1 ? list[0]!.swapComplement! : T.cat(list.map((b) => b.swapComplement!), 0));
+    const parts = [all('query'), all('positive'), all('negQuery'), all('negComplement'), ...(swapW ? [all('swapComplement')] : [])];
     // Forward passes and losses in the model's precision; backward and the step outside it, as
     // torch.autocast is meant to be used (the backward ops follow the forward ops' dtypes).
-    const { loss, sPos, sNeg, sSwap } = model.autocast(() => {
+    const { loss, sPos, sNeg, sSwap, swapTerm } = model.autocast(() => {
       const z = F.forward(model.images(T.cat(parts, 0))); // [4N or 5N, latent]
       const [zq, zc, zqn, zcn, zcs] = T.chunk(z, parts.length, 0) as [T.Tensor, T.Tensor, T.Tensor, T.Tensor, T.Tensor?];
       const sPos = model.score(users, zq, zc), sNeg = model.score(users, zqn, zcn); // [N]
       // theta_FM = the parameters of F and M; theta_u is learned by L_FM but not regularized (Eq. 10).
       let loss = bprLoss(sPos, sNeg, [...F.parameters(), ...model.metric.parameters()], o.l2);
       const sSwap = zcs ? model.score(users, zq, zcs) : null; // [N]
-      if (sSwap) loss = T.add(loss, T.mul(bprLoss(sPos, sSwap), swapW));
-      return { loss, sPos, sNeg, sSwap };
+      const swapTerm = sSwap ? bprLoss(sPos, sSwap) : null;
+      if (swapTerm) loss = T.add(loss, T.mul(swapTerm, swapW));
+      return { loss, sPos, sNeg, sSwap, swapTerm };
     });
     const bpr = T.noGrad(() => bprLoss(sPos, sNeg));
     loss.backward();
@@ -196,8 +196,8 @@ export function compatStep(model: Designer, opt: Optimizers, list: ImageBatch[],
     out.auc_batch = T.mean(T.toDtype(T.gt(sPos, sNeg), 'float32')).item();
     out.s_pos = T.mean(sPos).item();
     out.s_neg = T.mean(sNeg).item();
-    if (sSwap) {
-      out.bpr_swap = T.noGrad(() => bprLoss(sPos, sSwap)).item();
+    if (sSwap && swapTerm) {
+      out.bpr_swap = swapTerm.item();
       out.auc_swap = T.mean(T.toDtype(T.gt(sPos, sSwap), 'float32')).item();
     }
   });
