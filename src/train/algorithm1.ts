@@ -15,6 +15,9 @@
 // pix2pix's paired L1 term: the complement this user chose for this query says directly how a
 // design should change with its query, which L_G^FM conveys only through M's weak query-complement
 // interaction (docs/training.md).
+// With designRank > 0 (beyond the paper), (c) adds designRank * L_rank, a ranking term through
+// the fixed M: each design should score higher, under its own user and query, than the same
+// user's design for another query and another user's design for the same query (design_ranking.ts).
 // Each step's optimizer owns exactly that step's parameters; nothing else moves.
 import * as T from '../torch/index.js';
 import type * as nn from '../nn/index.js';
@@ -23,6 +26,7 @@ import { bprLoss, generatorCompatLoss, generatorCompatLossScaled } from '../mode
 import { ralsganDiscriminatorLoss, ralsganGeneratorLoss } from '../models/ralsgan.js';
 import { pairDiscriminatorLoss, pairGeneratorLoss, unassociated } from '../models/query_pair_discriminator.js';
 import { queryModeSeekingLoss, nextRow } from '../models/query_mode_seeking.js';
+import { designRankingLoss, type DesignRanking } from '../models/design_ranking.js';
 
 /** One batch of images in [-1, 1], all [B, 3, S, S], and users int64 [B]. */
 export interface ImageBatch {
@@ -45,6 +49,7 @@ export interface StepOptions {
   modeSeeking: number; // weight of the query mode-seeking term in (c); 0 = off (the paper)
   lambdaRec: number; // weight of L1(design, the outfit's own complement) in (c); 0 = off (the paper)
   swapExtra?: number; // weight of (a)'s second BPR term, s+ against s(x_q+, x_c'), for batches with swapComplement; 0 = off (the paper)
+  designRank?: number; // weight of (c)'s ranking term through M (own design against other queries' and users'); 0 = off (the paper)
   genCompatLoss: boolean; // false: the "remove L_G^FM" ablation
   genCompatScale: GenCompatScale;
   scoreMomentum: number; // userCond 'none': running mean of positive scores
@@ -84,8 +89,11 @@ export interface StepLosses {
   L_G_pair?: number; // (c) G's query-pair term, unweighted
   L_G_ms?: number; // (c) the query mode-seeking term, unweighted
   L_G_rec?: number; // (c) the L1 term to the own complement, unweighted
+  L_G_rank?: number; // (c) designRank runs: the ranking term through M, unweighted
+  g_query_win?: number; // designRank runs: share of rows whose design beats, under M, the same user's design for another query
+  g_user_win?: number; // designRank runs: share of rows whose design beats, under M, another user's design for the same query
   /** When an iteration designs both categories: (b) and (c)'s values per category. */
-  by_target?: Record<string, Pick<StepLosses, 'L_D' | 'L_G' | 'L_G_adv' | 'L_G_FM' | 's_design' | 'd_real' | 'd_fake' | 'L_Dpair' | 'L_G_pair' | 'L_G_ms' | 'L_G_rec'>>;
+  by_target?: Record<string, Pick<StepLosses, 'L_D' | 'L_G' | 'L_G_adv' | 'L_G_FM' | 's_design' | 'd_real' | 'd_fake' | 'L_Dpair' | 'L_G_pair' | 'L_G_ms' | 'L_G_rec' | 'L_G_rank' | 'g_query_win' | 'g_user_win'>>;
 }
 
 /** Runs fn with module in eval mode, restoring its mode after. */
@@ -150,7 +158,7 @@ function algorithm1StepIn(model: Designer, opt: Optimizers, list: ImageBatch[], 
   const per = list.map((b) => designerSteps(model, opt, b, o, lap));
   // Top-level values are means over the designed categories; each category's are kept too.
   for (const k of ['L_D', 'L_G', 'L_G_adv', 'L_G_FM', 's_design', 'd_real', 'd_fake'] as const) out[k] = per.reduce((a, p) => a + p[k], 0) / per.length;
-  for (const k of ['L_Dpair', 'L_G_pair', 'L_G_ms', 'L_G_rec'] as const) if (per.every((p) => p[k] !== undefined)) out[k] = per.reduce((a, p) => a + p[k]!, 0) / per.length;
+  for (const k of ['L_Dpair', 'L_G_pair', 'L_G_ms', 'L_G_rec', 'L_G_rank', 'g_query_win', 'g_user_win'] as const) if (per.every((p) => p[k] !== undefined)) out[k] = per.reduce((a, p) => a + p[k]!, 0) / per.length;
   if (list.length > 1) out.by_target = Object.fromEntries(list.map((b, i) => [b.target, per[i]!]));
   return out;
 }
@@ -204,7 +212,7 @@ export function compatStep(model: Designer, opt: Optimizers, list: ImageBatch[],
   return out;
 }
 
-type DesignerLosses = Pick<StepLosses, 'L_D' | 'L_G' | 'L_G_adv' | 'L_G_FM' | 's_design' | 'd_real' | 'd_fake' | 'L_Dpair' | 'L_G_pair' | 'L_G_ms' | 'L_G_rec'>;
+type DesignerLosses = Pick<StepLosses, 'L_D' | 'L_G' | 'L_G_adv' | 'L_G_FM' | 's_design' | 'd_real' | 'd_fake' | 'L_Dpair' | 'L_G_pair' | 'L_G_ms' | 'L_G_rec' | 'L_G_rank' | 'g_query_win' | 'g_user_win'>;
 
 /** Steps (b) and (c) for one batch's designed category. */
 function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepOptions, lap: (k: keyof StepTiming) => void): DesignerLosses {
@@ -257,7 +265,8 @@ function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepO
       gOpt.zeroGrad();
       const fixed = [...model.compatParameters(), ...D.parameters(), ...(Dp ? Dp.parameters() : [])];
       frozen(fixed, () => {
-        const { loss, adv, gfm, pair, ms, rec, sStar, dReal, dFake } = model.autocast(() => {
+        const rankW = o.designRank ?? 0;
+        const { loss, adv, gfm, pair, ms, rec, rank, sStar, dReal, dFake } = model.autocast(() => {
           const fake = G.forward(genInput());
           const dFake = D.forward(fake);
           const dReal = T.noGrad(() => D.forward(b.positive));
@@ -273,17 +282,24 @@ function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepO
           const pair = Dp ? pairGeneratorLoss(Dp.pair(b.query, fake)) : null;
           let loss = gfm ? T.add(T.mul(adv, o.lambda3), T.mul(gfm, o.lambda1)) : T.mul(adv, o.lambda3);
           if (pair) loss = T.add(loss, T.mul(pair, o.lambda4));
-          // The same users' designs for the next row's queries [B, 3, S, S].
-          const ms = o.modeSeeking > 0 && b.users.size(0) > 1
-            ? queryModeSeekingLoss(zq, fake, G.forward(model.generatorInput(nextRow(zq), b.users, nextRow(sPos)))) : null;
+          // The same users' designs for the next row's queries [B, 3, S, S] (shared by both terms that need them).
+          const forNextQuery = (o.modeSeeking > 0 || rankW > 0) && b.users.size(0) > 1 ? G.forward(model.generatorInput(nextRow(zq), b.users, nextRow(sPos))) : null;
+          const ms = o.modeSeeking > 0 && forNextQuery ? queryModeSeekingLoss(zq, fake, forNextQuery) : null;
           if (ms) loss = T.add(loss, T.mul(ms, o.modeSeeking));
           const rec = o.lambdaRec > 0 ? T.l1Loss(T.toDtype(fake, 'float32'), b.positive) : null; // the design in fp32 under bf16 autocast
           if (rec) loss = T.add(loss, T.mul(rec, o.lambdaRec));
-          return { loss, adv, gfm, pair, ms, rec, sStar, dReal, dFake };
+          const rank = rankW > 0 && forNextQuery ? rankDesigns(model, b, zq, sPos, fake, o.genCompatLoss ? sStar : null, forNextQuery) : null;
+          if (rank) loss = T.add(loss, T.mul(rank.loss, rankW));
+          return { loss, adv, gfm, pair, ms, rec, rank, sStar, dReal, dFake };
         });
         if (pair) out.L_G_pair = pair.item();
         if (ms) out.L_G_ms = ms.item();
         if (rec) out.L_G_rec = rec.item();
+        if (rank) {
+          out.L_G_rank = rank.loss.item();
+          out.g_query_win = rank.queryWin.item();
+          out.g_user_win = rank.userWin.item();
+        }
         out.L_G_FM = gfm ? gfm.item() : NaN;
         loss.backward();
         gOpt.step();
@@ -302,4 +318,20 @@ function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepO
     T.dispose([zq, sPos]);
   }
   return out;
+}
+
+/**
+ * (c)'s ranking term (design_ranking.ts) for one batch: the design for each row against the
+ * same user's design for the next row's query (forNextQuery) and, in user-aware models, the
+ * next row's user's design for this row's query, all scored under the row's own user and
+ * query, F in eval mode as for s*. sOwn: s* when it was computed with gradient, else null.
+ */
+function rankDesigns(model: Designer, b: ImageBatch, zq: T.Tensor, sPos: T.Tensor, fake: T.Tensor, sOwn: T.Tensor | null, forNextQuery: T.Tensor): DesignRanking {
+  const F = model.encoder;
+  const scoreOf = (design: T.Tensor) => inEvalMode(F, () => model.score(b.users, zq, F.forward(design))); // [B]
+  const userAware = model.config.userCond !== 'none';
+  const otherUsers = nextRow(b.users); // [B]
+  const forNextUser = userAware ? model.generator(b.target).forward(model.generatorInput(zq, otherUsers, sPos)) : null; // [B, 3, S, S]
+  const queryDiffers = T.gt(T.mean(T.abs(T.sub(T.toDtype(zq, 'float32'), T.toDtype(nextRow(zq), 'float32'))), [1]), 1e-6); // [B]
+  return designRankingLoss(sOwn ?? scoreOf(fake), scoreOf(forNextQuery), forNextUser ? scoreOf(forNextUser) : null, queryDiffers, userAware ? T.ne(b.users, otherUsers) : null);
 }

@@ -204,3 +204,42 @@ test('swapExtra: step (a) adds a second ranking term against the user\'s other c
   assert.ok(on.losses.auc_swap! >= 0 && on.losses.auc_swap! <= 1);
   assert.notEqual(on.encoder, paper.encoder, 'the extra term moves F');
 });
+
+for (const userCond of ['vector', 'none'] as UserCond[]) {
+  test(`designRank (${userCond}): (c) adds w x L_rank and still moves exactly G; weight 0 is the paper's step exactly; no leaks`, () => {
+    const run = (designRank: number) => {
+      T.manualSeed(11);
+      const model = new Designer({ ...TINY_MODEL, users: 3, userCond, targets: ['bottom'] });
+      const opt = makeOptimizers(model, { lr: 1e-3, betas: [0.5, 0.999] });
+      const gen = opt.gen.get('bottom')!;
+      let moved = new Set<string>();
+      const real = gen.step.bind(gen);
+      gen.step = () => {
+        const before = snapshot(model);
+        real();
+        moved = changed(model, before);
+        T.dispose([...before.values()]);
+      };
+      T.manualSeed(12);
+      const b = batch(4, 3);
+      const losses = algorithm1Step(model, opt, b, { ...DEFAULT_STEP, designRank });
+      const live = T.liveTensors();
+      algorithm1Step(model, opt, b, { ...DEFAULT_STEP, designRank });
+      assert.equal(T.liveTensors(), live, 'no tensor leaked');
+      const names = new Set(model.namedParameters().map(([n]) => n).filter((n) => n.startsWith('gen_bottom.')));
+      T.dispose([b.users, b.query, b.positive, b.negQuery, b.negComplement]);
+      model.dispose();
+      return { losses, moved, names };
+    };
+    const paper = run(0), on = run(2);
+    assert.equal(paper.losses.L_G_rank, undefined);
+    assert.equal(on.losses.L_G_adv, paper.losses.L_G_adv, 'the ranking term changes nothing before G\'s update');
+    assert.ok(on.losses.L_G_rank! > 0 && Number.isFinite(on.losses.L_G_rank!));
+    const expected = paper.losses.L_G + 2 * on.losses.L_G_rank!;
+    assert.ok(Math.abs(on.losses.L_G - expected) < 1e-4 * Math.max(1, Math.abs(expected)), `L_G ${on.losses.L_G} = paper's ${paper.losses.L_G} + 2 x ${on.losses.L_G_rank}`);
+    assert.ok(on.losses.g_query_win! >= 0 && on.losses.g_query_win! <= 1);
+    // A user-unaware model has no other user's design to rank against.
+    assert.equal(Number.isNaN(on.losses.g_user_win!), userCond === 'none');
+    assert.deepEqual(on.moved, on.names, 'G alone moves in (c)');
+  });
+}
