@@ -7,7 +7,6 @@
 //   const w = pg.allReduce(t) | pg.broadcast(t, root) | pg.barrier()   // start a collective -> Work
 //   w.wait()          // blocks this thread until done (the training step is synchronous anyway)
 //   await w.promise() // waits on a libuv worker thread instead
-//   pg.monitoredBarrier(timeoutMs)  // throws naming the rank that did not arrive
 //   pg.close()
 // Every error becomes a JS Error that starts with "rank R:" (R = this process's rank).
 #include "common.h"
@@ -47,8 +46,7 @@ class WorkHandle : public Napi::ObjectWrap<WorkHandle> {
  public:
   static Napi::FunctionReference ctor;
   static void Init(Napi::Env env, Napi::Object exports) {
-    Napi::Function f = DefineClass(env, "Work", {InstanceMethod("wait", &WorkHandle::Wait), InstanceMethod("promise", &WorkHandle::Promise),
-                                                 InstanceMethod("isCompleted", &WorkHandle::IsCompleted)});
+    Napi::Function f = DefineClass(env, "Work", {InstanceMethod("wait", &WorkHandle::Wait), InstanceMethod("promise", &WorkHandle::Promise)});
     ctor = Napi::Persistent(f);
     exports.Set("Work", f);
   }
@@ -84,7 +82,6 @@ class WorkHandle : public Napi::ObjectWrap<WorkHandle> {
     if (!err.empty()) throw Napi::Error::New(info.Env(), err);
     return info.Env().Undefined();
   }
-  Napi::Value IsCompleted(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), !work_ || work_->isCompleted()); }
   Napi::Value Promise(const Napi::CallbackInfo& info);
 
   c10::intrusive_ptr<c10d::Work> work_;
@@ -154,9 +151,8 @@ class ProcessGroupHandle : public Napi::ObjectWrap<ProcessGroupHandle> {
     Napi::Function f = DefineClass(env, "ProcessGroup",
                                    {InstanceMethod("connect", &ProcessGroupHandle::Connect), InstanceMethod("allReduce", &ProcessGroupHandle::AllReduce),
                                     InstanceMethod("broadcast", &ProcessGroupHandle::Broadcast), InstanceMethod("barrier", &ProcessGroupHandle::Barrier),
-                                    InstanceMethod("monitoredBarrier", &ProcessGroupHandle::MonitoredBarrier),
                                     InstanceMethod("storeSet", &ProcessGroupHandle::StoreSet), InstanceMethod("storeGet", &ProcessGroupHandle::StoreGet),
-                                    InstanceMethod("storeCheck", &ProcessGroupHandle::StoreCheck), InstanceMethod("storeAdd", &ProcessGroupHandle::StoreAdd),
+                                    InstanceMethod("storeCheck", &ProcessGroupHandle::StoreCheck),
                                     InstanceMethod("close", &ProcessGroupHandle::Close)});
     exports.Set("ProcessGroup", f);
   }
@@ -244,20 +240,6 @@ class ProcessGroupHandle : public Napi::ObjectWrap<ProcessGroupHandle> {
     auto& g = Group(env, "barrier");
     return Start(env, "barrier", [&]() -> Napi::Value { return WorkHandle::New(env, g.barrier(c10d::BarrierOptions()), {}, Prefix() + "barrier"); });
   }
-  // monitoredBarrier(timeoutMs): Gloo's barrier through rank 0 that names the ranks that
-  // did not arrive in time (rank 0 reports them; other ranks report losing rank 0).
-  Napi::Value MonitoredBarrier(const Napi::CallbackInfo& info) {
-    Napi::Env env = info.Env();
-    auto& g = Group(env, "monitoredBarrier");
-    c10d::BarrierOptions o;
-    o.timeout = Ms(info[0].IsNumber() ? info[0].As<Napi::Number>().Int64Value() : 30000);
-    try {
-      g.monitoredBarrier(o, /*waitAllRanks=*/true);
-    } catch (...) {
-      throw Napi::Error::New(env, Prefix() + "monitoredBarrier failed: " + Describe(std::current_exception()));
-    }
-    return env.Undefined();
-  }
   // storeSet(key, value) / storeGet(key) -> string: small strings through the rendezvous store.
   Napi::Value StoreSet(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
@@ -293,17 +275,6 @@ class ProcessGroupHandle : public Napi::ObjectWrap<ProcessGroupHandle> {
       return Napi::Boolean::New(env, store_->check(keys));
     } catch (...) {
       throw Napi::Error::New(env, Prefix() + "store check failed: " + Describe(std::current_exception()));
-    }
-  }
-  // storeAdd(key, n) -> the counter's new value.
-  Napi::Value StoreAdd(const Napi::CallbackInfo& info) {
-    Napi::Env env = info.Env();
-    if (!store_) throw Napi::Error::New(env, "ProcessGroup.storeAdd: not connected");
-    std::string k = info[0].As<Napi::String>();
-    try {
-      return Napi::Number::New(env, static_cast<double>(store_->add(k, info[1].As<Napi::Number>().Int64Value())));
-    } catch (...) {
-      throw Napi::Error::New(env, Prefix() + "store add '" + k + "' failed: " + Describe(std::current_exception()));
     }
   }
   Napi::Value Close(const Napi::CallbackInfo& info) {

@@ -8,18 +8,15 @@ import { native, type TensorHandle } from '../torch/native.js';
 interface NativeWork {
   wait(): void;
   promise(): Promise<void>;
-  isCompleted(): boolean;
 }
 interface NativeProcessGroup {
   connect(host: string, port: number, rank: number, worldSize: number, timeoutMs: number): Promise<void>;
   allReduce(t: TensorHandle): NativeWork;
   broadcast(t: TensorHandle, root: number): NativeWork;
   barrier(): NativeWork;
-  monitoredBarrier(timeoutMs: number): void;
   storeSet(key: string, value: string): void;
   storeGet(key: string): string;
   storeCheck(keys: string[]): boolean;
-  storeAdd(key: string, n: number): number;
   close(): void;
 }
 type NativeCtor = new () => NativeProcessGroup;
