@@ -17,11 +17,21 @@ export function nextRow(x: T.Tensor): T.Tensor {
   return n < 2 ? x : T.cat([T.narrow(x, 0, 1, n - 1), T.narrow(x, 0, 0, 1)], 0);
 }
 
+/** Whether each row's query code differs from the next row's (a duplicate query in a batch does not) [N] bool. zq [N, latent] */
+export function queryDiffersFromNext(zq: T.Tensor): T.Tensor {
+  return T.gt(queryCodeDistanceToNext(zq), 1e-6);
+}
+
+/** mean|z_qi - z_q(i+1)| per row [N], in fp32. zq [N, latent] */
+function queryCodeDistanceToNext(zq: T.Tensor): T.Tensor {
+  return T.mean(T.abs(T.sub(T.toDtype(zq, 'float32'), T.toDtype(nextRow(zq), 'float32'))), [1]);
+}
+
 /** zq [N, latent] (constant), design [N, 3, S, S], designForNextQuery [N, 3, S, S] (the same users, zq of the next row) -> [] */
 export function queryModeSeekingLoss(zq: T.Tensor, design: T.Tensor, designForNextQuery: T.Tensor): T.Tensor {
   const n = zq.size(0);
   const dImg = T.mean(T.abs(T.sub(T.reshape(T.toDtype(design, 'float32'), [n, -1]), T.reshape(T.toDtype(designForNextQuery, 'float32'), [n, -1]))), [1]); // [N]
-  const dZ = T.mean(T.abs(T.sub(T.toDtype(zq, 'float32'), T.toDtype(nextRow(zq), 'float32'))), [1]); // [N]
+  const dZ = queryCodeDistanceToNext(zq); // [N]
   // Rows whose partner has the same query (duplicates in a batch) ask for nothing: G's two inputs are equal.
   const differ = T.toDtype(T.gt(dZ, 1e-6), 'float32'); // [N]
   const perRow = T.mul(T.reciprocal(T.add(T.div(dImg, T.add(dZ, EPS)), EPS)), differ);

@@ -25,7 +25,7 @@ import type { Category, Designer } from '../models/designer.js';
 import { bprLoss, generatorCompatLoss, generatorCompatLossScaled } from '../models/compat_losses.js';
 import { ralsganDiscriminatorLoss, ralsganGeneratorLoss } from '../models/ralsgan.js';
 import { pairDiscriminatorLoss, pairGeneratorLoss, unassociated } from '../models/query_pair_discriminator.js';
-import { queryModeSeekingLoss, nextRow } from '../models/query_mode_seeking.js';
+import { queryModeSeekingLoss, nextRow, queryDiffersFromNext } from '../models/query_mode_seeking.js';
 import { designRankingLoss, type DesignRanking } from '../models/design_ranking.js';
 
 /** One batch of images in [-1, 1], all [B, 3, S, S], and users int64 [B]. */
@@ -332,6 +332,5 @@ function rankDesigns(model: Designer, b: ImageBatch, zq: T.Tensor, sPos: T.Tenso
   const userAware = model.config.userCond !== 'none';
   const otherUsers = nextRow(b.users); // [B]
   const forNextUser = userAware ? model.generator(b.target).forward(model.generatorInput(zq, otherUsers, sPos)) : null; // [B, 3, S, S]
-  const queryDiffers = T.gt(T.mean(T.abs(T.sub(T.toDtype(zq, 'float32'), T.toDtype(nextRow(zq), 'float32'))), [1]), 1e-6); // [B]
-  return designRankingLoss(sOwn ?? scoreOf(fake), scoreOf(forNextQuery), forNextUser ? scoreOf(forNextUser) : null, queryDiffers, userAware ? T.ne(b.users, otherUsers) : null);
+  return designRankingLoss(sOwn ?? scoreOf(fake), scoreOf(forNextQuery), forNextUser ? scoreOf(forNextUser) : null, queryDiffersFromNext(zq), userAware ? T.ne(b.users, otherUsers) : null);
 }
