@@ -2,7 +2,9 @@
 // for model presets x precisions x memory layouts, measured side by side in one
 // process, with the share of each step and (--profile) libtorch's op profile.
 //   npm run bench -- designer_step --preset cpu --batch 32 --tasks 2 --precision fp32 --precision bf16 \
-//     --layout contiguous --layout channels_last --steps 5 [--profile]
+//     --layout contiguous --layout channels_last --steps 5 [--profile] [--design-rank 0 --design-rank 2]
+// --design-rank W (repeatable): the weight of G's ranking term (pfd train --design-rank), to
+// measure its cost against 0 in the same run.
 // --tasks 2 is the demo's iteration: a top->bottom and a bottom->top batch, as `pfd train` does.
 import { parseArgs } from 'node:util';
 import * as T from '../src/torch/index.js';
@@ -18,7 +20,7 @@ const { values } = parseArgs({ options: {
   preset: { type: 'string', multiple: true }, batch: { type: 'string', default: '64' }, steps: { type: 'string', default: '5' },
   warmup: { type: 'string', default: '1' }, device: { type: 'string', default: 'cpu' }, out: { type: 'string' },
   tasks: { type: 'string', default: '1' }, precision: { type: 'string', multiple: true }, layout: { type: 'string', multiple: true },
-  profile: { type: 'boolean', default: false },
+  profile: { type: 'boolean', default: false }, 'design-rank': { type: 'string', multiple: true },
 } });
 const presets = (values.preset ?? ['cpu', 'paper']) as ModelPresetName[];
 const B = Number(values.batch), steps = Number(values.steps), warmup = Number(values.warmup), tasks = Number(values.tasks);
@@ -27,11 +29,13 @@ const device = T.parseDevice(values.device!);
 const precisions = (values.precision ?? [T.defaultPrecision(device)]).map(T.parsePrecision);
 const layouts = (values.layout ?? ['channels_last']) as T.MemoryFormat[];
 for (const l of layouts) if (l !== 'contiguous' && l !== 'channels_last') throw new Error(`--layout must be contiguous or channels_last, got ${l}`);
+const ranks = (values['design-rank'] ?? ['0']).map(Number);
+for (const w of ranks) if (!(w >= 0)) throw new Error(`--design-rank must be a non-negative number, got ${w}`);
 const users = 16;
 const targets: Category[] = tasks === 2 ? ['bottom', 'top'] : ['bottom'];
 
 interface Figure {
-  preset: string; precision: T.Precision; layout: T.MemoryFormat;
+  preset: string; precision: T.Precision; layout: T.MemoryFormat; design_rank: number;
   seconds_per_iteration: number; samples_per_second: number;
   share: { a_compat: number; b_disc: number; c_gen: number };
   all_ms: number[];
@@ -40,7 +44,8 @@ interface Figure {
 const figures: Figure[] = [];
 for (const preset of presets) {
   for (const precision of precisions) {
-    for (const layout of layouts) {
+    for (const layout of layouts) for (const designRank of ranks) {
+      const step = { ...DEFAULT_STEP, designRank };
       T.manualSeed(0);
       const model = new Designer({ ...MODEL_PRESETS[preset], users, userCond: 'vector', targets }).to(device);
       model.precision = precision;
@@ -53,7 +58,7 @@ for (const preset of presets) {
       for (let s = 0; s < warmup + steps; s++) {
         const t0 = performance.now();
         const t = { a: 0, b: 0, c: 0 };
-        algorithm1Step(model, opt, batches, DEFAULT_STEP, t);
+        algorithm1Step(model, opt, batches, step, t);
         if (device !== 'cpu') T.tidy(() => model.encoder.parameters()[0]!.sum().item()); // sync
         const ms = performance.now() - t0;
         if (s >= warmup) {
@@ -64,18 +69,18 @@ for (const preset of presets) {
       }
       const total = timing.a + timing.b + timing.c;
       const r: Figure = {
-        preset, precision, layout,
+        preset, precision, layout, design_rank: designRank,
         seconds_per_iteration: median(times) / 1000,
         samples_per_second: (B * tasks) / (median(times) / 1000),
         share: { a_compat: timing.a / total, b_disc: timing.b / total, c_gen: timing.c / total },
         all_ms: times.map((t) => Math.round(t)),
       };
       if (values.profile) {
-        const p = profileOps(() => algorithm1Step(model, opt, batches, DEFAULT_STEP));
+        const p = profileOps(() => algorithm1Step(model, opt, batches, step));
         r.profile = { total_ms: p.total_ms, top: p.rows.slice(0, 15) };
       }
       figures.push(r);
-      console.log(`${preset} ${precision} ${layout}: ${r.seconds_per_iteration.toFixed(3)} s/iteration at batch ${B} x ${tasks} task(s) (${r.samples_per_second.toFixed(1)} samples/s); ` +
+      console.log(`${preset} ${precision} ${layout}${ranks.length > 1 ? ` design-rank ${designRank}` : ''}: ${r.seconds_per_iteration.toFixed(3)} s/iteration at batch ${B} x ${tasks} task(s) (${r.samples_per_second.toFixed(1)} samples/s); ` +
         `share (a) ${(100 * r.share.a_compat).toFixed(0)}%, (b) ${(100 * r.share.b_disc).toFixed(0)}%, (c) ${(100 * r.share.c_gen).toFixed(0)}%`);
       if (r.profile) {
         for (const row of r.profile.top.slice(0, 10)) console.log(`    ${row.op.padEnd(42)} ${String(row.calls).padStart(5)} calls ${row.self_ms.toFixed(1).padStart(9)} ms ${(100 * row.share).toFixed(1).padStart(5)}%`);
@@ -87,13 +92,18 @@ for (const preset of presets) {
   }
 }
 // Ratios within this run (machines are noisy; compare only figures measured together).
-const base = (f: Figure) => figures.find((g) => g.preset === f.preset && g.precision === 'fp32' && g.layout === 'contiguous');
-const speedup = Object.fromEntries(figures.map((f) => [`${f.preset}/${f.precision}/${f.layout}`, base(f) ? base(f)!.seconds_per_iteration / f.seconds_per_iteration : null]));
+const key = (f: Figure) => `${f.preset}/${f.precision}/${f.layout}${ranks.length > 1 ? `/rank${f.design_rank}` : ''}`;
+const base = (f: Figure) => figures.find((g) => g.preset === f.preset && g.precision === 'fp32' && g.layout === 'contiguous' && g.design_rank === f.design_rank);
+const speedup = Object.fromEntries(figures.map((f) => [key(f), base(f) ? base(f)!.seconds_per_iteration / f.seconds_per_iteration : null]));
 console.log('speed-up over fp32 contiguous (same run):', JSON.stringify(speedup));
+// The ranking term's cost: seconds per iteration over those without it, same preset, precision and layout.
+const noRank = (f: Figure) => figures.find((g) => g.preset === f.preset && g.precision === f.precision && g.layout === f.layout && g.design_rank === 0);
+const rankCost = ranks.length > 1 ? Object.fromEntries(figures.filter((f) => f.design_rank > 0 && noRank(f)).map((f) => [key(f), f.seconds_per_iteration / noRank(f)!.seconds_per_iteration])) : undefined;
+if (rankCost) console.log('time per iteration over --design-rank 0 (same run):', JSON.stringify(rankCost));
 if (values.out !== 'none') {
   const flags = `--batch ${B} --tasks ${tasks} --steps ${steps}${presets.map((p) => ` --preset ${p}`).join('')}${precisions.map((p) => ` --precision ${p}`).join('')}` +
-    `${layouts.map((l) => ` --layout ${l}`).join('')}${values.profile ? ' --profile' : ''}${device === 'cpu' ? '' : ` --device ${device}`}`;
-  const file = writeResult(values.out ?? `designer_step_${device.replace(':', '')}`, { batch: B, tasks, steps, device, figures, speedup_over_fp32_contiguous: speedup },
+    `${layouts.map((l) => ` --layout ${l}`).join('')}${values.profile ? ' --profile' : ''}${values['design-rank'] ? ranks.map((w) => ` --design-rank ${w}`).join('') : ''}${device === 'cpu' ? '' : ` --device ${device}`}`;
+  const file = writeResult(values.out ?? `designer_step_${device.replace(':', '')}`, { batch: B, tasks, steps, device, figures, speedup_over_fp32_contiguous: speedup, ...(rankCost ? { time_over_design_rank_0: rankCost } : {}) },
     `npm run bench -- designer_step ${flags}`);
   console.log(`wrote ${file}`);
 }

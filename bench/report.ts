@@ -49,6 +49,14 @@ for (const name of ['designer_step_cpu', 'designer_step_cuda', 'designer_step_cp
     rows.push(`| Algorithm 1 iteration (F/M/theta_u step, n_D = 2 D steps, G step), \`${preset}\` preset, batch ${d.batch}, ${dev === 'cpu' ? `${d.machine.cpus} CPU cores` : 'CUDA'} | **${f(r.seconds_per_iteration, 3)} s/iteration** (${f(r.samples_per_second, 1)} samples/s); share of time: (a) ${f(100 * r.share.a_compat)}%, (b) ${f(100 * r.share.b_disc)}%, (c) ${f(100 * r.share.c_gen)}% | | \`${d.command}\` |`);
   }
 }
+const dr = load('designer_step_design_rank');
+if (dr) {
+  // G's ranking term (pfd train --design-rank) against none, measured side by side.
+  for (const r of (dr.figures as any[]).filter((x) => x.design_rank > 0)) {
+    const x = dr.time_over_design_rank_0?.[`${r.preset}/${r.precision}/${r.layout}/rank${r.design_rank}`];
+    rows.push(`| Algorithm 1 iteration with G's ranking term (\`--design-rank ${r.design_rank}\`, no other option), \`${r.preset}\` preset, batch ${dr.batch} x ${dr.tasks} task(s), ${r.precision}, ${r.layout.replace('_', '-')}, ${dr.machine.cpus} CPU cores | **${f(r.seconds_per_iteration, 3)} s/iteration**${x ? `, **${f(x, 2)}x** the time without it, same run` : ''}; share (a) ${f(100 * r.share.a_compat)}%, (b) ${f(100 * r.share.b_disc)}%, (c) ${f(100 * r.share.c_gen)}% | | \`${dr.command}\` |`);
+  }
+}
 const tr = load('torch_reference_paper');
 if (tr) {
   for (const [prec, r] of Object.entries(tr.figures) as [string, any][]) {
