@@ -7,11 +7,15 @@ python3 -c "import lzma,shutil; shutil.copyfileobj(lzma.open('$P/node.xz'), open
 TORCH=$(python3 -c 'import torch, os; print(os.path.dirname(torch.__file__))')
 echo "torch at $TORCH: $(python3 -c 'import torch; print(torch.__version__, torch.cuda.is_available(), torch._C._GLIBCXX_USE_CXX11_ABI)')"
 ABI=$(python3 -c 'import torch; print(int(torch._C._GLIBCXX_USE_CXX11_ABI))')
+# The Gloo process group (native/src/distributed.cc) only where libtorch ships
+# Gloo's headers (Debian's does; PyTorch's wheels do not).
+SRCS=$(ls native/src/*.cc); DIST=
+if [ -f $TORCH/include/gloo/algorithm.h ]; then DIST=-DPFD_WITH_DIST; else SRCS=$(ls native/src/*.cc | grep -v distributed.cc); echo "no Gloo headers: building without distributed.cc"; fi
 build() {
   rm -rf /tmp/pfd_obj && mkdir -p /tmp/pfd_obj
   local pids=()
-  for f in native/src/*.cc; do
-    g++ -c -fPIC -O2 -std=$1 -D_GLIBCXX_USE_CXX11_ABI=$ABI -DNAPI_VERSION=8 -DNAPI_CPP_EXCEPTIONS -DNODE_ADDON_API_DISABLE_DEPRECATED \
+  for f in $SRCS; do
+    g++ -c -fPIC -O2 -std=$1 -D_GLIBCXX_USE_CXX11_ABI=$ABI -DNAPI_VERSION=8 -DNAPI_CPP_EXCEPTIONS -DNODE_ADDON_API_DISABLE_DEPRECATED $DIST \
       -I$P/node/include/node -I$P/node-addon-api -I$TORCH/include -I$TORCH/include/torch/csrc/api/include -Wno-deprecated-declarations \
       "$f" -o /tmp/pfd_obj/$(basename "$f" .cc).o 2>/tmp/pfd_obj/$(basename "$f" .cc).err &
     pids+=($!)
