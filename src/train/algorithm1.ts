@@ -18,6 +18,10 @@
 // With designRank > 0 (beyond the paper), (c) adds designRank * L_rank, a ranking term through
 // the fixed M: each design should score higher, under its own user and query, than the same
 // user's design for another query and another user's design for the same query (design_ranking.ts).
+// With designNegatives > 0 (beyond the paper), (a) adds designNegatives * BPR(s+, s(x_q+, G's
+// design for the row)): the compatibility discriminator learns to rank the user's real complement
+// above G's current design for the same user and query, so that G cannot satisfy Eq. 11 and the
+// ranking term with features of M that no real item has (a matching-aware discriminator).
 // Each step's optimizer owns exactly that step's parameters; nothing else moves.
 import * as T from '../torch/index.js';
 import type * as nn from '../nn/index.js';
@@ -50,6 +54,7 @@ export interface StepOptions {
   lambdaRec: number; // weight of L1(design, the outfit's own complement) in (c); 0 = off (the paper)
   swapExtra?: number; // weight of (a)'s second BPR term, s+ against s(x_q+, x_c'), for batches with swapComplement; 0 = off (the paper)
   designRank?: number; // weight of (c)'s ranking term through M (own design against other queries' and users'); 0 = off (the paper)
+  designNegatives?: number; // weight of (a)'s third BPR term, s+ against the score of G's design for the row; 0 = off (the paper)
   genCompatLoss: boolean; // false: the "remove L_G^FM" ablation
   genCompatScale: GenCompatScale;
   scoreMomentum: number; // userCond 'none': running mean of positive scores
@@ -76,6 +81,8 @@ export interface StepLosses {
   auc_batch: number; // share of rows with s+ > s-
   bpr_swap?: number; // (a) swapExtra runs: the ranking term against the user's other complement, unweighted
   auc_swap?: number; // swapExtra runs: share of rows with s+ > s'
+  bpr_design?: number; // designNegatives runs: the ranking term against G's designs, unweighted
+  auc_design?: number; // designNegatives runs: share of rows with s+ > s(design)
   L_D: number; // (b) last of the n_D updates
   L_G: number; // (c) total
   L_G_adv: number;
@@ -163,7 +170,7 @@ function algorithm1StepIn(model: Designer, opt: Optimizers, list: ImageBatch[], 
   return out;
 }
 
-type CompatLosses = Pick<StepLosses, 'L_FM' | 'bpr' | 'auc_batch' | 's_pos' | 's_neg' | 'bpr_swap' | 'auc_swap'>;
+type CompatLosses = Pick<StepLosses, 'L_FM' | 'bpr' | 'auc_batch' | 's_pos' | 's_neg' | 'bpr_swap' | 'auc_swap' | 'bpr_design' | 'auc_design'>;
 
 /**
  * Step (a) alone: one Adam step of F, M and theta_u on L_FM over every outfit of the batches.
@@ -172,8 +179,12 @@ type CompatLosses = Pick<StepLosses, 'L_FM' | 'bpr' | 'auc_batch' | 's_pos' | 's
  * complements, which M can rank below s+ only through the query-complement interaction. It is
  * added to the paper's kind-1/2 term rather than replacing some of its rows (--swap-negatives),
  * which slowed M's learning of users' tastes (docs/training.md, fifth and sixth rounds).
+ * With designNegatives > 0, L_FM also gains designNegatives x BPR(s+, s*), s* = M(theta_u * z_q+ *
+ * F(G's design for the row)), the design made as design() makes it (no gradient to G) and
+ * embedded with F's running statistics, as step (c) embeds it (its batch statistics would mix
+ * designs into F's normalization of real items).
  */
-export function compatStep(model: Designer, opt: Optimizers, list: ImageBatch[], o: Pick<StepOptions, 'l2' | 'swapExtra'>): CompatLosses {
+export function compatStep(model: Designer, opt: Optimizers, list: ImageBatch[], o: Pick<StepOptions, 'l2' | 'swapExtra' | 'designNegatives'>): CompatLosses {
   const F = model.encoder;
   const out = {} as CompatLosses;
   T.tidy(() => {
@@ -183,9 +194,12 @@ export function compatStep(model: Designer, opt: Optimizers, list: ImageBatch[],
     const users = all('users');
     const swapW = (o.swapExtra ?? 0) > 0 && list.every((b) => b.swapComplement) ? o.swapExtra! : 0;
     const parts = [all('query'), all('positive'), all('negQuery'), all('negComplement'), ...(swapW ? [all('swapComplement')] : [])];
+    const designW = o.designNegatives ?? 0;
+    // G's current design for each row's user and query [N, 3, S, S] (float32, no gradient).
+    const designs = designW > 0 ? T.cat(list.map((b) => model.design(b.query, b.users, b.target)), 0) : null;
     // Forward passes and losses in the model's precision; backward and the step outside it, as
     // torch.autocast is meant to be used (the backward ops follow the forward ops' dtypes).
-    const { loss, sPos, sNeg, sSwap, swapTerm } = model.autocast(() => {
+    const { loss, sPos, sNeg, sSwap, swapTerm, sDesign, designTerm } = model.autocast(() => {
       const z = F.forward(model.images(T.cat(parts, 0))); // [4N or 5N, latent]
       const [zq, zc, zqn, zcn, zcs] = T.chunk(z, parts.length, 0) as [T.Tensor, T.Tensor, T.Tensor, T.Tensor, T.Tensor?];
       const sPos = model.score(users, zq, zc), sNeg = model.score(users, zqn, zcn); // [N]
@@ -194,7 +208,10 @@ export function compatStep(model: Designer, opt: Optimizers, list: ImageBatch[],
       const sSwap = zcs ? model.score(users, zq, zcs) : null; // [N]
       const swapTerm = sSwap ? bprLoss(sPos, sSwap) : null;
       if (swapTerm) loss = T.add(loss, T.mul(swapTerm, swapW));
-      return { loss, sPos, sNeg, sSwap, swapTerm };
+      const sDesign = designs ? inEvalMode(F, () => model.score(users, zq, F.forward(model.images(designs)))) : null; // [N]
+      const designTerm = sDesign ? bprLoss(sPos, sDesign) : null;
+      if (designTerm) loss = T.add(loss, T.mul(designTerm, designW));
+      return { loss, sPos, sNeg, sSwap, swapTerm, sDesign, designTerm };
     });
     const bpr = T.noGrad(() => bprLoss(sPos, sNeg));
     loss.backward();
@@ -207,6 +224,10 @@ export function compatStep(model: Designer, opt: Optimizers, list: ImageBatch[],
     if (sSwap && swapTerm) {
       out.bpr_swap = swapTerm.item();
       out.auc_swap = T.mean(T.toDtype(T.gt(sPos, sSwap), 'float32')).item();
+    }
+    if (sDesign && designTerm) {
+      out.bpr_design = designTerm.item();
+      out.auc_design = T.mean(T.toDtype(T.gt(sPos, sDesign), 'float32')).item();
     }
   });
   return out;

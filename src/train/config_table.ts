@@ -29,6 +29,7 @@ export const NUMERIC_SETTINGS = [
   { key: 'l2', flag: 'l2', min: 0, default: 1e-6, help: "L2 weight on F and M's parameters in step (a) (lambda_theta_FM)" },
   { key: 'negativeMix', flag: 'negative-mix', min: 0, max: 1, default: 0.5, help: 'share of kind-1 negatives (a random complement); the rest kind 2 (another user\'s outfit)' },
   { key: 'swapExtra', flag: 'swap-extra', min: 0, max: 4, default: 0, help: "weight of a second ranking term in step (a): each positive against the user's own other complement for its query (kind 3), on top of the kind-1/2 negatives; 0 = off (the paper)" },
+  { key: 'designNegatives', flag: 'design-negatives', min: 0, max: 4, default: 0, help: "weight of a third ranking term in step (a): each positive against G's current design for its user and query (a matching-aware compatibility discriminator); 0 = off (the paper)" },
   { key: 'swapNegatives', flag: 'swap-negatives', min: 0, max: 1, default: 0, help: "share of kind-3 negatives (the user's own other complement), taken first; 0 = off (the paper)" },
   { key: 'lrDecay', flag: 'lr-decay', min: 0, max: 1, default: 0, help: "share of the run's iterations at the end over which every learning rate but the designer's step (a) (D's and G's; all of a baseline's) falls linearly towards 0 (pix2pix's decay; measured against --iterations, so a resume that changes it moves the decay); 0 = constant (the paper)" },
   { key: 'iterations', flag: 'iterations', int: true, min: 0, default: 0, help: 'iterations to train; 0 = from --epochs' },

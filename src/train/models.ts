@@ -75,7 +75,7 @@ const DESIGNER: ModelDefinition<Designer, DesignerOptimizers> = {
     const warm = iteration < config.compatWarmup;
     opt.designer.compat.lr = warm ? config.lr : config.lrCompat || config.lr;
     const o = stepOptions(config);
-    const losses: Partial<StepLosses> = warm ? compatStep(model, opt.designer, batches, o) : algorithm1Step(model, opt.designer, batches, o, timing);
+    const losses: Partial<StepLosses> = warm ? compatStep(model, opt.designer, batches, { ...o, designNegatives: 0 }) : algorithm1Step(model, opt.designer, batches, o, timing);
     return { phase: warm ? 'compat-warmup' : 'algorithm1', losses: losses as Record<string, number> };
   },
   lossProblem(l, config) {

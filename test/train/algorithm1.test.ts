@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as T from '../../src/torch/index.js';
 import type * as nn from '../../src/nn/index.js';
 import { Designer, type UserCond } from '../../src/models/designer.js';
-import { algorithm1Step, type ImageBatch } from '../../src/train/algorithm1.js';
+import { algorithm1Step, compatStep, type ImageBatch } from '../../src/train/algorithm1.js';
 import { makeOptimizers } from '../../src/train/optimizers.js';
 import { DEFAULT_STEP } from '../../src/train/config.js';
 import { TINY_MODEL } from './fixtures.js';
@@ -203,6 +203,41 @@ test('swapExtra: step (a) adds a second ranking term against the user\'s other c
   assert.ok(Math.abs(on.losses.L_FM - (on.losses.bpr + l2 + on.losses.bpr_swap!)) < 1e-5, 'L_FM = BPR(s+, s-) + L2 + 1 x BPR(s+, s\')');
   assert.ok(on.losses.auc_swap! >= 0 && on.losses.auc_swap! <= 1);
   assert.notEqual(on.encoder, paper.encoder, 'the extra term moves F');
+});
+
+test('designNegatives: step (a) adds BPR(s+, s(G\'s design)); weight 0 is the paper\'s step exactly; G never moves in (a); no leaks', () => {
+  const run = (designNegatives: number) => {
+    T.manualSeed(5);
+    const model = new Designer({ ...TINY_MODEL, users: 3, userCond: 'vector', targets: ['bottom', 'top'] });
+    const opt = makeOptimizers(model, { lr: 1e-3, betas: [0.5, 0.999] });
+    T.manualSeed(6);
+    const bottoms = batch(4, 3), tops = { ...batch(4, 3), target: 'top' as const };
+    const before = snapshot(model);
+    const losses = compatStep(model, opt, [bottoms, tops], { ...DEFAULT_STEP, designNegatives });
+    const moved = changed(model, before);
+    T.dispose([...before.values()]);
+    const encoder = T.tidy(() => T.sum(T.abs(model.encoder.parameters()[0]!)).item());
+    // A whole iteration with the term, twice (moments exist after the first): no tensor left behind.
+    algorithm1Step(model, opt, [bottoms, tops], { ...DEFAULT_STEP, designNegatives });
+    const live = T.liveTensors();
+    algorithm1Step(model, opt, [bottoms, tops], { ...DEFAULT_STEP, designNegatives });
+    assert.equal(T.liveTensors(), live, 'no tensor leaked');
+    for (const b of [bottoms, tops]) T.dispose([b.users, b.query, b.positive, b.negQuery, b.negComplement]);
+    model.dispose();
+    return { losses, encoder, moved };
+  };
+  const paper = run(0), on = run(2);
+  assert.equal(paper.losses.bpr_design, undefined);
+  // The designs are embedded with F's running statistics, so the kind-1/2 term is the paper's exactly.
+  assert.equal(on.losses.bpr, paper.losses.bpr);
+  const l2 = paper.losses.L_FM - paper.losses.bpr;
+  assert.ok(Math.abs(on.losses.L_FM - (on.losses.bpr + l2 + 2 * on.losses.bpr_design!)) < 1e-5, 'L_FM = BPR(s+, s-) + L2 + 2 x BPR(s+, s*)');
+  assert.ok(on.losses.bpr_design! > 0 && on.losses.auc_design! >= 0 && on.losses.auc_design! <= 1);
+  assert.notEqual(on.encoder, paper.encoder, 'the extra term moves F');
+  for (const r of [paper, on]) {
+    assert.ok([...r.moved].every((n) => n.startsWith('encoder') || n.startsWith('metric') || n.startsWith('user')), `(a) moved only F, M, theta_u: ${[...r.moved].join(', ')}`);
+    assert.ok([...r.moved].some((n) => n.startsWith('user')));
+  }
 });
 
 for (const userCond of ['vector', 'none'] as UserCond[]) {
