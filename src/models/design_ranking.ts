@@ -7,7 +7,7 @@
 //   s_own   = s_{u_i}(q_i, G(q_i, u_i))
 //   s_query = s_{u_i}(q_i, G(q_j, u_i))   the same user's design for another query
 //   s_user  = s_{u_i}(q_i, G(q_i, u_j))   another user's design for this query
-//   L_rank  = 1/2 (BPR(s_own, s_query) + BPR(s_own, s_user))
+//   L_rank  = a BPR(s_own, s_query) + (1 - a) BPR(s_own, s_user),  a = the query's share (1/2 by default)
 // BPR as Eq. 10, -mean ln sigmoid(s_own - s_other), over the rows whose partner
 // differs (a duplicate query or user asks for nothing). Both sides carry gradient:
 // each design is pulled towards its own (query, user) and away from the others'.
@@ -27,9 +27,10 @@ function maskedMean(x: T.Tensor, valid: T.Tensor): T.Tensor {
 /**
  * sOwn, sQuery, sUser [N] (scores under each row's own user and query);
  * queryDiffers, userDiffers [N] bool: whether row i's partner has another query / user.
- * With no user term (user-unaware models), pass sUser = null.
+ * With no user term (user-unaware models, or queryShare 1), pass sUser = null: L_rank is the
+ * query term alone. queryShare in [0, 1] weighs the query term against the user term.
  */
-export function designRankingLoss(sOwn: T.Tensor, sQuery: T.Tensor, sUser: T.Tensor | null, queryDiffers: T.Tensor, userDiffers: T.Tensor | null): DesignRanking {
+export function designRankingLoss(sOwn: T.Tensor, sQuery: T.Tensor, sUser: T.Tensor | null, queryDiffers: T.Tensor, userDiffers: T.Tensor | null, queryShare = 0.5): DesignRanking {
   const own = T.toDtype(sOwn, 'float32');
   const term = (other: T.Tensor, differs: T.Tensor) => {
     const valid = T.toDtype(differs, 'float32'); // [N]
@@ -39,5 +40,5 @@ export function designRankingLoss(sOwn: T.Tensor, sQuery: T.Tensor, sUser: T.Ten
   const q = term(sQuery, queryDiffers);
   if (!sUser || !userDiffers) return { loss: q.bpr, queryWin: q.win, userWin: T.scalarTensor(NaN) };
   const u = term(sUser, userDiffers);
-  return { loss: T.mul(T.add(q.bpr, u.bpr), 0.5), queryWin: q.win, userWin: u.win };
+  return { loss: T.add(T.mul(q.bpr, queryShare), T.mul(u.bpr, 1 - queryShare)), queryWin: q.win, userWin: u.win };
 }

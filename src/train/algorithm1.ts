@@ -54,6 +54,7 @@ export interface StepOptions {
   lambdaRec: number; // weight of L1(design, the outfit's own complement) in (c); 0 = off (the paper)
   swapExtra?: number; // weight of (a)'s second BPR term, s+ against s(x_q+, x_c'), for batches with swapComplement; 0 = off (the paper)
   designRank?: number; // weight of (c)'s ranking term through M (own design against other queries' and users'); 0 = off (the paper)
+  rankQueryShare?: number; // the query term's share of that term (default 1/2; 1 = the query term alone)
   designNegatives?: number; // weight of (a)'s third BPR term, s+ against the score of G's design for the row; 0 = off (the paper)
   genCompatLoss: boolean; // false: the "remove L_G^FM" ablation
   genCompatScale: GenCompatScale;
@@ -309,7 +310,7 @@ function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepO
           if (ms) loss = T.add(loss, T.mul(ms, o.modeSeeking));
           const rec = o.lambdaRec > 0 ? T.l1Loss(T.toDtype(fake, 'float32'), b.positive) : null; // the design in fp32 under bf16 autocast
           if (rec) loss = T.add(loss, T.mul(rec, o.lambdaRec));
-          const rank = rankW > 0 && forNextQuery ? rankDesigns(model, b, zq, sPos, fake, o.genCompatLoss ? sStar : null, forNextQuery) : null;
+          const rank = rankW > 0 && forNextQuery ? rankDesigns(model, b, zq, sPos, fake, o.genCompatLoss ? sStar : null, forNextQuery, o.rankQueryShare ?? 0.5) : null;
           if (rank) loss = T.add(loss, T.mul(rank.loss, rankW));
           return { loss, adv, gfm, pair, ms, rec, rank, sStar, dReal, dFake };
         });
@@ -346,12 +347,13 @@ function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepO
  * same user's design for the next row's query (forNextQuery) and, in user-aware models, the
  * next row's user's design for this row's query, all scored under the row's own user and
  * query, F in eval mode as for s*. sOwn: s* when it was computed with gradient, else null.
+ * With queryShare 1 the other user's design is not drawn (g_user_win is then NaN).
  */
-function rankDesigns(model: Designer, b: ImageBatch, zq: T.Tensor, sPos: T.Tensor, fake: T.Tensor, sOwn: T.Tensor | null, forNextQuery: T.Tensor): DesignRanking {
+function rankDesigns(model: Designer, b: ImageBatch, zq: T.Tensor, sPos: T.Tensor, fake: T.Tensor, sOwn: T.Tensor | null, forNextQuery: T.Tensor, queryShare: number): DesignRanking {
   const F = model.encoder;
   const scoreOf = (design: T.Tensor) => inEvalMode(F, () => model.score(b.users, zq, F.forward(design))); // [B]
-  const userAware = model.config.userCond !== 'none';
+  const userAware = model.config.userCond !== 'none' && queryShare < 1;
   const otherUsers = nextRow(b.users); // [B]
   const forNextUser = userAware ? model.generator(b.target).forward(model.generatorInput(zq, otherUsers, sPos)) : null; // [B, 3, S, S]
-  return designRankingLoss(sOwn ?? scoreOf(fake), scoreOf(forNextQuery), forNextUser ? scoreOf(forNextUser) : null, queryDiffersFromNext(zq), userAware ? T.ne(b.users, otherUsers) : null);
+  return designRankingLoss(sOwn ?? scoreOf(fake), scoreOf(forNextQuery), forNextUser ? scoreOf(forNextUser) : null, queryDiffersFromNext(zq), userAware ? T.ne(b.users, otherUsers) : null, queryShare);
 }

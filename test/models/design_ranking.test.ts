@@ -31,6 +31,11 @@ test('designRankingLoss: BPR of the own design against the other query\'s and th
     const q = designRankingLoss(t([1]), t([0]), null, b([true]), null);
     assert.ok(Math.abs(q.loss.item() - softplus(-1)) < 1e-6);
     assert.ok(Number.isNaN(q.userWin.item()));
+    // The query's share weighs the two terms: a q + (1 - a) u.
+    const w = designRankingLoss(t([1]), t([0]), t([3]), b([true]), b([true]), 0.25).loss.item();
+    assert.ok(Math.abs(w - (0.25 * softplus(-1) + 0.75 * softplus(2))) < 1e-6);
+    const only = designRankingLoss(t([1]), t([0]), t([3]), b([true]), b([true]), 1).loss.item();
+    assert.ok(Math.abs(only - softplus(-1)) < 1e-6);
   });
 });
 

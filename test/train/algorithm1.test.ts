@@ -242,7 +242,7 @@ test('designNegatives: step (a) adds BPR(s+, s(G\'s design)); weight 0 is the pa
 
 for (const userCond of ['vector', 'none'] as UserCond[]) {
   test(`designRank (${userCond}): (c) adds w x L_rank and still moves exactly G; weight 0 is the paper's step exactly; no leaks`, () => {
-    const run = (designRank: number) => {
+    const run = (designRank: number, rankQueryShare = 0.5) => {
       T.manualSeed(11);
       const model = new Designer({ ...TINY_MODEL, users: 3, userCond, targets: ['bottom'] });
       const opt = makeOptimizers(model, { lr: 1e-3, betas: [0.5, 0.999] });
@@ -257,9 +257,9 @@ for (const userCond of ['vector', 'none'] as UserCond[]) {
       };
       T.manualSeed(12);
       const b = batch(4, 3);
-      const losses = algorithm1Step(model, opt, b, { ...DEFAULT_STEP, designRank });
+      const losses = algorithm1Step(model, opt, b, { ...DEFAULT_STEP, designRank, rankQueryShare });
       const live = T.liveTensors();
-      algorithm1Step(model, opt, b, { ...DEFAULT_STEP, designRank });
+      algorithm1Step(model, opt, b, { ...DEFAULT_STEP, designRank, rankQueryShare });
       assert.equal(T.liveTensors(), live, 'no tensor leaked');
       const names = new Set(model.namedParameters().map(([n]) => n).filter((n) => n.startsWith('gen_bottom.')));
       T.dispose([b.users, b.query, b.positive, b.negQuery, b.negComplement]);
@@ -276,5 +276,12 @@ for (const userCond of ['vector', 'none'] as UserCond[]) {
     // A user-unaware model has no other user's design to rank against.
     assert.equal(Number.isNaN(on.losses.g_user_win!), userCond === 'none');
     assert.deepEqual(on.moved, on.names, 'G alone moves in (c)');
+    // The query term alone (share 1): no other user's design is drawn, and L_G still adds up.
+    const queryOnly = run(2, 1);
+    assert.ok(Number.isNaN(queryOnly.losses.g_user_win!));
+    assert.equal(queryOnly.losses.g_query_win, on.losses.g_query_win, 'the same query comparison');
+    assert.ok(Math.abs(queryOnly.losses.L_G - (paper.losses.L_G + 2 * queryOnly.losses.L_G_rank!)) < 1e-4 * Math.max(1, Math.abs(queryOnly.losses.L_G)));
+    if (userCond === 'none') assert.equal(queryOnly.losses.L_G_rank, on.losses.L_G_rank, 'a user-unaware model has the query term alone either way');
+    assert.deepEqual(queryOnly.moved, queryOnly.names);
   });
 }
