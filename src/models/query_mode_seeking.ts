@@ -19,7 +19,12 @@ export function nextRow(x: T.Tensor): T.Tensor {
 
 /** Whether each row's query code differs from the next row's (a duplicate query in a batch does not) [N] bool. zq [N, latent] */
 export function queryDiffersFromNext(zq: T.Tensor): T.Tensor {
-  return T.gt(queryCodeDistanceToNext(zq), 1e-6);
+  return codesDiffer(queryCodeDistanceToNext(zq));
+}
+
+/** Whether a code distance [N] separates two queries (a duplicate query's is 0) [N] bool. */
+function codesDiffer(dZ: T.Tensor): T.Tensor {
+  return T.gt(dZ, 1e-6);
 }
 
 /** mean|z_qi - z_q(i+1)| per row [N], in fp32. zq [N, latent] */
@@ -33,7 +38,7 @@ export function queryModeSeekingLoss(zq: T.Tensor, design: T.Tensor, designForNe
   const dImg = T.mean(T.abs(T.sub(T.reshape(T.toDtype(design, 'float32'), [n, -1]), T.reshape(T.toDtype(designForNextQuery, 'float32'), [n, -1]))), [1]); // [N]
   const dZ = queryCodeDistanceToNext(zq); // [N]
   // Rows whose partner has the same query (duplicates in a batch) ask for nothing: G's two inputs are equal.
-  const differ = T.toDtype(T.gt(dZ, 1e-6), 'float32'); // [N]
+  const differ = T.toDtype(codesDiffer(dZ), 'float32'); // [N]
   const perRow = T.mul(T.reciprocal(T.add(T.div(dImg, T.add(dZ, EPS)), EPS)), differ);
   return T.div(T.sum(perRow), T.clamp(T.sum(differ), 1));
 }
