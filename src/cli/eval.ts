@@ -60,6 +60,9 @@ export async function evalCommand(argv: string[]): Promise<void> {
           console.log(`  ${''.padEnd(26)} per user vs kind-1 negatives alone ${Number(m.details.auc_kind1_per_user).toFixed(4)}; ` +
             `pooled over users: vs kind-1 ${Number(m.details.auc_kind1).toFixed(4)}, kind-2 ${Number(m.details.auc_kind2).toFixed(4)}, both ${Number(m.details.auc_both).toFixed(4)}`);
         }
+        if (k === 'oracle_m_pick' && m.details) {
+          console.log(`  ${''.padEnd(26)} M's picks: taste ${Number(m.details.taste).toFixed(4)}, personal win ${Number(m.details.personal_win).toFixed(4)}, own-query ${Number(m.details.own_query).toFixed(4)}`);
+        }
         const range = (['random_item', 'best_item', 'chance'] as const).filter((x) => typeof m.details?.[x] === 'number').map((x) => `${x.replace('_', ' ')} ${Number(m.details![x]).toFixed(4)}`);
         if (range.length) console.log(`  ${''.padEnd(26)} range: ${range.join(', ')}`);
         if (m.note) console.log(`  ${''.padEnd(26)} note: ${m.note}`);

@@ -16,6 +16,7 @@ import { ssim, crossUserSsim } from './ssim.js';
 import { swappedCases } from './designs.js';
 import { compatAuc } from './compat_auc.js';
 import { oracleMetrics, type OracleMetrics } from './oracle_metrics.js';
+import { mPickFigures } from './m_pick_figures.js';
 import { nearestDistances, median } from './nearest_real.js';
 import { splitItemBytes } from '../data/cache.js';
 import { bytesToUnit } from '../data/images.js';
@@ -196,6 +197,19 @@ export const METRICS = {
     compute: (ctx) => {
       const o = oracle(ctx);
       return { value: o.own_query_advantage, real: o.own_query_advantage_truth, details: { chance: 0 } };
+    },
+  },
+  oracle_m_pick: {
+    // What G would reach if it drew the compatibility model's favourite test item exactly
+    // (m_pick_figures.ts): above the design's figures, G is the limit; near them, F, M and theta_u are.
+    label: "M's pick compat (oracle)", better: 'higher', available: (ctx) => hasOracle(ctx) && isDesigner(ctx.model),
+    compute: (ctx) => {
+      if (!isDesigner(ctx.model)) throw new Error('oracle_m_pick needs a model with a compatibility discriminator');
+      const o = mPickFigures(ctx.model, ctx.test, ctx.dataset, ctx.world!, ctx.designs.cases, ctx.seed, ctx.device);
+      return {
+        value: o.compat_design, real: o.compat_truth,
+        details: { taste: o.taste_design, taste_real: o.taste_truth, personal_win: o.personal_win_rate, own_query: o.own_query_advantage, random_item: o.compat_random, best_item: o.compat_best },
+      };
     },
   },
   query_dependence: {
