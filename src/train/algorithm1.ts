@@ -22,6 +22,10 @@
 // design for the row)): the compatibility discriminator learns to rank the user's real complement
 // above G's current design for the same user and query, so that G cannot satisfy Eq. 11 and the
 // ranking term with features of M that no real item has (a matching-aware discriminator).
+// With lambdaPick > 0 (beyond the paper), (c) adds lambdaPick * mean|G(z_q, theta_v) - x_pick|
+// for the next row's user v: x_pick is the batch's real complement (positives and negatives)
+// that the fixed M ranks first for (q, v) (m_pick.ts), a target for the users the data never
+// pair with this query.
 // Each step's optimizer owns exactly that step's parameters; nothing else moves.
 import * as T from '../torch/index.js';
 import type * as nn from '../nn/index.js';
@@ -31,6 +35,7 @@ import { ralsganDiscriminatorLoss, ralsganGeneratorLoss } from '../models/ralsga
 import { pairDiscriminatorLoss, pairGeneratorLoss, unassociated } from '../models/query_pair_discriminator.js';
 import { queryModeSeekingLoss, nextRow, queryDiffersFromNext } from '../models/query_mode_seeking.js';
 import { designRankingLoss, type DesignRanking } from '../models/design_ranking.js';
+import { mPicks } from '../models/m_pick.js';
 
 /** One batch of images in [-1, 1], all [B, 3, S, S], and users int64 [B]. */
 export interface ImageBatch {
@@ -56,6 +61,7 @@ export interface StepOptions {
   designRank?: number; // weight of (c)'s ranking term through M (own design against other queries' and users'); 0 = off (the paper)
   rankQueryShare?: number; // the query term's share of that term (default 1/2; 1 = the query term alone)
   designNegatives?: number; // weight of (a)'s third BPR term, s+ against the score of G's design for the row; 0 = off (the paper)
+  lambdaPick?: number; // weight of (c)'s L1 term from the next row's user's design to M's pick for that user; 0 = off (the paper)
   genCompatLoss: boolean; // false: the "remove L_G^FM" ablation
   genCompatScale: GenCompatScale;
   scoreMomentum: number; // userCond 'none': running mean of positive scores
@@ -100,8 +106,10 @@ export interface StepLosses {
   L_G_rank?: number; // (c) designRank runs: the ranking term through M, unweighted
   g_query_win?: number; // designRank runs: share of rows whose design beats, under M, the same user's design for another query
   g_user_win?: number; // designRank runs: share of rows whose design beats, under M, another user's design for the same query
+  L_G_pick?: number; // (c) lambdaPick runs: the L1 term to M's pick, unweighted
+  pick_own?: number; // lambdaPick runs: share of rows whose pick for the next row's user is the row's own positive
   /** When an iteration designs both categories: (b) and (c)'s values per category. */
-  by_target?: Record<string, Pick<StepLosses, 'L_D' | 'L_G' | 'L_G_adv' | 'L_G_FM' | 's_design' | 'd_real' | 'd_fake' | 'L_Dpair' | 'L_G_pair' | 'L_G_ms' | 'L_G_rec' | 'L_G_rank' | 'g_query_win' | 'g_user_win'>>;
+  by_target?: Record<string, Pick<StepLosses, 'L_D' | 'L_G' | 'L_G_adv' | 'L_G_FM' | 's_design' | 'd_real' | 'd_fake' | 'L_Dpair' | 'L_G_pair' | 'L_G_ms' | 'L_G_rec' | 'L_G_rank' | 'g_query_win' | 'g_user_win' | 'L_G_pick' | 'pick_own'>>;
 }
 
 /** Runs fn with module in eval mode, restoring its mode after. */
@@ -166,7 +174,7 @@ function algorithm1StepIn(model: Designer, opt: Optimizers, list: ImageBatch[], 
   const per = list.map((b) => designerSteps(model, opt, b, o, lap));
   // Top-level values are means over the designed categories; each category's are kept too.
   for (const k of ['L_D', 'L_G', 'L_G_adv', 'L_G_FM', 's_design', 'd_real', 'd_fake'] as const) out[k] = per.reduce((a, p) => a + p[k], 0) / per.length;
-  for (const k of ['L_Dpair', 'L_G_pair', 'L_G_ms', 'L_G_rec', 'L_G_rank', 'g_query_win', 'g_user_win'] as const) if (per.every((p) => p[k] !== undefined)) out[k] = per.reduce((a, p) => a + p[k]!, 0) / per.length;
+  for (const k of ['L_Dpair', 'L_G_pair', 'L_G_ms', 'L_G_rec', 'L_G_rank', 'g_query_win', 'g_user_win', 'L_G_pick', 'pick_own'] as const) if (per.every((p) => p[k] !== undefined)) out[k] = per.reduce((a, p) => a + p[k]!, 0) / per.length;
   if (list.length > 1) out.by_target = Object.fromEntries(list.map((b, i) => [b.target, per[i]!]));
   return out;
 }
@@ -234,7 +242,7 @@ export function compatStep(model: Designer, opt: Optimizers, list: ImageBatch[],
   return out;
 }
 
-type DesignerLosses = Pick<StepLosses, 'L_D' | 'L_G' | 'L_G_adv' | 'L_G_FM' | 's_design' | 'd_real' | 'd_fake' | 'L_Dpair' | 'L_G_pair' | 'L_G_ms' | 'L_G_rec' | 'L_G_rank' | 'g_query_win' | 'g_user_win'>;
+type DesignerLosses = Pick<StepLosses, 'L_D' | 'L_G' | 'L_G_adv' | 'L_G_FM' | 's_design' | 'd_real' | 'd_fake' | 'L_Dpair' | 'L_G_pair' | 'L_G_ms' | 'L_G_rec' | 'L_G_rank' | 'g_query_win' | 'g_user_win' | 'L_G_pick' | 'pick_own'>;
 
 /** Steps (b) and (c) for one batch's designed category. */
 function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepOptions, lap: (k: keyof StepTiming) => void): DesignerLosses {
@@ -244,10 +252,13 @@ function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepO
   // F embeds with its running statistics (eval mode), as when designing: G is trained on the
   // codes it will be given (in training mode they would depend on the batch), and s+ is on the
   // scale of L_G^FM's s* below. [B, latent], [B]
-  const [zq, sPos] = inEvalMode(F, () => T.tidy(() => T.noGrad(() => model.autocast(() => {
-    const z = F.forward(model.images(T.cat([b.query, b.positive], 0)));
-    const [zq, zc] = T.chunk(z, 2, 0) as [T.Tensor, T.Tensor];
-    return [T.keep(zq.contiguous()), T.keep(model.score(b.users, zq, zc))];
+  const pickW = o.lambdaPick ?? 0;
+  const [zq, sPos, zPool] = inEvalMode(F, () => T.tidy(() => T.noGrad(() => model.autocast(() => {
+    const z = F.forward(model.images(T.cat(pickW > 0 ? [b.query, b.positive, b.negComplement] : [b.query, b.positive], 0)));
+    const [zq, zc] = T.chunk(T.narrow(z, 0, 0, 2 * b.query.size(0)), 2, 0) as [T.Tensor, T.Tensor];
+    // M's pick's pool: the codes of the batch's positives and negative complements [2B, latent]
+    const zPool = pickW > 0 ? T.keep(T.narrow(z, 0, b.query.size(0), 2 * b.query.size(0)).contiguous()) : null;
+    return [T.keep(zq.contiguous()), T.keep(model.score(b.users, zq, zc)), zPool] as const;
   }))));
   try {
     const G = model.generator(b.target), D = model.discriminator(b.target);
@@ -288,7 +299,7 @@ function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepO
       const fixed = [...model.compatParameters(), ...D.parameters(), ...(Dp ? Dp.parameters() : [])];
       frozen(fixed, () => {
         const rankW = o.designRank ?? 0;
-        const { loss, adv, gfm, pair, ms, rec, rank, sStar, dReal, dFake } = model.autocast(() => {
+        const { loss, adv, gfm, pair, ms, rec, rank, pick, sStar, dReal, dFake } = model.autocast(() => {
           const fake = G.forward(genInput());
           const dFake = D.forward(fake);
           const dReal = T.noGrad(() => D.forward(b.positive));
@@ -310,13 +321,23 @@ function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepO
           if (ms) loss = T.add(loss, T.mul(ms, o.modeSeeking));
           const rec = o.lambdaRec > 0 ? T.l1Loss(T.toDtype(fake, 'float32'), b.positive) : null; // the design in fp32 under bf16 autocast
           if (rec) loss = T.add(loss, T.mul(rec, o.lambdaRec));
-          const rank = rankW > 0 && forNextQuery ? rankDesigns(model, b, zq, sPos, fake, o.genCompatLoss ? sStar : null, forNextQuery, o.rankQueryShare ?? 0.5) : null;
+          // The next row's user's design for this row's query [B, 3, S, S] (shared by the ranking and pick terms).
+          const otherUsers = nextRow(b.users); // [B]
+          const rankUsers = rankW > 0 && forNextQuery && model.config.userCond !== 'none' && (o.rankQueryShare ?? 0.5) < 1;
+          const forNextUser = rankUsers || zPool ? G.forward(model.generatorInput(zq, otherUsers, sPos)) : null;
+          const rank = rankW > 0 && forNextQuery ? rankDesigns(model, b, zq, sPos, fake, o.genCompatLoss ? sStar : null, forNextQuery, rankUsers ? forNextUser : null, o.rankQueryShare ?? 0.5) : null;
           if (rank) loss = T.add(loss, T.mul(rank.loss, rankW));
-          return { loss, adv, gfm, pair, ms, rec, rank, sStar, dReal, dFake };
+          const pick = zPool && forNextUser ? pickTerm(model, b, otherUsers, zq, zPool, forNextUser) : null;
+          if (pick) loss = T.add(loss, T.mul(pick.l1, pickW));
+          return { loss, adv, gfm, pair, ms, rec, rank, pick, sStar, dReal, dFake };
         });
         if (pair) out.L_G_pair = pair.item();
         if (ms) out.L_G_ms = ms.item();
         if (rec) out.L_G_rec = rec.item();
+        if (pick) {
+          out.L_G_pick = pick.l1.item();
+          out.pick_own = pick.own.item();
+        }
         if (rank) {
           out.L_G_rank = rank.loss.item();
           out.g_query_win = rank.queryWin.item();
@@ -337,7 +358,7 @@ function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepO
     });
     lap('c');
   } finally {
-    T.dispose([zq, sPos]);
+    T.dispose([zq, sPos, ...(zPool ? [zPool] : [])]);
   }
   return out;
 }
@@ -349,11 +370,20 @@ function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepO
  * query, F in eval mode as for s*. sOwn: s* when it was computed with gradient, else null.
  * With queryShare 1 the other user's design is not drawn (g_user_win is then NaN).
  */
-function rankDesigns(model: Designer, b: ImageBatch, zq: T.Tensor, sPos: T.Tensor, fake: T.Tensor, sOwn: T.Tensor | null, forNextQuery: T.Tensor, queryShare: number): DesignRanking {
+function rankDesigns(model: Designer, b: ImageBatch, zq: T.Tensor, sPos: T.Tensor, fake: T.Tensor, sOwn: T.Tensor | null, forNextQuery: T.Tensor, forNextUser: T.Tensor | null, queryShare: number): DesignRanking {
   const F = model.encoder;
   const scoreOf = (design: T.Tensor) => inEvalMode(F, () => model.score(b.users, zq, F.forward(design))); // [B]
-  const userAware = model.config.userCond !== 'none' && queryShare < 1;
-  const otherUsers = nextRow(b.users); // [B]
-  const forNextUser = userAware ? model.generator(b.target).forward(model.generatorInput(zq, otherUsers, sPos)) : null; // [B, 3, S, S]
-  return designRankingLoss(sOwn ?? scoreOf(fake), scoreOf(forNextQuery), forNextUser ? scoreOf(forNextUser) : null, queryDiffersFromNext(zq), userAware ? T.ne(b.users, otherUsers) : null, queryShare);
+  return designRankingLoss(sOwn ?? scoreOf(fake), scoreOf(forNextQuery), forNextUser ? scoreOf(forNextUser) : null, queryDiffersFromNext(zq), forNextUser ? T.ne(b.users, nextRow(b.users)) : null, queryShare);
+}
+
+/**
+ * (c)'s pick term (m_pick.ts): L1 from the next row's user's design forNextUser [B, 3, S, S] to
+ * the real complement, among the batch's positives and negatives (pool codes zPool [2B, latent]),
+ * that M ranks first for that user and this row's query. own: share of picks that are the row's own positive.
+ */
+function pickTerm(model: Designer, b: ImageBatch, otherUsers: T.Tensor, zq: T.Tensor, zPool: T.Tensor, forNextUser: T.Tensor): { l1: T.Tensor; own: T.Tensor } {
+  const picks = mPicks(model, otherUsers, zq, zPool); // [B] into [positives; negatives]
+  const target = T.indexSelect(T.cat([b.positive, b.negComplement], 0), 0, picks); // [B, 3, S, S]
+  const own = T.mean(T.toDtype(T.eq(picks, T.arange(0, picks.size(0), 1, { dtype: 'int64', device: picks.device })), 'float32'));
+  return { l1: T.l1Loss(T.toDtype(forNextUser, 'float32'), target), own };
 }

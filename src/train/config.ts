@@ -34,7 +34,7 @@ export type TrainConfig = TrainConfigBase & NumericSettings;
 
 const D = numericDefaults();
 export const DEFAULT_STEP: StepOptions = {
-  nD: D.nD, lambda1: D.lambda1, lambda2: D.lambda2, lambda3: D.lambda3, l2: D.l2, lambda4: D.lambda4, modeSeeking: D.modeSeeking, lambdaRec: D.lambdaRec, swapExtra: D.swapExtra, designRank: D.designRank, rankQueryShare: D.rankQueryShare, designNegatives: D.designNegatives,
+  nD: D.nD, lambda1: D.lambda1, lambda2: D.lambda2, lambda3: D.lambda3, l2: D.l2, lambda4: D.lambda4, modeSeeking: D.modeSeeking, lambdaRec: D.lambdaRec, swapExtra: D.swapExtra, designRank: D.designRank, rankQueryShare: D.rankQueryShare, designNegatives: D.designNegatives, lambdaPick: D.lambdaPick,
   genCompatLoss: true, genCompatScale: 'none', scoreMomentum: 0.01,
 };
 
@@ -110,8 +110,8 @@ function validate(c: TrainConfig): void {
   for (const [k, v] of Object.entries(variant.defaults)) {
     if (c[k as keyof TrainConfig] !== v) throw new ConfigError(`model '${c.method}' is the designer with ${k} = ${JSON.stringify(v)}; it cannot be trained with ${k} = ${JSON.stringify(c[k as keyof TrainConfig])} (use --model designer for that)`);
   }
-  if (!variant.designer && (c.model.pairDiscriminator || c.modeSeeking > 0 || c.lambdaRec > 0 || (c.swapExtra ?? 0) > 0 || (c.designRank ?? 0) > 0 || (c.designNegatives ?? 0) > 0 || c.compatWarmup > 0)) {
-    throw new ConfigError(`--pair-disc, --mode-seeking, --lambda-rec, --swap-extra, --design-rank, --design-negatives and --compat-warmup are options of the designer, not of the baseline '${c.method}'`);
+  if (!variant.designer && (c.model.pairDiscriminator || c.modeSeeking > 0 || c.lambdaRec > 0 || (c.swapExtra ?? 0) > 0 || (c.designRank ?? 0) > 0 || (c.designNegatives ?? 0) > 0 || (c.lambdaPick ?? 0) > 0 || c.compatWarmup > 0)) {
+    throw new ConfigError(`--pair-disc, --mode-seeking, --lambda-rec, --swap-extra, --design-rank, --design-negatives, --lambda-pick and --compat-warmup are options of the designer, not of the baseline '${c.method}'`);
   }
   if (!Array.isArray(c.betas) || c.betas.length !== 2 || c.betas.some((b) => !(b >= 0 && b < 1))) throw new ConfigError(`betas must be two numbers in [0, 1), got ${JSON.stringify(c.betas)}`);
   if (!TASKS.includes(c.task)) throw new ConfigError(`task must be one of ${TASKS.join(', ')}, got '${c.task}'`);
@@ -124,5 +124,5 @@ function validate(c: TrainConfig): void {
 }
 
 export function stepOptions(c: TrainConfig): StepOptions {
-  return { nD: c.nD, lambda1: c.lambda1, lambda2: c.lambda2, lambda3: c.lambda3, lambda4: c.lambda4 ?? 1, modeSeeking: c.modeSeeking ?? 0, lambdaRec: c.lambdaRec ?? 0, swapExtra: c.swapExtra ?? 0, designRank: c.designRank ?? 0, rankQueryShare: c.rankQueryShare ?? 0.5, designNegatives: c.designNegatives ?? 0, l2: c.l2, genCompatLoss: c.genCompatLoss, genCompatScale: c.genCompatScale, scoreMomentum: c.scoreMomentum };
+  return { nD: c.nD, lambda1: c.lambda1, lambda2: c.lambda2, lambda3: c.lambda3, lambda4: c.lambda4 ?? 1, modeSeeking: c.modeSeeking ?? 0, lambdaRec: c.lambdaRec ?? 0, swapExtra: c.swapExtra ?? 0, designRank: c.designRank ?? 0, rankQueryShare: c.rankQueryShare ?? 0.5, designNegatives: c.designNegatives ?? 0, lambdaPick: c.lambdaPick ?? 0, l2: c.l2, genCompatLoss: c.genCompatLoss, genCompatScale: c.genCompatScale, scoreMomentum: c.scoreMomentum };
 }

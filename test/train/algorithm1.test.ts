@@ -285,3 +285,45 @@ for (const userCond of ['vector', 'none'] as UserCond[]) {
     assert.deepEqual(queryOnly.moved, queryOnly.names);
   });
 }
+
+test('lambdaPick: (c) adds w x L1(another user\'s design, M\'s pick for that user) and still moves exactly G; weight 0 is the paper\'s step exactly; shares the other user\'s design with designRank; no leaks', () => {
+  const run = (lambdaPick: number, designRank = 0) => {
+    T.manualSeed(11);
+    const model = new Designer({ ...TINY_MODEL, users: 3, userCond: 'vector', targets: ['bottom'] });
+    const opt = makeOptimizers(model, { lr: 1e-3, betas: [0.5, 0.999] });
+    const gen = opt.gen.get('bottom')!;
+    let moved = new Set<string>();
+    const real = gen.step.bind(gen);
+    gen.step = () => {
+      const before = snapshot(model);
+      real();
+      moved = changed(model, before);
+      T.dispose([...before.values()]);
+    };
+    T.manualSeed(12);
+    const b = batch(4, 3);
+    const losses = algorithm1Step(model, opt, b, { ...DEFAULT_STEP, lambdaPick, designRank });
+    const live = T.liveTensors();
+    algorithm1Step(model, opt, b, { ...DEFAULT_STEP, lambdaPick, designRank });
+    assert.equal(T.liveTensors(), live, 'no tensor leaked');
+    const names = new Set(model.namedParameters().map(([n]) => n).filter((n) => n.startsWith('gen_bottom.')));
+    T.dispose([b.users, b.query, b.positive, b.negQuery, b.negComplement]);
+    model.dispose();
+    return { losses, moved, names };
+  };
+  const paper = run(0), on = run(10);
+  assert.equal(paper.losses.L_G_pick, undefined);
+  assert.equal(on.losses.L_FM, paper.losses.L_FM, 'step (a) is untouched');
+  assert.equal(on.losses.L_G_adv, paper.losses.L_G_adv, 'the pick term changes nothing before G\'s update');
+  assert.ok(on.losses.L_G_pick! > 0 && Number.isFinite(on.losses.L_G_pick!));
+  assert.ok(on.losses.pick_own! >= 0 && on.losses.pick_own! <= 1);
+  const expected = paper.losses.L_G + 10 * on.losses.L_G_pick!;
+  assert.ok(Math.abs(on.losses.L_G - expected) < 1e-4 * Math.max(1, Math.abs(expected)), `L_G ${on.losses.L_G} = paper's ${paper.losses.L_G} + 10 x ${on.losses.L_G_pick}`);
+  assert.deepEqual(on.moved, on.names, 'G alone moves in (c)');
+  // With the ranking term too: one design per other user serves both terms, each term as it is alone.
+  const rank = run(0, 2), both = run(10, 2);
+  assert.equal(both.losses.L_G_rank, rank.losses.L_G_rank);
+  assert.equal(both.losses.L_G_pick, on.losses.L_G_pick);
+  const sum = paper.losses.L_G + 2 * rank.losses.L_G_rank! + 10 * on.losses.L_G_pick!;
+  assert.ok(Math.abs(both.losses.L_G - sum) < 1e-4 * Math.max(1, Math.abs(sum)), `L_G ${both.losses.L_G} = ${sum}`);
+});
