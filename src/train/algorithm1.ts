@@ -25,7 +25,8 @@
 // With lambdaPick > 0 (beyond the paper), (c) adds lambdaPick * mean|G(z_q, theta_v) - x_pick|
 // for the next row's user v: x_pick is the batch's real complement (positives and negatives)
 // that the fixed M ranks first for (q, v) (m_pick.ts), a target for the users the data never
-// pair with this query.
+// pair with this query; pickQueryShare a moves a share a of it to the same user's design for
+// the next row's query q' and M's pick for (q', u).
 // Each step's optimizer owns exactly that step's parameters; nothing else moves.
 import * as T from '../torch/index.js';
 import type * as nn from '../nn/index.js';
@@ -61,7 +62,8 @@ export interface StepOptions {
   designRank?: number; // weight of (c)'s ranking term through M (own design against other queries' and users'); 0 = off (the paper)
   rankQueryShare?: number; // the query term's share of that term (default 1/2; 1 = the query term alone)
   designNegatives?: number; // weight of (a)'s third BPR term, s+ against the score of G's design for the row; 0 = off (the paper)
-  lambdaPick?: number; // weight of (c)'s L1 term from the next row's user's design to M's pick for that user; 0 = off (the paper)
+  lambdaPick?: number; // weight of (c)'s L1 term from counterfactual designs to M's picks for them; 0 = off (the paper)
+  pickQueryShare?: number; // the other-query design's share of that term (default 0: the next row's user's design alone)
   genCompatLoss: boolean; // false: the "remove L_G^FM" ablation
   genCompatScale: GenCompatScale;
   scoreMomentum: number; // userCond 'none': running mean of positive scores
@@ -316,7 +318,8 @@ function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepO
           let loss = gfm ? T.add(T.mul(adv, o.lambda3), T.mul(gfm, o.lambda1)) : T.mul(adv, o.lambda3);
           if (pair) loss = T.add(loss, T.mul(pair, o.lambda4));
           // The same users' designs for the next row's queries [B, 3, S, S] (shared by both terms that need them).
-          const forNextQuery = (o.modeSeeking > 0 || rankW > 0) && b.users.size(0) > 1 ? G.forward(model.generatorInput(nextRow(zq), b.users, nextRow(sPos))) : null;
+          const pickQuery = pickW > 0 ? (o.pickQueryShare ?? 0) : 0; // the other query's share of the pick term
+          const forNextQuery = (o.modeSeeking > 0 || rankW > 0 || pickQuery > 0) && b.users.size(0) > 1 ? G.forward(model.generatorInput(nextRow(zq), b.users, nextRow(sPos))) : null;
           const ms = o.modeSeeking > 0 && forNextQuery ? queryModeSeekingLoss(zq, fake, forNextQuery) : null;
           if (ms) loss = T.add(loss, T.mul(ms, o.modeSeeking));
           const rec = o.lambdaRec > 0 ? T.l1Loss(T.toDtype(fake, 'float32'), b.positive) : null; // the design in fp32 under bf16 autocast
@@ -324,10 +327,10 @@ function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepO
           // The next row's user's design for this row's query [B, 3, S, S] (shared by the ranking and pick terms).
           const otherUsers = nextRow(b.users); // [B]
           const rankUsers = rankW > 0 && forNextQuery && model.config.userCond !== 'none' && (o.rankQueryShare ?? 0.5) < 1;
-          const forNextUser = rankUsers || zPool ? G.forward(model.generatorInput(zq, otherUsers, sPos)) : null;
+          const forNextUser = rankUsers || (zPool && pickQuery < 1) ? G.forward(model.generatorInput(zq, otherUsers, sPos)) : null;
           const rank = rankW > 0 && forNextQuery ? rankDesigns(model, b, zq, sPos, fake, o.genCompatLoss ? sStar : null, forNextQuery, rankUsers ? forNextUser : null, o.rankQueryShare ?? 0.5) : null;
           if (rank) loss = T.add(loss, T.mul(rank.loss, rankW));
-          const pick = zPool && forNextUser ? pickTerm(model, b, otherUsers, zq, zPool, forNextUser) : null;
+          const pick = zPool ? pickTerm(model, b, zq, zPool, forNextUser, forNextQuery, pickQuery) : null;
           if (pick) loss = T.add(loss, T.mul(pick.l1, pickW));
           return { loss, adv, gfm, pair, ms, rec, rank, pick, sStar, dReal, dFake };
         });
@@ -377,13 +380,21 @@ function rankDesigns(model: Designer, b: ImageBatch, zq: T.Tensor, sPos: T.Tenso
 }
 
 /**
- * (c)'s pick term (m_pick.ts): L1 from the next row's user's design forNextUser [B, 3, S, S] to
- * the real complement, among the batch's positives and negatives (pool codes zPool [2B, latent]),
- * that M ranks first for that user and this row's query. own: share of picks that are the row's own positive.
+ * (c)'s pick term (m_pick.ts): L1 from a counterfactual design to the real complement, among the
+ * batch's positives and negatives (pool codes zPool [2B, latent]), that M ranks first for it:
+ *   (1 - a) |G(q_i, u_{i+1}) - pick(q_i, u_{i+1})| + a |G(q_{i+1}, u_i) - pick(q_{i+1}, u_i)|,
+ * forNextUser / forNextQuery [B, 3, S, S] being those two designs, a = queryShare.
+ * own: share of the other-user picks that are the row's own positive (NaN without that half).
  */
-function pickTerm(model: Designer, b: ImageBatch, otherUsers: T.Tensor, zq: T.Tensor, zPool: T.Tensor, forNextUser: T.Tensor): { l1: T.Tensor; own: T.Tensor } {
-  const picks = mPicks(model, otherUsers, zq, zPool); // [B] into [positives; negatives]
-  const target = T.indexSelect(T.cat([b.positive, b.negComplement], 0), 0, picks); // [B, 3, S, S]
-  const own = T.mean(T.toDtype(T.eq(picks, T.arange(0, picks.size(0), 1, { dtype: 'int64', device: picks.device })), 'float32'));
-  return { l1: T.l1Loss(T.toDtype(forNextUser, 'float32'), target), own };
+function pickTerm(model: Designer, b: ImageBatch, zq: T.Tensor, zPool: T.Tensor, forNextUser: T.Tensor | null, forNextQuery: T.Tensor | null, queryShare: number): { l1: T.Tensor; own: T.Tensor } {
+  const pool = T.cat([b.positive, b.negComplement], 0); // [2B, 3, S, S]
+  const l1To = (design: T.Tensor, users: T.Tensor, codes: T.Tensor) => {
+    const picks = mPicks(model, users, codes, zPool); // [B] into the pool
+    return { l1: T.l1Loss(T.toDtype(design, 'float32'), T.indexSelect(pool, 0, picks)), picks };
+  };
+  const user = forNextUser && queryShare < 1 ? l1To(forNextUser, nextRow(b.users), zq) : null;
+  const query = forNextQuery && queryShare > 0 ? l1To(forNextQuery, b.users, nextRow(zq)) : null;
+  const own = user ? T.mean(T.toDtype(T.eq(user.picks, T.arange(0, user.picks.size(0), 1, { dtype: 'int64', device: user.picks.device })), 'float32')) : T.scalarTensor(NaN);
+  if (!user) return { l1: query ? query.l1 : T.scalarTensor(0), own };
+  return { l1: query ? T.add(T.mul(user.l1, 1 - queryShare), T.mul(query.l1, queryShare)) : user.l1, own };
 }

@@ -34,7 +34,7 @@ export type TrainConfig = TrainConfigBase & NumericSettings;
 
 const D = numericDefaults();
 export const DEFAULT_STEP: StepOptions = {
-  nD: D.nD, lambda1: D.lambda1, lambda2: D.lambda2, lambda3: D.lambda3, l2: D.l2, lambda4: D.lambda4, modeSeeking: D.modeSeeking, lambdaRec: D.lambdaRec, swapExtra: D.swapExtra, designRank: D.designRank, rankQueryShare: D.rankQueryShare, designNegatives: D.designNegatives, lambdaPick: D.lambdaPick,
+  nD: D.nD, lambda1: D.lambda1, lambda2: D.lambda2, lambda3: D.lambda3, l2: D.l2, lambda4: D.lambda4, modeSeeking: D.modeSeeking, lambdaRec: D.lambdaRec, swapExtra: D.swapExtra, designRank: D.designRank, rankQueryShare: D.rankQueryShare, designNegatives: D.designNegatives, lambdaPick: D.lambdaPick, pickQueryShare: D.pickQueryShare,
   genCompatLoss: true, genCompatScale: 'none', scoreMomentum: 0.01,
 };
 
@@ -124,5 +124,5 @@ function validate(c: TrainConfig): void {
 }
 
 export function stepOptions(c: TrainConfig): StepOptions {
-  return { nD: c.nD, lambda1: c.lambda1, lambda2: c.lambda2, lambda3: c.lambda3, lambda4: c.lambda4 ?? 1, modeSeeking: c.modeSeeking ?? 0, lambdaRec: c.lambdaRec ?? 0, swapExtra: c.swapExtra ?? 0, designRank: c.designRank ?? 0, rankQueryShare: c.rankQueryShare ?? 0.5, designNegatives: c.designNegatives ?? 0, lambdaPick: c.lambdaPick ?? 0, l2: c.l2, genCompatLoss: c.genCompatLoss, genCompatScale: c.genCompatScale, scoreMomentum: c.scoreMomentum };
+  return { nD: c.nD, lambda1: c.lambda1, lambda2: c.lambda2, lambda3: c.lambda3, lambda4: c.lambda4 ?? 1, modeSeeking: c.modeSeeking ?? 0, lambdaRec: c.lambdaRec ?? 0, swapExtra: c.swapExtra ?? 0, designRank: c.designRank ?? 0, rankQueryShare: c.rankQueryShare ?? 0.5, designNegatives: c.designNegatives ?? 0, lambdaPick: c.lambdaPick ?? 0, pickQueryShare: c.pickQueryShare ?? 0, l2: c.l2, genCompatLoss: c.genCompatLoss, genCompatScale: c.genCompatScale, scoreMomentum: c.scoreMomentum };
 }

@@ -287,7 +287,7 @@ for (const userCond of ['vector', 'none'] as UserCond[]) {
 }
 
 test('lambdaPick: (c) adds w x L1(another user\'s design, M\'s pick for that user) and still moves exactly G; weight 0 is the paper\'s step exactly; shares the other user\'s design with designRank; no leaks', () => {
-  const run = (lambdaPick: number, designRank = 0) => {
+  const run = (lambdaPick: number, designRank = 0, pickQueryShare = 0) => {
     T.manualSeed(11);
     const model = new Designer({ ...TINY_MODEL, users: 3, userCond: 'vector', targets: ['bottom'] });
     const opt = makeOptimizers(model, { lr: 1e-3, betas: [0.5, 0.999] });
@@ -302,9 +302,9 @@ test('lambdaPick: (c) adds w x L1(another user\'s design, M\'s pick for that use
     };
     T.manualSeed(12);
     const b = batch(4, 3);
-    const losses = algorithm1Step(model, opt, b, { ...DEFAULT_STEP, lambdaPick, designRank });
+    const losses = algorithm1Step(model, opt, b, { ...DEFAULT_STEP, lambdaPick, designRank, pickQueryShare });
     const live = T.liveTensors();
-    algorithm1Step(model, opt, b, { ...DEFAULT_STEP, lambdaPick, designRank });
+    algorithm1Step(model, opt, b, { ...DEFAULT_STEP, lambdaPick, designRank, pickQueryShare });
     assert.equal(T.liveTensors(), live, 'no tensor leaked');
     const names = new Set(model.namedParameters().map(([n]) => n).filter((n) => n.startsWith('gen_bottom.')));
     T.dispose([b.users, b.query, b.positive, b.negQuery, b.negComplement]);
@@ -326,4 +326,12 @@ test('lambdaPick: (c) adds w x L1(another user\'s design, M\'s pick for that use
   assert.equal(both.losses.L_G_pick, on.losses.L_G_pick);
   const sum = paper.losses.L_G + 2 * rank.losses.L_G_rank! + 10 * on.losses.L_G_pick!;
   assert.ok(Math.abs(both.losses.L_G - sum) < 1e-4 * Math.max(1, Math.abs(sum)), `L_G ${both.losses.L_G} = ${sum}`);
+  // The other query's half (pickQueryShare): share 1 is that half alone, 1/2 the mean of the two halves.
+  const queryOnly = run(10, 0, 1), half = run(10, 0, 0.5);
+  assert.ok(Number.isNaN(queryOnly.losses.pick_own!), 'no other-user pick at share 1');
+  assert.ok(queryOnly.losses.L_G_pick! > 0 && queryOnly.losses.L_G_pick !== on.losses.L_G_pick);
+  assert.ok(Math.abs(queryOnly.losses.L_G - (paper.losses.L_G + 10 * queryOnly.losses.L_G_pick!)) < 1e-4 * Math.max(1, Math.abs(queryOnly.losses.L_G)));
+  const mean = 0.5 * (on.losses.L_G_pick! + queryOnly.losses.L_G_pick!);
+  assert.ok(Math.abs(half.losses.L_G_pick! - mean) < 1e-6, `L_G_pick ${half.losses.L_G_pick} = ${mean}`);
+  for (const r of [queryOnly, half]) assert.deepEqual(r.moved, r.names, 'G alone moves in (c)');
 });
