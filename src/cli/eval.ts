@@ -61,7 +61,8 @@ export async function evalCommand(argv: string[]): Promise<void> {
             `pooled over users: vs kind-1 ${Number(m.details.auc_kind1).toFixed(4)}, kind-2 ${Number(m.details.auc_kind2).toFixed(4)}, both ${Number(m.details.auc_both).toFixed(4)}`);
         }
         if (k === 'oracle_m_pick' && m.details) {
-          console.log(`  ${''.padEnd(26)} M's picks: taste ${Number(m.details.taste).toFixed(4)}, personal win ${Number(m.details.personal_win).toFixed(4)}, own-query ${Number(m.details.own_query).toFixed(4)}`);
+          console.log(`  ${''.padEnd(26)} M's picks: taste ${Number(m.details.taste).toFixed(4)}, personal win ${Number(m.details.personal_win).toFixed(4)}, own-query ${Number(m.details.own_query).toFixed(4)} ` +
+            `(their own attributes: compat ${Number(m.details.exact_compat).toFixed(4)}, taste ${Number(m.details.exact_taste).toFixed(4)}, personal win ${Number(m.details.exact_personal_win).toFixed(4)}, own-query ${Number(m.details.exact_own_query).toFixed(4)})`);
         }
         const range = (['random_item', 'best_item', 'chance'] as const).filter((x) => typeof m.details?.[x] === 'number').map((x) => `${x.replace('_', ' ')} ${Number(m.details![x]).toFixed(4)}`);
         if (range.length) console.log(`  ${''.padEnd(26)} range: ${range.join(', ')}`);

@@ -202,13 +202,17 @@ export const METRICS = {
   oracle_m_pick: {
     // What G would reach if it drew the compatibility model's favourite test item exactly
     // (m_pick_figures.ts): above the design's figures, G is the limit; near them, F, M and theta_u are.
+    // Read by the classifier as the designs are; the picks' own attributes give the exact_ figures.
     label: "M's pick compat (oracle)", better: 'higher', available: (ctx) => hasOracle(ctx) && isDesigner(ctx.model),
     compute: (ctx) => {
       if (!isDesigner(ctx.model)) throw new Error('oracle_m_pick needs a model with a compatibility discriminator');
-      const o = mPickFigures(ctx.model, ctx.test, ctx.dataset, ctx.world!, ctx.designs.cases, ctx.seed, ctx.device);
+      const { read: o, exact: e } = mPickFigures(ctx.model, ctx.test, ctx.dataset, ctx.world!, ctx.oracle!, ctx.designs.cases, ctx.seed, ctx.device);
       return {
         value: o.compat_design, real: o.compat_truth,
-        details: { taste: o.taste_design, taste_real: o.taste_truth, personal_win: o.personal_win_rate, own_query: o.own_query_advantage, random_item: o.compat_random, best_item: o.compat_best },
+        details: {
+          taste: o.taste_design, taste_real: o.taste_truth, personal_win: o.personal_win_rate, own_query: o.own_query_advantage, random_item: o.compat_random, best_item: o.compat_best,
+          exact_compat: e.compat_design, exact_taste: e.taste_design, exact_personal_win: e.personal_win_rate, exact_own_query: e.own_query_advantage,
+        },
       };
     },
   },

@@ -40,7 +40,7 @@ export interface OracleMetrics {
   compat_per_case: number[]; // compat(q, design) of each case, in case order (Fig. 4's pairwise votes)
 }
 
-function classifyAll(c: AttributeClassifier, x: T.Tensor, batch = 256): ItemAttributes[] {
+export function classifyAll(c: AttributeClassifier, x: T.Tensor, batch = 256): ItemAttributes[] {
   const out: ItemAttributes[] = [];
   for (let a = 0; a < x.size(0); a += batch) out.push(...T.tidy(() => c.classify(T.narrow(x, 0, a, Math.min(batch, x.size(0) - a)))));
   return out;

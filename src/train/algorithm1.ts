@@ -256,10 +256,11 @@ function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepO
   // scale of L_G^FM's s* below. [B, latent], [B]
   const pickW = o.lambdaPick ?? 0;
   const [zq, sPos, zPool] = inEvalMode(F, () => T.tidy(() => T.noGrad(() => model.autocast(() => {
-    const z = F.forward(model.images(T.cat(pickW > 0 ? [b.query, b.positive, b.negComplement] : [b.query, b.positive], 0)));
-    const [zq, zc] = T.chunk(T.narrow(z, 0, 0, 2 * b.query.size(0)), 2, 0) as [T.Tensor, T.Tensor];
+    const z = F.forward(model.images(T.cat([b.query, b.positive], 0)));
+    const [zq, zc] = T.chunk(z, 2, 0) as [T.Tensor, T.Tensor];
     // M's pick's pool: the codes of the batch's positives and negative complements [2B, latent]
-    const zPool = pickW > 0 ? T.keep(T.narrow(z, 0, b.query.size(0), 2 * b.query.size(0)).contiguous()) : null;
+    // (a pass of its own, so that the option cannot change zq and s+)
+    const zPool = pickW > 0 ? T.keep(T.cat([zc, F.forward(model.images(b.negComplement))], 0)) : null;
     return [T.keep(zq.contiguous()), T.keep(model.score(b.users, zq, zc)), zPool] as const;
   }))));
   try {
@@ -317,7 +318,7 @@ function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepO
           const pair = Dp ? pairGeneratorLoss(Dp.pair(b.query, fake)) : null;
           let loss = gfm ? T.add(T.mul(adv, o.lambda3), T.mul(gfm, o.lambda1)) : T.mul(adv, o.lambda3);
           if (pair) loss = T.add(loss, T.mul(pair, o.lambda4));
-          // The same users' designs for the next row's queries [B, 3, S, S] (shared by both terms that need them).
+          // The same users' designs for the next row's queries [B, 3, S, S] (shared by the mode-seeking, ranking and pick terms).
           const pickQuery = pickW > 0 ? (o.pickQueryShare ?? 0) : 0; // the other query's share of the pick term
           const forNextQuery = (o.modeSeeking > 0 || rankW > 0 || pickQuery > 0) && b.users.size(0) > 1 ? G.forward(model.generatorInput(nextRow(zq), b.users, nextRow(sPos))) : null;
           const ms = o.modeSeeking > 0 && forNextQuery ? queryModeSeekingLoss(zq, fake, forNextQuery) : null;
@@ -368,10 +369,11 @@ function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepO
 
 /**
  * (c)'s ranking term (design_ranking.ts) for one batch: the design for each row against the
- * same user's design for the next row's query (forNextQuery) and, in user-aware models, the
- * next row's user's design for this row's query, all scored under the row's own user and
- * query, F in eval mode as for s*. sOwn: s* when it was computed with gradient, else null.
- * With queryShare 1 the other user's design is not drawn (g_user_win is then NaN).
+ * same user's design for the next row's query (forNextQuery) and the next row's user's design
+ * for this row's query (forNextUser, drawn by the caller; null in user-unaware models and with
+ * queryShare 1, when the user term is left out and g_user_win is NaN), all scored under the
+ * row's own user and query, F in eval mode as for s*. sOwn: s* when it was computed with
+ * gradient, else null.
  */
 function rankDesigns(model: Designer, b: ImageBatch, zq: T.Tensor, sPos: T.Tensor, fake: T.Tensor, sOwn: T.Tensor | null, forNextQuery: T.Tensor, forNextUser: T.Tensor | null, queryShare: number): DesignRanking {
   const F = model.encoder;
@@ -385,6 +387,7 @@ function rankDesigns(model: Designer, b: ImageBatch, zq: T.Tensor, sPos: T.Tenso
  *   (1 - a) |G(q_i, u_{i+1}) - pick(q_i, u_{i+1})| + a |G(q_{i+1}, u_i) - pick(q_{i+1}, u_i)|,
  * forNextUser / forNextQuery [B, 3, S, S] being those two designs, a = queryShare.
  * own: share of the other-user picks that are the row's own positive (NaN without that half).
+ * Rows whose next row has the same user (about 1 in #users) get M's pick for their own user.
  */
 function pickTerm(model: Designer, b: ImageBatch, zq: T.Tensor, zPool: T.Tensor, forNextUser: T.Tensor | null, forNextQuery: T.Tensor | null, queryShare: number): { l1: T.Tensor; own: T.Tensor } {
   const pool = T.cat([b.positive, b.negComplement], 0); // [2B, 3, S, S]
@@ -395,6 +398,7 @@ function pickTerm(model: Designer, b: ImageBatch, zq: T.Tensor, zPool: T.Tensor,
   const user = forNextUser && queryShare < 1 ? l1To(forNextUser, nextRow(b.users), zq) : null;
   const query = forNextQuery && queryShare > 0 ? l1To(forNextQuery, b.users, nextRow(zq)) : null;
   const own = user ? T.mean(T.toDtype(T.eq(user.picks, T.arange(0, user.picks.size(0), 1, { dtype: 'int64', device: user.picks.device })), 'float32')) : T.scalarTensor(NaN);
-  if (!user) return { l1: query ? query.l1 : T.scalarTensor(0), own };
-  return { l1: query ? T.add(T.mul(user.l1, 1 - queryShare), T.mul(query.l1, queryShare)) : user.l1, own };
+  // (A batch of one row has no next query: its user half keeps weight 1 - a.)
+  const zero = () => T.scalarTensor(0, { device: zq.device as T.Device });
+  return { l1: T.add(user ? T.mul(user.l1, 1 - queryShare) : zero(), query ? T.mul(query.l1, queryShare) : zero()), own };
 }

@@ -113,6 +113,8 @@ function validate(c: TrainConfig): void {
   if (!variant.designer && (c.model.pairDiscriminator || c.modeSeeking > 0 || c.lambdaRec > 0 || (c.swapExtra ?? 0) > 0 || (c.designRank ?? 0) > 0 || (c.designNegatives ?? 0) > 0 || (c.lambdaPick ?? 0) > 0 || c.compatWarmup > 0)) {
     throw new ConfigError(`--pair-disc, --mode-seeking, --lambda-rec, --swap-extra, --design-rank, --design-negatives, --lambda-pick and --compat-warmup are options of the designer, not of the baseline '${c.method}'`);
   }
+  if ((c.lambdaPick ?? 0) > 0 && c.userCond === 'none') throw new ConfigError("--lambda-pick needs a user-aware model: with --user-cond none there is no other user to design for");
+  if ((c.pickQueryShare ?? 0) > 0 && !((c.lambdaPick ?? 0) > 0)) throw new ConfigError('--pick-query-share needs --lambda-pick > 0');
   if (!Array.isArray(c.betas) || c.betas.length !== 2 || c.betas.some((b) => !(b >= 0 && b < 1))) throw new ConfigError(`betas must be two numbers in [0, 1), got ${JSON.stringify(c.betas)}`);
   if (!TASKS.includes(c.task)) throw new ConfigError(`task must be one of ${TASKS.join(', ')}, got '${c.task}'`);
   if (!GEN_COMPAT_SCALES.includes(c.genCompatScale)) throw new ConfigError(`genCompatScale must be one of ${GEN_COMPAT_SCALES.join(', ')}, got '${c.genCompatScale}'`);

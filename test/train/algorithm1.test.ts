@@ -313,6 +313,7 @@ test('lambdaPick: (c) adds w x L1(another user\'s design, M\'s pick for that use
   };
   const paper = run(0), on = run(10);
   assert.equal(paper.losses.L_G_pick, undefined);
+  assert.deepEqual(run(0, 0, 1).losses, paper.losses, 'a query share without the term changes nothing');
   assert.equal(on.losses.L_FM, paper.losses.L_FM, 'step (a) is untouched');
   assert.equal(on.losses.L_G_adv, paper.losses.L_G_adv, 'the pick term changes nothing before G\'s update');
   assert.ok(on.losses.L_G_pick! > 0 && Number.isFinite(on.losses.L_G_pick!));

@@ -30,3 +30,10 @@ test('each row has a pfd train flag that parses its value', async () => {
   assert.equal(usage.result, 0);
   for (const s of NUMERIC_SETTINGS) assert.ok(usage.out.includes(`--${s.flag}`), s.flag);
 });
+
+test('--lambda-pick needs a user-aware model, --pick-query-share needs --lambda-pick', () => {
+  const data = { data: { path: 'x' } };
+  assert.throws(() => resolveConfig('cpu', { ...data, lambdaPick: 10, userCond: 'none' }), /--lambda-pick needs a user-aware model/);
+  assert.throws(() => resolveConfig('cpu', { ...data, pickQueryShare: 0.5 }), /--pick-query-share needs --lambda-pick > 0/);
+  assert.equal(resolveConfig('cpu', { ...data, lambdaPick: 10, pickQueryShare: 0.5, userCond: 'label' }).pickQueryShare, 0.5);
+});
