@@ -240,32 +240,39 @@ test('designNegatives: step (a) adds BPR(s+, s(G\'s design)); weight 0 is the pa
   }
 });
 
+/**
+ * Two Algorithm 1 steps of a fresh tiny model (one task) with extra step options, the same seed
+ * each time: the first step's losses, the parameters G's optimizer moved in the second, G's
+ * parameter names; asserts that the second step leaks no tensor.
+ */
+function gStepRun(userCond: UserCond, extra: Partial<typeof DEFAULT_STEP>) {
+  T.manualSeed(11);
+  const model = new Designer({ ...TINY_MODEL, users: 3, userCond, targets: ['bottom'] });
+  const opt = makeOptimizers(model, { lr: 1e-3, betas: [0.5, 0.999] });
+  const gen = opt.gen.get('bottom')!;
+  let moved = new Set<string>();
+  const real = gen.step.bind(gen);
+  gen.step = () => {
+    const before = snapshot(model);
+    real();
+    moved = changed(model, before);
+    T.dispose([...before.values()]);
+  };
+  T.manualSeed(12);
+  const b = batch(4, 3);
+  const losses = algorithm1Step(model, opt, b, { ...DEFAULT_STEP, ...extra });
+  const live = T.liveTensors();
+  algorithm1Step(model, opt, b, { ...DEFAULT_STEP, ...extra });
+  assert.equal(T.liveTensors(), live, 'no tensor leaked');
+  const names = new Set(model.namedParameters().map(([n]) => n).filter((n) => n.startsWith('gen_bottom.')));
+  T.dispose([b.users, b.query, b.positive, b.negQuery, b.negComplement]);
+  model.dispose();
+  return { losses, moved, names };
+}
+
 for (const userCond of ['vector', 'none'] as UserCond[]) {
   test(`designRank (${userCond}): (c) adds w x L_rank and still moves exactly G; weight 0 is the paper's step exactly; no leaks`, () => {
-    const run = (designRank: number, rankQueryShare = 0.5) => {
-      T.manualSeed(11);
-      const model = new Designer({ ...TINY_MODEL, users: 3, userCond, targets: ['bottom'] });
-      const opt = makeOptimizers(model, { lr: 1e-3, betas: [0.5, 0.999] });
-      const gen = opt.gen.get('bottom')!;
-      let moved = new Set<string>();
-      const real = gen.step.bind(gen);
-      gen.step = () => {
-        const before = snapshot(model);
-        real();
-        moved = changed(model, before);
-        T.dispose([...before.values()]);
-      };
-      T.manualSeed(12);
-      const b = batch(4, 3);
-      const losses = algorithm1Step(model, opt, b, { ...DEFAULT_STEP, designRank, rankQueryShare });
-      const live = T.liveTensors();
-      algorithm1Step(model, opt, b, { ...DEFAULT_STEP, designRank, rankQueryShare });
-      assert.equal(T.liveTensors(), live, 'no tensor leaked');
-      const names = new Set(model.namedParameters().map(([n]) => n).filter((n) => n.startsWith('gen_bottom.')));
-      T.dispose([b.users, b.query, b.positive, b.negQuery, b.negComplement]);
-      model.dispose();
-      return { losses, moved, names };
-    };
+    const run = (designRank: number, rankQueryShare = 0.5) => gStepRun(userCond, { designRank, rankQueryShare });
     const paper = run(0), on = run(2);
     assert.equal(paper.losses.L_G_rank, undefined);
     assert.equal(on.losses.L_G_adv, paper.losses.L_G_adv, 'the ranking term changes nothing before G\'s update');
@@ -287,30 +294,7 @@ for (const userCond of ['vector', 'none'] as UserCond[]) {
 }
 
 test('lambdaPick: (c) adds w x L1(another user\'s design, M\'s pick for that user) and still moves exactly G; weight 0 is the paper\'s step exactly; shares the other user\'s design with designRank; no leaks', () => {
-  const run = (lambdaPick: number, designRank = 0, pickQueryShare = 0) => {
-    T.manualSeed(11);
-    const model = new Designer({ ...TINY_MODEL, users: 3, userCond: 'vector', targets: ['bottom'] });
-    const opt = makeOptimizers(model, { lr: 1e-3, betas: [0.5, 0.999] });
-    const gen = opt.gen.get('bottom')!;
-    let moved = new Set<string>();
-    const real = gen.step.bind(gen);
-    gen.step = () => {
-      const before = snapshot(model);
-      real();
-      moved = changed(model, before);
-      T.dispose([...before.values()]);
-    };
-    T.manualSeed(12);
-    const b = batch(4, 3);
-    const losses = algorithm1Step(model, opt, b, { ...DEFAULT_STEP, lambdaPick, designRank, pickQueryShare });
-    const live = T.liveTensors();
-    algorithm1Step(model, opt, b, { ...DEFAULT_STEP, lambdaPick, designRank, pickQueryShare });
-    assert.equal(T.liveTensors(), live, 'no tensor leaked');
-    const names = new Set(model.namedParameters().map(([n]) => n).filter((n) => n.startsWith('gen_bottom.')));
-    T.dispose([b.users, b.query, b.positive, b.negQuery, b.negComplement]);
-    model.dispose();
-    return { losses, moved, names };
-  };
+  const run = (lambdaPick: number, designRank = 0, pickQueryShare = 0) => gStepRun('vector', { lambdaPick, designRank, pickQueryShare });
   const paper = run(0), on = run(10);
   assert.equal(paper.losses.L_G_pick, undefined);
   assert.deepEqual(run(0, 0, 1).losses, paper.losses, 'a query share without the term changes nothing');
