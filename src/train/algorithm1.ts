@@ -329,9 +329,9 @@ function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepO
           const otherUsers = nextRow(b.users); // [B]
           const rankUsers = rankW > 0 && forNextQuery && model.config.userCond !== 'none' && (o.rankQueryShare ?? 0.5) < 1;
           const forNextUser = rankUsers || (zPool && pickQuery < 1) ? G.forward(model.generatorInput(zq, otherUsers, sPos)) : null;
-          const rank = rankW > 0 && forNextQuery ? rankDesigns(model, b, zq, sPos, fake, o.genCompatLoss ? sStar : null, forNextQuery, rankUsers ? forNextUser : null, o.rankQueryShare ?? 0.5) : null;
+          const rank = rankW > 0 && forNextQuery ? rankDesigns(model, b, zq, fake, o.genCompatLoss ? sStar : null, forNextQuery, rankUsers ? forNextUser : null, o.rankQueryShare ?? 0.5) : null;
           if (rank) loss = T.add(loss, T.mul(rank.loss, rankW));
-          const pick = zPool ? pickTerm(model, b, zq, zPool, forNextUser, forNextQuery, pickQuery) : null;
+          const pick = zPool ? pickTerm(model, b, zq, zPool, otherUsers, forNextUser, forNextQuery, pickQuery) : null;
           if (pick) loss = T.add(loss, T.mul(pick.l1, pickW));
           return { loss, adv, gfm, pair, ms, rec, rank, pick, sStar, dReal, dFake };
         });
@@ -375,7 +375,7 @@ function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepO
  * row's own user and query, F in eval mode as for s*. sOwn: s* when it was computed with
  * gradient, else null.
  */
-function rankDesigns(model: Designer, b: ImageBatch, zq: T.Tensor, sPos: T.Tensor, fake: T.Tensor, sOwn: T.Tensor | null, forNextQuery: T.Tensor, forNextUser: T.Tensor | null, queryShare: number): DesignRanking {
+function rankDesigns(model: Designer, b: ImageBatch, zq: T.Tensor, fake: T.Tensor, sOwn: T.Tensor | null, forNextQuery: T.Tensor, forNextUser: T.Tensor | null, queryShare: number): DesignRanking {
   const F = model.encoder;
   const scoreOf = (design: T.Tensor) => inEvalMode(F, () => model.score(b.users, zq, F.forward(design))); // [B]
   return designRankingLoss(sOwn ?? scoreOf(fake), scoreOf(forNextQuery), forNextUser ? scoreOf(forNextUser) : null, queryDiffersFromNext(zq), forNextUser ? T.ne(b.users, nextRow(b.users)) : null, queryShare);
@@ -385,17 +385,17 @@ function rankDesigns(model: Designer, b: ImageBatch, zq: T.Tensor, sPos: T.Tenso
  * (c)'s pick term (m_pick.ts): L1 from a counterfactual design to the real complement, among the
  * batch's positives and negatives (pool codes zPool [2B, latent]), that M ranks first for it:
  *   (1 - a) |G(q_i, u_{i+1}) - pick(q_i, u_{i+1})| + a |G(q_{i+1}, u_i) - pick(q_{i+1}, u_i)|,
- * forNextUser / forNextQuery [B, 3, S, S] being those two designs, a = queryShare.
+ * forNextUser / forNextQuery [B, 3, S, S] being those two designs, otherUsers = u_{i+1} [B], a = queryShare.
  * own: share of the other-user picks that are the row's own positive (NaN without that half).
  * Rows whose next row has the same user (about 1 in #users) get M's pick for their own user.
  */
-function pickTerm(model: Designer, b: ImageBatch, zq: T.Tensor, zPool: T.Tensor, forNextUser: T.Tensor | null, forNextQuery: T.Tensor | null, queryShare: number): { l1: T.Tensor; own: T.Tensor } {
+function pickTerm(model: Designer, b: ImageBatch, zq: T.Tensor, zPool: T.Tensor, otherUsers: T.Tensor, forNextUser: T.Tensor | null, forNextQuery: T.Tensor | null, queryShare: number): { l1: T.Tensor; own: T.Tensor } {
   const pool = T.cat([b.positive, b.negComplement], 0); // [2B, 3, S, S]
   const l1To = (design: T.Tensor, users: T.Tensor, codes: T.Tensor) => {
     const picks = mPicks(model, users, codes, zPool); // [B] into the pool
     return { l1: T.l1Loss(T.toDtype(design, 'float32'), T.indexSelect(pool, 0, picks)), picks };
   };
-  const user = forNextUser && queryShare < 1 ? l1To(forNextUser, nextRow(b.users), zq) : null;
+  const user = forNextUser && queryShare < 1 ? l1To(forNextUser, otherUsers, zq) : null;
   const query = forNextQuery && queryShare > 0 ? l1To(forNextQuery, b.users, nextRow(zq)) : null;
   const own = user ? T.mean(T.toDtype(T.eq(user.picks, T.arange(0, user.picks.size(0), 1, { dtype: 'int64', device: user.picks.device })), 'float32')) : T.scalarTensor(NaN);
   // (A batch of one row has no next query: its user half keeps weight 1 - a.)
