@@ -22,6 +22,7 @@ export interface SamplerConfig {
   negativeMix: number; // share of kind-1 negatives among kinds 1 and 2, in [0, 1]
   swapNegatives?: number; // share of kind-3 negatives (same user, another outfit's complement), in [0, 1]; default 0
   swapExtra?: boolean; // also draw a kind-3 complement for every row (OutfitBatch.swapComplement); default false
+  pickPool?: number; // also draw this many random complements per batch (OutfitBatch.pickPool), after the rest; default 0
   task: Task;
   seed: number;
 }
@@ -36,6 +37,7 @@ export interface OutfitBatch {
   negComplement: Int32Array; // [B]
   negKind: Uint8Array; // [B] 1, 2 or 3
   swapComplement?: Int32Array; // [B] with swapExtra: the complement of another of the user's outfits (x_q+ stays the query)
+  pickPool?: Int32Array; // [N] with pickPool N: random items of the complement category (more candidates for M's pick; not per row)
 }
 
 export interface SamplerState {
@@ -63,6 +65,7 @@ export class OutfitSampler {
     if (!((config.swapNegatives ?? 0) >= 0 && (config.swapNegatives ?? 0) <= 1)) throw new Error(`OutfitSampler: swapNegatives must be in [0, 1], got ${config.swapNegatives}`);
     if (!(config.negativeMix >= 0 && config.negativeMix <= 1)) throw new Error(`OutfitSampler: negativeMix must be in [0, 1], got ${config.negativeMix}`);
     if (!Number.isInteger(config.batchSize) || config.batchSize < 1) throw new Error(`OutfitSampler: batchSize must be a positive integer`);
+    if (!Number.isInteger(config.pickPool ?? 0) || (config.pickPool ?? 0) < 0) throw new Error(`OutfitSampler: pickPool must be a non-negative integer, got ${config.pickPool}`);
     this.rng = new Rng(config.seed, 'outfit-sampler');
     this.tops = [...new Set(outfits.map((o) => o.top))];
     this.bottoms = [...new Set(outfits.map((o) => o.bottom))];
@@ -130,6 +133,9 @@ export class OutfitSampler {
       b.swapComplement = new Int32Array(B);
       rows.forEach((o, r) => { b.swapComplement![r] = this.ownOtherComplement(o, c) ?? this.randomComplement(o, c, complements); });
     }
+    // Drawn last, so that a run without it draws exactly what it did before the option existed.
+    const n = this.config.pickPool ?? 0;
+    if (n > 0) b.pickPool = Int32Array.from({ length: n }, () => this.rng.pick(complements));
     return b;
   }
 

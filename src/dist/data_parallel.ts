@@ -72,5 +72,6 @@ export function shardBatch(b: OutfitBatch, rank: number, worldSize: number): Out
     direction: b.direction, users: b.users.slice(lo, hi), query: b.query.slice(lo, hi), positive: b.positive.slice(lo, hi),
     negQuery: b.negQuery.slice(lo, hi), negComplement: b.negComplement.slice(lo, hi), negKind: b.negKind.slice(lo, hi),
     ...(b.swapComplement ? { swapComplement: b.swapComplement.slice(lo, hi) } : {}),
+    ...(b.pickPool ? { pickPool: b.pickPool } : {}), // (not per row: every rank picks from the whole pool)
   };
 }

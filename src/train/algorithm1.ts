@@ -47,6 +47,7 @@ export interface ImageBatch {
   negQuery: T.Tensor; // x_q- (= x_q+ for kind-1 negatives)
   negComplement: T.Tensor; // x_c-
   swapComplement?: T.Tensor; // x_c' (swapExtra runs): the complement of another of the user's outfits, scored with x_q+
+  pickPool?: T.Tensor; // [N, 3, S, S] (pickPool runs): more random complements among which M picks (lambdaPick)
 }
 
 export interface StepOptions {
@@ -258,9 +259,9 @@ function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepO
   const [zq, sPos, zPool] = inEvalMode(F, () => T.tidy(() => T.noGrad(() => model.autocast(() => {
     const z = F.forward(model.images(T.cat([b.query, b.positive], 0)));
     const [zq, zc] = T.chunk(z, 2, 0) as [T.Tensor, T.Tensor];
-    // M's pick's pool: the codes of the batch's positives and negative complements [2B, latent]
-    // (a pass of its own, so that the option cannot change zq and s+)
-    const zPool = pickW > 0 ? T.keep(T.cat([zc, F.forward(model.images(b.negComplement))], 0)) : null;
+    // M's pick's pool: the codes of the batch's positives, negative complements and any extra
+    // pool items [2B + N, latent] (a pass of its own, so that the option cannot change zq and s+)
+    const zPool = pickW > 0 ? T.keep(T.cat([zc, F.forward(model.images(pickCandidates(b, false)))], 0)) : null;
     return [T.keep(zq.contiguous()), T.keep(model.score(b.users, zq, zc)), zPool] as const;
   }))));
   try {
@@ -381,16 +382,21 @@ function rankDesigns(model: Designer, b: ImageBatch, zq: T.Tensor, fake: T.Tenso
   return designRankingLoss(sOwn ?? scoreOf(fake), scoreOf(forNextQuery), forNextUser ? scoreOf(forNextUser) : null, queryDiffersFromNext(zq), forNextUser ? T.ne(b.users, nextRow(b.users)) : null, queryShare);
 }
 
+/** M's pick's candidates: the batch's positives (withPositives), negative complements and pickPool. [(B +) B (+ N), 3, S, S] */
+function pickCandidates(b: ImageBatch, withPositives: boolean): T.Tensor {
+  return T.cat([...(withPositives ? [b.positive] : []), b.negComplement, ...(b.pickPool ? [b.pickPool] : [])], 0);
+}
+
 /**
  * (c)'s pick term (m_pick.ts): L1 from a counterfactual design to the real complement, among the
- * batch's positives and negatives (pool codes zPool [2B, latent]), that M ranks first for it:
+ * batch's positives, negatives and pickPool (pool codes zPool [2B + N, latent]), that M ranks first for it:
  *   (1 - a) |G(q_i, u_{i+1}) - pick(q_i, u_{i+1})| + a |G(q_{i+1}, u_i) - pick(q_{i+1}, u_i)|,
  * forNextUser / forNextQuery [B, 3, S, S] being those two designs, otherUsers = u_{i+1} [B], a = queryShare.
  * own: share of the other-user picks that are the row's own positive (NaN without that half).
  * Rows whose next row has the same user (about 1 in #users) get M's pick for their own user.
  */
 function pickTerm(model: Designer, b: ImageBatch, zq: T.Tensor, zPool: T.Tensor, otherUsers: T.Tensor, forNextUser: T.Tensor | null, forNextQuery: T.Tensor | null, queryShare: number): { l1: T.Tensor; own: T.Tensor } {
-  const pool = T.cat([b.positive, b.negComplement], 0); // [2B, 3, S, S]
+  const pool = pickCandidates(b, true); // [2B + N, 3, S, S]
   const l1To = (design: T.Tensor, users: T.Tensor, codes: T.Tensor) => {
     const picks = mPicks(model, users, codes, zPool); // [B] into the pool
     return { l1: T.l1Loss(T.toDtype(design, 'float32'), T.indexSelect(pool, 0, picks)), picks };

@@ -19,5 +19,6 @@ export function imageBatch(images: SplitImages, b: OutfitBatch, device: T.Device
     negQuery: take(q, b.negQuery),
     negComplement: take(c, b.negComplement),
     ...(b.swapComplement ? { swapComplement: take(c, b.swapComplement) } : {}),
+    ...(b.pickPool ? { pickPool: take(c, b.pickPool) } : {}),
   };
 }

@@ -28,6 +28,7 @@ export interface TrainConfigBase {
   sampleUsers: number; // fixed users in sample grids
   device: string;
   precision: Precision; // compute precision; default: bf16 where the CPU has bf16 matrix units, else fp32
+  initFrom: string | null; // warm start: a serving snapshot whose weights the run begins with (init_from.ts); null = fresh weights
 }
 
 export type TrainConfig = TrainConfigBase & NumericSettings;
@@ -40,7 +41,7 @@ export const DEFAULT_STEP: StepOptions = {
 
 const BASE: Omit<TrainConfig, 'preset' | 'model' | 'data'> = {
   ...D, ...DEFAULT_STEP, method: 'designer', task: 'both', userCond: 'vector', betas: [0.5, 0.999],
-  keepCheckpoints: 2, sampleQueries: 6, sampleUsers: 6, device: 'cpu', precision: 'fp32',
+  keepCheckpoints: 2, sampleQueries: 6, sampleUsers: 6, device: 'cpu', precision: 'fp32', initFrom: null,
 };
 
 /** Per-preset training defaults on top of BASE. */
@@ -115,6 +116,8 @@ function validate(c: TrainConfig): void {
   }
   if ((c.lambdaPick ?? 0) > 0 && c.userCond === 'none') throw new ConfigError("--lambda-pick needs a user-aware model: with --user-cond none there is no other user to design for");
   if ((c.pickQueryShare ?? 0) > 0 && !((c.lambdaPick ?? 0) > 0)) throw new ConfigError('--pick-query-share needs --lambda-pick > 0');
+  if ((c.pickPool ?? 0) > 0 && !((c.lambdaPick ?? 0) > 0)) throw new ConfigError('--pick-pool needs --lambda-pick > 0');
+  if (c.initFrom !== null && (typeof c.initFrom !== 'string' || c.initFrom === '')) throw new ConfigError(`initFrom must be the path of a model snapshot or null, got ${JSON.stringify(c.initFrom)}`);
   if (!Array.isArray(c.betas) || c.betas.length !== 2 || c.betas.some((b) => !(b >= 0 && b < 1))) throw new ConfigError(`betas must be two numbers in [0, 1), got ${JSON.stringify(c.betas)}`);
   if (!TASKS.includes(c.task)) throw new ConfigError(`task must be one of ${TASKS.join(', ')}, got '${c.task}'`);
   if (!GEN_COMPAT_SCALES.includes(c.genCompatScale)) throw new ConfigError(`genCompatScale must be one of ${GEN_COMPAT_SCALES.join(', ')}, got '${c.genCompatScale}'`);

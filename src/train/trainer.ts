@@ -17,6 +17,7 @@ import type { TrainConfig } from './config.js';
 import { modelDefinition, targetsOf, EXPLODING_LOSS, type TrainOptimizers } from './models.js';
 import { RunDir, readServingMetadata, checkSameUsers, type TrainerState } from './run_dir.js';
 import { designGridPng } from './samples.js';
+import { initFromSnapshot } from './init_from.js';
 import { LightEvaluator } from '../eval/light_eval.js';
 import { loadWorldGroundTruth } from '../data/world/ground_truth.js';
 import type { DataParallel } from '../dist/data_parallel.js';
@@ -108,6 +109,16 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
   const truth = evalOn ? loadWorldGroundTruth(config.data.path) : null;
   const def = modelDefinition(config.method);
   const model: FashionModel = def.build(config, d.users.length).to(device);
+  // A warm start takes a trained model's weights (a resume takes its own checkpoint's instead).
+  if (config.initFrom && !opts.resume) {
+    try {
+      const init = initFromSnapshot(model, config, d.users, config.initFrom);
+      ev.onNote?.(`starting from ${config.initFrom} (iteration ${init.iteration} of its run) with fresh optimizers and this run's settings`);
+    } catch (e) {
+      model.dispose();
+      throw e;
+    }
+  }
   const opt = def.optimizers(model, config);
   // Each optimizer's own learning rate, before a resume restores a decayed one.
   const baseLr = (opt.named as TrainOptimizers['named']).map(([, o]) => o.lr);
@@ -115,7 +126,7 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
   // other user's outfit to draw: every negative is then of kind 1.
   const negativeMix = d.users.length < 2 ? 1 : config.negativeMix;
   if (negativeMix !== config.negativeMix) ev.onNote?.(`one user in the data: every negative is a random complement (kind 1), none another user's outfit (kind 2)`);
-  const sampler = new OutfitSampler(trainImgs.outfits, { batchSize: config.batchSize, negativeMix, swapNegatives: config.swapNegatives ?? 0, swapExtra: (config.swapExtra ?? 0) > 0, task: config.task, seed: config.seed });
+  const sampler = new OutfitSampler(trainImgs.outfits, { batchSize: config.batchSize, negativeMix, swapNegatives: config.swapNegatives ?? 0, swapExtra: (config.swapExtra ?? 0) > 0, pickPool: (config.lambdaPick ?? 0) > 0 ? config.pickPool ?? 0 : 0, task: config.task, seed: config.seed });
   if (writer) {
     if (!opts.resume) run.create(config);
     else run.writeConfig(config); // the settings a resume may change (iterations, minutes, precision, evalEvery)

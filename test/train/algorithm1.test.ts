@@ -245,7 +245,7 @@ test('designNegatives: step (a) adds BPR(s+, s(G\'s design)); weight 0 is the pa
  * each time: the first step's losses, the parameters G's optimizer moved in the second, G's
  * parameter names; asserts that the second step leaks no tensor.
  */
-function gStepRun(userCond: UserCond, extra: Partial<typeof DEFAULT_STEP>) {
+function gStepRun(userCond: UserCond, extra: Partial<typeof DEFAULT_STEP>, pickPool?: (b: ImageBatch) => T.Tensor) {
   T.manualSeed(11);
   const model = new Designer({ ...TINY_MODEL, users: 3, userCond, targets: ['bottom'] });
   const opt = makeOptimizers(model, { lr: 1e-3, betas: [0.5, 0.999] });
@@ -260,12 +260,13 @@ function gStepRun(userCond: UserCond, extra: Partial<typeof DEFAULT_STEP>) {
   };
   T.manualSeed(12);
   const b = batch(4, 3);
+  if (pickPool) b.pickPool = T.keep(pickPool(b));
   const losses = algorithm1Step(model, opt, b, { ...DEFAULT_STEP, ...extra });
   const live = T.liveTensors();
   algorithm1Step(model, opt, b, { ...DEFAULT_STEP, ...extra });
   assert.equal(T.liveTensors(), live, 'no tensor leaked');
   const names = new Set(model.namedParameters().map(([n]) => n).filter((n) => n.startsWith('gen_bottom.')));
-  T.dispose([b.users, b.query, b.positive, b.negQuery, b.negComplement]);
+  T.dispose([b.users, b.query, b.positive, b.negQuery, b.negComplement, ...(b.pickPool ? [b.pickPool] : [])]);
   model.dispose();
   return { losses, moved, names };
 }
@@ -319,4 +320,19 @@ test('lambdaPick: (c) adds w x L1(another user\'s design, M\'s pick for that use
   const mean = 0.5 * (on.losses.L_G_pick! + queryOnly.losses.L_G_pick!);
   assert.ok(Math.abs(half.losses.L_G_pick! - mean) < 1e-6, `L_G_pick ${half.losses.L_G_pick} = ${mean}`);
   for (const r of [queryOnly, half]) assert.deepEqual(r.moved, r.names, 'G alone moves in (c)');
+});
+
+test('pickPool: M also picks among the batch\'s extra complements, their codes and images aligned; no leaks', () => {
+  const run = (pool?: (b: ImageBatch) => T.Tensor) => gStepRun('vector', { lambdaPick: 10, pickQueryShare: 0.5 }, pool);
+  const base = run();
+  // The negatives again, in reverse order: the same candidates, so the same picked images (a
+  // pool whose codes and images were out of step would pick other images).
+  const same = run((b) => T.flip(b.negComplement, [0]));
+  assert.equal(same.losses.L_G_pick, base.losses.L_G_pick);
+  assert.equal(same.losses.L_G, base.losses.L_G);
+  // New candidates: M picks some of them.
+  const fresh = run((b) => T.sub(T.mul(T.rand([8, ...b.positive.shape.slice(1)]), 2), 1));
+  assert.notEqual(fresh.losses.L_G_pick, base.losses.L_G_pick);
+  assert.equal(fresh.losses.L_G_adv, base.losses.L_G_adv, 'the pool changes nothing but the pick term');
+  assert.deepEqual(fresh.moved, fresh.names, 'G alone moves in (c)');
 });
