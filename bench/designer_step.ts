@@ -8,6 +8,8 @@
 // --lambda-pick W (repeatable): the weight of G's pick term (pfd train --lambda-pick), measured
 // with the --design-rank values, against 0 in the same run (with design rank > 0 the two share
 // the other user's design).
+// --pick-pool N (repeatable): random complements added to the pick's candidates (pfd train
+// --pick-pool), for the --lambda-pick values above 0, against 0 in the same run.
 // --tasks 2 is the demo's iteration: a top->bottom and a bottom->top batch, as `pfd train` does.
 import { parseArgs } from 'node:util';
 import * as T from '../src/torch/index.js';
@@ -24,7 +26,7 @@ const { values } = parseArgs({ options: {
   warmup: { type: 'string', default: '1' }, device: { type: 'string', default: 'cpu' }, out: { type: 'string' },
   tasks: { type: 'string', default: '1' }, precision: { type: 'string', multiple: true }, layout: { type: 'string', multiple: true },
   profile: { type: 'boolean', default: false }, 'design-rank': { type: 'string', multiple: true },
-  'lambda-pick': { type: 'string', multiple: true },
+  'lambda-pick': { type: 'string', multiple: true }, 'pick-pool': { type: 'string', multiple: true },
 } });
 const presets = (values.preset ?? ['cpu', 'paper']) as ModelPresetName[];
 const B = Number(values.batch), steps = Number(values.steps), warmup = Number(values.warmup), tasks = Number(values.tasks);
@@ -37,11 +39,13 @@ const ranks = (values['design-rank'] ?? ['0']).map(Number);
 for (const w of ranks) if (!(w >= 0)) throw new Error(`--design-rank must be a non-negative number, got ${w}`);
 const picks = (values['lambda-pick'] ?? ['0']).map(Number);
 for (const w of picks) if (!(w >= 0)) throw new Error(`--lambda-pick must be a non-negative number, got ${w}`);
+const pools = (values['pick-pool'] ?? ['0']).map(Number);
+for (const n of pools) if (!(Number.isInteger(n) && n >= 0)) throw new Error(`--pick-pool must be a non-negative integer, got ${n}`);
 const users = 16;
 const targets: Category[] = tasks === 2 ? ['bottom', 'top'] : ['bottom'];
 
 interface Figure {
-  preset: string; precision: T.Precision; layout: T.MemoryFormat; design_rank: number; lambda_pick: number;
+  preset: string; precision: T.Precision; layout: T.MemoryFormat; design_rank: number; lambda_pick: number; pick_pool: number;
   seconds_per_iteration: number; samples_per_second: number;
   share: { a_compat: number; b_disc: number; c_gen: number };
   all_ms: number[];
@@ -50,7 +54,7 @@ interface Figure {
 const figures: Figure[] = [];
 for (const preset of presets) {
   for (const precision of precisions) {
-    for (const layout of layouts) for (const designRank of ranks) for (const lambdaPick of picks) {
+    for (const layout of layouts) for (const designRank of ranks) for (const lambdaPick of picks) for (const pickPool of lambdaPick > 0 ? pools : [0]) {
       const step = { ...DEFAULT_STEP, designRank, lambdaPick };
       T.manualSeed(0);
       const model = new Designer({ ...MODEL_PRESETS[preset], users, userCond: 'vector', targets }).to(device);
@@ -58,7 +62,8 @@ for (const preset of presets) {
       model.memoryFormat = layout;
       const opt = makeOptimizers(model, { lr: 2e-4, betas: [0.5, 0.999] });
       const img = () => T.keep(T.sub(T.mul(T.rand([B, 3, 64, 64], { device }), 2), 1));
-      const batches: ImageBatch[] = targets.map((target) => ({ target, users: T.keep(T.randint(0, users, [B], { device })), query: img(), positive: img(), negQuery: img(), negComplement: img() }));
+      const batches: ImageBatch[] = targets.map((target) => ({ target, users: T.keep(T.randint(0, users, [B], { device })), query: img(), positive: img(), negQuery: img(), negComplement: img(),
+        ...(pickPool > 0 ? { pickPool: T.keep(T.sub(T.mul(T.rand([pickPool, 3, 64, 64], { device }), 2), 1)) } : {}) }));
       const times: number[] = [];
       const timing: StepTiming = { a: 0, b: 0, c: 0 };
       for (let s = 0; s < warmup + steps; s++) {
@@ -75,7 +80,7 @@ for (const preset of presets) {
       }
       const total = timing.a + timing.b + timing.c;
       const r: Figure = {
-        preset, precision, layout, design_rank: designRank, lambda_pick: lambdaPick,
+        preset, precision, layout, design_rank: designRank, lambda_pick: lambdaPick, pick_pool: pickPool,
         seconds_per_iteration: median(times) / 1000,
         samples_per_second: (B * tasks) / (median(times) / 1000),
         share: { a_compat: timing.a / total, b_disc: timing.b / total, c_gen: timing.c / total },
@@ -86,34 +91,38 @@ for (const preset of presets) {
         r.profile = { total_ms: p.total_ms, top: p.rows.slice(0, 15) };
       }
       figures.push(r);
-      console.log(`${preset} ${precision} ${layout}${ranks.length > 1 ? ` design-rank ${designRank}` : ''}${picks.length > 1 ? ` lambda-pick ${lambdaPick}` : ''}: ${r.seconds_per_iteration.toFixed(3)} s/iteration at batch ${B} x ${tasks} task(s) (${r.samples_per_second.toFixed(1)} samples/s); ` +
+      console.log(`${preset} ${precision} ${layout}${ranks.length > 1 ? ` design-rank ${designRank}` : ''}${picks.length > 1 ? ` lambda-pick ${lambdaPick}` : ''}${pools.length > 1 && lambdaPick > 0 ? ` pick-pool ${pickPool}` : ''}: ${r.seconds_per_iteration.toFixed(3)} s/iteration at batch ${B} x ${tasks} task(s) (${r.samples_per_second.toFixed(1)} samples/s); ` +
         `share (a) ${(100 * r.share.a_compat).toFixed(0)}%, (b) ${(100 * r.share.b_disc).toFixed(0)}%, (c) ${(100 * r.share.c_gen).toFixed(0)}%`);
       if (r.profile) {
         for (const row of r.profile.top.slice(0, 10)) console.log(`    ${row.op.padEnd(42)} ${String(row.calls).padStart(5)} calls ${row.self_ms.toFixed(1).padStart(9)} ms ${(100 * row.share).toFixed(1).padStart(5)}%`);
       }
       model.dispose();
       for (const [, o] of namedOptimizers(opt)) o.dispose();
-      for (const b of batches) T.dispose([b.users, b.query, b.positive, b.negQuery, b.negComplement]);
+      for (const b of batches) T.dispose([b.users, b.query, b.positive, b.negQuery, b.negComplement, ...(b.pickPool ? [b.pickPool] : [])]);
     }
   }
 }
 // Ratios within this run (machines are noisy; compare only figures measured together).
-const key = (f: Figure) => `${f.preset}/${f.precision}/${f.layout}${ranks.length > 1 ? `/rank${f.design_rank}` : ''}${picks.length > 1 ? `/pick${f.lambda_pick}` : ''}`;
-const base = (f: Figure) => figures.find((g) => g.preset === f.preset && g.precision === 'fp32' && g.layout === 'contiguous' && g.design_rank === f.design_rank && g.lambda_pick === f.lambda_pick);
+const key = (f: Figure) => `${f.preset}/${f.precision}/${f.layout}${ranks.length > 1 ? `/rank${f.design_rank}` : ''}${picks.length > 1 ? `/pick${f.lambda_pick}` : ''}${pools.length > 1 && f.lambda_pick > 0 ? `/pool${f.pick_pool}` : ''}`;
+const base = (f: Figure) => figures.find((g) => g.preset === f.preset && g.precision === 'fp32' && g.layout === 'contiguous' && g.design_rank === f.design_rank && g.lambda_pick === f.lambda_pick && g.pick_pool === f.pick_pool);
 const speedup = Object.fromEntries(figures.map((f) => [key(f), base(f) ? base(f)!.seconds_per_iteration / f.seconds_per_iteration : null]));
 console.log('speed-up over fp32 contiguous (same run):', JSON.stringify(speedup));
 // The ranking term's cost: seconds per iteration over those without it, same preset, precision and layout.
-const noRank = (f: Figure) => figures.find((g) => g.preset === f.preset && g.precision === f.precision && g.layout === f.layout && g.design_rank === 0 && g.lambda_pick === f.lambda_pick);
+const noRank = (f: Figure) => figures.find((g) => g.preset === f.preset && g.precision === f.precision && g.layout === f.layout && g.design_rank === 0 && g.lambda_pick === f.lambda_pick && g.pick_pool === f.pick_pool);
 const rankCost = ranks.length > 1 ? Object.fromEntries(figures.filter((f) => f.design_rank > 0 && noRank(f)).map((f) => [key(f), f.seconds_per_iteration / noRank(f)!.seconds_per_iteration])) : undefined;
 if (rankCost) console.log('time per iteration over --design-rank 0 (same run):', JSON.stringify(rankCost));
 // The pick term's cost: over the same configuration without it.
 const noPick = (f: Figure) => figures.find((g) => g.preset === f.preset && g.precision === f.precision && g.layout === f.layout && g.design_rank === f.design_rank && g.lambda_pick === 0);
 const pickCost = picks.length > 1 ? Object.fromEntries(figures.filter((f) => f.lambda_pick > 0 && noPick(f)).map((f) => [key(f), f.seconds_per_iteration / noPick(f)!.seconds_per_iteration])) : undefined;
 if (pickCost) console.log('time per iteration over --lambda-pick 0 (same run):', JSON.stringify(pickCost));
+// The pick pool's cost: over the same pick term with the batch's candidates alone.
+const noPool = (f: Figure) => figures.find((g) => g.preset === f.preset && g.precision === f.precision && g.layout === f.layout && g.design_rank === f.design_rank && g.lambda_pick === f.lambda_pick && g.pick_pool === 0);
+const poolCost = pools.length > 1 ? Object.fromEntries(figures.filter((f) => f.pick_pool > 0 && noPool(f)).map((f) => [key(f), f.seconds_per_iteration / noPool(f)!.seconds_per_iteration])) : undefined;
+if (poolCost) console.log('time per iteration over --pick-pool 0 (same run):', JSON.stringify(poolCost));
 if (values.out !== 'none') {
   const flags = `--batch ${B} --tasks ${tasks} --steps ${steps}${presets.map((p) => ` --preset ${p}`).join('')}${precisions.map((p) => ` --precision ${p}`).join('')}` +
-    `${layouts.map((l) => ` --layout ${l}`).join('')}${values.profile ? ' --profile' : ''}${values['design-rank'] ? ranks.map((w) => ` --design-rank ${w}`).join('') : ''}${values['lambda-pick'] ? picks.map((w) => ` --lambda-pick ${w}`).join('') : ''}${device === 'cpu' ? '' : ` --device ${device}`}`;
-  const file = writeResult(values.out ?? `designer_step_${device.replace(':', '')}`, { batch: B, tasks, steps, device, figures, speedup_over_fp32_contiguous: speedup, ...(rankCost ? { time_over_design_rank_0: rankCost } : {}), ...(pickCost ? { time_over_lambda_pick_0: pickCost } : {}) },
+    `${layouts.map((l) => ` --layout ${l}`).join('')}${values.profile ? ' --profile' : ''}${values['design-rank'] ? ranks.map((w) => ` --design-rank ${w}`).join('') : ''}${values['lambda-pick'] ? picks.map((w) => ` --lambda-pick ${w}`).join('') : ''}${values['pick-pool'] ? pools.map((n) => ` --pick-pool ${n}`).join('') : ''}${device === 'cpu' ? '' : ` --device ${device}`}`;
+  const file = writeResult(values.out ?? `designer_step_${device.replace(':', '')}`, { batch: B, tasks, steps, device, figures, speedup_over_fp32_contiguous: speedup, ...(rankCost ? { time_over_design_rank_0: rankCost } : {}), ...(pickCost ? { time_over_lambda_pick_0: pickCost } : {}), ...(poolCost ? { time_over_pick_pool_0: poolCost } : {}) },
     `npm run bench -- designer_step ${flags}`);
   console.log(`wrote ${file}`);
 }
