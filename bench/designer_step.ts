@@ -9,7 +9,7 @@
 // with the --design-rank values, against 0 in the same run (with design rank > 0 the two share
 // the other user's design).
 // --pick-pool N (repeatable): random complements added to the pick's candidates (pfd train
-// --pick-pool), for the --lambda-pick values above 0, against 0 in the same run.
+// --pick-pool), for the --lambda-pick values above 0 (pass --pick-pool 0 too to measure its cost).
 // --tasks 2 is the demo's iteration: a top->bottom and a bottom->top batch, as `pfd train` does.
 import { parseArgs } from 'node:util';
 import * as T from '../src/torch/index.js';

@@ -64,6 +64,8 @@ export async function compareCommand(argv: string[]): Promise<void> {
     } catch (e) {
       throw new UsageError(`--config ${v.config}: not valid JSON (${(e as Error).message})`);
     }
+    // Every model trains from scratch alike (a warm start would favour one of them).
+    if ((file as { initFrom?: unknown }).initFrom != null) throw new UsageError(`--config ${v.config}: initFrom (a warm start) has no place in a comparison: every model trains from scratch alike`);
   }
   // Every model's config, resolved (and checked) before anything trains.
   const configs = new Map<ModelName, Readonly<TrainConfig>>();

@@ -158,7 +158,7 @@ export function algorithm1Step(model: Designer, opt: Optimizers, batches: ImageB
 /** The batch's images in the model's memory layout (channels-last by default); tensors belong to the caller's scope. */
 function inModelLayout(model: Designer, b: ImageBatch): ImageBatch {
   const f = (x: T.Tensor) => model.images(x);
-  return { ...b, query: f(b.query), positive: f(b.positive), negQuery: f(b.negQuery), negComplement: f(b.negComplement), ...(b.swapComplement ? { swapComplement: f(b.swapComplement) } : {}) };
+  return { ...b, query: f(b.query), positive: f(b.positive), negQuery: f(b.negQuery), negComplement: f(b.negComplement), ...(b.swapComplement ? { swapComplement: f(b.swapComplement) } : {}), ...(b.pickPool ? { pickPool: f(b.pickPool) } : {}) };
 }
 
 function algorithm1StepIn(model: Designer, opt: Optimizers, list: ImageBatch[], o: StepOptions, timing?: StepTiming): StepLosses {

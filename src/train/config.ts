@@ -2,6 +2,7 @@
 // resolveConfig() into a frozen object that is written to the run directory
 // before training starts. Every hyperparameter of the paper is here.
 import { MODEL_PRESETS, type ModelPreset, type ModelPresetName } from '../models/presets.js';
+import path from 'node:path';
 import { USER_CONDS, type UserCond } from '../models/designer.js';
 import type { Task } from '../data/sampler.js';
 import { PRECISIONS, defaultPrecision, type Device, type Precision } from '../torch/index.js';
@@ -94,6 +95,8 @@ export function resolveConfig(preset: string, ...overrides: ConfigOverrides[]): 
     if (model) c.model = { ...c.model, ...structuredClone(model) };
     if (data) c.data = { ...c.data, ...Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined)) };
   }
+  // A warm start's snapshot, as an absolute path (recorded so in the run's config.json).
+  if (typeof c.initFrom === 'string' && c.initFrom !== '') c.initFrom = path.resolve(c.initFrom);
   // Unless given, the precision follows the device it trains on.
   if (!overrides.some((o) => o.precision !== undefined)) c.precision = defaultPrecision(c.device as Device);
   validate(c);
@@ -111,8 +114,8 @@ function validate(c: TrainConfig): void {
   for (const [k, v] of Object.entries(variant.defaults)) {
     if (c[k as keyof TrainConfig] !== v) throw new ConfigError(`model '${c.method}' is the designer with ${k} = ${JSON.stringify(v)}; it cannot be trained with ${k} = ${JSON.stringify(c[k as keyof TrainConfig])} (use --model designer for that)`);
   }
-  if (!variant.designer && (c.model.pairDiscriminator || c.modeSeeking > 0 || c.lambdaRec > 0 || (c.swapExtra ?? 0) > 0 || (c.designRank ?? 0) > 0 || (c.designNegatives ?? 0) > 0 || (c.lambdaPick ?? 0) > 0 || c.compatWarmup > 0)) {
-    throw new ConfigError(`--pair-disc, --mode-seeking, --lambda-rec, --swap-extra, --design-rank, --design-negatives, --lambda-pick and --compat-warmup are options of the designer, not of the baseline '${c.method}'`);
+  if (!variant.designer && (c.model.pairDiscriminator || c.modeSeeking > 0 || c.lambdaRec > 0 || (c.swapExtra ?? 0) > 0 || (c.designRank ?? 0) > 0 || (c.designNegatives ?? 0) > 0 || (c.lambdaPick ?? 0) > 0 || (c.pickPool ?? 0) > 0 || c.compatWarmup > 0)) {
+    throw new ConfigError(`--pair-disc, --mode-seeking, --lambda-rec, --swap-extra, --design-rank, --design-negatives, --lambda-pick, --pick-pool and --compat-warmup are options of the designer, not of the baseline '${c.method}'`);
   }
   if ((c.lambdaPick ?? 0) > 0 && c.userCond === 'none') throw new ConfigError("--lambda-pick needs a user-aware model: with --user-cond none there is no other user to design for");
   if ((c.pickQueryShare ?? 0) > 0 && !((c.lambdaPick ?? 0) > 0)) throw new ConfigError('--pick-query-share needs --lambda-pick > 0');

@@ -1,9 +1,9 @@
 // Warm start (`pfd train --init-from MODEL`): a new run whose model begins with another run's
-// trained weights (its serving snapshot: F, M, theta_u, G, D and any pair discriminator), with
-// fresh optimizers, iteration 0 and this run's own settings. It fine-tunes a shipped model
-// (pretrained/demo-cpu) with a changed loss or schedule without training it again from
-// scratch. The model's shape must match: the same model, users (theta_u's rows are indexed
-// by them) and architecture options.
+// trained weights (its serving snapshot: F, M, theta_u, G, D and any pair discriminator, with
+// BatchNorm statistics), with fresh optimizers, iteration 0 and this run's own settings. It
+// fine-tunes a shipped model (pretrained/demo-cpu) with a changed loss or schedule without
+// training it again from scratch. The snapshot must be the same model: the same `--model`,
+// users (theta_u's rows are indexed by them), user conditioning, task and architecture.
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import * as nn from '../nn/index.js';
@@ -20,28 +20,54 @@ export function initSnapshotPath(p: string): string {
   return file;
 }
 
+export interface InitSnapshot {
+  file: string;
+  iteration: number; // the iteration of its run the snapshot was taken at
+  notes: string[]; // differences that do not stop a warm start (other data settings)
+}
+
 /**
- * Copies the snapshot's weights into `model` (built from `config`, for `users`); returns the
- * iteration the snapshot was taken at. Throws, naming the file and the difference, when the
- * snapshot is another model, has other users, or its tensors do not fit.
+ * Checks that the snapshot `initFrom` names fits a run of `config` over `users`, without
+ * loading its weights (so that a misfit is refused before any image is cached). Throws,
+ * naming the file and the difference.
  */
-export function initFromSnapshot(model: FashionModel, config: Readonly<TrainConfig>, users: readonly string[], file: string): { iteration: number; method: string } {
+export function checkInitSnapshot(config: Readonly<TrainConfig>, users: readonly string[]): InitSnapshot {
+  const file = initSnapshotPath(config.initFrom!);
   let meta: ReturnType<typeof readServingMetadata>;
   try {
     meta = readServingMetadata(file);
   } catch (e) {
-    throw new Error(`--init-from ${file}: ${(e as Error).message}`);
+    const hint = /checkpoints[/\\]iter-/.test(file) ? " (a resume checkpoint's weights: give the run folder, whose model.safetensors is its serving snapshot)" : '';
+    throw new Error(`--init-from ${file}: ${(e as Error).message}${hint}`);
   }
-  const method = meta.config.method ?? 'designer';
-  if (method !== config.method) throw new Error(`--init-from ${file}: it holds the model '${method}', this run trains '${config.method}' (use --model ${method})`);
+  const was = meta.config;
+  const differ = (what: string, a: unknown, b: unknown, flag: string) => {
+    if (JSON.stringify(a) !== JSON.stringify(b)) throw new Error(`--init-from ${file}: it was trained with ${what} ${JSON.stringify(a)}, this run has ${JSON.stringify(b)} (${flag})`);
+  };
+  differ('the model', was.method ?? 'designer', config.method, '--model');
+  differ('user conditioning', was.userCond, config.userCond, '--user-cond');
+  differ('the task', was.task, config.task, '--task');
+  // The architecture, but for theta_u's initialization (which the snapshot's weights replace).
+  const arch = (m: TrainConfig['model']) => ({ ...m, userInit: undefined });
+  differ('the architecture', arch(was.model), arch(config.model), 'its config.json: --preset, --pair-disc, --gen-input-norm, --center-codes');
   if (meta.users.length !== users.length || meta.users.some((u, i) => u !== users[i])) {
-    throw new Error(`--init-from ${file}: it was trained with ${meta.users.length} users, the dataset ${config.data.path} has ${users.length}` +
-      `${meta.users.length === users.length ? ' (different ids or order)' : ''}; a warm start needs the same users (add new ones to a trained run with 'pfd users add')`);
+    const held = (c: TrainConfig) => (c.data.excludeUsers?.length ? `, ${c.data.excludeUsers.length} held out with --holdout-users` : '');
+    throw new Error(`--init-from ${file}: it was trained with ${meta.users.length} users${held(was)}, this run's data (${config.data.path}) has ${users.length}${held(config as TrainConfig)}` +
+      `${meta.users.length === users.length ? ' (different ids or order)' : ''}; a warm start needs the same users in the same order`);
   }
+  const notes: string[] = [];
+  const data = (c: TrainConfig) => JSON.stringify({ format: c.data.format, set: c.data.set, version: c.data.version, excludeUsers: c.data.excludeUsers ?? [] });
+  if (data(was) !== data(config as TrainConfig) || path.resolve(was.data.path) !== path.resolve(config.data.path)) {
+    notes.push(`--init-from: the snapshot was trained on ${was.data.path} (${data(was)}), this run trains on ${config.data.path} (${data(config as TrainConfig)}); its users' ids match`);
+  }
+  return { file, iteration: meta.iteration, notes };
+}
+
+/** Copies the checked snapshot's weights and buffers into `model` (built from the run's config). */
+export function loadInitSnapshot(model: FashionModel, init: InitSnapshot): void {
   try {
-    nn.loadModule(model, file);
+    nn.loadModule(model, init.file);
   } catch (e) {
-    throw new Error(`--init-from: ${(e as Error).message}. Train with the snapshot's architecture options (its config.json: preset, --pair-disc, --user-cond, --gen-input-norm, ...)`);
+    throw new Error(`--init-from: ${(e as Error).message}. Train with the snapshot's architecture options (its config.json)`);
   }
-  return { iteration: meta.iteration, method };
 }

@@ -17,7 +17,7 @@ import type { TrainConfig } from './config.js';
 import { modelDefinition, targetsOf, EXPLODING_LOSS, type TrainOptimizers } from './models.js';
 import { RunDir, readServingMetadata, checkSameUsers, type TrainerState } from './run_dir.js';
 import { designGridPng } from './samples.js';
-import { initFromSnapshot } from './init_from.js';
+import { checkInitSnapshot, loadInitSnapshot } from './init_from.js';
 import { LightEvaluator } from '../eval/light_eval.js';
 import { loadWorldGroundTruth } from '../data/world/ground_truth.js';
 import type { DataParallel } from '../dist/data_parallel.js';
@@ -97,6 +97,9 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
   const t0 = performance.now();
   const device = T.parseDevice(config.device);
   const d: FashionDataset = loadDataset(config.data);
+  // A warm start's snapshot is checked before any image is cached (its weights load below).
+  const init = config.initFrom && !opts.resume ? checkInitSnapshot(config, d.users) : null;
+  for (const n of init?.notes ?? []) ev.onNote?.(n);
   const cache = imageCacheDir(config.data);
   // Rank 0 fills the image cache first; the others then read it (no two processes write it).
   if (dist && !dist.isWriter) await dist.group.barrierAsync();
@@ -110,14 +113,16 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
   const def = modelDefinition(config.method);
   const model: FashionModel = def.build(config, d.users.length).to(device);
   // A warm start takes a trained model's weights (a resume takes its own checkpoint's instead).
-  if (config.initFrom && !opts.resume) {
+  if (init) {
     try {
-      const init = initFromSnapshot(model, config, d.users, config.initFrom);
-      ev.onNote?.(`starting from ${config.initFrom} (iteration ${init.iteration} of its run) with fresh optimizers and this run's settings`);
+      loadInitSnapshot(model, init);
     } catch (e) {
       model.dispose();
+      trainImgs.dispose();
+      testImgs.dispose();
       throw e;
     }
+    ev.onNote?.(`starting from ${init.file} (iteration ${init.iteration} of its run) with fresh optimizers and this run's settings`);
   }
   const opt = def.optimizers(model, config);
   // Each optimizer's own learning rate, before a resume restores a decayed one.

@@ -3,12 +3,14 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import { writeFileSync } from 'node:fs';
 import * as T from '../../src/torch/index.js';
 import { train, buildModel } from '../../src/train/trainer.js';
 import { RunDir } from '../../src/train/run_dir.js';
-import { initFromSnapshot, initSnapshotPath } from '../../src/train/init_from.js';
+import { checkInitSnapshot, loadInitSnapshot, initSnapshotPath } from '../../src/train/init_from.js';
 import { loadDataset } from '../../src/data/load.js';
 import { main } from '../../src/cli/pfd.js';
+import type { ConfigOverrides } from '../../src/train/config.js';
 import { tmp } from '../data/fixtures.js';
 import { quietly } from '../helpers.js';
 import { tinyConfig, tinyWorld } from './fixtures.js';
@@ -33,15 +35,17 @@ function snapshot(file: string): Map<string, number[]> {
   return out;
 }
 
-test('initFromSnapshot copies every weight and buffer of the snapshot into a freshly built model', () => {
-  const config = tinyConfig(world, { seed: 7, initFrom: source });
+test('a warm start copies every weight and buffer of the snapshot into a freshly built model', () => {
+  const config = tinyConfig(world, { seed: 7, initFrom: path.dirname(source) });
+  assert.equal(config.initFrom, path.dirname(source));
   const model = buildModel(config, users.length);
   try {
-    const fresh = model.stateDict();
     const want = snapshot(source);
-    const differs = [...fresh].some(([k, t]) => JSON.stringify(values(t)) !== JSON.stringify(want.get(k)));
+    const differs = [...model.stateDict()].some(([k, t]) => JSON.stringify(values(t)) !== JSON.stringify(want.get(k)));
     assert.ok(differs, 'a model built with another seed starts elsewhere (else the test proves nothing)');
-    assert.deepEqual(initFromSnapshot(model, config, users, source), { iteration: 2, method: 'designer' });
+    const init = checkInitSnapshot(config, users);
+    assert.deepEqual(init, { file: source, iteration: 2, notes: [] }, 'a run folder names its snapshot');
+    loadInitSnapshot(model, init);
     const got = model.stateDict();
     assert.deepEqual([...got.keys()].sort(), [...want.keys()].sort());
     for (const [k, t] of got) assert.deepEqual(values(t), want.get(k), k);
@@ -68,44 +72,44 @@ test('a warm-started run trains from the snapshot: fresh iteration count, its ow
   }
 });
 
-test('a snapshot that does not fit is refused, naming the file and the difference', () => {
-  const withPair = tinyConfig(world, { initFrom: source, model: { pairDiscriminator: true } });
-  const m1 = buildModel(withPair, users.length);
-  try {
-    assert.throws(() => initFromSnapshot(m1, withPair, users, source), /--init-from: checkpoint .*model\.safetensors does not match .*unexpected|missing.*architecture options/);
-  } finally {
-    m1.dispose();
-  }
-  const config = tinyConfig(world, { initFrom: source });
-  const m2 = buildModel(config, users.length - 1);
-  try {
-    assert.throws(() => initFromSnapshot(m2, config, users.slice(1), source), /trained with 4 users, the dataset .* has 3; a warm start needs the same users/);
-  } finally {
-    m2.dispose();
-  }
-  const m3 = buildModel(config, users.length);
-  try {
-    assert.throws(() => initFromSnapshot(m3, config, [...users].reverse(), source), /different ids or order/);
-  } finally {
-    m3.dispose();
-  }
-  const label = tinyConfig(world, { method: 'pix2pix', initFrom: source });
-  const m4 = buildModel(label, users.length);
-  try {
-    assert.throws(() => initFromSnapshot(m4, label, users, source), /holds the model 'designer', this run trains 'pix2pix'/);
-  } finally {
-    m4.dispose();
-  }
-  assert.equal(initSnapshotPath(path.dirname(source)), source, 'a run folder names its snapshot');
+test('a snapshot that does not fit is refused before training, naming the file and the difference', async () => {
+  const refused = (o: ConfigOverrides, re: RegExp, u = users) => assert.throws(() => checkInitSnapshot(tinyConfig(world, { initFrom: source, ...o }), u), re);
+  refused({ model: { pairDiscriminator: true } }, /--init-from .*model\.safetensors: it was trained with the architecture .* \(its config\.json: --preset, --pair-disc/);
+  refused({ userCond: 'label' }, /it was trained with user conditioning "vector", this run has "label" \(--user-cond\)/);
+  refused({ task: 'top2bottom' }, /the task "both", this run has "top2bottom"/);
+  refused({ method: 'pix2pix' }, /the model "designer", this run has "pix2pix" \(--model\)/);
+  refused({}, /trained with 4 users, this run's data \(.*\) has 3; a warm start needs the same users/, users.slice(1));
+  refused({}, /different ids or order/, [...users].reverse());
+  const ckpt = path.join(path.dirname(source), 'checkpoints', 'iter-0000002', 'model.safetensors');
+  refused({ initFrom: ckpt }, /not a pfd designer snapshot \(a resume checkpoint's weights: give the run folder/);
   assert.throws(() => initSnapshotPath(path.join(world, 'nope')), /--init-from .*nope: not found/);
   assert.throws(() => initSnapshotPath(world), /model\.safetensors not found/);
+  // The weights too: a model whose tensors differ (here: one theta_u row fewer) is refused by loadModule's list.
+  const m = buildModel(tinyConfig(world), users.length - 1);
+  try {
+    assert.throws(() => loadInitSnapshot(m, { file: source, iteration: 2, notes: [] }), /--init-from: checkpoint .*model\.safetensors does not match .*'user.*has shape.*Train with the snapshot's architecture/);
+  } finally {
+    m.dispose();
+  }
+  // Another copy of the data (same users): a note, not a refusal.
+  const other = await tinyWorld();
+  assert.match(checkInitSnapshot(tinyConfig(other, { initFrom: source }), users).notes.join(), /the snapshot was trained on .* this run trains on .*its users' ids match/);
+  // Refused before the run folder is written.
+  const dir = path.join(tmp('init'), 'refused');
+  await assert.rejects(train(tinyConfig(world, { initFrom: source, userCond: 'label' }), dir), /--user-cond/);
+  await assert.doesNotReject(train(tinyConfig(world, { iterations: 1 }), dir), 'the folder was left free');
 });
 
-test('pfd train --init-from: a usage error for a missing snapshot; it cannot change a resumed run', async () => {
+test('pfd train --init-from: a usage error for a missing snapshot; it cannot change a resumed run; pfd compare refuses it', async () => {
   const r = await quietly(() => main(['train', '--data', world, '--init-from', path.join(world, 'nope'), '--out', path.join(tmp('init'), 'x')]));
   assert.equal(r.result, 2);
   assert.match(r.err, /--init-from .*nope: not found/);
   const resumed = await quietly(() => main(['train', '--resume', path.dirname(source), '--init-from', source]));
   assert.equal(resumed.result, 2);
   assert.match(resumed.err, /only --iterations, --minutes/);
+  const cfg = path.join(tmp('init'), 'compare.json');
+  writeFileSync(cfg, JSON.stringify({ initFrom: source }));
+  const c = await quietly(() => main(['compare', '--data', world, '--iterations', '1', '--config', cfg, '--out', path.join(tmp('init'), 'cmp')]));
+  assert.equal(c.result, 2);
+  assert.match(c.err, /initFrom \(a warm start\) has no place in a comparison/);
 });
