@@ -3,14 +3,15 @@
 // writes pretrained/NAME/model.safetensors (the serving snapshot, float32, with its
 // config and user ids; the dataset path made relative to the repository root, where
 // `npm run demo` builds the world), metrics.jsonl (every light evaluation and every
-// 10th training record, for the report's curves) and config.json. The README with the
+// 10th training record, for the report's curves; a warm-started run's after those of the
+// snapshot it started from) and config.json. The README with the
 // training command and figures is written by hand from the run's evaluation.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as nn from '../src/nn/index.js';
 import { openRun } from '../src/train/trained_model.js';
-import { RunDir } from '../src/train/run_dir.js';
+import { RunDir, readServingMetadata } from '../src/train/run_dir.js';
 
 const [runDir, outDir] = process.argv.slice(2);
 if (!runDir || !outDir) {
@@ -19,13 +20,27 @@ if (!runDir || !outDir) {
 }
 const trained = openRun(runDir, 'cpu', 'fp32');
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const config = { ...trained.config, data: { ...trained.config.data, path: path.relative(root, path.resolve(trained.config.data.path)) } };
+// Paths relative to the repository root (a warm-started run's snapshot path too).
+const rel = (p: string) => path.relative(root, path.resolve(p));
+const config = { ...trained.config, data: { ...trained.config.data, path: rel(trained.config.data.path) }, ...(trained.config.initFrom ? { initFrom: rel(trained.config.initFrom) } : {}) };
+// A warm-started run (--init-from): its iteration counts both stages, and its curves continue
+// those of the snapshot it started from (read before anything is written: the output may be
+// that snapshot's folder).
+let offset = 0;
+let earlier: Record<string, unknown>[] = [];
+if (trained.config.initFrom) {
+  const source = path.resolve(trained.config.initFrom);
+  offset = readServingMetadata(source).iteration;
+  const sourceDir = new RunDir(path.dirname(source));
+  if (existsSync(sourceDir.metrics)) earlier = sourceDir.readMetrics().filter((r) => Number(r.iteration) <= offset);
+}
+const records: Record<string, unknown>[] = [...earlier, ...new RunDir(runDir).readMetrics().filter((r) => !(offset > 0 && r.iteration === 0)).map((r) => ({ ...r, iteration: Number(r.iteration) + offset }))];
+const kept = records.filter((r) => r.phase === 'eval' || Number(r.iteration) % 10 === 0);
+const iteration = offset + trained.iteration;
 const out = new RunDir(outDir);
 mkdirSync(out.dir, { recursive: true });
-nn.saveModule(trained.model, out.model, { format: 'pfd-designer', config: JSON.stringify(config), users: JSON.stringify(trained.users), iteration: String(trained.iteration) });
+nn.saveModule(trained.model, out.model, { format: 'pfd-designer', config: JSON.stringify(config), users: JSON.stringify(trained.users), iteration: String(iteration) });
 writeFileSync(out.config, JSON.stringify(config, null, 2) + '\n');
-const records = new RunDir(runDir).readMetrics();
-const kept = records.filter((r) => r.phase === 'eval' || Number(r.iteration) % 10 === 0);
 writeFileSync(out.metrics, kept.map((r) => JSON.stringify(r)).join('\n') + '\n');
-console.log(`wrote ${out.model} (iteration ${trained.iteration}, data ${config.data.path}), ${kept.length} of ${records.length} metrics records`);
+console.log(`wrote ${out.model} (iteration ${iteration}${offset ? `: ${offset} before the warm start, ${trained.iteration} after` : ''}, data ${config.data.path}), ${kept.length} of ${records.length} metrics records`);
 trained.dispose();
