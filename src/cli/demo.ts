@@ -18,8 +18,9 @@ const DEMO_MINUTES = Number(process.env.PFD_DEMO_MINUTES ?? 14);
 // The `cpu` preset with the options that make designs follow their query (docs/training.md,
 // "Third round"): kind-3 negatives, the L1 term to the user's own complement, mode seeking
 // across queries. The shipped pretrained model trades --swap-negatives for --swap-extra and adds
-// --pair-disc and --lr-decay (sixth round): better over 2,400 iterations, not yet within the demo's
-// 14 minutes (the pair discriminator costs about an eighth of the speed; personal win is lower at 500).
+// --pair-disc and --lr-decay (sixth round) and more (its README): better over 3,000 iterations, not yet
+// within the demo's 14 minutes (the pair discriminator costs about an eighth of the speed; personal win
+// is lower at 500).
 const QUERY_OPTIONS = ['--swap-negatives', '0.5', '--lambda-rec', '10', '--mode-seeking', '0.3'];
 const root = path.resolve('runs', 'demo');
 const world = path.join(root, 'world'), run = path.join(root, 'run'), pretrained = path.join(root, 'pretrained');
