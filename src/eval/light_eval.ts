@@ -14,6 +14,7 @@ import { evalCases, makeDesigns, swappedCases, type EvalCase } from './designs.j
 import { oracleMetrics } from './oracle_metrics.js';
 import { compatAuc } from './compat_auc.js';
 import { ssim } from './ssim.js';
+import { totalVariation } from '../models/total_variation.js';
 
 export interface LightEvalOptions {
   test: SplitImages;
@@ -48,6 +49,8 @@ export class LightEvaluator {
           T.mean(ssim(T.indexSelect(set.truth, 0, idx), T.indexSelect(set.truth, 0, swapOf), 2)).item()];
       });
       out.eval_user_ssim = T.tidy(() => T.mean(ssim(set.design, set.other, 2)).item());
+      // How busy the designs are against real items (speckle reads as a pattern).
+      [out.eval_tv, out.ref_tv_truth] = T.tidy(() => [totalVariation(set.design).item(), totalVariation(set.truth).item()]);
       if (this.o.world && this.o.oracle) {
         const m = oracleMetrics(this.o.world, this.o.dataset, this.o.oracle, set, this.o.seed);
         Object.assign(out, {

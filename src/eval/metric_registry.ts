@@ -15,6 +15,7 @@ import { inceptionScore, meanStd } from './inception_score.js';
 import { ssim, crossUserSsim } from './ssim.js';
 import { swappedCases } from './designs.js';
 import { compatAuc } from './compat_auc.js';
+import { totalVariation } from '../models/total_variation.js';
 import { oracleMetrics, type OracleMetrics } from './oracle_metrics.js';
 import { mPickFigures } from './m_pick_figures.js';
 import { nearestDistances, median } from './nearest_real.js';
@@ -136,6 +137,8 @@ function oppositeSsim(x: T.Tensor, cats: string[], pairs: number, seed: number):
   return { mean: 1 - ms.mean, std: ms.std };
 }
 
+const prefixed = (prefix: string, x: object): Record<string, number> => Object.fromEntries(Object.entries(x).map(([k, v]) => [prefix + k, v as number]));
+
 function oracle(ctx: EvalContext): OracleMetrics {
   if (!ctx.cache.has('oracle')) ctx.cache.set('oracle', oracleMetrics(ctx.world!, ctx.dataset, ctx.oracle!, ctx.designs, ctx.seed));
   return ctx.cache.get('oracle') as OracleMetrics;
@@ -181,7 +184,7 @@ export const METRICS = {
     label: 'Taste (oracle)', better: 'higher', available: hasOracle,
     compute: (ctx) => {
       const o = oracle(ctx);
-      return { value: o.taste_design, real: o.taste_truth, details: { random_item: o.taste_random, best_item: o.taste_best } };
+      return { value: o.taste_design, real: o.taste_truth, details: { random_item: o.taste_random, best_item: o.taste_best, ...prefixed('design_', o.taste_terms_design), ...prefixed('truth_', o.taste_terms_truth) } };
     },
   },
   oracle_personal: {
@@ -212,8 +215,29 @@ export const METRICS = {
         details: {
           taste: o.taste_design, taste_real: o.taste_truth, personal_win: o.personal_win_rate, own_query: o.own_query_advantage, random_item: o.compat_random, best_item: o.compat_best,
           exact_compat: e.compat_design, exact_taste: e.taste_design, exact_personal_win: e.personal_win_rate, exact_own_query: e.own_query_advantage,
+          ...prefixed('taste_', o.taste_terms_design),
         },
       };
+    },
+  },
+  oracle_patterns: {
+    // Speckle and noise read as a pattern ("print", "checks"): a busy design clashes with a
+    // busy query (compat.ts) and hides the user's colour. 0 when the designs' pattern mix,
+    // as the classifier reads it, is the ground truth's.
+    label: 'Pattern mix distance (oracle)', better: 'lower', available: hasOracle,
+    compute: (ctx) => {
+      const o = oracle(ctx), d = o.pattern_share_design, t = o.pattern_share_truth;
+      const distance = Object.keys(d).reduce((s, k) => s + Math.abs(d[k as keyof typeof d] - t[k as keyof typeof t]), 0) / 2;
+      return { value: distance, real: 0, details: { ...prefixed('design_', d), ...prefixed('truth_', t) } };
+    },
+  },
+  texture_tv: {
+    // Mean absolute difference between neighbouring pixels (total_variation.ts), designs over
+    // their ground-truth complements: above 1, the designs are busier than real items.
+    label: 'Total variation ratio', better: 'near 1', available: () => true,
+    compute: (ctx) => {
+      const [d, t] = T.tidy(() => [totalVariation(ctx.designs.design).item(), totalVariation(ctx.designs.truth).item()]);
+      return { value: d / t, details: { design: d, real: t } };
     },
   },
   query_dependence: {

@@ -12,11 +12,15 @@
 //                (0 when G ignores the query)
 //   best item    the ceiling: the catalog item of the designed category that maximizes
 //                compat + pref(u) for (q, u) (the world's own outfit score), its compat and taste
+//   taste terms  taste split into the parts of pref (taste.ts): the designed item's colour,
+//                pattern and silhouette affinity for u, and the outfit's formality fit, for the
+//                design and the ground truth; says which part of a user's taste G misses
 import path from 'node:path';
 import * as T from '../torch/index.js';
 import type { World, WorldItem } from '../data/world/world.js';
 import { WorldOracle } from '../data/world/world.js';
-import { categoryOf, type ItemAttributes } from '../data/world/attributes.js';
+import { PATTERNS, categoryOf, formality, type ItemAttributes, type Pattern } from '../data/world/attributes.js';
+import { itemAffinity, type Taste } from '../data/world/taste.js';
 import type { AttributeClassifier } from '../data/world/classifier.js';
 import type { FashionDataset } from '../data/manifest.js';
 import { Rng } from '../data/rng.js';
@@ -38,7 +42,36 @@ export interface OracleMetrics {
   taste_best: number;
   designs: number;
   compat_per_case: number[]; // compat(q, design) of each case, in case order (Fig. 4's pairwise votes)
+  taste_terms_design: TasteTerms; // means over cases, each in [0, 1]
+  taste_terms_truth: TasteTerms;
+  pattern_share_design: Record<Pattern, number>; // how the classifier reads the designs' patterns (shares sum to 1)
+  pattern_share_truth: Record<Pattern, number>;
 }
+
+/** The parts of pref(u, outfit) that depend on the designed item (taste.ts): affinities in [0, 1]. */
+export interface TasteTerms {
+  colour: number;
+  pattern: number;
+  silhouette: number;
+  formality: number; // 1 - |outfit formality - u's preferred formality|
+}
+
+function tasteTerms(t: Taste, item: ItemAttributes, query: ItemAttributes): TasteTerms {
+  const a = itemAffinity(t, item);
+  return { ...a, formality: 1 - Math.abs((formality(item) + formality(query)) / 2 - t.formality) };
+}
+
+function addTerms(sum: TasteTerms, x: TasteTerms): void {
+  sum.colour += x.colour; sum.pattern += x.pattern; sum.silhouette += x.silhouette; sum.formality += x.formality;
+}
+
+function patternShares(xs: ItemAttributes[]): Record<Pattern, number> {
+  const out = Object.fromEntries(PATTERNS.map((p) => [p, 0])) as Record<Pattern, number>;
+  for (const x of xs) out[x.pattern] += 1 / xs.length;
+  return out;
+}
+
+const meanTerms = (sum: TasteTerms, n: number): TasteTerms => ({ colour: sum.colour / n, pattern: sum.pattern / n, silhouette: sum.silhouette / n, formality: sum.formality / n });
 
 export function classifyAll(c: AttributeClassifier, x: T.Tensor, batch = 256): ItemAttributes[] {
   const out: ItemAttributes[] = [];
@@ -65,6 +98,7 @@ export function oracleFigures(world: World, dataset: FashionDataset, cases: Eval
   let correct = 0, wins = 0, winsOther = 0, swaps = 0;
   const sums = { cd: 0, ct: 0, cr: 0, td: 0, tt: 0, tr: 0, own: 0, ownTruth: 0, cb: 0, tb: 0 };
   const perCase: number[] = [];
+  const terms = { design: { colour: 0, pattern: 0, silhouette: 0, formality: 0 }, truth: { colour: 0, pattern: 0, silhouette: 0, formality: 0 } };
   set.cases.forEach((c, i) => {
     const qCat = c.target === 'bottom' ? 'top' : 'bottom';
     const q = item(qCat, c.query), truth = item(c.target, c.truth), rand = item(c.target, rng.pick(pool[c.target]));
@@ -79,6 +113,8 @@ export function oracleFigures(world: World, dataset: FashionDataset, cases: Eval
     sums.td += oracle.pref(u, ...outfit(d));
     sums.tt += oracle.pref(u, ...outfit(truth));
     sums.tr += oracle.pref(u, ...outfit(rand));
+    addTerms(terms.design, tasteTerms(oracle.taste(u), d, q));
+    addTerms(terms.truth, tasteTerms(oracle.taste(u), truth, q));
     const pu = oracle.pref(u, ...outfit(d)) - oracle.pref(u, ...outfit(o));
     const pv = oracle.pref(v, ...outfit(o)) - oracle.pref(v, ...outfit(d));
     if (c.swap >= 0) {
@@ -100,6 +136,8 @@ export function oracleFigures(world: World, dataset: FashionDataset, cases: Eval
     personal_win_rate: wins / n, personal_win_rate_other: winsOther / n,
     own_query_advantage: swaps ? sums.own / swaps : NaN, own_query_advantage_truth: swaps ? sums.ownTruth / swaps : NaN,
     compat_best: sums.cb / n, taste_best: sums.tb / n, designs: n, compat_per_case: perCase,
+    taste_terms_design: meanTerms(terms.design, n), taste_terms_truth: meanTerms(terms.truth, n),
+    pattern_share_design: patternShares(designs.slice(0, n)), pattern_share_truth: patternShares(set.cases.map((c) => item(c.target, c.truth))),
   };
 }
 

@@ -86,6 +86,7 @@ export function evalSeries(all: Record<string, unknown>[]): Series[] {
     ['eval_personal_win', 'personal win (oracle)', [{ label: 'chance', y: 0.5 }]],
     ['eval_query_ssim', 'same-user SSIM across queries (lower: follows the query)', ref('ref_query_ssim_truth', 'ground truth')],
     ['eval_user_ssim', 'same-query SSIM across users (lower: personal)', []],
+    ['eval_tv', 'total variation of designs (speckle)', ref('ref_tv_truth', 'ground truth')],
     ['eval_auc_per_user', 'compatibility AUC per user', [{ label: 'chance', y: 0.5 }]],
     ['eval_auc_kind1_per_user', 'AUC per user vs kind-1 negatives', [{ label: 'chance', y: 0.5 }]],
   ];

@@ -15,6 +15,8 @@
 // pix2pix's paired L1 term: the complement this user chose for this query says directly how a
 // design should change with its query, which L_G^FM conveys only through M's weak query-complement
 // interaction (docs/training.md).
+// With lambdaTv > 0 (beyond the paper), (c) adds lambdaTv * TV(G(z_q, theta_u)), the design's
+// total variation (total_variation.ts): against the multicolour speckle that reads as a pattern.
 // With designRank > 0 (beyond the paper), (c) adds designRank * L_rank, a ranking term through
 // the fixed M: each design should score higher, under its own user and query, than the same
 // user's design for another query and another user's design for the same query (design_ranking.ts).
@@ -37,6 +39,7 @@ import { pairDiscriminatorLoss, pairGeneratorLoss, unassociated } from '../model
 import { queryModeSeekingLoss, nextRow, queryDiffersFromNext } from '../models/query_mode_seeking.js';
 import { designRankingLoss, type DesignRanking } from '../models/design_ranking.js';
 import { mPicks } from '../models/m_pick.js';
+import { totalVariation } from '../models/total_variation.js';
 
 /** One batch of images in [-1, 1], all [B, 3, S, S], and users int64 [B]. */
 export interface ImageBatch {
@@ -59,6 +62,7 @@ export interface StepOptions {
   lambda4: number; // weight of the query-pair adversarial losses (used only when the model has D_pair)
   modeSeeking: number; // weight of the query mode-seeking term in (c); 0 = off (the paper)
   lambdaRec: number; // weight of L1(design, the outfit's own complement) in (c); 0 = off (the paper)
+  lambdaTv?: number; // weight of the design's total variation in (c); 0 = off (the paper)
   swapExtra?: number; // weight of (a)'s second BPR term, s+ against s(x_q+, x_c'), for batches with swapComplement; 0 = off (the paper)
   designRank?: number; // weight of (c)'s ranking term through M (own design against other queries' and users'); 0 = off (the paper)
   rankQueryShare?: number; // the query term's share of that term (default 1/2; 1 = the query term alone)
@@ -106,13 +110,14 @@ export interface StepLosses {
   L_G_pair?: number; // (c) G's query-pair term, unweighted
   L_G_ms?: number; // (c) the query mode-seeking term, unweighted
   L_G_rec?: number; // (c) the L1 term to the own complement, unweighted
+  L_G_tv?: number; // (c) lambdaTv runs: the design's total variation, unweighted
   L_G_rank?: number; // (c) designRank runs: the ranking term through M, unweighted
   g_query_win?: number; // designRank runs: share of rows whose design beats, under M, the same user's design for another query
   g_user_win?: number; // designRank runs: share of rows whose design beats, under M, another user's design for the same query
   L_G_pick?: number; // (c) lambdaPick runs: the L1 term to M's pick, unweighted
   pick_own?: number; // lambdaPick runs: share of rows whose pick for the next row's user is the row's own positive
   /** When an iteration designs both categories: (b) and (c)'s values per category. */
-  by_target?: Record<string, Pick<StepLosses, 'L_D' | 'L_G' | 'L_G_adv' | 'L_G_FM' | 's_design' | 'd_real' | 'd_fake' | 'L_Dpair' | 'L_G_pair' | 'L_G_ms' | 'L_G_rec' | 'L_G_rank' | 'g_query_win' | 'g_user_win' | 'L_G_pick' | 'pick_own'>>;
+  by_target?: Record<string, Pick<StepLosses, 'L_D' | 'L_G' | 'L_G_adv' | 'L_G_FM' | 's_design' | 'd_real' | 'd_fake' | 'L_Dpair' | 'L_G_pair' | 'L_G_ms' | 'L_G_rec' | 'L_G_tv' | 'L_G_rank' | 'g_query_win' | 'g_user_win' | 'L_G_pick' | 'pick_own'>>;
 }
 
 /** Runs fn with module in eval mode, restoring its mode after. */
@@ -177,7 +182,7 @@ function algorithm1StepIn(model: Designer, opt: Optimizers, list: ImageBatch[], 
   const per = list.map((b) => designerSteps(model, opt, b, o, lap));
   // Top-level values are means over the designed categories; each category's are kept too.
   for (const k of ['L_D', 'L_G', 'L_G_adv', 'L_G_FM', 's_design', 'd_real', 'd_fake'] as const) out[k] = per.reduce((a, p) => a + p[k], 0) / per.length;
-  for (const k of ['L_Dpair', 'L_G_pair', 'L_G_ms', 'L_G_rec', 'L_G_rank', 'g_query_win', 'g_user_win', 'L_G_pick', 'pick_own'] as const) if (per.every((p) => p[k] !== undefined)) out[k] = per.reduce((a, p) => a + p[k]!, 0) / per.length;
+  for (const k of ['L_Dpair', 'L_G_pair', 'L_G_ms', 'L_G_rec', 'L_G_tv', 'L_G_rank', 'g_query_win', 'g_user_win', 'L_G_pick', 'pick_own'] as const) if (per.every((p) => p[k] !== undefined)) out[k] = per.reduce((a, p) => a + p[k]!, 0) / per.length;
   if (list.length > 1) out.by_target = Object.fromEntries(list.map((b, i) => [b.target, per[i]!]));
   return out;
 }
@@ -245,7 +250,7 @@ export function compatStep(model: Designer, opt: Optimizers, list: ImageBatch[],
   return out;
 }
 
-type DesignerLosses = Pick<StepLosses, 'L_D' | 'L_G' | 'L_G_adv' | 'L_G_FM' | 's_design' | 'd_real' | 'd_fake' | 'L_Dpair' | 'L_G_pair' | 'L_G_ms' | 'L_G_rec' | 'L_G_rank' | 'g_query_win' | 'g_user_win' | 'L_G_pick' | 'pick_own'>;
+type DesignerLosses = Pick<StepLosses, 'L_D' | 'L_G' | 'L_G_adv' | 'L_G_FM' | 's_design' | 'd_real' | 'd_fake' | 'L_Dpair' | 'L_G_pair' | 'L_G_ms' | 'L_G_rec' | 'L_G_tv' | 'L_G_rank' | 'g_query_win' | 'g_user_win' | 'L_G_pick' | 'pick_own'>;
 
 /** Steps (b) and (c) for one batch's designed category. */
 function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepOptions, lap: (k: keyof StepTiming) => void): DesignerLosses {
@@ -303,7 +308,7 @@ function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepO
       const fixed = [...model.compatParameters(), ...D.parameters(), ...(Dp ? Dp.parameters() : [])];
       frozen(fixed, () => {
         const rankW = o.designRank ?? 0;
-        const { loss, adv, gfm, pair, ms, rec, rank, pick, sStar, dReal, dFake } = model.autocast(() => {
+        const { loss, adv, gfm, pair, ms, rec, tv, rank, pick, sStar, dReal, dFake } = model.autocast(() => {
           const fake = G.forward(genInput());
           const dFake = D.forward(fake);
           const dReal = T.noGrad(() => D.forward(b.positive));
@@ -326,6 +331,8 @@ function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepO
           if (ms) loss = T.add(loss, T.mul(ms, o.modeSeeking));
           const rec = o.lambdaRec > 0 ? T.l1Loss(T.toDtype(fake, 'float32'), b.positive) : null; // the design in fp32 under bf16 autocast
           if (rec) loss = T.add(loss, T.mul(rec, o.lambdaRec));
+          const tv = (o.lambdaTv ?? 0) > 0 ? totalVariation(fake) : null; // [] fp32
+          if (tv) loss = T.add(loss, T.mul(tv, o.lambdaTv!));
           // The next row's user's design for this row's query [B, 3, S, S] (shared by the ranking and pick terms).
           const otherUsers = nextRow(b.users); // [B]
           const rankUsers = rankW > 0 && forNextQuery && model.config.userCond !== 'none' && (o.rankQueryShare ?? 0.5) < 1;
@@ -334,11 +341,12 @@ function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepO
           if (rank) loss = T.add(loss, T.mul(rank.loss, rankW));
           const pick = zPool ? pickTerm(model, b, zq, zPool, otherUsers, forNextUser, forNextQuery, pickQuery) : null;
           if (pick) loss = T.add(loss, T.mul(pick.l1, pickW));
-          return { loss, adv, gfm, pair, ms, rec, rank, pick, sStar, dReal, dFake };
+          return { loss, adv, gfm, pair, ms, rec, tv, rank, pick, sStar, dReal, dFake };
         });
         if (pair) out.L_G_pair = pair.item();
         if (ms) out.L_G_ms = ms.item();
         if (rec) out.L_G_rec = rec.item();
+        if (tv) out.L_G_tv = tv.item();
         if (pick) {
           out.L_G_pick = pick.l1.item();
           out.pick_own = pick.own.item();

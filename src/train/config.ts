@@ -36,7 +36,7 @@ export type TrainConfig = TrainConfigBase & NumericSettings;
 
 const D = numericDefaults();
 export const DEFAULT_STEP: StepOptions = {
-  nD: D.nD, lambda1: D.lambda1, lambda2: D.lambda2, lambda3: D.lambda3, l2: D.l2, lambda4: D.lambda4, modeSeeking: D.modeSeeking, lambdaRec: D.lambdaRec, swapExtra: D.swapExtra, designRank: D.designRank, rankQueryShare: D.rankQueryShare, designNegatives: D.designNegatives, lambdaPick: D.lambdaPick, pickQueryShare: D.pickQueryShare,
+  nD: D.nD, lambda1: D.lambda1, lambda2: D.lambda2, lambda3: D.lambda3, l2: D.l2, lambda4: D.lambda4, modeSeeking: D.modeSeeking, lambdaRec: D.lambdaRec, lambdaTv: D.lambdaTv, swapExtra: D.swapExtra, designRank: D.designRank, rankQueryShare: D.rankQueryShare, designNegatives: D.designNegatives, lambdaPick: D.lambdaPick, pickQueryShare: D.pickQueryShare,
   genCompatLoss: true, genCompatScale: 'none', scoreMomentum: 0.01,
 };
 
@@ -114,8 +114,8 @@ function validate(c: TrainConfig): void {
   for (const [k, v] of Object.entries(variant.defaults)) {
     if (c[k as keyof TrainConfig] !== v) throw new ConfigError(`model '${c.method}' is the designer with ${k} = ${JSON.stringify(v)}; it cannot be trained with ${k} = ${JSON.stringify(c[k as keyof TrainConfig])} (use --model designer for that)`);
   }
-  if (!variant.designer && (c.model.pairDiscriminator || c.modeSeeking > 0 || c.lambdaRec > 0 || (c.swapExtra ?? 0) > 0 || (c.designRank ?? 0) > 0 || (c.designNegatives ?? 0) > 0 || (c.lambdaPick ?? 0) > 0 || (c.pickPool ?? 0) > 0 || c.compatWarmup > 0)) {
-    throw new ConfigError(`--pair-disc, --mode-seeking, --lambda-rec, --swap-extra, --design-rank, --design-negatives, --lambda-pick, --pick-pool and --compat-warmup are options of the designer, not of the baseline '${c.method}'`);
+  if (!variant.designer && (c.model.pairDiscriminator || c.modeSeeking > 0 || c.lambdaRec > 0 || (c.lambdaTv ?? 0) > 0 || (c.swapExtra ?? 0) > 0 || (c.designRank ?? 0) > 0 || (c.designNegatives ?? 0) > 0 || (c.lambdaPick ?? 0) > 0 || (c.pickPool ?? 0) > 0 || c.compatWarmup > 0)) {
+    throw new ConfigError(`--pair-disc, --mode-seeking, --lambda-rec, --lambda-tv, --swap-extra, --design-rank, --design-negatives, --lambda-pick, --pick-pool and --compat-warmup are options of the designer, not of the baseline '${c.method}'`);
   }
   if ((c.lambdaPick ?? 0) > 0 && c.userCond === 'none') throw new ConfigError("--lambda-pick needs a user-aware model: with --user-cond none there is no other user to design for");
   if ((c.pickQueryShare ?? 0) > 0 && !((c.lambdaPick ?? 0) > 0)) throw new ConfigError('--pick-query-share needs --lambda-pick > 0');
@@ -132,5 +132,5 @@ function validate(c: TrainConfig): void {
 }
 
 export function stepOptions(c: TrainConfig): StepOptions {
-  return { nD: c.nD, lambda1: c.lambda1, lambda2: c.lambda2, lambda3: c.lambda3, lambda4: c.lambda4 ?? 1, modeSeeking: c.modeSeeking ?? 0, lambdaRec: c.lambdaRec ?? 0, swapExtra: c.swapExtra ?? 0, designRank: c.designRank ?? 0, rankQueryShare: c.rankQueryShare ?? 0.5, designNegatives: c.designNegatives ?? 0, lambdaPick: c.lambdaPick ?? 0, pickQueryShare: c.pickQueryShare ?? 0, l2: c.l2, genCompatLoss: c.genCompatLoss, genCompatScale: c.genCompatScale, scoreMomentum: c.scoreMomentum };
+  return { nD: c.nD, lambda1: c.lambda1, lambda2: c.lambda2, lambda3: c.lambda3, lambda4: c.lambda4 ?? 1, modeSeeking: c.modeSeeking ?? 0, lambdaRec: c.lambdaRec ?? 0, lambdaTv: c.lambdaTv ?? 0, swapExtra: c.swapExtra ?? 0, designRank: c.designRank ?? 0, rankQueryShare: c.rankQueryShare ?? 0.5, designNegatives: c.designNegatives ?? 0, lambdaPick: c.lambdaPick ?? 0, pickQueryShare: c.pickQueryShare ?? 0, l2: c.l2, genCompatLoss: c.genCompatLoss, genCompatScale: c.genCompatScale, scoreMomentum: c.scoreMomentum };
 }

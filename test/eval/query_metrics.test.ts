@@ -8,6 +8,7 @@ import * as T from '../../src/torch/index.js';
 import { METRICS, type EvalContext } from '../../src/eval/metric_registry.js';
 import { evalCases, type DesignSet, type EvalCase } from '../../src/eval/designs.js';
 import { oracleFigures } from '../../src/eval/oracle_metrics.js';
+import { itemAffinity } from '../../src/data/world/taste.js';
 import { loadDataset } from '../../src/data/load.js';
 import { readWorld } from '../../src/data/world/write.js';
 import { WorldOracle, type World } from '../../src/data/world/world.js';
@@ -36,6 +37,12 @@ test('query dependence: 1 when each user gets one design whatever the query; the
     const copying = q.compute({ designs: handSet(truth, swappedTruth, truth) } as unknown as EvalContext);
     assert.ok(Math.abs(copying.value - copying.real!) < 1e-9, `copies the ground truth: ${copying.value} vs real ${copying.real}`);
     assert.ok(copying.value < 0.5, 'random images are far apart');
+    // Total variation ratio: 1 for designs that copy the ground truth, far above for speckle on flat real items.
+    const tv = METRICS.texture_tv;
+    assert.ok(Math.abs(tv.compute({ designs: handSet(truth, swappedTruth, truth) } as unknown as EvalContext).value - 1) < 1e-6);
+    const flat = T.mul(T.ones([N, 3, 32, 32]), 0.2);
+    const speckle = tv.compute({ designs: handSet(truth, swappedTruth, T.add(flat, T.mul(truth, 0.1))) } as unknown as EvalContext);
+    assert.ok(speckle.value > 5, `speckled designs against nearly flat items: ${speckle.value}`);
   });
 });
 
@@ -63,4 +70,15 @@ test('own-query advantage (oracle): 0 when the query is ignored; the ground trut
   assert.equal(copying.taste_design, copying.taste_truth);
   assert.ok(copying.compat_best + copying.taste_best >= copying.compat_truth + copying.taste_truth, 'the best catalog item scores at least the ground truth');
   assert.equal(copying.category_accuracy, 1);
+  assert.deepEqual(copying.taste_terms_design, copying.taste_terms_truth, 'designs that copy the ground truth have its taste terms');
+  assert.deepEqual(copying.pattern_share_design, copying.pattern_share_truth, 'and its pattern mix');
+  assert.ok(Math.abs(Object.values(copying.pattern_share_design).reduce((a, b) => a + b, 0) - 1) < 1e-9, 'pattern shares sum to 1');
+  // The terms are the design's half of pref: recombined with the query's half they give taste.
+  const prefFromTerms = cases.reduce((sum, c) => {
+    const t = oracle.taste(dataset.users[c.user]!), q = attrs(c.target === 'bottom' ? 'top' : 'bottom', c.query), a = itemAffinity(t, q);
+    const d = oracleFigures(world, dataset, [{ ...c, swap: -1 }], { design: [attrs(c.target, c.truth)], other: [attrs(c.target, c.truth)], swapped: [attrs(c.target, c.truth)] }, 1).taste_terms_design;
+    return sum + 0.35 * (a.colour + d.colour) / 2 + 0.2 * (a.pattern + d.pattern) / 2 + 0.2 * (a.silhouette + d.silhouette) / 2 + 0.25 * d.formality;
+  }, 0) / cases.length;
+  assert.ok(Math.abs(prefFromTerms - copying.taste_truth) < 1e-9, `taste from its terms ${prefFromTerms} vs ${copying.taste_truth}`);
+  assert.ok(ignoring.taste_terms_design.colour !== copying.taste_terms_design.colour, 'the terms follow the designs');
 });

@@ -8,6 +8,7 @@ import { algorithm1Step, compatStep, type ImageBatch } from '../../src/train/alg
 import { makeOptimizers } from '../../src/train/optimizers.js';
 import { DEFAULT_STEP } from '../../src/train/config.js';
 import { TINY_MODEL } from './fixtures.js';
+import { totalVariation } from '../../src/models/total_variation.js';
 
 function batch(B: number, users: number): ImageBatch {
   const img = () => T.keep(T.sub(T.mul(T.rand([B, 3, 64, 64]), 2), 1));
@@ -335,4 +336,29 @@ test('pickPool: M also picks among the batch\'s extra complements, their codes a
   assert.notEqual(fresh.losses.L_G_pick, base.losses.L_G_pick);
   assert.equal(fresh.losses.L_G_adv, base.losses.L_G_adv, 'the pool changes nothing but the pick term');
   assert.deepEqual(fresh.moved, fresh.names, 'G alone moves in (c)');
+});
+
+test('lambdaTv: (c) adds the design\'s total variation, which G then lowers; weight 0 is the paper\'s step exactly', () => {
+  const run = (lambdaTv: number, steps: number) => {
+    T.manualSeed(11);
+    const model = new Designer({ ...TINY_MODEL, users: 3, userCond: 'vector', targets: ['bottom'] });
+    const opt = makeOptimizers(model, { lr: 2e-3, betas: [0.5, 0.999] });
+    T.manualSeed(12);
+    const b = batch(4, 3);
+    const step = { ...DEFAULT_STEP, lambdaTv };
+    let losses = algorithm1Step(model, opt, b, step);
+    const live = T.liveTensors();
+    for (let i = 1; i < steps; i++) losses = algorithm1Step(model, opt, b, step);
+    assert.equal(T.liveTensors(), live, 'no tensor leaked');
+    const tv = T.tidy(() => totalVariation(model.design(b.query, b.users, 'bottom')).item());
+    T.dispose(Object.values(b).filter((x): x is T.Tensor => x instanceof T.Tensor));
+    model.dispose();
+    return { losses, tv };
+  };
+  const paper = run(0, 1), off = run(0, 1);
+  assert.equal(paper.losses.L_G_tv, undefined);
+  assert.equal(off.losses.L_G, paper.losses.L_G);
+  const on = run(20, 8), without = run(0, 8);
+  assert.ok(on.losses.L_G_tv! > 0, JSON.stringify(on.losses));
+  assert.ok(on.tv < 0.8 * without.tv, `designs trained against their total variation are smoother: ${on.tv} vs ${without.tv}`);
 });
