@@ -7,6 +7,9 @@
 //   L_ms    = mean_i 1 / (ratio_i + eps)
 // Small when G's design moves with its query; large when G draws one design per
 // user whatever the query (the collapse measured in docs/training.md).
+// With pool K > 1 the image distance is taken between K x K average-pooled designs:
+// pixel speckle that differs between two designs then counts for almost nothing, so G
+// can lower the term only by changing colours and shapes (docs/training.md, twelfth round).
 import * as T from '../torch/index.js';
 
 const EPS = 1e-5;
@@ -33,9 +36,10 @@ function queryCodeDistanceToNext(zq: T.Tensor): T.Tensor {
 }
 
 /** zq [N, latent] (constant), design [N, 3, S, S], designForNextQuery [N, 3, S, S] (the same users, zq of the next row) -> [] */
-export function queryModeSeekingLoss(zq: T.Tensor, design: T.Tensor, designForNextQuery: T.Tensor): T.Tensor {
+export function queryModeSeekingLoss(zq: T.Tensor, design: T.Tensor, designForNextQuery: T.Tensor, pool = 1): T.Tensor {
   const n = zq.size(0);
-  const dImg = T.mean(T.abs(T.sub(T.reshape(T.toDtype(design, 'float32'), [n, -1]), T.reshape(T.toDtype(designForNextQuery, 'float32'), [n, -1]))), [1]); // [N]
+  const pooled = (x: T.Tensor) => (pool > 1 ? T.avgPool2d(T.toDtype(x, 'float32'), pool) : T.toDtype(x, 'float32')); // [N, 3, S/K, S/K]
+  const dImg = T.mean(T.abs(T.sub(T.reshape(pooled(design), [n, -1]), T.reshape(pooled(designForNextQuery), [n, -1]))), [1]); // [N]
   const dZ = queryCodeDistanceToNext(zq); // [N]
   // Rows whose partner has the same query (duplicates in a batch) ask for nothing: G's two inputs are equal.
   const differ = T.toDtype(codesDiffer(dZ), 'float32'); // [N]

@@ -63,6 +63,7 @@ export interface StepOptions {
   modeSeeking: number; // weight of the query mode-seeking term in (c); 0 = off (the paper)
   lambdaRec: number; // weight of L1(design, the outfit's own complement) in (c); 0 = off (the paper)
   lambdaTv?: number; // weight of the design's total variation in (c); 0 = off (the paper)
+  msPool?: number; // the mode-seeking term compares K x K average-pooled designs (1 = pixels)
   swapExtra?: number; // weight of (a)'s second BPR term, s+ against s(x_q+, x_c'), for batches with swapComplement; 0 = off (the paper)
   designRank?: number; // weight of (c)'s ranking term through M (own design against other queries' and users'); 0 = off (the paper)
   rankQueryShare?: number; // the query term's share of that term (default 1/2; 1 = the query term alone)
@@ -327,7 +328,7 @@ function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepO
           // The same users' designs for the next row's queries [B, 3, S, S] (shared by the mode-seeking, ranking and pick terms).
           const pickQuery = pickW > 0 ? (o.pickQueryShare ?? 0) : 0; // the other query's share of the pick term
           const forNextQuery = (o.modeSeeking > 0 || rankW > 0 || pickQuery > 0) && b.users.size(0) > 1 ? G.forward(model.generatorInput(nextRow(zq), b.users, nextRow(sPos))) : null;
-          const ms = o.modeSeeking > 0 && forNextQuery ? queryModeSeekingLoss(zq, fake, forNextQuery) : null;
+          const ms = o.modeSeeking > 0 && forNextQuery ? queryModeSeekingLoss(zq, fake, forNextQuery, o.msPool ?? 1) : null;
           if (ms) loss = T.add(loss, T.mul(ms, o.modeSeeking));
           const rec = o.lambdaRec > 0 ? T.l1Loss(T.toDtype(fake, 'float32'), b.positive) : null; // the design in fp32 under bf16 autocast
           if (rec) loss = T.add(loss, T.mul(rec, o.lambdaRec));

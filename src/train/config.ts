@@ -36,7 +36,7 @@ export type TrainConfig = TrainConfigBase & NumericSettings;
 
 const D = numericDefaults();
 export const DEFAULT_STEP: StepOptions = {
-  nD: D.nD, lambda1: D.lambda1, lambda2: D.lambda2, lambda3: D.lambda3, l2: D.l2, lambda4: D.lambda4, modeSeeking: D.modeSeeking, lambdaRec: D.lambdaRec, lambdaTv: D.lambdaTv, swapExtra: D.swapExtra, designRank: D.designRank, rankQueryShare: D.rankQueryShare, designNegatives: D.designNegatives, lambdaPick: D.lambdaPick, pickQueryShare: D.pickQueryShare,
+  nD: D.nD, lambda1: D.lambda1, lambda2: D.lambda2, lambda3: D.lambda3, l2: D.l2, lambda4: D.lambda4, modeSeeking: D.modeSeeking, msPool: D.msPool, lambdaRec: D.lambdaRec, lambdaTv: D.lambdaTv, swapExtra: D.swapExtra, designRank: D.designRank, rankQueryShare: D.rankQueryShare, designNegatives: D.designNegatives, lambdaPick: D.lambdaPick, pickQueryShare: D.pickQueryShare,
   genCompatLoss: true, genCompatScale: 'none', scoreMomentum: 0.01,
 };
 
@@ -120,6 +120,8 @@ function validate(c: TrainConfig): void {
   if ((c.lambdaPick ?? 0) > 0 && c.userCond === 'none') throw new ConfigError("--lambda-pick needs a user-aware model: with --user-cond none there is no other user to design for");
   if ((c.pickQueryShare ?? 0) > 0 && !((c.lambdaPick ?? 0) > 0)) throw new ConfigError('--pick-query-share needs --lambda-pick > 0');
   if ((c.pickPool ?? 0) > 0 && !((c.lambdaPick ?? 0) > 0)) throw new ConfigError('--pick-pool needs --lambda-pick > 0');
+  if ((c.msPool ?? 1) > 1 && !(c.modeSeeking > 0)) throw new ConfigError('--ms-pool needs --mode-seeking > 0');
+  if ((c.msPool ?? 1) > 1 && c.model.encoder.imageSize % c.msPool! !== 0) throw new ConfigError(`--ms-pool ${c.msPool} must divide the image size ${c.model.encoder.imageSize}`);
   if (c.initFrom !== null && (typeof c.initFrom !== 'string' || c.initFrom === '')) throw new ConfigError(`initFrom must be the path of a model snapshot or null, got ${JSON.stringify(c.initFrom)}`);
   if (!Array.isArray(c.betas) || c.betas.length !== 2 || c.betas.some((b) => !(b >= 0 && b < 1))) throw new ConfigError(`betas must be two numbers in [0, 1), got ${JSON.stringify(c.betas)}`);
   if (!TASKS.includes(c.task)) throw new ConfigError(`task must be one of ${TASKS.join(', ')}, got '${c.task}'`);
@@ -132,5 +134,5 @@ function validate(c: TrainConfig): void {
 }
 
 export function stepOptions(c: TrainConfig): StepOptions {
-  return { nD: c.nD, lambda1: c.lambda1, lambda2: c.lambda2, lambda3: c.lambda3, lambda4: c.lambda4 ?? 1, modeSeeking: c.modeSeeking ?? 0, lambdaRec: c.lambdaRec ?? 0, lambdaTv: c.lambdaTv ?? 0, swapExtra: c.swapExtra ?? 0, designRank: c.designRank ?? 0, rankQueryShare: c.rankQueryShare ?? 0.5, designNegatives: c.designNegatives ?? 0, lambdaPick: c.lambdaPick ?? 0, pickQueryShare: c.pickQueryShare ?? 0, l2: c.l2, genCompatLoss: c.genCompatLoss, genCompatScale: c.genCompatScale, scoreMomentum: c.scoreMomentum };
+  return { nD: c.nD, lambda1: c.lambda1, lambda2: c.lambda2, lambda3: c.lambda3, lambda4: c.lambda4 ?? 1, modeSeeking: c.modeSeeking ?? 0, msPool: c.msPool ?? 1, lambdaRec: c.lambdaRec ?? 0, lambdaTv: c.lambdaTv ?? 0, swapExtra: c.swapExtra ?? 0, designRank: c.designRank ?? 0, rankQueryShare: c.rankQueryShare ?? 0.5, designNegatives: c.designNegatives ?? 0, lambdaPick: c.lambdaPick ?? 0, pickQueryShare: c.pickQueryShare ?? 0, l2: c.l2, genCompatLoss: c.genCompatLoss, genCompatScale: c.genCompatScale, scoreMomentum: c.scoreMomentum };
 }

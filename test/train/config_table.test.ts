@@ -36,6 +36,9 @@ test('--lambda-pick needs a user-aware model, --pick-query-share needs --lambda-
   assert.throws(() => resolveConfig('cpu', { ...data, lambdaPick: 10, userCond: 'none' }), /--lambda-pick needs a user-aware model/);
   assert.throws(() => resolveConfig('cpu', { ...data, pickQueryShare: 0.5 }), /--pick-query-share needs --lambda-pick > 0/);
   assert.throws(() => resolveConfig('cpu', { ...data, pickPool: 64 }), /--pick-pool needs --lambda-pick > 0/);
+  assert.throws(() => resolveConfig('cpu', { ...data, msPool: 4 }), /--ms-pool needs --mode-seeking > 0/);
+  assert.throws(() => resolveConfig('cpu', { ...data, modeSeeking: 0.5, msPool: 5 }), /--ms-pool 5 must divide the image size 64/);
+  assert.equal(resolveConfig('cpu', { ...data, modeSeeking: 0.5, msPool: 4 }).msPool, 4);
   assert.throws(() => resolveConfig('cpu', { ...data, lambdaPick: 10, pickPool: 1.5 }), /pickPool must be a non-negative integer from 0 to 4096, got 1.5/);
   assert.throws(() => resolveConfig('cpu', { ...data, initFrom: '' }), /initFrom must be the path of a model snapshot or null/);
   assert.equal(resolveConfig('cpu', { ...data, lambdaPick: 10, pickQueryShare: 0.5, userCond: 'label' }).pickQueryShare, 0.5);
