@@ -46,6 +46,7 @@ export interface OracleMetrics {
   taste_terms_truth: TasteTerms;
   pattern_share_design: Record<Pattern, number>; // how the classifier reads the designs' patterns (shares sum to 1)
   pattern_share_truth: Record<Pattern, number>;
+  pattern_share_truth_read: Record<Pattern, number> | null; // the ground truth's images as the classifier reads them (the metric's floor), when given
 }
 
 /** The parts of pref(u, outfit) that depend on the designed item (taste.ts): affinities in [0, 1]. */
@@ -66,9 +67,9 @@ function addTerms(sum: TasteTerms, x: TasteTerms): void {
 }
 
 function patternShares(xs: ItemAttributes[]): Record<Pattern, number> {
-  const out = Object.fromEntries(PATTERNS.map((p) => [p, 0])) as Record<Pattern, number>;
-  for (const x of xs) out[x.pattern] += 1 / xs.length;
-  return out;
+  const counts = Object.fromEntries(PATTERNS.map((p) => [p, 0])) as Record<Pattern, number>;
+  for (const x of xs) counts[x.pattern]++;
+  return Object.fromEntries(PATTERNS.map((p) => [p, counts[p] / xs.length])) as Record<Pattern, number>;
 }
 
 const meanTerms = (sum: TasteTerms, n: number): TasteTerms => ({ colour: sum.colour / n, pattern: sum.pattern / n, silhouette: sum.silhouette / n, formality: sum.formality / n });
@@ -80,13 +81,13 @@ export function classifyAll(c: AttributeClassifier, x: T.Tensor, batch = 256): I
 }
 
 export function oracleMetrics(world: World, dataset: FashionDataset, classifier: AttributeClassifier, set: DesignSet, seed: number): OracleMetrics {
-  const read = { design: classifyAll(classifier, set.design), other: classifyAll(classifier, set.other), swapped: classifyAll(classifier, set.swapped) };
+  const read = { design: classifyAll(classifier, set.design), other: classifyAll(classifier, set.other), swapped: classifyAll(classifier, set.swapped), truth: classifyAll(classifier, set.truth) };
   return oracleFigures(world, dataset, set.cases, read, seed);
 }
 
 /** The oracle's figures from the attributes read off each case's design, other-user design and other-query design. */
 export function oracleFigures(world: World, dataset: FashionDataset, cases: EvalCase[],
-  read: { design: ItemAttributes[]; other: ItemAttributes[]; swapped: ItemAttributes[] }, seed: number): OracleMetrics {
+  read: { design: ItemAttributes[]; other: ItemAttributes[]; swapped: ItemAttributes[]; truth?: ItemAttributes[] }, seed: number): OracleMetrics {
   const oracle = new WorldOracle(world);
   const item = (category: 'top' | 'bottom', idx: number): WorldItem => oracle.item(path.parse((category === 'top' ? dataset.tops : dataset.bottoms)[idx]!.id).name);
   const user = (u: number) => dataset.users[u]!;
@@ -138,6 +139,7 @@ export function oracleFigures(world: World, dataset: FashionDataset, cases: Eval
     compat_best: sums.cb / n, taste_best: sums.tb / n, designs: n, compat_per_case: perCase,
     taste_terms_design: meanTerms(terms.design, n), taste_terms_truth: meanTerms(terms.truth, n),
     pattern_share_design: patternShares(designs.slice(0, n)), pattern_share_truth: patternShares(set.cases.map((c) => item(c.target, c.truth))),
+    pattern_share_truth_read: read.truth ? patternShares(read.truth) : null,
   };
 }
 

@@ -114,8 +114,8 @@ function validate(c: TrainConfig): void {
   for (const [k, v] of Object.entries(variant.defaults)) {
     if (c[k as keyof TrainConfig] !== v) throw new ConfigError(`model '${c.method}' is the designer with ${k} = ${JSON.stringify(v)}; it cannot be trained with ${k} = ${JSON.stringify(c[k as keyof TrainConfig])} (use --model designer for that)`);
   }
-  if (!variant.designer && (c.model.pairDiscriminator || c.modeSeeking > 0 || c.lambdaRec > 0 || (c.lambdaTv ?? 0) > 0 || (c.swapExtra ?? 0) > 0 || (c.designRank ?? 0) > 0 || (c.designNegatives ?? 0) > 0 || (c.lambdaPick ?? 0) > 0 || (c.pickPool ?? 0) > 0 || c.compatWarmup > 0)) {
-    throw new ConfigError(`--pair-disc, --mode-seeking, --lambda-rec, --lambda-tv, --swap-extra, --design-rank, --design-negatives, --lambda-pick, --pick-pool and --compat-warmup are options of the designer, not of the baseline '${c.method}'`);
+  if (!variant.designer && (c.model.pairDiscriminator || c.modeSeeking > 0 || c.lambdaRec > 0 || (c.lambdaTv ?? 0) > 0 || (c.msPool ?? 1) > 1 || (c.swapExtra ?? 0) > 0 || (c.designRank ?? 0) > 0 || (c.designNegatives ?? 0) > 0 || (c.lambdaPick ?? 0) > 0 || (c.pickPool ?? 0) > 0 || c.compatWarmup > 0)) {
+    throw new ConfigError(`--pair-disc, --mode-seeking, --ms-pool, --lambda-rec, --lambda-tv, --swap-extra, --design-rank, --design-negatives, --lambda-pick, --pick-pool and --compat-warmup are options of the designer, not of the baseline '${c.method}'`);
   }
   if ((c.lambdaPick ?? 0) > 0 && c.userCond === 'none') throw new ConfigError("--lambda-pick needs a user-aware model: with --user-cond none there is no other user to design for");
   if ((c.pickQueryShare ?? 0) > 0 && !((c.lambdaPick ?? 0) > 0)) throw new ConfigError('--pick-query-share needs --lambda-pick > 0');

@@ -24,7 +24,7 @@ export const NUMERIC_SETTINGS = [
   { key: 'lambda3', flag: 'lambda3', min: 0, default: 1, help: "weight of G's RaLSGAN loss" },
   { key: 'lambda4', flag: 'lambda4', min: 0, default: 1, help: "weight of the query-pair discriminator's losses (with --pair-disc)" },
   { key: 'modeSeeking', flag: 'mode-seeking', min: 0, default: 0, help: "weight of the query mode-seeking term in G's step; 0 = off (the paper)" },
-  { key: 'msPool', flag: 'ms-pool', int: true, min: 1, max: 16, default: 1, help: "--mode-seeking compares the two designs after K x K average pooling (K divides the image size): speckle then cannot satisfy it, only colours and shapes; 1 = pixels" },
+  { key: 'msPool', flag: 'ms-pool', int: true, min: 1, max: 16, default: 1, help: "--mode-seeking compares the two designs after K x K average pooling (K divides the image size): speckle then cannot satisfy it, only colours and shapes (pooled distances are smaller, so the same --mode-seeking weighs more); 1 = pixels" },
   { key: 'lambdaRec', flag: 'lambda-rec', min: 0, default: 0, help: "weight of an L1 term to the outfit's own complement in G's step; 0 = off (the paper)" },
   { key: 'lambdaTv', flag: 'lambda-tv', min: 0, default: 0, help: "weight of the design's total variation (mean absolute difference between neighbouring pixels) in G's step: against speckle that reads as a pattern; 0 = off (the paper)" },
   { key: 'designRank', flag: 'design-rank', min: 0, default: 0, help: "weight of a ranking term through M in G's step: each design against the same user's design for another query and another user's design for its query; 0 = off (the paper)" },

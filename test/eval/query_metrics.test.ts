@@ -40,9 +40,10 @@ test('query dependence: 1 when each user gets one design whatever the query; the
     // Total variation ratio: 1 for designs that copy the ground truth, far above for speckle on flat real items.
     const tv = METRICS.texture_tv;
     assert.ok(Math.abs(tv.compute({ designs: handSet(truth, swappedTruth, truth) } as unknown as EvalContext).value - 1) < 1e-6);
-    const flat = T.mul(T.ones([N, 3, 32, 32]), 0.2);
-    const speckle = tv.compute({ designs: handSet(truth, swappedTruth, T.add(flat, T.mul(truth, 0.1))) } as unknown as EvalContext);
-    assert.ok(speckle.value > 5, `speckled designs against nearly flat items: ${speckle.value}`);
+    // Real items with a tenth of the designs' contrast: the designs are ten times as busy.
+    const calmer = T.add(T.mul(T.ones([N, 3, 32, 32]), 0.2), T.mul(truth, 0.1));
+    const busier = tv.compute({ designs: handSet(truth, swappedTruth, calmer) } as unknown as EvalContext);
+    assert.ok(Math.abs(busier.value - 10) < 1e-3, `designs ten times as busy as the real items: ${busier.value}`);
   });
 });
 
@@ -64,7 +65,7 @@ test('own-query advantage (oracle): 0 when the query is ignored; the ground trut
   const ignoring = oracleFigures(world, dataset, cases, { design: cases.map(fixed), other: cases.map(fixed), swapped: cases.map(fixed) }, 1);
   assert.equal(ignoring.own_query_advantage, 0);
   const truths = cases.map((c) => attrs(c.target, c.truth));
-  const copying = oracleFigures(world, dataset, cases, { design: truths, other: truths, swapped: cases.map((c) => attrs(c.target, cases[c.swap]!.truth)) }, 1);
+  const copying = oracleFigures(world, dataset, cases, { design: truths, other: truths, swapped: cases.map((c) => attrs(c.target, cases[c.swap]!.truth)), truth: truths }, 1);
   assert.equal(copying.own_query_advantage, copying.own_query_advantage_truth);
   assert.equal(copying.compat_design, copying.compat_truth);
   assert.equal(copying.taste_design, copying.taste_truth);
@@ -72,6 +73,8 @@ test('own-query advantage (oracle): 0 when the query is ignored; the ground trut
   assert.equal(copying.category_accuracy, 1);
   assert.deepEqual(copying.taste_terms_design, copying.taste_terms_truth, 'designs that copy the ground truth have its taste terms');
   assert.deepEqual(copying.pattern_share_design, copying.pattern_share_truth, 'and its pattern mix');
+  assert.deepEqual(copying.pattern_share_truth_read, copying.pattern_share_truth, 'a classifier that reads the truth exactly has no floor');
+  assert.equal(ignoring.pattern_share_truth_read, null, 'without the truth read, no floor');
   assert.ok(Math.abs(Object.values(copying.pattern_share_design).reduce((a, b) => a + b, 0) - 1) < 1e-9, 'pattern shares sum to 1');
   // The terms are the design's half of pref: recombined with the query's half they give taste.
   const prefFromTerms = cases.reduce((sum, c) => {

@@ -30,3 +30,12 @@ test('total variation is differentiable: its gradient flattens a noisy image', (
     assert.ok(totalVariation(step).item() < totalVariation(x).item(), 'a gradient step lowers the total variation');
   });
 });
+
+test('total variation of a bf16 image is computed in float32, as of the same image in float32', () => {
+  T.tidy(() => {
+    const x = image(8, 8, (y, x) => Math.cos(3 * x) * Math.sin(2 * y));
+    const half = totalVariation(T.toDtype(x, 'bfloat16'));
+    assert.equal(half.dtype, 'float32');
+    assert.ok(Math.abs(half.item() - totalVariation(x).item()) < 0.02, `${half.item()} vs ${totalVariation(x).item()}`);
+  });
+});

@@ -355,9 +355,13 @@ test('lambdaTv: (c) adds the design\'s total variation, which G then lowers; wei
     model.dispose();
     return { losses, tv };
   };
-  const paper = run(0, 1), off = run(0, 1);
+  // One step from the same seeds: (a) and (b) are the same, and (c)'s loss (read before G's
+  // update) is the paper's plus exactly 20 x the design's total variation.
+  const paper = run(0, 1), weighted = run(20, 1);
   assert.equal(paper.losses.L_G_tv, undefined);
-  assert.equal(off.losses.L_G, paper.losses.L_G);
+  assert.equal(weighted.losses.L_D, paper.losses.L_D);
+  const expected = paper.losses.L_G + 20 * weighted.losses.L_G_tv!;
+  assert.ok(Math.abs(weighted.losses.L_G - expected) < 1e-4 * Math.abs(expected), `L_G ${weighted.losses.L_G} vs ${expected}`);
   const on = run(20, 8), without = run(0, 8);
   assert.ok(on.losses.L_G_tv! > 0, JSON.stringify(on.losses));
   assert.ok(on.tv < 0.8 * without.tv, `designs trained against their total variation are smoother: ${on.tv} vs ${without.tv}`);
