@@ -39,8 +39,9 @@ test('pfd eval: two runs side by side, Table 2 with a Real row, grids and curves
   assert.ok(oc >= 0 && oc <= 1);
   const md = readFileSync(path.join(out, 'report.md'), 'utf8');
   assert.match(md, /\| Real \|/);
-  assert.match(md, /\| full \(cpu, theta_u, both, iteration 2\) \|/);
-  assert.match(md, /\| label \(cpu, discrete user label, no L_G\^FM, top2bottom, iteration 2\) \|/);
+  // (", bf16" where the CPU has bf16 units and the runs' default precision became bf16)
+  assert.match(md, /\| full \(cpu, theta_u, both, iteration 2(, bf16)?\) \|/);
+  assert.match(md, /\| label \(cpu, discrete user label, no L_G\^FM, top2bottom, iteration 2(, bf16)?\) \|/);
   assert.match(md, /FID \(domain features\)/);
   assert.match(md, /IS \(domain classes\)/);
   assert.doesNotMatch(md, /\| FID ↓/, 'no bare FID without the Inception weights');
