@@ -19,8 +19,8 @@ import path from 'node:path';
 import * as T from '../torch/index.js';
 import type { World, WorldItem } from '../data/world/world.js';
 import { WorldOracle } from '../data/world/world.js';
-import { PATTERNS, categoryOf, formality, type ItemAttributes, type Pattern } from '../data/world/attributes.js';
-import { itemAffinity, type Taste } from '../data/world/taste.js';
+import { PATTERNS, categoryOf, type ItemAttributes, type Pattern } from '../data/world/attributes.js';
+import { formalityFit, itemAffinity, type Taste } from '../data/world/taste.js';
 import type { AttributeClassifier } from '../data/world/classifier.js';
 import type { FashionDataset } from '../data/manifest.js';
 import { Rng } from '../data/rng.js';
@@ -58,8 +58,7 @@ export interface TasteTerms {
 }
 
 function tasteTerms(t: Taste, item: ItemAttributes, query: ItemAttributes): TasteTerms {
-  const a = itemAffinity(t, item);
-  return { ...a, formality: 1 - Math.abs((formality(item) + formality(query)) / 2 - t.formality) };
+  return { ...itemAffinity(t, item), formality: formalityFit(t, item, query) }; // (formality is symmetric in top and bottom)
 }
 
 function addTerms(sum: TasteTerms, x: TasteTerms): void {
@@ -138,7 +137,7 @@ export function oracleFigures(world: World, dataset: FashionDataset, cases: Eval
     own_query_advantage: swaps ? sums.own / swaps : NaN, own_query_advantage_truth: swaps ? sums.ownTruth / swaps : NaN,
     compat_best: sums.cb / n, taste_best: sums.tb / n, designs: n, compat_per_case: perCase,
     taste_terms_design: meanTerms(terms.design, n), taste_terms_truth: meanTerms(terms.truth, n),
-    pattern_share_design: patternShares(designs.slice(0, n)), pattern_share_truth: patternShares(set.cases.map((c) => item(c.target, c.truth))),
+    pattern_share_design: patternShares(designs), pattern_share_truth: patternShares(set.cases.map((c) => item(c.target, c.truth))),
     pattern_share_truth_read: read.truth ? patternShares(read.truth) : null,
   };
 }

@@ -43,9 +43,13 @@ export function itemAffinity(t: Taste, a: ItemAttributes): { colour: number; pat
   };
 }
 
+/** How close an outfit's formality is to the user's preferred formality, in [0, 1] (pref's last term). */
+export function formalityFit(t: Taste, top: ItemAttributes, bottom: ItemAttributes): number {
+  return 1 - Math.abs((formality(top) + formality(bottom)) / 2 - t.formality);
+}
+
 export function pref(t: Taste, top: ItemAttributes, bottom: ItemAttributes): number {
   const a = itemAffinity(t, top), b = itemAffinity(t, bottom);
-  const outfitFormality = (formality(top) + formality(bottom)) / 2;
   return 0.35 * (a.colour + b.colour) / 2 + 0.2 * (a.pattern + b.pattern) / 2 + 0.2 * (a.silhouette + b.silhouette) / 2 +
-    0.25 * (1 - Math.abs(outfitFormality - t.formality));
+    0.25 * formalityFit(t, top, bottom);
 }
