@@ -20,7 +20,20 @@ export interface DecoderConfig {
    * Not in the paper (its G takes [z_q, theta_u] as is); docs/training.md has the experiments.
    */
   inputNorm?: boolean;
+  /**
+   * Design modes (beyond the paper, `--design-modes K`): K learned offsets of G's 4x4 map, one
+   * per mode, so that one (query, user) can be drawn K ways; the Designer lets M choose among
+   * them (design_modes.ts). Absent or 1: the paper's deterministic G.
+   */
+  modes?: number;
 }
+
+/**
+ * Standard deviation of the mode offsets at initialization, against fc outputs of std ~0.2-0.5
+ * (dcgan init over a standardized input; larger once trained): the K modes start as small,
+ * distinct perturbations of one design, so a warm-started G keeps drawing what it drew.
+ */
+export const MODE_INIT_STD = 0.1;
 
 export const PAPER_DECODER: DecoderConfig = {
   inputDim: 128,
@@ -35,6 +48,8 @@ export class Decoder extends nn.Module {
   readonly inputNorm: nn.BatchNorm1d | null;
   readonly fc: nn.Linear;
   readonly fcNorm: nn.BatchNorm2d;
+  /** [modes, baseChannels * 16] when config.modes > 1, else null. */
+  readonly modeEmbedding: nn.Embedding | null;
   readonly body: nn.Sequential;
   readonly imageSize: number;
   /** Memory layout of the feature maps (a runtime setting, set through the Designer). */
@@ -47,6 +62,9 @@ export class Decoder extends nn.Module {
     this.inputNorm = config.inputNorm ? this.registerModule('input_norm', new nn.BatchNorm1d(inputDim, { affine: false })) : null;
     this.fc = this.registerModule('fc', new nn.Linear(inputDim, baseChannels * 16));
     this.fcNorm = this.registerModule('fc_norm', new nn.BatchNorm2d(baseChannels));
+    const modes = config.modes ?? 1;
+    if (!Number.isInteger(modes) || modes < 1) throw new Error(`Decoder: modes must be a positive integer, got ${modes}`);
+    this.modeEmbedding = modes > 1 ? this.registerModule('mode_embedding', new nn.Embedding(modes, baseChannels * 16)) : null;
     const layers: nn.LayerModule[] = [];
     let c = baseChannels;
     const pad = Math.floor(kernel / 2);
@@ -59,12 +77,24 @@ export class Decoder extends nn.Module {
     this.body = this.registerModule('body', new nn.Sequential(...layers));
     this.imageSize = 4 * strides.reduce((a, s) => a * s, 1);
     nn.dcganInit(this);
+    if (this.modeEmbedding) nn.normalInit_(this.modeEmbedding.weight, 0, MODE_INIT_STD);
   }
 
-  /** h [N, inputDim] -> image [N, 3, S, S] in [-1, 1] */
-  forward(h: T.Tensor): T.Tensor {
+  /** The number of design modes (1: the paper's G). */
+  get modes(): number {
+    return this.config.modes ?? 1;
+  }
+
+  /**
+   * h [N, inputDim] -> image [N, 3, S, S] in [-1, 1]. modes: int64 [N] in [0, modes), required
+   * when the decoder has modes (and refused when it has none).
+   */
+  forward(h: T.Tensor, modes?: T.Tensor): T.Tensor {
+    if (!!this.modeEmbedding !== !!modes) throw new Error(this.modeEmbedding ? `Decoder: this G has ${this.modes} design modes; give each row's mode` : 'Decoder: this G has no design modes');
+    let a = this.fc.forward(this.inputNorm ? this.inputNorm.forward(h) : h); // [N, C * 16]
+    if (this.modeEmbedding) a = T.add(a, T.toDtype(this.modeEmbedding.forward(modes!), a.dtype));
     // [N, C, 4, 4], laid out as the convolutions below run fastest (channels-last: docs/benchmarks.md)
-    const x = T.contiguous(T.reshape(this.fc.forward(this.inputNorm ? this.inputNorm.forward(h) : h), [-1, this.config.baseChannels, 4, 4]), this.memoryFormat);
+    const x = T.contiguous(T.reshape(a, [-1, this.config.baseChannels, 4, 4]), this.memoryFormat);
     return this.body.forward(T.leakyRelu(this.fcNorm.forward(x), 0.2));
   }
 }

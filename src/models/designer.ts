@@ -22,6 +22,7 @@ import { RealFakeDiscriminator } from './real_fake_discriminator.js';
 import { MetricNet, compatibilityScore } from './metric_net.js';
 import { QueryPairDiscriminator } from './query_pair_discriminator.js';
 import type { ModelPreset } from './presets.js';
+import { modeIndex, repeatForModes, selectModes } from './design_modes.js';
 
 export type Category = 'top' | 'bottom';
 export type UserCond = 'vector' | 'label' | 'none';
@@ -77,10 +78,15 @@ export class Designer extends nn.Module {
     this.scoreMean = config.userCond === 'none' ? this.registerBuffer('score_mean', T.zeros([1])) : null;
     const condDim = { vector: this.latent, label: config.users, none: 1 }[config.userCond];
     for (const c of config.targets) {
-      this.generators.set(c, this.registerModule(`gen_${c}`, new Decoder({ ...config.decoder, inputDim: this.latent + condDim })));
+      this.generators.set(c, this.registerModule(`gen_${c}`, new Decoder({ ...config.decoder, inputDim: this.latent + condDim, modes: config.designModes ?? 1 })));
       this.discriminators.set(c, this.registerModule(`disc_${c}`, new RealFakeDiscriminator(config.discriminator)));
       if (config.pairDiscriminator) this.pairDiscriminators.set(c, this.registerModule(`pair_disc_${c}`, new QueryPairDiscriminator(config.discriminator)));
     }
+  }
+
+  /** G's design modes per (query, user): 1 = the paper's deterministic G (design_modes.ts). */
+  get modes(): number {
+    return this.config.designModes ?? 1;
   }
 
   generator(c: Category): Decoder {
@@ -153,9 +159,29 @@ export class Designer extends nn.Module {
     return this.designMode(() => this.generate(zq, users, target));
   }
 
-  /** G's design [B, 3, S, S] float32 for codes zq [B, latent] (inside designMode). */
+  /**
+   * G's design [B, 3, S, S] float32 for codes zq [B, latent] (inside designMode). With design
+   * modes, G draws each row K ways and the design is the one M scores highest for the row's
+   * user and query (design_modes.ts).
+   */
   private generate(zq: T.Tensor, users: T.Tensor, target: Category): T.Tensor {
-    return T.contiguous(T.toDtype(this.generator(target).forward(this.generatorInput(zq, users)), 'float32'));
+    const G = this.generator(target);
+    if (this.modes === 1) return T.contiguous(T.toDtype(G.forward(this.generatorInput(zq, users)), 'float32'));
+    const [K, B] = [this.modes, zq.size(0)];
+    const [zqK, usersK] = [repeatForModes(zq, K), repeatForModes(users, K)]; // [K * B, latent], [K * B]
+    const designs = G.forward(this.generatorInput(zqK, usersK), modeIndex(K, B, zq.device as T.Device)); // [K * B, 3, S, S]
+    return T.contiguous(T.toDtype(selectModes(designs, this.chooseMode(zqK, usersK, designs, B)), 'float32'));
+  }
+
+  /**
+   * M's choice among K designs per row: rows laid out as repeatForModes' (codes zqK [K * B, latent],
+   * users [K * B], designs [K * B, 3, S, S]) -> int64 [B], the mode of the highest s_{u,o}.
+   * Scored in float32 (bf16 scores of near designs would tie, and ties go to mode 0).
+   */
+  chooseMode(zqK: T.Tensor, usersK: T.Tensor, designs: T.Tensor, B: number): T.Tensor {
+    const zd = this.encoder.forward(this.images(designs)); // [K * B, latent]
+    const s = T.withPrecision('fp32', this.device, () => this.score(usersK, T.toDtype(zqK, 'float32'), T.toDtype(zd, 'float32'))); // [K * B]
+    return T.argmax(T.reshape(s, [-1, B]), 0);
   }
 
   /** fn in eval mode (running statistics), without grad, in the model's precision; the mode is restored after. */

@@ -22,6 +22,11 @@ export interface ModelPreset {
    * option beyond the paper; its loss weight is the training config's lambda4.
    */
   pairDiscriminator?: boolean;
+  /**
+   * Design modes per (query, user) (design_modes.ts, `--design-modes K`), an option beyond the
+   * paper: G draws K designs and M keeps the one it scores highest. Absent or 1: the paper's G.
+   */
+  designModes?: number;
 }
 
 export const MODEL_PRESETS = {

@@ -81,14 +81,15 @@ export class Module {
    * Copies values into this module's tensors. Checks every name, shape and
    * dtype first and reports all mismatches at once; nothing is changed on error.
    */
-  loadStateDict(source: Map<string, Tensor>, opts: { strict?: boolean; what?: string } = {}): void {
+  /** allowMissing: names the source may lack even when strict (they keep their current values). */
+  loadStateDict(source: Map<string, Tensor>, opts: { strict?: boolean; allowMissing?: (name: string) => boolean; what?: string } = {}): void {
     const strict = opts.strict ?? true;
     const own = this.stateDict();
     const problems: string[] = [];
     for (const [name, t] of own) {
       const s = source.get(name);
       if (!s) {
-        if (strict) problems.push(`missing '${name}' [${t.shape.join(', ')}]`);
+        if (strict && !opts.allowMissing?.(name)) problems.push(`missing '${name}' [${t.shape.join(', ')}]`);
         continue;
       }
       if (s.shape.join(',') !== t.shape.join(',')) problems.push(`'${name}' has shape [${s.shape.join(', ')}], the model needs [${t.shape.join(', ')}]`);

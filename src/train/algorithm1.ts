@@ -39,6 +39,7 @@ import { pairDiscriminatorLoss, pairGeneratorLoss, unassociated } from '../model
 import { queryModeSeekingLoss, nextRow, queryDiffersFromNext } from '../models/query_mode_seeking.js';
 import { designRankingLoss, type DesignRanking } from '../models/design_ranking.js';
 import { mPicks } from '../models/m_pick.js';
+import { closestModes, randomModes } from '../models/design_modes.js';
 import { totalVariation } from '../models/total_variation.js';
 
 /** One batch of images in [-1, 1], all [B, 3, S, S], and users int64 [B]. */
@@ -277,7 +278,8 @@ function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepO
 
     // (b) the real/fake discriminator, n_D updates against the same designs.
     T.tidy(() => {
-      const fake = T.noGrad(() => model.autocast(() => G.forward(genInput()))); // [B, 3, S, S]
+      // With design modes, D sees every mode alike (any of them may be M's choice when designing).
+      const fake = T.noGrad(() => model.autocast(() => G.forward(genInput(), G.modes > 1 ? randomModes(G.modes, b.users.size(0), model.device) : undefined))); // [B, 3, S, S]
       const dOpt = opt.disc.get(b.target)!;
       for (let t = 0; t < o.nD; t++) {
         T.tidy(() => {
@@ -310,7 +312,9 @@ function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepO
       frozen(fixed, () => {
         const rankW = o.designRank ?? 0;
         const { loss, adv, gfm, pair, ms, rec, tv, rank, pick, sStar, dReal, dFake } = model.autocast(() => {
-          const fake = G.forward(genInput());
+          // With design modes, each design takes the mode closest to its L1 target (design_modes.ts).
+          const draw = (h: T.Tensor, target: T.Tensor | null) => G.forward(h, G.modes === 1 ? undefined : target ? closestModes(G, h, target) : randomModes(G.modes, h.size(0), model.device));
+          const fake = draw(genInput(), b.positive);
           const dFake = D.forward(fake);
           const dReal = T.noGrad(() => D.forward(b.positive));
           const adv = ralsganGeneratorLoss(dReal, dFake);
@@ -327,7 +331,9 @@ function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepO
           if (pair) loss = T.add(loss, T.mul(pair, o.lambda4));
           // The same users' designs for the next row's queries [B, 3, S, S] (shared by the mode-seeking, ranking and pick terms).
           const pickQuery = pickW > 0 ? (o.pickQueryShare ?? 0) : 0; // the other query's share of the pick term
-          const forNextQuery = (o.modeSeeking > 0 || rankW > 0 || pickQuery > 0) && b.users.size(0) > 1 ? G.forward(model.generatorInput(nextRow(zq), b.users, nextRow(sPos))) : null;
+          const otherUsers = nextRow(b.users); // [B]
+          const picks = zPool ? pickTargets(model, b, zq, zPool, otherUsers, pickQuery) : null;
+          const forNextQuery = (o.modeSeeking > 0 || rankW > 0 || pickQuery > 0) && b.users.size(0) > 1 ? draw(model.generatorInput(nextRow(zq), b.users, nextRow(sPos)), picks?.forNextQuery ?? null) : null;
           const ms = o.modeSeeking > 0 && forNextQuery ? queryModeSeekingLoss(zq, fake, forNextQuery, o.msPool ?? 1) : null;
           if (ms) loss = T.add(loss, T.mul(ms, o.modeSeeking));
           const rec = o.lambdaRec > 0 ? T.l1Loss(T.toDtype(fake, 'float32'), b.positive) : null; // the design in fp32 under bf16 autocast
@@ -335,12 +341,11 @@ function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepO
           const tv = (o.lambdaTv ?? 0) > 0 ? totalVariation(fake) : null; // [] fp32
           if (tv) loss = T.add(loss, T.mul(tv, o.lambdaTv!));
           // The next row's user's design for this row's query [B, 3, S, S] (shared by the ranking and pick terms).
-          const otherUsers = nextRow(b.users); // [B]
           const rankUsers = rankW > 0 && forNextQuery && model.config.userCond !== 'none' && (o.rankQueryShare ?? 0.5) < 1;
-          const forNextUser = rankUsers || (zPool && pickQuery < 1) ? G.forward(model.generatorInput(zq, otherUsers, sPos)) : null;
+          const forNextUser = rankUsers || (zPool && pickQuery < 1) ? draw(model.generatorInput(zq, otherUsers, sPos), picks?.forNextUser ?? null) : null;
           const rank = rankW > 0 && forNextQuery ? rankDesigns(model, b, zq, fake, o.genCompatLoss ? sStar : null, forNextQuery, rankUsers ? forNextUser : null, o.rankQueryShare ?? 0.5) : null;
           if (rank) loss = T.add(loss, T.mul(rank.loss, rankW));
-          const pick = zPool ? pickTerm(model, b, zq, zPool, otherUsers, forNextUser, forNextQuery, pickQuery) : null;
+          const pick = picks ? pickTerm(picks, forNextUser, forNextQuery, pickQuery, zq.device as T.Device) : null;
           if (pick) loss = T.add(loss, T.mul(pick.l1, pickW));
           return { loss, adv, gfm, pair, ms, rec, tv, rank, pick, sStar, dReal, dFake };
         });
@@ -396,24 +401,35 @@ function pickCandidates(b: ImageBatch, withPositives: boolean): T.Tensor {
   return T.cat([...(withPositives ? [b.positive] : []), b.negComplement, ...(b.pickPool ? [b.pickPool] : [])], 0);
 }
 
+/** M's picks for (c)'s two counterfactual designs (null where that half has weight 0), and `own` (see pickTerm). */
+interface PickTargets {
+  forNextUser: T.Tensor | null; // pick(q_i, u_{i+1}) [B, 3, S, S]
+  forNextQuery: T.Tensor | null; // pick(q_{i+1}, u_i) [B, 3, S, S]
+  own: T.Tensor; // [] share of the other-user picks that are the row's own positive (NaN without that half)
+}
+
 /**
- * (c)'s pick term (m_pick.ts): L1 from a counterfactual design to the real complement, among the
- * batch's positives, negatives and pickPool (pool codes zPool [2B + N, latent]), that M ranks first for it:
- *   (1 - a) |G(q_i, u_{i+1}) - pick(q_i, u_{i+1})| + a |G(q_{i+1}, u_i) - pick(q_{i+1}, u_i)|,
- * forNextUser / forNextQuery [B, 3, S, S] being those two designs, otherUsers = u_{i+1} [B], a = queryShare.
- * own: share of the other-user picks that are the row's own positive (NaN without that half).
- * Rows whose next row has the same user (about 1 in #users) get M's pick for their own user.
+ * The real complements, among the batch's positives, negatives and pickPool (pool codes zPool
+ * [2B + N, latent]), that the fixed M ranks first for (q_i, u_{i+1}) and for (q_{i+1}, u_i),
+ * otherUsers = u_{i+1} [B], a = queryShare. Drawn before the designs, which with design modes
+ * take the mode closest to them. Rows whose next row has the same user (about 1 in #users) get
+ * M's pick for their own user. A batch of one row has no next query (its user half remains).
  */
-function pickTerm(model: Designer, b: ImageBatch, zq: T.Tensor, zPool: T.Tensor, otherUsers: T.Tensor, forNextUser: T.Tensor | null, forNextQuery: T.Tensor | null, queryShare: number): { l1: T.Tensor; own: T.Tensor } {
+function pickTargets(model: Designer, b: ImageBatch, zq: T.Tensor, zPool: T.Tensor, otherUsers: T.Tensor, queryShare: number): PickTargets {
   const pool = pickCandidates(b, true); // [2B + N, 3, S, S]
-  const l1To = (design: T.Tensor, users: T.Tensor, codes: T.Tensor) => {
-    const picks = mPicks(model, users, codes, zPool); // [B] into the pool
-    return { l1: T.l1Loss(T.toDtype(design, 'float32'), T.indexSelect(pool, 0, picks)), picks };
-  };
-  const user = forNextUser && queryShare < 1 ? l1To(forNextUser, otherUsers, zq) : null;
-  const query = forNextQuery && queryShare > 0 ? l1To(forNextQuery, b.users, nextRow(zq)) : null;
-  const own = user ? T.mean(T.toDtype(T.eq(user.picks, T.arange(0, user.picks.size(0), 1, { dtype: 'int64', device: user.picks.device })), 'float32')) : T.scalarTensor(NaN);
-  // (A batch of one row has no next query: its user half keeps weight 1 - a.)
-  const zero = () => T.scalarTensor(0, { device: zq.device as T.Device });
-  return { l1: T.add(user ? T.mul(user.l1, 1 - queryShare) : zero(), query ? T.mul(query.l1, queryShare) : zero()), own };
+  const B = zq.size(0);
+  const userPicks = queryShare < 1 ? mPicks(model, otherUsers, zq, zPool) : null; // [B] into the pool
+  const queryPicks = queryShare > 0 && B > 1 ? mPicks(model, b.users, nextRow(zq), zPool) : null;
+  const own = userPicks ? T.mean(T.toDtype(T.eq(userPicks, T.arange(0, B, 1, { dtype: 'int64', device: userPicks.device })), 'float32')) : T.scalarTensor(NaN);
+  return { forNextUser: userPicks ? T.indexSelect(pool, 0, userPicks) : null, forNextQuery: queryPicks ? T.indexSelect(pool, 0, queryPicks) : null, own };
+}
+
+/**
+ * (c)'s pick term (m_pick.ts): L1 from a counterfactual design to M's pick for it (pickTargets):
+ *   (1 - a) |G(q_i, u_{i+1}) - pick(q_i, u_{i+1})| + a |G(q_{i+1}, u_i) - pick(q_{i+1}, u_i)|,
+ * forNextUser / forNextQuery [B, 3, S, S] being those two designs, a = queryShare.
+ */
+function pickTerm(picks: PickTargets, forNextUser: T.Tensor | null, forNextQuery: T.Tensor | null, queryShare: number, device: T.Device): { l1: T.Tensor; own: T.Tensor } {
+  const l1 = (design: T.Tensor | null, target: T.Tensor | null, w: number) => (design && target ? T.mul(T.l1Loss(T.toDtype(design, 'float32'), target), w) : T.scalarTensor(0, { device }));
+  return { l1: T.add(l1(forNextUser, picks.forNextUser, 1 - queryShare), l1(forNextQuery, picks.forNextQuery, queryShare)), own: picks.own };
 }

@@ -117,6 +117,10 @@ function validate(c: TrainConfig): void {
   if (!variant.designer && (c.model.pairDiscriminator || c.modeSeeking > 0 || c.lambdaRec > 0 || (c.lambdaTv ?? 0) > 0 || (c.msPool ?? 1) > 1 || (c.swapExtra ?? 0) > 0 || (c.designRank ?? 0) > 0 || (c.designNegatives ?? 0) > 0 || (c.lambdaPick ?? 0) > 0 || (c.pickPool ?? 0) > 0 || c.compatWarmup > 0)) {
     throw new ConfigError(`--pair-disc, --mode-seeking, --ms-pool, --lambda-rec, --lambda-tv, --swap-extra, --design-rank, --design-negatives, --lambda-pick, --pick-pool and --compat-warmup are options of the designer, not of the baseline '${c.method}'`);
   }
+  const modes = c.model.designModes ?? 1;
+  if (!Number.isInteger(modes) || modes < 1 || modes > 16) throw new ConfigError(`model.designModes (--design-modes) must be an integer from 1 to 16, got ${JSON.stringify(c.model.designModes)}`);
+  if (modes > 1 && !variant.designer) throw new ConfigError(`--design-modes is an option of the designer, not of the baseline '${c.method}'`);
+  if (modes > 1 && c.userCond === 'none') throw new ConfigError('--design-modes needs a user-aware model: M chooses among the modes for the user, and with --user-cond none there is none');
   if ((c.lambdaPick ?? 0) > 0 && c.userCond === 'none') throw new ConfigError("--lambda-pick needs a user-aware model: with --user-cond none there is no other user to design for");
   if ((c.pickQueryShare ?? 0) > 0 && !((c.lambdaPick ?? 0) > 0)) throw new ConfigError('--pick-query-share needs --lambda-pick > 0');
   if ((c.pickPool ?? 0) > 0 && !((c.lambdaPick ?? 0) > 0)) throw new ConfigError('--pick-pool needs --lambda-pick > 0');

@@ -47,15 +47,19 @@ export function checkInitSnapshot(config: Readonly<TrainConfig>, users: readonly
   differ('the model', was.method ?? 'designer', config.method, '--model');
   differ('user conditioning', was.userCond, config.userCond, '--user-cond');
   differ('the task', was.task, config.task, '--task');
-  // The architecture, but for theta_u's initialization (which the snapshot's weights replace).
-  const arch = (m: TrainConfig['model']) => ({ ...m, userInit: undefined });
+  // The architecture, but for theta_u's initialization (which the snapshot's weights replace)
+  // and design modes, which a snapshot of the paper's G may gain (fresh mode offsets).
+  const arch = (m: TrainConfig['model']) => ({ ...m, userInit: undefined, designModes: undefined });
   differ('the architecture', arch(was.model), arch(config.model), 'its config.json: --preset, --pair-disc, --gen-input-norm, --center-codes');
+  const [wasModes, modes] = [was.model.designModes ?? 1, config.model.designModes ?? 1];
+  if (wasModes !== modes && wasModes !== 1) differ('design modes', wasModes, modes, '--design-modes');
   if (meta.users.length !== users.length || meta.users.some((u, i) => u !== users[i])) {
     const held = (c: TrainConfig) => (c.data.excludeUsers?.length ? `, ${c.data.excludeUsers.length} held out with --holdout-users` : '');
     throw new Error(`--init-from ${file}: it was trained with ${meta.users.length} users${held(was)}, this run's data (${config.data.path}) has ${users.length}${held(config as TrainConfig)}` +
       `${meta.users.length === users.length ? ' (different ids or order)' : ''}; a warm start needs the same users in the same order`);
   }
   const notes: string[] = [];
+  if (wasModes !== modes) notes.push(`--init-from: the snapshot's G has no design modes; this run's ${modes} modes start as small random offsets of its design (design_modes.ts)`);
   const data = (c: TrainConfig) => JSON.stringify({ format: c.data.format, set: c.data.set, version: c.data.version, excludeUsers: c.data.excludeUsers ?? [] });
   if (data(was) !== data(config as TrainConfig) || path.resolve(was.data.path) !== path.resolve(config.data.path)) {
     notes.push(`--init-from: the snapshot was trained on ${was.data.path} (${data(was)}), this run trains on ${config.data.path} (${data(config as TrainConfig)}); its users' ids match`);
@@ -66,7 +70,8 @@ export function checkInitSnapshot(config: Readonly<TrainConfig>, users: readonly
 /** Copies the checked snapshot's weights and buffers into `model` (built from the run's config). */
 export function loadInitSnapshot(model: FashionModel, init: InitSnapshot): void {
   try {
-    nn.loadModule(model, init.file);
+    // G's mode offsets are the only weights a snapshot may lack (checkInitSnapshot allowed it).
+    nn.loadModule(model, init.file, { allowMissing: (name) => /^gen_(top|bottom)\.mode_embedding\.weight$/.test(name) });
   } catch (e) {
     throw new Error(`--init-from: ${(e as Error).message}. Train with the snapshot's architecture options (its config.json)`);
   }

@@ -246,9 +246,9 @@ test('designNegatives: step (a) adds BPR(s+, s(G\'s design)); weight 0 is the pa
  * each time: the first step's losses, the parameters G's optimizer moved in the second, G's
  * parameter names; asserts that the second step leaks no tensor.
  */
-function gStepRun(userCond: UserCond, extra: Partial<typeof DEFAULT_STEP>, pickPool?: (b: ImageBatch) => T.Tensor) {
+function gStepRun(userCond: UserCond, extra: Partial<typeof DEFAULT_STEP>, pickPool?: (b: ImageBatch) => T.Tensor, designModes = 1) {
   T.manualSeed(11);
-  const model = new Designer({ ...TINY_MODEL, users: 3, userCond, targets: ['bottom'] });
+  const model = new Designer({ ...TINY_MODEL, users: 3, userCond, targets: ['bottom'], designModes });
   const opt = makeOptimizers(model, { lr: 1e-3, betas: [0.5, 0.999] });
   const gen = opt.gen.get('bottom')!;
   let moved = new Set<string>();
@@ -365,4 +365,13 @@ test('lambdaTv: (c) adds the design\'s total variation, which G then lowers; wei
   const on = run(20, 8), without = run(0, 8);
   assert.ok(on.losses.L_G_tv! > 0, JSON.stringify(on.losses));
   assert.ok(on.tv < 0.8 * without.tv, `designs trained against their total variation are smoother: ${on.tv} vs ${without.tv}`);
+});
+
+test('design modes: (c) trains each design\'s closest mode (and D sees random ones), G alone moves, with its mode offsets; every term still works; no leaks', () => {
+  const extra = { lambdaRec: 10, lambdaPick: 10, pickQueryShare: 0.5, modeSeeking: 1, designRank: 2 };
+  const one = gStepRun('vector', extra), modes = gStepRun('vector', extra, undefined, 3);
+  for (const k of ['L_G', 'L_G_rec', 'L_G_pick', 'L_G_ms', 'L_G_rank', 'L_D'] as const) assert.ok(Number.isFinite(modes.losses[k]!), `${k} ${modes.losses[k]}`);
+  assert.ok(modes.names.has('gen_bottom.mode_embedding.weight'), [...modes.names].join(', '));
+  assert.deepEqual(modes.moved, modes.names, 'G alone moves in (c), its mode offsets included');
+  assert.ok(!one.names.has('gen_bottom.mode_embedding.weight'), 'one mode: the paper\'s G, no offsets');
 });

@@ -43,3 +43,13 @@ test('--lambda-pick needs a user-aware model, --pick-query-share needs --lambda-
   assert.throws(() => resolveConfig('cpu', { ...data, initFrom: '' }), /initFrom must be the path of a model snapshot or null/);
   assert.equal(resolveConfig('cpu', { ...data, lambdaPick: 10, pickQueryShare: 0.5, userCond: 'label' }).pickQueryShare, 0.5);
 });
+
+test('--design-modes: an integer from 1 to 16, of the user-aware designer only', () => {
+  const data = { data: { path: 'x' } };
+  const modes = (designModes: number, o: object = {}) => resolveConfig('cpu', { ...data, ...o, model: { ...resolveConfig('cpu', data).model, designModes } });
+  assert.equal(modes(4).model.designModes, 4);
+  for (const bad of [0, 17, 2.5]) assert.throws(() => modes(bad), /model\.designModes \(--design-modes\) must be an integer from 1 to 16/, String(bad));
+  assert.throws(() => modes(4, { method: 'pix2pix' }), /--design-modes is an option of the designer, not of the baseline 'pix2pix'/);
+  assert.throws(() => modes(4, { userCond: 'none' }), /--design-modes needs a user-aware model/);
+  assert.equal(modes(1, { method: 'pix2pix' }).model.designModes, 1, 'one mode is the paper\'s G, allowed everywhere');
+});

@@ -1,0 +1,109 @@
+// Probe (docs/training.md, thirteenth round): what a model with design modes (--design-modes K)
+// draws in each mode, and how M's choice among them does under the oracle against the other
+// modes. For N test cases of a synthetic world, every mode's design is read by the oracle
+// classifier; printed: taste and compat of M's choice, of each mode, of a random mode and of
+// the oracle's best mode (the ceiling of any choice), and how many colours the K modes span.
+// Writes OUT.png (default <run>/eval/modes.png): rows = the first 8 cases, columns = query,
+// the K modes (M's choice framed in black), ground truth.
+// Usage: npx tsx scripts/probe_design_modes.ts RUN_DIR [N] [OUT.png]
+import path from 'node:path';
+import { writeFileSync, mkdirSync } from 'node:fs';
+import * as T from '../src/torch/index.js';
+import { openRun } from '../src/train/trained_model.js';
+import { loadDataset, imageCacheDir } from '../src/data/load.js';
+import { loadSplitImages, splitItemBytes } from '../src/data/cache.js';
+import { bytesToUnit, imageGridPng } from '../src/data/images.js';
+import { evalCases } from '../src/eval/designs.js';
+import { classifyAll } from '../src/eval/oracle_metrics.js';
+import { loadWorldGroundTruth } from '../src/data/world/ground_truth.js';
+import { WorldOracle } from '../src/data/world/world.js';
+import type { ItemAttributes } from '../src/data/world/attributes.js';
+import { modeIndex, repeatForModes } from '../src/models/design_modes.js';
+import { complementOf, type Category } from '../src/models/designer.js';
+import { requireDesigner } from '../src/models/fashion_model.js';
+
+const [dir, nArg, outArg] = process.argv.slice(2);
+const n = Number(nArg ?? 400);
+if (!dir || !Number.isInteger(n) || n < 1) {
+  console.error('usage: npx tsx scripts/probe_design_modes.ts RUN_DIR [N test cases, default 400] [OUT.png]');
+  process.exit(2);
+}
+const trained = openRun(dir);
+const model = requireDesigner(trained.model, 'the design-modes probe');
+if (model.modes < 2) throw new Error(`${dir}: its model has no design modes (train with --design-modes K)`);
+const K = model.modes;
+const cfg = trained.config;
+const dataset = loadDataset(cfg.data);
+const gt = loadWorldGroundTruth(cfg.data.path);
+if (!gt?.oracle) throw new Error(`${cfg.data.path} is not a synthetic world with an oracle classifier`);
+const oracle = new WorldOracle(gt.world);
+const test = await loadSplitImages(dataset, 'test', 64, imageCacheDir(cfg.data), { skipBad: cfg.data.skipBad });
+const cases = evalCases(test, model.config.targets, trained.users.length, n, 1);
+
+// Per case: the K modes' designs [K, 3, S, S], M's choice, the query and truth images.
+const rows: { modes: T.Tensor; choice: number; query: T.Tensor; truth: T.Tensor }[] = [];
+model.eval();
+T.noGrad(() => {
+  for (const c of cases) {
+    T.tidy(() => {
+      const q = bytesToUnit(splitItemBytes(test, complementOf(c.target), [c.query])); // [1, 3, S, S]
+      const t = bytesToUnit(splitItemBytes(test, c.target, [c.truth]));
+      const u = T.tensor([c.user], { dtype: 'int64' });
+      model.autocast(() => {
+        const zq = model.encoder.forward(model.images(q)); // [1, latent]
+        const [zqK, uK] = [repeatForModes(zq, K), repeatForModes(u, K)];
+        const designs = T.toDtype(model.generator(c.target as Category).forward(model.generatorInput(zqK, uK), modeIndex(K, 1, 'cpu')), 'float32'); // [K, 3, S, S]
+        const choice = model.chooseMode(zqK, uK, designs, 1).item();
+        rows.push({ modes: T.keep(T.contiguous(designs)), choice, query: T.keep(q.clone()), truth: T.keep(t.clone()) });
+      });
+    });
+  }
+});
+
+const read = classifyAll(gt.oracle, T.cat(rows.map((r) => r.modes), 0)); // [N * K]
+const item = (category: Category, idx: number) => oracle.item(path.parse((category === 'top' ? dataset.tops : dataset.bottoms)[idx]!.id).name);
+const sum = { chosen: { c: 0, t: 0 }, random: { c: 0, t: 0 }, bestTaste: { c: 0, t: 0 }, truth: { c: 0, t: 0 }, perMode: Array.from({ length: K }, () => ({ c: 0, t: 0, chosen: 0 })) };
+let colours = 0, chosenIsBestTaste = 0;
+cases.forEach((c, i) => {
+  const q = item(complementOf(c.target), c.query);
+  const outfit = (x: ItemAttributes): [ItemAttributes, ItemAttributes] => (c.target === 'bottom' ? [q, x] : [x, q]);
+  const user = dataset.users[c.user]!;
+  const mode = (k: number) => read[i * K + k]!;
+  const taste = Array.from({ length: K }, (_, k) => oracle.pref(user, ...outfit(mode(k))));
+  const compat = Array.from({ length: K }, (_, k) => oracle.compat(...outfit(mode(k))));
+  const ch = rows[i]!.choice;
+  sum.chosen.c += compat[ch]!; sum.chosen.t += taste[ch]!;
+  sum.random.c += compat.reduce((a, b) => a + b, 0) / K; sum.random.t += taste.reduce((a, b) => a + b, 0) / K;
+  const best = taste.indexOf(Math.max(...taste));
+  sum.bestTaste.c += compat[best]!; sum.bestTaste.t += taste[best]!;
+  if (taste[ch] === taste[best]) chosenIsBestTaste++;
+  const truth = item(c.target, c.truth);
+  sum.truth.c += oracle.compat(...outfit(truth)); sum.truth.t += oracle.pref(user, ...outfit(truth));
+  for (let k = 0; k < K; k++) { sum.perMode[k]!.c += compat[k]!; sum.perMode[k]!.t += taste[k]!; }
+  sum.perMode[ch]!.chosen++;
+  colours += new Set(Array.from({ length: K }, (_, k) => mode(k).colour)).size;
+});
+const f = (x: { c: number; t: number }) => `compat ${(x.c / n).toFixed(3)}, taste ${(x.t / n).toFixed(3)}`;
+console.log(`${dir}: ${K} design modes, ${n} test cases`);
+console.log(`  M's choice (what pfd designs): ${f(sum.chosen)}`);
+console.log(`  a random mode:                 ${f(sum.random)}`);
+console.log(`  the oracle's best-taste mode:  ${f(sum.bestTaste)} (M's choice is it in ${(chosenIsBestTaste / n * 100).toFixed(0)}% of cases; chance ${(100 / K).toFixed(0)}%)`);
+console.log(`  ground truth:                  ${f(sum.truth)}`);
+sum.perMode.forEach((m, k) => console.log(`  mode ${k}: ${f(m)}, M's choice in ${(m.chosen / n * 100).toFixed(0)}% of cases`));
+console.log(`  colours among the ${K} modes of a case, as the oracle reads them: ${(colours / n).toFixed(2)} on average`);
+
+// The grid: query | K modes (M's choice framed) | ground truth, for the first 8 cases.
+const framed = (x: T.Tensor) => T.tidy(() => {
+  const inner = T.narrow(T.narrow(x, 1, 2, 60), 2, 2, 60); // [3, 60, 60]
+  return T.keep(T.pad(inner, [2, 2, 2, 2], -1));
+});
+const cells: T.Tensor[] = [];
+for (const r of rows.slice(0, 8)) {
+  cells.push(T.select(r.query, 0, 0));
+  for (let k = 0; k < K; k++) cells.push(k === r.choice ? framed(T.select(r.modes, 0, k)) : T.select(r.modes, 0, k));
+  cells.push(T.select(r.truth, 0, 0));
+}
+const out = outArg ?? path.join(trained.run.dir, 'eval', 'modes.png');
+mkdirSync(path.dirname(out), { recursive: true });
+writeFileSync(out, await imageGridPng(T.stack(cells), K + 2));
+console.log(`  grid (query | modes, M's choice framed | ground truth): ${out}`);
