@@ -21,6 +21,8 @@ import type { ItemAttributes } from '../src/data/world/attributes.js';
 import { modeIndex, repeatForModes } from '../src/models/design_modes.js';
 import { complementOf, type Category } from '../src/models/designer.js';
 import { requireDesigner } from '../src/models/fashion_model.js';
+import { mPicks } from '../src/models/m_pick.js';
+import { Rng } from '../src/data/rng.js';
 
 const [dir, nArg, outArg] = process.argv.slice(2);
 const n = Number(nArg ?? 400);
@@ -39,9 +41,18 @@ if (!gt?.oracle) throw new Error(`${cfg.data.path} is not a synthetic world with
 const oracle = new WorldOracle(gt.world);
 const test = await loadSplitImages(dataset, 'test', 64, imageCacheDir(cfg.data), { skipBad: cfg.data.skipBad });
 const cases = evalCases(test, model.config.targets, trained.users.length, n, 1);
+// A catalog for M's pick: P random training complements per category (images and codes).
+const P = 512;
+const train = await loadSplitImages(dataset, 'train', 64, imageCacheDir(cfg.data), { skipBad: cfg.data.skipBad });
+const rng = new Rng(1, 'probe-modes-catalog');
+const catalog = Object.fromEntries((['top', 'bottom'] as Category[]).map((c) => {
+  const ids = rng.shuffle([...(c === 'top' ? train.topRow : train.bottomRow).keys()]).slice(0, P);
+  const images = T.keep(bytesToUnit(splitItemBytes(train, c, ids))); // [P, 3, S, S]
+  return [c, { ids, images, codes: T.keep(model.queryCodes(images)), small: T.keep(T.adaptiveAvgPool2d(images, 16)) }];
+})) as Record<Category, { ids: number[]; images: T.Tensor; codes: T.Tensor; small: T.Tensor }>;
 
 // Per case: the K modes' designs [K, 3, S, S], M's choice, the query and truth images.
-const rows: { modes: T.Tensor; choice: number; query: T.Tensor; truth: T.Tensor }[] = [];
+const rows: { modes: T.Tensor; choice: number; nearPick: number; pick: number; query: T.Tensor; truth: T.Tensor }[] = [];
 model.eval();
 T.noGrad(() => {
   for (const c of cases) {
@@ -54,7 +65,11 @@ T.noGrad(() => {
         const [zqK, uK] = [repeatForModes(zq, K), repeatForModes(u, K)];
         const designs = T.toDtype(model.generator(c.target as Category).forward(model.generatorInput(zqK, uK), modeIndex(K, 1, 'cpu')), 'float32'); // [K, 3, S, S]
         const choice = model.chooseMode(zqK, uK, designs, 1).item();
-        rows.push({ modes: T.keep(T.contiguous(designs)), choice, query: T.keep(q.clone()), truth: T.keep(t.clone()) });
+        // The mode nearest (16 x 16 pooled L1) to the catalog item M ranks first for (q, u).
+        const cat = catalog[c.target as Category];
+        const pick = mPicks(model, u, T.toDtype(zq, 'float32'), cat.codes).item();
+        const dist = T.mean(T.abs(T.sub(T.adaptiveAvgPool2d(designs, 16), T.narrow(cat.small, 0, pick, 1))), [1, 2, 3]); // [K]
+        rows.push({ modes: T.keep(T.contiguous(designs)), choice, nearPick: T.argmin(dist, 0).item(), pick, query: T.keep(q.clone()), truth: T.keep(t.clone()) });
       });
     });
   }
@@ -62,7 +77,7 @@ T.noGrad(() => {
 
 const read = classifyAll(gt.oracle, T.cat(rows.map((r) => r.modes), 0)); // [N * K]
 const item = (category: Category, idx: number) => oracle.item(path.parse((category === 'top' ? dataset.tops : dataset.bottoms)[idx]!.id).name);
-const sum = { chosen: { c: 0, t: 0 }, random: { c: 0, t: 0 }, bestTaste: { c: 0, t: 0 }, truth: { c: 0, t: 0 }, perMode: Array.from({ length: K }, () => ({ c: 0, t: 0, chosen: 0 })) };
+const sum = { nearPick: { c: 0, t: 0 }, pick: { c: 0, t: 0 }, chosen: { c: 0, t: 0 }, random: { c: 0, t: 0 }, bestTaste: { c: 0, t: 0 }, truth: { c: 0, t: 0 }, perMode: Array.from({ length: K }, () => ({ c: 0, t: 0, chosen: 0 })) };
 let colours = 0, chosenIsBestTaste = 0;
 cases.forEach((c, i) => {
   const q = item(complementOf(c.target), c.query);
@@ -73,6 +88,10 @@ cases.forEach((c, i) => {
   const compat = Array.from({ length: K }, (_, k) => oracle.compat(...outfit(mode(k))));
   const ch = rows[i]!.choice;
   sum.chosen.c += compat[ch]!; sum.chosen.t += taste[ch]!;
+  const np = rows[i]!.nearPick;
+  sum.nearPick.c += compat[np]!; sum.nearPick.t += taste[np]!;
+  const pickItem = item(c.target, catalog[c.target].ids[rows[i]!.pick]!);
+  sum.pick.c += oracle.compat(...outfit(pickItem)); sum.pick.t += oracle.pref(user, ...outfit(pickItem));
   sum.random.c += compat.reduce((a, b) => a + b, 0) / K; sum.random.t += taste.reduce((a, b) => a + b, 0) / K;
   const best = taste.indexOf(Math.max(...taste));
   sum.bestTaste.c += compat[best]!; sum.bestTaste.t += taste[best]!;
@@ -86,6 +105,7 @@ cases.forEach((c, i) => {
 const f = (x: { c: number; t: number }) => `compat ${(x.c / n).toFixed(3)}, taste ${(x.t / n).toFixed(3)}`;
 console.log(`${dir}: ${K} design modes, ${n} test cases`);
 console.log(`  M's choice (what pfd designs): ${f(sum.chosen)}`);
+console.log(`  the mode nearest M's pick:     ${f(sum.nearPick)} (M's pick among ${P} training complements itself: ${f(sum.pick)})`);
 console.log(`  a random mode:                 ${f(sum.random)}`);
 console.log(`  the oracle's best-taste mode:  ${f(sum.bestTaste)} (M's choice is it in ${(chosenIsBestTaste / n * 100).toFixed(0)}% of cases; chance ${(100 / K).toFixed(0)}%)`);
 console.log(`  ground truth:                  ${f(sum.truth)}`);

@@ -26,14 +26,22 @@ export interface DecoderConfig {
    * them (design_modes.ts). Absent or 1: the paper's deterministic G.
    */
   modes?: number;
+  /**
+   * A head that predicts each row's mode from G's input (colour_modes.ts, `--colour-modes`):
+   * [inputDim] -> 64 -> [modes] logits, on the standardized input. Needs modes > 1.
+   */
+  modePrior?: boolean;
 }
 
 /**
- * Standard deviation of the mode offsets at initialization, against fc outputs of std ~0.2-0.5
- * (dcgan init over a standardized input; larger once trained): the K modes start as small,
- * distinct perturbations of one design, so a warm-started G keeps drawing what it drew.
+ * Standard deviation of the mode offsets at initialization. A trained cpu-preset G's fc outputs
+ * vary across (query, user) with a standard deviation of about 0.7 (its fc_norm's running
+ * variance is about 0.48), and Adam at 2e-4 moves an offset by at most about 0.1 in 600
+ * iterations: offsets of 0.1 (tried first) stay a slight shade of one design (docs/training.md,
+ * thirteenth round). At 0.35 two modes differ about half as much as two (query, user) inputs
+ * do, so a warm-started G starts with distinct alternatives for M to choose among.
  */
-export const MODE_INIT_STD = 0.1;
+export const MODE_INIT_STD = 0.35;
 
 export const PAPER_DECODER: DecoderConfig = {
   inputDim: 128,
@@ -50,6 +58,8 @@ export class Decoder extends nn.Module {
   readonly fcNorm: nn.BatchNorm2d;
   /** [modes, baseChannels * 16] when config.modes > 1, else null. */
   readonly modeEmbedding: nn.Embedding | null;
+  /** [N, inputDim] -> [N, modes] logits when config.modePrior, else null. */
+  readonly modePrior: nn.Sequential | null;
   readonly body: nn.Sequential;
   readonly imageSize: number;
   /** Memory layout of the feature maps (a runtime setting, set through the Designer). */
@@ -65,6 +75,8 @@ export class Decoder extends nn.Module {
     const modes = config.modes ?? 1;
     if (!Number.isInteger(modes) || modes < 1) throw new Error(`Decoder: modes must be a positive integer, got ${modes}`);
     this.modeEmbedding = modes > 1 ? this.registerModule('mode_embedding', new nn.Embedding(modes, baseChannels * 16)) : null;
+    if (config.modePrior && modes < 2) throw new Error('Decoder: a mode prior needs modes > 1');
+    this.modePrior = config.modePrior ? this.registerModule('mode_prior', new nn.Sequential(new nn.Linear(inputDim, 64), new nn.LeakyReLU(0.2), new nn.Linear(64, modes))) : null;
     const layers: nn.LayerModule[] = [];
     let c = baseChannels;
     const pad = Math.floor(kernel / 2);
@@ -91,7 +103,27 @@ export class Decoder extends nn.Module {
    */
   forward(h: T.Tensor, modes?: T.Tensor): T.Tensor {
     if (!!this.modeEmbedding !== !!modes) throw new Error(this.modeEmbedding ? `Decoder: this G has ${this.modes} design modes; give each row's mode` : 'Decoder: this G has no design modes');
-    let a = this.fc.forward(this.inputNorm ? this.inputNorm.forward(h) : h); // [N, C * 16]
+    return this.decode(this.normalize(h), modes);
+  }
+
+  /**
+   * With a mode prior: its logits [N, modes] (float32) and the image drawn in `modes` (int64 [N],
+   * the teacher's) or, without them, in the mode the prior ranks first (`modes` returned).
+   */
+  forwardWithPrior(h: T.Tensor, modes?: T.Tensor): { image: T.Tensor; logits: T.Tensor; modes: T.Tensor } {
+    if (!this.modePrior) throw new Error('Decoder: this G has no mode prior');
+    const hn = this.normalize(h); // once: in training, each pass moves the running statistics
+    const logits = T.toDtype(this.modePrior.forward(hn), 'float32');
+    const m = modes ?? T.argmax(T.detach(logits), 1);
+    return { image: this.decode(hn, m), logits, modes: m };
+  }
+
+  private normalize(h: T.Tensor): T.Tensor {
+    return this.inputNorm ? this.inputNorm.forward(h) : h;
+  }
+
+  private decode(hn: T.Tensor, modes?: T.Tensor): T.Tensor {
+    let a = this.fc.forward(hn); // [N, C * 16]
     if (this.modeEmbedding) a = T.add(a, T.toDtype(this.modeEmbedding.forward(modes!), a.dtype));
     // [N, C, 4, 4], laid out as the convolutions below run fastest (channels-last: docs/benchmarks.md)
     const x = T.contiguous(T.reshape(a, [-1, this.config.baseChannels, 4, 4]), this.memoryFormat);

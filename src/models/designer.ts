@@ -23,6 +23,7 @@ import { MetricNet, compatibilityScore } from './metric_net.js';
 import { QueryPairDiscriminator } from './query_pair_discriminator.js';
 import type { ModelPreset } from './presets.js';
 import { modeIndex, repeatForModes, selectModes } from './design_modes.js';
+import { colourModeCount } from './colour_modes.js';
 
 export type Category = 'top' | 'bottom';
 export type UserCond = 'vector' | 'label' | 'none';
@@ -78,7 +79,7 @@ export class Designer extends nn.Module {
     this.scoreMean = config.userCond === 'none' ? this.registerBuffer('score_mean', T.zeros([1])) : null;
     const condDim = { vector: this.latent, label: config.users, none: 1 }[config.userCond];
     for (const c of config.targets) {
-      this.generators.set(c, this.registerModule(`gen_${c}`, new Decoder({ ...config.decoder, inputDim: this.latent + condDim, modes: config.designModes ?? 1 })));
+      this.generators.set(c, this.registerModule(`gen_${c}`, new Decoder({ ...config.decoder, inputDim: this.latent + condDim, modes: this.modes, modePrior: this.colourModes })));
       this.discriminators.set(c, this.registerModule(`disc_${c}`, new RealFakeDiscriminator(config.discriminator)));
       if (config.pairDiscriminator) this.pairDiscriminators.set(c, this.registerModule(`pair_disc_${c}`, new QueryPairDiscriminator(config.discriminator)));
     }
@@ -86,7 +87,12 @@ export class Designer extends nn.Module {
 
   /** G's design modes per (query, user): 1 = the paper's deterministic G (design_modes.ts). */
   get modes(): number {
-    return this.config.designModes ?? 1;
+    return this.config.colourModes ? colourModeCount(this.config.colourModes) : this.config.designModes ?? 1;
+  }
+
+  /** Whether G's modes are colour bins chosen by its own head (colour_modes.ts) rather than by M. */
+  get colourModes(): boolean {
+    return (this.config.colourModes ?? 0) > 0;
   }
 
   generator(c: Category): Decoder {
@@ -166,6 +172,7 @@ export class Designer extends nn.Module {
    */
   private generate(zq: T.Tensor, users: T.Tensor, target: Category): T.Tensor {
     const G = this.generator(target);
+    if (this.colourModes) return T.contiguous(T.toDtype(G.forwardWithPrior(this.generatorInput(zq, users)).image, 'float32'));
     if (this.modes === 1) return T.contiguous(T.toDtype(G.forward(this.generatorInput(zq, users)), 'float32'));
     const [K, B] = [this.modes, zq.size(0)];
     const [zqK, usersK] = [repeatForModes(zq, K), repeatForModes(users, K)]; // [K * B, latent], [K * B]

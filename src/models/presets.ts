@@ -27,6 +27,12 @@ export interface ModelPreset {
    * paper: G draws K designs and M keeps the one it scores highest. Absent or 1: the paper's G.
    */
   designModes?: number;
+  /**
+   * Colour modes (colour_modes.ts, `--colour-modes L`), an option beyond the paper: G's modes
+   * are the L^3 bins of an item's mean colour, chosen by a head of G trained as a classifier
+   * on its targets' colours. Absent or 0: none. Excludes designModes.
+   */
+  colourModes?: number;
 }
 
 export const MODEL_PRESETS = {

@@ -40,6 +40,7 @@ import { queryModeSeekingLoss, nextRow, queryDiffersFromNext } from '../models/q
 import { designRankingLoss, type DesignRanking } from '../models/design_ranking.js';
 import { mPicks } from '../models/m_pick.js';
 import { closestModes, randomModes } from '../models/design_modes.js';
+import { colourBins } from '../models/colour_modes.js';
 import { totalVariation } from '../models/total_variation.js';
 
 /** One batch of images in [-1, 1], all [B, 3, S, S], and users int64 [B]. */
@@ -113,13 +114,14 @@ export interface StepLosses {
   L_G_ms?: number; // (c) the query mode-seeking term, unweighted
   L_G_rec?: number; // (c) the L1 term to the own complement, unweighted
   L_G_tv?: number; // (c) lambdaTv runs: the design's total variation, unweighted
+  L_G_prior?: number; // (c) colour-mode runs: cross-entropy of G's mode head against the targets' colour bins
   L_G_rank?: number; // (c) designRank runs: the ranking term through M, unweighted
   g_query_win?: number; // designRank runs: share of rows whose design beats, under M, the same user's design for another query
   g_user_win?: number; // designRank runs: share of rows whose design beats, under M, another user's design for the same query
   L_G_pick?: number; // (c) lambdaPick runs: the L1 term to M's pick, unweighted
   pick_own?: number; // lambdaPick runs: share of rows whose pick for the next row's user is the row's own positive
   /** When an iteration designs both categories: (b) and (c)'s values per category. */
-  by_target?: Record<string, Pick<StepLosses, 'L_D' | 'L_G' | 'L_G_adv' | 'L_G_FM' | 's_design' | 'd_real' | 'd_fake' | 'L_Dpair' | 'L_G_pair' | 'L_G_ms' | 'L_G_rec' | 'L_G_tv' | 'L_G_rank' | 'g_query_win' | 'g_user_win' | 'L_G_pick' | 'pick_own'>>;
+  by_target?: Record<string, Pick<StepLosses, 'L_D' | 'L_G' | 'L_G_adv' | 'L_G_FM' | 's_design' | 'd_real' | 'd_fake' | 'L_Dpair' | 'L_G_pair' | 'L_G_ms' | 'L_G_rec' | 'L_G_tv' | 'L_G_prior' | 'L_G_rank' | 'g_query_win' | 'g_user_win' | 'L_G_pick' | 'pick_own'>>;
 }
 
 /** Runs fn with module in eval mode, restoring its mode after. */
@@ -184,7 +186,7 @@ function algorithm1StepIn(model: Designer, opt: Optimizers, list: ImageBatch[], 
   const per = list.map((b) => designerSteps(model, opt, b, o, lap));
   // Top-level values are means over the designed categories; each category's are kept too.
   for (const k of ['L_D', 'L_G', 'L_G_adv', 'L_G_FM', 's_design', 'd_real', 'd_fake'] as const) out[k] = per.reduce((a, p) => a + p[k], 0) / per.length;
-  for (const k of ['L_Dpair', 'L_G_pair', 'L_G_ms', 'L_G_rec', 'L_G_tv', 'L_G_rank', 'g_query_win', 'g_user_win', 'L_G_pick', 'pick_own'] as const) if (per.every((p) => p[k] !== undefined)) out[k] = per.reduce((a, p) => a + p[k]!, 0) / per.length;
+  for (const k of ['L_Dpair', 'L_G_pair', 'L_G_ms', 'L_G_rec', 'L_G_tv', 'L_G_prior', 'L_G_rank', 'g_query_win', 'g_user_win', 'L_G_pick', 'pick_own'] as const) if (per.every((p) => p[k] !== undefined)) out[k] = per.reduce((a, p) => a + p[k]!, 0) / per.length;
   if (list.length > 1) out.by_target = Object.fromEntries(list.map((b, i) => [b.target, per[i]!]));
   return out;
 }
@@ -252,7 +254,7 @@ export function compatStep(model: Designer, opt: Optimizers, list: ImageBatch[],
   return out;
 }
 
-type DesignerLosses = Pick<StepLosses, 'L_D' | 'L_G' | 'L_G_adv' | 'L_G_FM' | 's_design' | 'd_real' | 'd_fake' | 'L_Dpair' | 'L_G_pair' | 'L_G_ms' | 'L_G_rec' | 'L_G_tv' | 'L_G_rank' | 'g_query_win' | 'g_user_win' | 'L_G_pick' | 'pick_own'>;
+type DesignerLosses = Pick<StepLosses, 'L_D' | 'L_G' | 'L_G_adv' | 'L_G_FM' | 's_design' | 'd_real' | 'd_fake' | 'L_Dpair' | 'L_G_pair' | 'L_G_ms' | 'L_G_rec' | 'L_G_tv' | 'L_G_prior' | 'L_G_rank' | 'g_query_win' | 'g_user_win' | 'L_G_pick' | 'pick_own'>;
 
 /** Steps (b) and (c) for one batch's designed category. */
 function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepOptions, lap: (k: keyof StepTiming) => void): DesignerLosses {
@@ -278,8 +280,10 @@ function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepO
 
     // (b) the real/fake discriminator, n_D updates against the same designs.
     T.tidy(() => {
-      // With design modes, D sees every mode alike (any of them may be M's choice when designing).
-      const fake = T.noGrad(() => model.autocast(() => G.forward(genInput(), G.modes > 1 ? randomModes(G.modes, b.users.size(0), model.device) : undefined))); // [B, 3, S, S]
+      // With design modes, D sees every mode alike (any of them may be M's choice when designing);
+      // with colour modes, the designs of (c) (each in its positive's colour).
+      const modes = model.colourModes ? colourBins(b.positive, model.config.colourModes!) : G.modes > 1 ? randomModes(G.modes, b.users.size(0), model.device) : undefined;
+      const fake = T.noGrad(() => model.autocast(() => G.forward(genInput(), modes))); // [B, 3, S, S]
       const dOpt = opt.disc.get(b.target)!;
       for (let t = 0; t < o.nD; t++) {
         T.tidy(() => {
@@ -311,9 +315,19 @@ function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepO
       const fixed = [...model.compatParameters(), ...D.parameters(), ...(Dp ? Dp.parameters() : [])];
       frozen(fixed, () => {
         const rankW = o.designRank ?? 0;
-        const { loss, adv, gfm, pair, ms, rec, tv, rank, pick, sStar, dReal, dFake } = model.autocast(() => {
-          // With design modes, each design takes the mode closest to its L1 target (design_modes.ts).
-          const draw = (h: T.Tensor, target: T.Tensor | null) => G.forward(h, G.modes === 1 ? undefined : target ? closestModes(G, h, target) : randomModes(G.modes, h.size(0), model.device));
+        const { loss, adv, gfm, pair, ms, rec, tv, rank, pick, prior, sStar, dReal, dFake } = model.autocast(() => {
+          // With design modes, each design takes the mode closest to its L1 target (design_modes.ts);
+          // with colour modes, its target's colour bin, and G's mode head learns to predict that bin
+          // (cross-entropy, mean over the designs with a target; colour_modes.ts).
+          const priorLosses: T.Tensor[] = [];
+          const draw = (h: T.Tensor, target: T.Tensor | null) => {
+            if (model.colourModes) {
+              const r = G.forwardWithPrior(h, target ? colourBins(target, model.config.colourModes!) : undefined);
+              if (target) priorLosses.push(T.crossEntropy(r.logits, r.modes));
+              return r.image;
+            }
+            return G.forward(h, G.modes === 1 ? undefined : target ? closestModes(G, h, target) : randomModes(G.modes, h.size(0), model.device));
+          };
           const fake = draw(genInput(), b.positive);
           const dFake = D.forward(fake);
           const dReal = T.noGrad(() => D.forward(b.positive));
@@ -347,12 +361,15 @@ function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepO
           if (rank) loss = T.add(loss, T.mul(rank.loss, rankW));
           const pick = picks ? pickTerm(picks, forNextUser, forNextQuery, pickQuery, zq.device as T.Device) : null;
           if (pick) loss = T.add(loss, T.mul(pick.l1, pickW));
-          return { loss, adv, gfm, pair, ms, rec, tv, rank, pick, sStar, dReal, dFake };
+          const prior = priorLosses.length ? T.div(priorLosses.reduce((a, x) => T.add(a, x)), priorLosses.length) : null; // []
+          if (prior) loss = T.add(loss, prior);
+          return { loss, adv, gfm, pair, ms, rec, tv, rank, pick, prior, sStar, dReal, dFake };
         });
         if (pair) out.L_G_pair = pair.item();
         if (ms) out.L_G_ms = ms.item();
         if (rec) out.L_G_rec = rec.item();
         if (tv) out.L_G_tv = tv.item();
+        if (prior) out.L_G_prior = prior.item();
         if (pick) {
           out.L_G_pick = pick.l1.item();
           out.pick_own = pick.own.item();

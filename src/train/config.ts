@@ -121,6 +121,10 @@ function validate(c: TrainConfig): void {
   if (!Number.isInteger(modes) || modes < 1 || modes > 16) throw new ConfigError(`model.designModes (--design-modes) must be an integer from 1 to 16, got ${JSON.stringify(c.model.designModes)}`);
   if (modes > 1 && !variant.designer) throw new ConfigError(`--design-modes is an option of the designer, not of the baseline '${c.method}'`);
   if (modes > 1 && c.userCond === 'none') throw new ConfigError('--design-modes needs a user-aware model: M chooses among the modes for the user, and with --user-cond none there is none');
+  const colour = c.model.colourModes ?? 0;
+  if (!Number.isInteger(colour) || colour < 0 || colour === 1 || colour > 6) throw new ConfigError(`model.colourModes (--colour-modes) must be 0 (off) or an integer from 2 to 6 (colour levels per channel), got ${JSON.stringify(c.model.colourModes)}`);
+  if (colour > 0 && !variant.designer) throw new ConfigError(`--colour-modes is an option of the designer, not of the baseline '${c.method}'`);
+  if (colour > 0 && modes > 1) throw new ConfigError('--colour-modes and --design-modes are two ways of choosing G\'s mode: give one');
   if ((c.lambdaPick ?? 0) > 0 && c.userCond === 'none') throw new ConfigError("--lambda-pick needs a user-aware model: with --user-cond none there is no other user to design for");
   if ((c.pickQueryShare ?? 0) > 0 && !((c.lambdaPick ?? 0) > 0)) throw new ConfigError('--pick-query-share needs --lambda-pick > 0');
   if ((c.pickPool ?? 0) > 0 && !((c.lambdaPick ?? 0) > 0)) throw new ConfigError('--pick-pool needs --lambda-pick > 0');

@@ -246,9 +246,9 @@ test('designNegatives: step (a) adds BPR(s+, s(G\'s design)); weight 0 is the pa
  * each time: the first step's losses, the parameters G's optimizer moved in the second, G's
  * parameter names; asserts that the second step leaks no tensor.
  */
-function gStepRun(userCond: UserCond, extra: Partial<typeof DEFAULT_STEP>, pickPool?: (b: ImageBatch) => T.Tensor, designModes = 1) {
+function gStepRun(userCond: UserCond, extra: Partial<typeof DEFAULT_STEP>, pickPool?: (b: ImageBatch) => T.Tensor, designModes = 1, colourModes = 0) {
   T.manualSeed(11);
-  const model = new Designer({ ...TINY_MODEL, users: 3, userCond, targets: ['bottom'], designModes });
+  const model = new Designer({ ...TINY_MODEL, users: 3, userCond, targets: ['bottom'], designModes, colourModes });
   const opt = makeOptimizers(model, { lr: 1e-3, betas: [0.5, 0.999] });
   const gen = opt.gen.get('bottom')!;
   let moved = new Set<string>();
@@ -374,4 +374,15 @@ test('design modes: (c) trains each design\'s closest mode (and D sees random on
   assert.ok(modes.names.has('gen_bottom.mode_embedding.weight'), [...modes.names].join(', '));
   assert.deepEqual(modes.moved, modes.names, 'G alone moves in (c), its mode offsets included');
   assert.ok(!one.names.has('gen_bottom.mode_embedding.weight'), 'one mode: the paper\'s G, no offsets');
+});
+
+test('colour modes: (c) draws each design in its target\'s colour bin and trains G\'s mode head on it; G alone moves, head included; no leaks', () => {
+  const extra = { lambdaRec: 10, lambdaPick: 10, pickQueryShare: 0.5, modeSeeking: 1 };
+  const r = gStepRun('vector', extra, undefined, 1, 3);
+  // A fresh head over 27 bins: cross-entropy near ln 27.
+  assert.ok(Math.abs(r.losses.L_G_prior! - Math.log(27)) < 1, `L_G_prior ${r.losses.L_G_prior}`);
+  for (const k of ['L_G', 'L_G_rec', 'L_G_pick', 'L_G_ms', 'L_D'] as const) assert.ok(Number.isFinite(r.losses[k]!), `${k} ${r.losses[k]}`);
+  assert.ok(r.names.has('gen_bottom.mode_prior.0.weight') && r.names.has('gen_bottom.mode_embedding.weight'), [...r.names].join(', '));
+  assert.deepEqual(r.moved, r.names, 'G alone moves in (c), its mode head and offsets included');
+  assert.equal(gStepRun('vector', extra).losses.L_G_prior, undefined, 'no colour modes, no head loss');
 });

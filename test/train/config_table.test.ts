@@ -53,3 +53,12 @@ test('--design-modes: an integer from 1 to 16, of the user-aware designer only',
   assert.throws(() => modes(4, { userCond: 'none' }), /--design-modes needs a user-aware model/);
   assert.equal(modes(1, { method: 'pix2pix' }).model.designModes, 1, 'one mode is the paper\'s G, allowed everywhere');
 });
+
+test('--colour-modes: 0 or 2 to 6 levels, of the designer only, not with --design-modes', () => {
+  const data = { data: { path: 'x' } };
+  const model = (m: object) => ({ model: { ...resolveConfig('cpu', data).model, ...m } });
+  assert.equal(resolveConfig('cpu', { ...data, ...model({ colourModes: 3 }) }).model.colourModes, 3);
+  for (const bad of [1, 7, 2.5, -1]) assert.throws(() => resolveConfig('cpu', { ...data, ...model({ colourModes: bad }) }), /model\.colourModes \(--colour-modes\) must be 0 \(off\) or an integer from 2 to 6/, String(bad));
+  assert.throws(() => resolveConfig('cpu', { ...data, method: 'pix2pix', ...model({ colourModes: 3 }) }), /--colour-modes is an option of the designer, not of the baseline 'pix2pix'/);
+  assert.throws(() => resolveConfig('cpu', { ...data, ...model({ colourModes: 3, designModes: 4 }) }), /--colour-modes and --design-modes are two ways/);
+});

@@ -117,7 +117,7 @@ test('pfd train --init-from: a usage error for a missing snapshot; it cannot cha
 test('a snapshot of the paper\'s G warm-starts a model with design modes (fresh mode offsets, a note); a snapshot with modes needs the same number', async () => {
   const withModes = (k: number, initFrom = source) => tinyConfig(world, { initFrom, model: { ...tinyConfig(world).model, designModes: k } });
   const init = checkInitSnapshot(withModes(3), users);
-  assert.match(init.notes.join(), /the snapshot's G has no design modes; this run's 3 modes start as small random offsets/);
+  assert.match(init.notes.join(), /the snapshot's G has no design modes; this run's modes \(3\) start as small random offsets/);
   const model = buildModel(withModes(3), users.length);
   try {
     loadInitSnapshot(model, init);
@@ -132,7 +132,7 @@ test('a snapshot of the paper\'s G warm-starts a model with design modes (fresh 
   const dir = path.join(tmp('init'), 'modes');
   await train(tinyConfig(world, { iterations: 1, model: { ...tinyConfig(world).model, designModes: 3 } }), dir);
   const moded = path.join(dir, 'model.safetensors');
-  assert.throws(() => checkInitSnapshot(withModes(2, moded), users), /trained with design modes 3, this run has 2 \(--design-modes\)/);
-  assert.throws(() => checkInitSnapshot(tinyConfig(world, { initFrom: moded }), users), /design modes 3, this run has 1/);
+  assert.throws(() => checkInitSnapshot(withModes(2, moded), users), /trained with design modes "3", this run has "2" \(--design-modes, --colour-modes\)/);
+  assert.throws(() => checkInitSnapshot(tinyConfig(world, { initFrom: moded }), users), /design modes "3", this run has "1"/);
   assert.deepEqual(checkInitSnapshot(withModes(3, moded), users).notes, []);
 });
