@@ -89,6 +89,7 @@ export interface Optimizers {
   disc: Map<Category, nn.Optimizer>;
   gen: Map<Category, nn.Optimizer>;
   pairDisc?: Map<Category, nn.Optimizer>; // one per query-pair discriminator
+  modeHead?: Map<Category, nn.Optimizer>; // G's mode head (colour modes), stepped with G in (c)
 }
 
 /** Losses and diagnostics of one iteration (plain numbers, logged per iteration). */
@@ -311,7 +312,9 @@ function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepO
     // (c) the decoder G, both discriminators fixed.
     T.tidy(() => {
       const gOpt = opt.gen.get(b.target)!;
+      const headOpt = opt.modeHead?.get(b.target) ?? null;
       gOpt.zeroGrad();
+      headOpt?.zeroGrad();
       const fixed = [...model.compatParameters(), ...D.parameters(), ...(Dp ? Dp.parameters() : [])];
       frozen(fixed, () => {
         const rankW = o.designRank ?? 0;
@@ -382,6 +385,7 @@ function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepO
         out.L_G_FM = gfm ? gfm.item() : NaN;
         loss.backward();
         gOpt.step();
+        headOpt?.step();
         out.L_G = loss.item();
         out.L_G_adv = adv.item();
         out.s_design = T.mean(sStar).item();

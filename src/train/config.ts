@@ -124,6 +124,7 @@ function validate(c: TrainConfig): void {
   const colour = c.model.colourModes ?? 0;
   if (!Number.isInteger(colour) || colour < 0 || colour === 1 || colour > 6) throw new ConfigError(`model.colourModes (--colour-modes) must be 0 (off) or an integer from 2 to 6 (colour levels per channel), got ${JSON.stringify(c.model.colourModes)}`);
   if (colour > 0 && !variant.designer) throw new ConfigError(`--colour-modes is an option of the designer, not of the baseline '${c.method}'`);
+  if ((c.lrModeHead ?? 0) > 0 && colour === 0) throw new ConfigError('--mode-head-lr needs --colour-modes (only colour modes have a mode head)');
   if (colour > 0 && modes > 1) throw new ConfigError('--colour-modes and --design-modes are two ways of choosing G\'s mode: give one');
   if ((c.lambdaPick ?? 0) > 0 && c.userCond === 'none') throw new ConfigError("--lambda-pick needs a user-aware model: with --user-cond none there is no other user to design for");
   if ((c.pickQueryShare ?? 0) > 0 && !((c.lambdaPick ?? 0) > 0)) throw new ConfigError('--pick-query-share needs --lambda-pick > 0');

@@ -17,6 +17,7 @@ export const NUMERIC_SETTINGS = [
   { key: 'batchSize', flag: 'batch', int: true, min: 1, default: 64, help: 'the global batch (split evenly over --nproc processes)' },
   { key: 'lr', flag: 'lr', min: 0, minExclusive: true, default: 2e-4, help: 'Adam learning rate' },
   { key: 'lrCompat', flag: 'lr-compat', min: 0, default: 0, help: "Adam learning rate of Algorithm 1's step (a) (F, M, theta_u); 0 = --lr" },
+  { key: 'lrModeHead', flag: 'mode-head-lr', min: 0, default: 0, help: "Adam learning rate of G's mode head (--colour-modes): a head new to a warm-started G learns at a higher rate than the trained G around it; 0 = --lr" },
   { key: 'compatWarmup', flag: 'compat-warmup', int: true, min: 0, default: 0, help: 'iterations of step (a) alone before Algorithm 1' },
   { key: 'nD', flag: 'n-d', int: true, min: 1, default: 2, help: 'updates of D per iteration' },
   { key: 'lambda1', flag: 'lambda1', min: 0, default: 1, help: "weight of L_G^FM in G's step" },

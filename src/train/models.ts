@@ -63,7 +63,7 @@ type DesignerOptimizers = TrainOptimizers & { designer: Optimizers };
 const DESIGNER: ModelDefinition<Designer, DesignerOptimizers> = {
   build: (config, users) => seeded(config, () => new Designer({ ...structuredClone(config.model) as TrainConfig['model'], users, userCond: config.userCond, targets: targetsOf(config.task) })),
   optimizers(model, config) {
-    const designer = makeOptimizers(model, { lr: config.lr, betas: config.betas, lrCompat: config.lrCompat || config.lr });
+    const designer = makeOptimizers(model, { lr: config.lr, betas: config.betas, lrCompat: config.lrCompat || config.lr, lrModeHead: config.lrModeHead || config.lr });
     return { designer, named: namedOptimizers(designer) };
   },
   // Step (a) keeps learning users' tastes at its own rate (its AUC still rises late in a run);
@@ -80,7 +80,7 @@ const DESIGNER: ModelDefinition<Designer, DesignerOptimizers> = {
   },
   lossProblem(l, config) {
     // (The compatibility losses scale with the scores, which BPR lets grow; only their finiteness is checked.)
-    return lossCheck(l, ['L_FM', 'L_D', 'L_G', 'L_G_adv', 'L_Dpair', 'L_G_pair', 'L_G_ms', 'L_G_rec', 'L_G_tv', 'L_G_rank', 'L_G_pick', ...(config.genCompatLoss ? ['L_G_FM'] : [])], ['L_D', 'L_G_adv', 'L_Dpair']);
+    return lossCheck(l, ['L_FM', 'L_D', 'L_G', 'L_G_adv', 'L_Dpair', 'L_G_pair', 'L_G_ms', 'L_G_rec', 'L_G_tv', 'L_G_prior', 'L_G_rank', 'L_G_pick', ...(config.genCompatLoss ? ['L_G_FM'] : [])], ['L_D', 'L_G_adv', 'L_Dpair']);
   },
 };
 

@@ -61,4 +61,6 @@ test('--colour-modes: 0 or 2 to 6 levels, of the designer only, not with --desig
   for (const bad of [1, 7, 2.5, -1]) assert.throws(() => resolveConfig('cpu', { ...data, ...model({ colourModes: bad }) }), /model\.colourModes \(--colour-modes\) must be 0 \(off\) or an integer from 2 to 6/, String(bad));
   assert.throws(() => resolveConfig('cpu', { ...data, method: 'pix2pix', ...model({ colourModes: 3 }) }), /--colour-modes is an option of the designer, not of the baseline 'pix2pix'/);
   assert.throws(() => resolveConfig('cpu', { ...data, ...model({ colourModes: 3, designModes: 4 }) }), /--colour-modes and --design-modes are two ways/);
+  assert.throws(() => resolveConfig('cpu', { ...data, lrModeHead: 2e-3 }), /--mode-head-lr needs --colour-modes/);
+  assert.equal(resolveConfig('cpu', { ...data, lrModeHead: 2e-3, ...model({ colourModes: 3 }) }).lrModeHead, 2e-3);
 });
