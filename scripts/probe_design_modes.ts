@@ -1,10 +1,11 @@
-// Probe (docs/training.md, thirteenth round): what a model with design modes (--design-modes K)
-// draws in each mode, and how M's choice among them does under the oracle against the other
-// modes. For N test cases of a synthetic world, every mode's design is read by the oracle
-// classifier; printed: taste and compat of M's choice, of each mode, of a random mode and of
+// Probe (docs/training.md, thirteenth round): what a model with design modes (--design-modes K,
+// or --colour-modes L: K = L^3) draws in each mode, and how the model's choice among them (M's,
+// or its mode head's) does under the oracle. For N test cases of a synthetic world, every mode's
+// design is read by the oracle classifier; printed: taste and compat of the model's choice, of
+// the mode nearest M's pick among training complements, of each mode, of a random mode and of
 // the oracle's best mode (the ceiling of any choice), and how many colours the K modes span.
 // Writes OUT.png (default <run>/eval/modes.png): rows = the first 8 cases, columns = query,
-// the K modes (M's choice framed in black), ground truth.
+// the K modes (the model's choice framed in black), ground truth.
 // Usage: npx tsx scripts/probe_design_modes.ts RUN_DIR [N] [OUT.png]
 import path from 'node:path';
 import { writeFileSync, mkdirSync } from 'node:fs';
@@ -19,6 +20,7 @@ import { loadWorldGroundTruth } from '../src/data/world/ground_truth.js';
 import { WorldOracle } from '../src/data/world/world.js';
 import type { ItemAttributes } from '../src/data/world/attributes.js';
 import { modeIndex, repeatForModes } from '../src/models/design_modes.js';
+import { colourBins } from '../src/models/colour_modes.js';
 import { complementOf, type Category } from '../src/models/designer.js';
 import { requireDesigner } from '../src/models/fashion_model.js';
 import { mPicks } from '../src/models/m_pick.js';
@@ -64,7 +66,8 @@ T.noGrad(() => {
         const zq = model.encoder.forward(model.images(q)); // [1, latent]
         const [zqK, uK] = [repeatForModes(zq, K), repeatForModes(u, K)];
         const designs = T.toDtype(model.generator(c.target as Category).forward(model.generatorInput(zqK, uK), modeIndex(K, 1, 'cpu')), 'float32'); // [K, 3, S, S]
-        const choice = model.chooseMode(zqK, uK, designs, 1).item();
+        const G = model.generator(c.target as Category);
+        const choice = model.colourModes ? G.forwardWithPrior(model.generatorInput(zq, u)).modes.item() : model.chooseMode(zqK, uK, designs, 1).item();
         // The mode nearest (16 x 16 pooled L1) to the catalog item M ranks first for (q, u).
         const cat = catalog[c.target as Category];
         const pick = mPicks(model, u, T.toDtype(zq, 'float32'), cat.codes).item();
@@ -78,7 +81,9 @@ T.noGrad(() => {
 const read = classifyAll(gt.oracle, T.cat(rows.map((r) => r.modes), 0)); // [N * K]
 const item = (category: Category, idx: number) => oracle.item(path.parse((category === 'top' ? dataset.tops : dataset.bottoms)[idx]!.id).name);
 const sum = { nearPick: { c: 0, t: 0 }, pick: { c: 0, t: 0 }, chosen: { c: 0, t: 0 }, random: { c: 0, t: 0 }, bestTaste: { c: 0, t: 0 }, truth: { c: 0, t: 0 }, perMode: Array.from({ length: K }, () => ({ c: 0, t: 0, chosen: 0 })) };
-let colours = 0, chosenIsBestTaste = 0;
+let colours = 0, chosenIsBestTaste = 0, binKept = 0;
+const levels = model.config.colourModes ?? 0;
+if (levels) binKept = colourBins(T.stack(rows.map((r) => T.select(r.modes, 0, r.choice))), levels).toArray().filter((b, i) => b === rows[i]!.choice).length;
 cases.forEach((c, i) => {
   const q = item(complementOf(c.target), c.query);
   const outfit = (x: ItemAttributes): [ItemAttributes, ItemAttributes] => (c.target === 'bottom' ? [q, x] : [x, q]);
@@ -104,12 +109,13 @@ cases.forEach((c, i) => {
 });
 const f = (x: { c: number; t: number }) => `compat ${(x.c / n).toFixed(3)}, taste ${(x.t / n).toFixed(3)}`;
 console.log(`${dir}: ${K} design modes, ${n} test cases`);
-console.log(`  M's choice (what pfd designs): ${f(sum.chosen)}`);
+const chooser = levels ? "the head's choice" : "M's choice";
+console.log(`  ${chooser} (what pfd designs): ${f(sum.chosen)}${levels ? `; the design's own colour bin is the chosen one in ${(binKept / n * 100).toFixed(0)}% of cases` : ''}`);
 console.log(`  the mode nearest M's pick:     ${f(sum.nearPick)} (M's pick among ${P} training complements itself: ${f(sum.pick)})`);
 console.log(`  a random mode:                 ${f(sum.random)}`);
-console.log(`  the oracle's best-taste mode:  ${f(sum.bestTaste)} (M's choice is it in ${(chosenIsBestTaste / n * 100).toFixed(0)}% of cases; chance ${(100 / K).toFixed(0)}%)`);
+console.log(`  the oracle's best-taste mode:  ${f(sum.bestTaste)} (${chooser} is it in ${(chosenIsBestTaste / n * 100).toFixed(0)}% of cases; chance ${(100 / K).toFixed(0)}%)`);
 console.log(`  ground truth:                  ${f(sum.truth)}`);
-sum.perMode.forEach((m, k) => console.log(`  mode ${k}: ${f(m)}, M's choice in ${(m.chosen / n * 100).toFixed(0)}% of cases`));
+sum.perMode.forEach((m, k) => console.log(`  mode ${k}: ${f(m)}, ${chooser} in ${(m.chosen / n * 100).toFixed(0)}% of cases`));
 console.log(`  colours among the ${K} modes of a case, as the oracle reads them: ${(colours / n).toFixed(2)} on average`);
 
 // The grid: query | K modes (M's choice framed) | ground truth, for the first 8 cases.
