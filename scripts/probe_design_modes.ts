@@ -132,4 +132,4 @@ for (const r of rows.slice(0, 8)) {
 const out = outArg ?? path.join(trained.run.dir, 'eval', 'modes.png');
 mkdirSync(path.dirname(out), { recursive: true });
 writeFileSync(out, await imageGridPng(T.stack(cells), K + 2));
-console.log(`  grid (query | modes, M's choice framed | ground truth): ${out}`);
+console.log(`  grid (query | modes, ${chooser} framed | ground truth): ${out}`);

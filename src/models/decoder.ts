@@ -28,7 +28,7 @@ export interface DecoderConfig {
   modes?: number;
   /**
    * A head that predicts each row's mode from G's input (colour_modes.ts, `--colour-modes`):
-   * [inputDim] -> 64 -> [modes] logits, on the standardized input. Needs modes > 1.
+   * [inputDim] -> 64 -> [modes] logits, on G's input (standardized with inputNorm). Needs modes > 1.
    */
   modePrior?: boolean;
 }
@@ -72,11 +72,6 @@ export class Decoder extends nn.Module {
     this.inputNorm = config.inputNorm ? this.registerModule('input_norm', new nn.BatchNorm1d(inputDim, { affine: false })) : null;
     this.fc = this.registerModule('fc', new nn.Linear(inputDim, baseChannels * 16));
     this.fcNorm = this.registerModule('fc_norm', new nn.BatchNorm2d(baseChannels));
-    const modes = config.modes ?? 1;
-    if (!Number.isInteger(modes) || modes < 1) throw new Error(`Decoder: modes must be a positive integer, got ${modes}`);
-    this.modeEmbedding = modes > 1 ? this.registerModule('mode_embedding', new nn.Embedding(modes, baseChannels * 16)) : null;
-    if (config.modePrior && modes < 2) throw new Error('Decoder: a mode prior needs modes > 1');
-    this.modePrior = config.modePrior ? this.registerModule('mode_prior', new nn.Sequential(new nn.Linear(inputDim, 64), new nn.LeakyReLU(0.2), new nn.Linear(64, modes))) : null;
     const layers: nn.LayerModule[] = [];
     let c = baseChannels;
     const pad = Math.floor(kernel / 2);
@@ -89,7 +84,13 @@ export class Decoder extends nn.Module {
     this.body = this.registerModule('body', new nn.Sequential(...layers));
     this.imageSize = 4 * strides.reduce((a, s) => a * s, 1);
     nn.dcganInit(this);
+    // The mode modules last, so that the paper's layers draw the same initial weights with or without them.
+    const modes = config.modes ?? 1;
+    if (!Number.isInteger(modes) || modes < 1) throw new Error(`Decoder: modes must be a positive integer, got ${modes}`);
+    this.modeEmbedding = modes > 1 ? this.registerModule('mode_embedding', new nn.Embedding(modes, baseChannels * 16)) : null;
     if (this.modeEmbedding) nn.normalInit_(this.modeEmbedding.weight, 0, MODE_INIT_STD);
+    if (config.modePrior && modes < 2) throw new Error('Decoder: a mode prior needs modes > 1');
+    this.modePrior = config.modePrior ? this.registerModule('mode_prior', new nn.Sequential(new nn.Linear(inputDim, 64), new nn.LeakyReLU(0.2), new nn.Linear(64, modes))) : null;
   }
 
   /** The number of design modes (1: the paper's G). */

@@ -40,6 +40,18 @@ export function randomModes(K: number, B: number, device: T.Device): T.Tensor {
 export function closestModes(G: Decoder, h: T.Tensor, target: T.Tensor, explore = MODE_EXPLORE): T.Tensor {
   const K = G.modes;
   const [B, device] = [h.size(0), h.device as T.Device];
+  // In eval mode (running statistics): the K x B pass must not move G's BatchNorm statistics,
+  // and each mode is judged as it is drawn when designing, not under this batch's statistics.
+  const wasTraining = G.training;
+  G.eval();
+  try {
+    return closestIn(G, h, target, explore, K, B, device);
+  } finally {
+    G.train(wasTraining);
+  }
+}
+
+function closestIn(G: Decoder, h: T.Tensor, target: T.Tensor, explore: number, K: number, B: number, device: T.Device): T.Tensor {
   return T.tidy(() => T.noGrad(() => {
     const designs = T.toDtype(G.forward(repeatForModes(h, K), modeIndex(K, B, device)), 'float32'); // [K * B, 3, S, S]
     const dist = T.reshape(T.mean(T.abs(T.sub(designs, repeatForModes(T.toDtype(target, 'float32'), K))), [1, 2, 3]), [K, B]);

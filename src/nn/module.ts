@@ -80,8 +80,8 @@ export class Module {
   /**
    * Copies values into this module's tensors. Checks every name, shape and
    * dtype first and reports all mismatches at once; nothing is changed on error.
+   * allowMissing: names the source may lack even when strict (they keep their current values).
    */
-  /** allowMissing: names the source may lack even when strict (they keep their current values). */
   loadStateDict(source: Map<string, Tensor>, opts: { strict?: boolean; allowMissing?: (name: string) => boolean; what?: string } = {}): void {
     const strict = opts.strict ?? true;
     const own = this.stateDict();

@@ -115,7 +115,7 @@ export interface StepLosses {
   L_G_ms?: number; // (c) the query mode-seeking term, unweighted
   L_G_rec?: number; // (c) the L1 term to the own complement, unweighted
   L_G_tv?: number; // (c) lambdaTv runs: the design's total variation, unweighted
-  L_G_prior?: number; // (c) colour-mode runs: cross-entropy of G's mode head against the targets' colour bins
+  L_G_prior?: number; // (c) colour-mode runs: cross-entropy of G's mode head against the targets' colour bins (added to L_G at weight 1)
   L_G_rank?: number; // (c) designRank runs: the ranking term through M, unweighted
   g_query_win?: number; // designRank runs: share of rows whose design beats, under M, the same user's design for another query
   g_user_win?: number; // designRank runs: share of rows whose design beats, under M, another user's design for the same query
@@ -321,7 +321,9 @@ function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepO
         const { loss, adv, gfm, pair, ms, rec, tv, rank, pick, prior, sStar, dReal, dFake } = model.autocast(() => {
           // With design modes, each design takes the mode closest to its L1 target (design_modes.ts);
           // with colour modes, its target's colour bin, and G's mode head learns to predict that bin
-          // (cross-entropy, mean over the designs with a target; colour_modes.ts).
+          // (cross-entropy, mean over the designs with a target; colour_modes.ts). The mode-seeking
+          // and ranking terms then compare designs that may be in different modes: for colour
+          // modes, a change of colour with the query counts as following it.
           const priorLosses: T.Tensor[] = [];
           const draw = (h: T.Tensor, target: T.Tensor | null) => {
             if (model.colourModes) {

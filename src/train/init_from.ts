@@ -61,7 +61,7 @@ export function checkInitSnapshot(config: Readonly<TrainConfig>, users: readonly
       `${meta.users.length === users.length ? ' (different ids or order)' : ''}; a warm start needs the same users in the same order`);
   }
   const notes: string[] = [];
-  if (wasModes !== modes) notes.push(`--init-from: the snapshot's G has no design modes; this run's modes (${modes}) start as small random offsets of its design${modes.startsWith('colour') ? ', and its mode head untrained' : ''} (design_modes.ts)`);
+  if (wasModes !== modes) notes.push(`--init-from: the snapshot's G has no design modes; this run's modes (${modes}) start as random offsets of its design${modes.startsWith('colour') ? ', and its mode head untrained' : ''} (design_modes.ts)`);
   const data = (c: TrainConfig) => JSON.stringify({ format: c.data.format, set: c.data.set, version: c.data.version, excludeUsers: c.data.excludeUsers ?? [] });
   if (data(was) !== data(config as TrainConfig) || path.resolve(was.data.path) !== path.resolve(config.data.path)) {
     notes.push(`--init-from: the snapshot was trained on ${was.data.path} (${data(was)}), this run trains on ${config.data.path} (${data(config as TrainConfig)}); its users' ids match`);

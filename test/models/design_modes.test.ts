@@ -90,3 +90,30 @@ test('a designer with modes designs, for each row, the mode M scores highest for
   assert.equal(T.liveTensors(), live, 'no tensor leaked');
   model.dispose();
 });
+
+test('modes leave the paper\'s layers as they were: the same initial weights from one seed, and choosing a mode moves no BatchNorm statistics', () => {
+  T.manualSeed(9);
+  const plain = new Decoder({ ...TINY_MODEL.decoder, inputDim: 6, inputNorm: true });
+  T.manualSeed(9);
+  const G = new Decoder({ ...TINY_MODEL.decoder, inputDim: 6, inputNorm: true, modes: 3 });
+  const own = G.stateDict();
+  for (const [k, t] of plain.stateDict()) assert.ok(T.equal(t, own.get(k)!), `${k}: the same initial values`);
+  T.tidy(() => {
+    const before = [...G.stateDict()].filter(([k]) => /running_|num_batches/.test(k)).map(([k, t]) => [k, T.keep(t.clone())] as const);
+    G.train();
+    const h = T.randn([4, 6]);
+    closestModes(G, h, T.noGrad(() => T.detach(G.forward(h, T.zeros([4], { dtype: 'int64' })))), 0);
+    // (the forward above moved them once; closestModes must not move them again)
+    const after = new Map(G.stateDict());
+    const moved = before.filter(([k, t]) => !T.equal(t, after.get(k)!)).length;
+    assert.ok(moved > 0, 'the training pass moves running statistics (else the test proves nothing)');
+    const again = [...G.stateDict()].filter(([k]) => /running_|num_batches/.test(k)).map(([k, t]) => [k, T.keep(t.clone())] as const);
+    closestModes(G, h, T.randn([4, 3, 64, 64]), 0);
+    const now = new Map(G.stateDict());
+    for (const [k, t] of again) assert.ok(T.equal(t, now.get(k)!), `${k} is unchanged by closestModes`);
+    assert.ok(G.training, 'G is back in training mode');
+    T.dispose([...before.map(([, t]) => t), ...again.map(([, t]) => t)]);
+  });
+  plain.dispose();
+  G.dispose();
+});

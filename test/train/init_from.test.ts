@@ -117,7 +117,7 @@ test('pfd train --init-from: a usage error for a missing snapshot; it cannot cha
 test('a snapshot of the paper\'s G warm-starts a model with design modes (fresh mode offsets, a note); a snapshot with modes needs the same number', async () => {
   const withModes = (k: number, initFrom = source) => tinyConfig(world, { initFrom, model: { ...tinyConfig(world).model, designModes: k } });
   const init = checkInitSnapshot(withModes(3), users);
-  assert.match(init.notes.join(), /the snapshot's G has no design modes; this run's modes \(3\) start as small random offsets/);
+  assert.match(init.notes.join(), /the snapshot's G has no design modes; this run's modes \(3\) start as random offsets/);
   const model = buildModel(withModes(3), users.length);
   try {
     loadInitSnapshot(model, init);
