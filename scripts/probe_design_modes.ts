@@ -65,8 +65,8 @@ T.noGrad(() => {
       model.autocast(() => {
         const zq = model.encoder.forward(model.images(q)); // [1, latent]
         const [zqK, uK] = [repeatForModes(zq, K), repeatForModes(u, K)];
-        const designs = T.toDtype(model.generator(c.target as Category).forward(model.generatorInput(zqK, uK), modeIndex(K, 1, 'cpu')), 'float32'); // [K, 3, S, S]
         const G = model.generator(c.target as Category);
+        const designs = T.toDtype(G.forward(model.generatorInput(zqK, uK), modeIndex(K, 1, 'cpu')), 'float32'); // [K, 3, S, S]
         const choice = model.colourModes ? G.forwardWithPrior(model.generatorInput(zq, u)).modes.item() : model.chooseMode(zqK, uK, designs, 1).item();
         // The mode nearest (16 x 16 pooled L1) to the catalog item M ranks first for (q, u).
         const cat = catalog[c.target as Category];

@@ -274,6 +274,8 @@ function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepO
     const zPool = pickW > 0 ? T.keep(T.cat([zc, F.forward(model.images(pickCandidates(b, false)))], 0)) : null;
     return [T.keep(zq.contiguous()), T.keep(model.score(b.users, zq, zc)), zPool] as const;
   }))));
+  // Colour modes: the positives' colour bins, the modes of (b)'s and (c)'s designs [B] (kept for both steps).
+  const positiveBins = model.colourModes ? T.keep(colourBins(b.positive, model.config.colourModes!)) : null;
   try {
     const G = model.generator(b.target), D = model.discriminator(b.target);
     const Dp = model.pairDiscriminators.get(b.target) ?? null;
@@ -283,7 +285,7 @@ function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepO
     T.tidy(() => {
       // With design modes, D sees every mode alike (any of them may be M's choice when designing);
       // with colour modes, the designs of (c) (each in its positive's colour).
-      const modes = model.colourModes ? colourBins(b.positive, model.config.colourModes!) : G.modes > 1 ? randomModes(G.modes, b.users.size(0), model.device) : undefined;
+      const modes = positiveBins ?? (G.modes > 1 ? randomModes(G.modes, b.users.size(0), model.device) : undefined);
       const fake = T.noGrad(() => model.autocast(() => G.forward(genInput(), modes))); // [B, 3, S, S]
       const dOpt = opt.disc.get(b.target)!;
       for (let t = 0; t < o.nD; t++) {
@@ -327,7 +329,7 @@ function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepO
           const priorLosses: T.Tensor[] = [];
           const draw = (h: T.Tensor, target: T.Tensor | null) => {
             if (model.colourModes) {
-              const r = G.forwardWithPrior(h, target ? colourBins(target, model.config.colourModes!) : undefined);
+              const r = G.forwardWithPrior(h, target ? (target === b.positive ? positiveBins! : colourBins(target, model.config.colourModes!)) : undefined);
               if (target) priorLosses.push(T.crossEntropy(r.logits, r.modes));
               return r.image;
             }
@@ -400,7 +402,7 @@ function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepO
     });
     lap('c');
   } finally {
-    T.dispose([zq, sPos, ...(zPool ? [zPool] : [])]);
+    T.dispose([zq, sPos, ...(zPool ? [zPool] : []), ...(positiveBins ? [positiveBins] : [])]);
   }
   return out;
 }

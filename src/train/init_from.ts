@@ -72,7 +72,7 @@ export function checkInitSnapshot(config: Readonly<TrainConfig>, users: readonly
 /** Copies the checked snapshot's weights and buffers into `model` (built from the run's config). */
 export function loadInitSnapshot(model: FashionModel, init: InitSnapshot): void {
   try {
-    // G's mode offsets are the only weights a snapshot may lack (checkInitSnapshot allowed it).
+    // G's mode offsets and mode head are the only weights a snapshot may lack (checkInitSnapshot allowed it).
     nn.loadModule(model, init.file, { allowMissing: (name) => /^gen_(top|bottom)\.(mode_embedding\.weight|mode_prior\.\d+\.(weight|bias))$/.test(name) });
   } catch (e) {
     throw new Error(`--init-from: ${(e as Error).message}. Train with the snapshot's architecture options (its config.json)`);
