@@ -50,11 +50,52 @@ const rng = new Rng(1, 'probe-modes-catalog');
 const catalog = Object.fromEntries((['top', 'bottom'] as Category[]).map((c) => {
   const ids = rng.shuffle([...(c === 'top' ? train.topRow : train.bottomRow).keys()]).slice(0, P);
   const images = T.keep(bytesToUnit(splitItemBytes(train, c, ids))); // [P, 3, S, S]
-  return [c, { ids, images, codes: T.keep(model.queryCodes(images)), small: T.keep(T.adaptiveAvgPool2d(images, 16)) }];
-})) as Record<Category, { ids: number[]; images: T.Tensor; codes: T.Tensor; small: T.Tensor }>;
+  const bins = model.config.colourModes ? colourBins(images, model.config.colourModes).toArray() : [];
+  return [c, { ids, images, codes: T.keep(model.queryCodes(images)), small: T.keep(T.adaptiveAvgPool2d(images, 16)), bins }];
+})) as Record<Category, { ids: number[]; images: T.Tensor; codes: T.Tensor; small: T.Tensor; bins: number[] }>;
+
+// Each user's colour history: how often each colour bin occurs among the complements of each
+// category in the user's training outfits (add-one smoothed), as log-frequencies.
+const userPrior = new Map<string, number[]>();
+if (model.config.colourModes) {
+  const L = model.config.colourModes;
+  const binsOf = (c: Category) => colourBins(bytesToUnit(c === 'top' ? train.tops : train.bottoms), L).toArray();
+  const bins = { top: binsOf('top'), bottom: binsOf('bottom') };
+  for (const o of train.outfits) {
+    for (const c of ['top', 'bottom'] as Category[]) {
+      const key = `${o.user}:${c}`;
+      const h = userPrior.get(key) ?? new Array(K).fill(1);
+      h[bins[c][(c === 'top' ? train.topRow : train.bottomRow).get(c === 'top' ? o.top : o.bottom)!]!]++;
+      userPrior.set(key, h);
+    }
+  }
+  for (const [key, h] of userPrior) { const sum = h.reduce((a, b) => a + b, 0); userPrior.set(key, h.map((x) => Math.log(x / sum))); }
+}
+
+// Other ways to choose a mode (colour models): M's score of each mode's design among the head's
+// first k bins, the colour bin of M's pick among the catalog, and the head's first k bins
+// ranked by the best catalog item M scores in each.
+const topK = (xs: number[], k: number) => xs.map((v, i) => [v, i] as const).sort((a, b) => b[0] - a[0]).slice(0, k).map(([, i]) => i);
+function strategies(logits: number[], sDesign: number[], sCat: number[], bins: number[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  const best = (ids: number[], score: (i: number) => number) => ids.reduce((a, b) => (score(b) > score(a) ? b : a));
+  for (const k of [2, 3, 5]) out[`M on designs, head top ${k}`] = best(topK(logits, k), (i) => sDesign[i]!);
+  out['M on designs, all modes'] = best(sDesign.map((_, i) => i), (i) => sDesign[i]!);
+  const order = topK(sCat, sCat.length);
+  out["bin of M's catalog pick"] = bins[order[0]!]!;
+  for (const m of [5, 15]) {
+    const votes = new Map<number, number>();
+    for (const j of order.slice(0, m)) votes.set(bins[j]!, (votes.get(bins[j]!) ?? 0) + 1);
+    out[`commonest bin of M's top ${m} catalog`] = [...votes.entries()].reduce((a, b) => (b[1] > a[1] ? b : a))[0];
+  }
+  const catBest = new Map<number, number>();
+  sCat.forEach((s, j) => catBest.set(bins[j]!, Math.max(catBest.get(bins[j]!) ?? -Infinity, s)));
+  for (const k of [2, 3, 5]) out[`head top ${k}, ranked by M's best catalog item`] = best(topK(logits, k), (i) => catBest.get(i) ?? -Infinity);
+  return out;
+}
 
 // Per case: the K modes' designs [K, 3, S, S], M's choice, the query and truth images.
-const rows: { modes: T.Tensor; choice: number; nearPick: number; pick: number; query: T.Tensor; truth: T.Tensor }[] = [];
+const rows: { modes: T.Tensor; choice: number; nearPick: number; pick: number; query: T.Tensor; truth: T.Tensor; other: Record<string, number> }[] = [];
 model.eval();
 T.noGrad(() => {
   for (const c of cases) {
@@ -72,7 +113,22 @@ T.noGrad(() => {
         const cat = catalog[c.target as Category];
         const pick = mPicks(model, u, T.toDtype(zq, 'float32'), cat.codes).item();
         const dist = T.mean(T.abs(T.sub(T.adaptiveAvgPool2d(designs, 16), T.narrow(cat.small, 0, pick, 1))), [1, 2, 3]); // [K]
-        rows.push({ modes: T.keep(T.contiguous(designs)), choice, nearPick: T.argmin(dist, 0).item(), pick, query: T.keep(q.clone()), truth: T.keep(t.clone()) });
+        let other: Record<string, number> = {};
+        if (model.colourModes) {
+          const logits = G.forwardWithPrior(model.generatorInput(zq, u)).logits.toArray(); // [K]
+          const fp32 = (fn: () => T.Tensor) => T.withPrecision('fp32', 'cpu', fn).toArray();
+          const zd = model.encoder.forward(model.images(designs)); // [K, latent]
+          const sDesign = fp32(() => model.score(uK, T.toDtype(zqK, 'float32'), T.toDtype(zd, 'float32')));
+          const Pn = cat.codes.size(0);
+          const sCat = fp32(() => model.score(repeatForModes(u, Pn), T.toDtype(repeatForModes(zq, Pn), 'float32'), cat.codes));
+          other = strategies(logits, sDesign, sCat, cat.bins);
+          const prior = userPrior.get(`${c.user}:${c.target}`) ?? new Array(K).fill(0);
+          const lsm = (() => { const m = Math.max(...logits); const z = Math.log(logits.reduce((a, x) => a + Math.exp(x - m), 0)) + m; return logits.map((x) => x - z); })();
+          const arg = (xs: number[]) => xs.indexOf(Math.max(...xs));
+          other["the user's commonest bin"] = arg(prior);
+          for (const a of [0.5, 1, 2]) other[`head + ${a} x user's log-frequency`] = arg(lsm.map((x, k) => x + a * prior[k]!));
+        }
+        rows.push({ modes: T.keep(T.contiguous(designs)), choice, nearPick: T.argmin(dist, 0).item(), pick, query: T.keep(q.clone()), truth: T.keep(t.clone()), other });
       });
     });
   }
@@ -82,7 +138,12 @@ const read = classifyAll(gt.oracle, T.cat(rows.map((r) => r.modes), 0)); // [N *
 const item = (category: Category, idx: number) => oracle.item(path.parse((category === 'top' ? dataset.tops : dataset.bottoms)[idx]!.id).name);
 const sum = { nearPick: { c: 0, t: 0 }, pick: { c: 0, t: 0 }, chosen: { c: 0, t: 0 }, random: { c: 0, t: 0 }, bestTaste: { c: 0, t: 0 }, truth: { c: 0, t: 0 }, perMode: Array.from({ length: K }, () => ({ c: 0, t: 0, chosen: 0 })) };
 let colours = 0, chosenIsBestTaste = 0, binKept = 0;
+const otherSums: Record<string, { c: number; t: number }> = {};
 const levels = model.config.colourModes ?? 0;
+if (levels) {
+  const all = colourBins(T.cat(rows.map((r) => r.modes), 0), levels).toArray(); // [N * K]
+  console.log(`  every mode's design is in its own colour bin in ${(all.filter((b, i) => b === i % K).length / all.length * 100).toFixed(0)}% of (case, mode) pairs`);
+}
 if (levels) binKept = colourBins(T.stack(rows.map((r) => T.select(r.modes, 0, r.choice))), levels).toArray().filter((b, i) => b === rows[i]!.choice).length;
 cases.forEach((c, i) => {
   const q = item(complementOf(c.target), c.query);
@@ -104,6 +165,10 @@ cases.forEach((c, i) => {
   const truth = item(c.target, c.truth);
   sum.truth.c += oracle.compat(...outfit(truth)); sum.truth.t += oracle.pref(user, ...outfit(truth));
   for (let k = 0; k < K; k++) { sum.perMode[k]!.c += compat[k]!; sum.perMode[k]!.t += taste[k]!; }
+  for (const [name, k] of Object.entries(rows[i]!.other)) {
+    const o = (otherSums[name] ??= { c: 0, t: 0 });
+    o.c += compat[k]!; o.t += taste[k]!;
+  }
   sum.perMode[ch]!.chosen++;
   colours += new Set(Array.from({ length: K }, (_, k) => mode(k).colour)).size;
 });
@@ -115,6 +180,7 @@ console.log(`  the mode nearest M's pick:     ${f(sum.nearPick)} (M's pick among
 console.log(`  a random mode:                 ${f(sum.random)}`);
 console.log(`  the oracle's best-taste mode:  ${f(sum.bestTaste)} (${chooser} is it in ${(chosenIsBestTaste / n * 100).toFixed(0)}% of cases; chance ${(100 / K).toFixed(0)}%)`);
 console.log(`  ground truth:                  ${f(sum.truth)}`);
+for (const [name, o] of Object.entries(otherSums)) console.log(`  ${name}: ${f(o)}`);
 sum.perMode.forEach((m, k) => console.log(`  mode ${k}: ${f(m)}, ${chooser} in ${(m.chosen / n * 100).toFixed(0)}% of cases`));
 console.log(`  colours among the ${K} modes of a case, as the oracle reads them: ${(colours / n).toFixed(2)} on average`);
 

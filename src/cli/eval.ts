@@ -9,12 +9,19 @@ import { phasedProgress } from './progress.js';
 import { UsageError } from './errors.js';
 
 export const EVAL_USAGE = `pfd eval --run DIR [--run DIR ...] [--n N] [--out DIR] [--inception-weights FILE.safetensors] [--seed N] [--splits N]
-              [--ssim-pairs N] [--fanout-queries N] [--fanout-users N] [--device cpu|cuda] [--precision fp32|bf16]`;
+              [--ssim-pairs N] [--fanout-queries N] [--fanout-users N] [--device cpu|cuda] [--precision fp32|bf16]
+              [--colour-history A]`;
 
 const posInt = (name: string, v: string | undefined, fallback: number) => {
   if (v === undefined) return fallback;
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer, got '${v}'`);
+  return n;
+};
+
+const nonNegative = (name: string, v: string) => {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n < 0) throw new UsageError(`--${name} must be a non-negative number, got '${v}'`);
   return n;
 };
 
@@ -30,7 +37,7 @@ export async function evalCommand(argv: string[]): Promise<void> {
   const { values: v } = parseArgs({ args: argv, options: {
     run: { type: 'string', multiple: true }, n: { type: 'string' }, out: { type: 'string' }, 'inception-weights': { type: 'string' },
     seed: { type: 'string' }, splits: { type: 'string' }, 'ssim-pairs': { type: 'string' }, 'fanout-queries': { type: 'string' },
-    'fanout-users': { type: 'string' }, device: { type: 'string', default: 'cpu' }, precision: { type: 'string' },
+    'fanout-users': { type: 'string' }, device: { type: 'string', default: 'cpu' }, precision: { type: 'string' }, 'colour-history': { type: 'string' },
   }, strict: true });
   const runs = v.run ?? [];
   if (!runs.length) throw new UsageError('pfd eval needs --run DIR (one or more)');
@@ -40,6 +47,7 @@ export async function evalCommand(argv: string[]): Promise<void> {
     ssimPairs: posInt('ssim-pairs', v['ssim-pairs'], DEFAULT_EVAL.ssimPairs), fanoutQueries: posInt('fanout-queries', v['fanout-queries'], DEFAULT_EVAL.fanoutQueries),
     fanoutUsers: posInt('fanout-users', v['fanout-users'], DEFAULT_EVAL.fanoutUsers), inceptionWeights: v['inception-weights'], device: T.parseDevice(v.device!),
     precision: v.precision === undefined ? undefined : parsePrecisionFlag(v.precision),
+    colourHistory: v['colour-history'] === undefined ? undefined : nonNegative('colour-history', v['colour-history']),
   };
   const out = path.resolve(v.out ?? (runs.length === 1 ? path.join(runs[0]!, 'eval') : path.join('runs', `eval-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}`)));
   const done: EvaluatedRun[] = [];

@@ -46,7 +46,7 @@ const num = (name: string, v: string | undefined, int = false): number | undefin
 const OPTIONS = {
   data: { type: 'string' }, format: { type: 'string' }, set: { type: 'string' }, images: { type: 'string' }, version: { type: 'string' },
   'skip-bad': { type: 'boolean' }, 'holdout-users': { type: 'string' }, model: { type: 'string' }, preset: { type: 'string', default: 'cpu' }, config: { type: 'string' }, out: { type: 'string' },
-  resume: { type: 'string' }, task: { type: 'string' }, 'user-cond': { type: 'string' }, 'user-init': { type: 'string' }, 'gen-input-norm': { type: 'boolean' }, 'no-gen-input-norm': { type: 'boolean' }, 'center-codes': { type: 'boolean' }, 'pair-disc': { type: 'boolean' }, 'design-modes': { type: 'string' }, 'colour-modes': { type: 'string' }, 'no-gen-compat-loss': { type: 'boolean' }, 'gen-compat-scale': { type: 'string' }, 'init-from': { type: 'string' },
+  resume: { type: 'string' }, task: { type: 'string' }, 'user-cond': { type: 'string' }, 'user-init': { type: 'string' }, 'gen-input-norm': { type: 'boolean' }, 'no-gen-input-norm': { type: 'boolean' }, 'center-codes': { type: 'boolean' }, 'pair-disc': { type: 'boolean' }, 'design-modes': { type: 'string' }, 'colour-modes': { type: 'string' }, 'colour-history': { type: 'string' }, 'no-gen-compat-loss': { type: 'boolean' }, 'gen-compat-scale': { type: 'string' }, 'init-from': { type: 'string' },
   device: { type: 'string' }, precision: { type: 'string' },
   // The numeric settings' flags, from the table (src/train/config_table.ts).
   ...(Object.fromEntries(NUMERIC_SETTINGS.map((s) => [s.flag, { type: 'string' }])) as Record<(typeof NUMERIC_SETTINGS)[number]['flag'], { type: 'string' }>),
@@ -144,6 +144,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
       if (v['pair-disc']) model.pairDiscriminator = true;
       if (v['design-modes'] !== undefined) model.designModes = num('design-modes', v['design-modes'], true);
       if (v['colour-modes'] !== undefined) model.colourModes = num('colour-modes', v['colour-modes'], true);
+      if (v['colour-history'] !== undefined) model.colourHistory = num('colour-history', v['colour-history'], false);
       if (v['center-codes']) model.encoder = { ...resolveConfig(v.preset!, file).model.encoder, centerCodes: true };
       if (v['gen-input-norm'] && v['no-gen-input-norm']) throw new UsageError('--gen-input-norm and --no-gen-input-norm contradict each other');
       if (v['gen-input-norm'] || v['no-gen-input-norm']) model.decoder = { ...resolveConfig(v.preset!, file).model.decoder, inputNorm: !!v['gen-input-norm'] };

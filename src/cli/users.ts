@@ -123,7 +123,7 @@ async function usersList(argv: string[]): Promise<void> {
   console.log(`${run.dir} (snapshot at iteration ${iteration}): ${users.length} trained users: ${users.join(', ')}`);
   for (const a of readAddedUsers(run, iteration)) {
     console.log(`  ${path.relative(run.dir, a.file)} (${a.metadata.date ?? '?'}): ${a.users.join(', ')}; outfits ${a.metadata.outfits ?? '?'}; from ${a.metadata.source ?? '?'}`);
-    a.theta.dispose();
+    T.dispose([a.theta, ...a.histories.values()]);
   }
 }
 

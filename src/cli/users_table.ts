@@ -44,7 +44,7 @@ export async function newUsersTable(o: NewUsersTableOptions): Promise<void> {
   // Fold the users in unless this snapshot already has them all (none or all: a partial set is ambiguous).
   const added = readAddedUsers(held, hm.iteration);
   const known = new Set(added.flatMap((a) => a.users));
-  for (const a of added) a.theta.dispose();
+  for (const a of added) T.dispose([a.theta, ...a.histories.values()]);
   const have = o.users.filter((u) => known.has(u));
   let foldNote = `already in ${path.relative(process.cwd(), held.dir)} (added before)`;
   if (have.length === 0) {

@@ -6,6 +6,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import * as T from '../torch/index.js';
 import { openRun, type TrainedModel } from '../train/trained_model.js';
+import { isDesigner } from '../models/fashion_model.js';
 import { checkSameUsers } from '../train/run_dir.js';
 import { forModelUsers } from '../data/user_subsets.js';
 import { loadDataset, imageCacheDir } from '../data/load.js';
@@ -27,6 +28,7 @@ export interface EvalOptions {
   inceptionWeights?: string;
   device: T.Device;
   precision?: T.Precision; // of the designs (default: the device's best)
+  colourHistory?: number; // the colour history's weight when designing (--colour-history), instead of the run's own
   users?: string[]; // only these users' test outfits (trained or added after training: the new-users table)
   onProgress?: (phase: string, done: number, total: number) => void;
 }
@@ -42,6 +44,7 @@ export interface RunEvaluation {
   userCond: string;
   genCompatLoss: boolean;
   precision: T.Precision; // of the designs evaluated
+  colour_history?: number; // the colour history's weight the designs were made with (colour-history models only)
   task: string;
   dataset: string;
   samples: { designs: number; real: number; ssim_pairs: number; splits: number; fanout_queries: number; fanout_users: number };
@@ -70,6 +73,14 @@ export async function evaluateRun(dir: string, opts: EvalOptions = DEFAULT_EVAL)
   };
   const trained = openRun(dir, opts.device, opts.precision);
   const cfg = trained.config;
+  if (opts.colourHistory !== undefined) {
+    if (!isDesigner(trained.model) || trained.model.colourHistories.size === 0) {
+      trained.dispose();
+      throw new Error(`--colour-history: ${dir} keeps no colour history (train it with --colour-modes L --colour-history A)`);
+    }
+    trained.model.colourHistoryWeight = opts.colourHistory;
+  }
+  const historyWeight = isDesigner(trained.model) && trained.model.colourHistories.size > 0 ? trained.model.colourHistoryWeight : undefined;
   let dataset = loadDataset(opts.users ? { ...cfg.data, excludeUsers: undefined } : cfg.data);
   if (opts.users) dataset = forModelUsers(dataset, trained.users, opts.users);
   else checkSameUsers(dataset.users, trained.users.slice(0, trained.trainedUsers), cfg.data.path, trained.run.dir);
@@ -105,7 +116,7 @@ export async function evaluateRun(dir: string, opts: EvalOptions = DEFAULT_EVAL)
     opts.onProgress?.('metrics', i, keys.length);
     metrics[k] = METRICS[k].compute(ctx);
     lap(`metric ${k}`);
-    appendFileSync(path.join(evalDir, 'metrics.jsonl'), JSON.stringify({ date: new Date().toISOString(), iteration: trained.iteration, metric: k, designs: cases.length, ...(opts.users ? { users: opts.users } : {}), ...metrics[k] }) + '\n');
+    appendFileSync(path.join(evalDir, 'metrics.jsonl'), JSON.stringify({ date: new Date().toISOString(), iteration: trained.iteration, metric: k, designs: cases.length, ...(opts.users ? { users: opts.users } : {}), ...(opts.colourHistory !== undefined ? { colour_history: opts.colourHistory } : {}), ...metrics[k] }) + '\n');
   });
   opts.onProgress?.('metrics', keys.length, keys.length);
   const compatPerCase = (ctx.cache.get('oracle') as { compat_per_case?: number[] } | undefined)?.compat_per_case;
@@ -115,7 +126,7 @@ export async function evaluateRun(dir: string, opts: EvalOptions = DEFAULT_EVAL)
   }
   const result: RunEvaluation = {
     run: trained.run.dir, name: path.basename(trained.run.dir), iteration: trained.iteration, model: cfg.method ?? 'designer', preset: cfg.preset, userCond: cfg.userCond,
-    genCompatLoss: cfg.genCompatLoss, precision: trained.model.precision, task: cfg.task, dataset: path.resolve(cfg.data.path),
+    genCompatLoss: cfg.genCompatLoss, precision: trained.model.precision, ...(historyWeight !== undefined ? { colour_history: historyWeight } : {}), task: cfg.task, dataset: path.resolve(cfg.data.path),
     samples: { designs: cases.length, real: cases.length, ssim_pairs: opts.ssimPairs, splits: opts.splits, fanout_queries: designs.fanout.cases.length, fanout_users: designs.fanout.users.length },
     feature_nets: Object.fromEntries(nets.map((n) => [n.key, n.description])),
     metrics, seconds, date: new Date().toISOString(),

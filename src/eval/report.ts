@@ -23,7 +23,7 @@ function describe(r: EvaluatedRun['result']): string {
   // The baselines have no users whatever their config's (unused) user conditioning says.
   const designer = modelVariant(r.model ?? 'designer')?.designer ?? false;
   const cond = designer ? { vector: 'theta_u', label: 'discrete user label', none: 'no user input' }[r.userCond] ?? r.userCond : 'no users';
-  return `${r.preset}, ${cond}${r.genCompatLoss ? '' : ', no L_G^FM'}, ${r.task}, iteration ${r.iteration}${r.precision === 'bf16' ? ', bf16' : ''}`;
+  return `${r.preset}, ${cond}${r.genCompatLoss ? '' : ', no L_G^FM'}, ${r.task}, iteration ${r.iteration}${r.precision === 'bf16' ? ', bf16' : ''}${r.colour_history !== undefined ? `, colour history ${r.colour_history}` : ''}`;
 }
 
 export interface ReportFiles {

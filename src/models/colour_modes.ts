@@ -17,23 +17,88 @@ import * as T from '../torch/index.js';
 export const BACKGROUND = 0.9;
 
 /**
- * The colour bin of each image [B, 3, S, S] in [-1, 1]: the mean colour of its foreground
- * pixels (all pixels when it has none), each channel cut into `levels` equal steps, bin =
+ * The mean colour [B, 3] in [0, 1] of each image's foreground pixels (all pixels when it has
+ * none), images [B, 3, S, S] in [-1, 1]. Differentiable in the colours; the foreground mask
+ * itself carries no gradient (it is a threshold).
+ */
+export function meanForegroundColour(images: T.Tensor): T.Tensor {
+  const x = T.div(T.add(T.toDtype(images, 'float32'), 1), 2); // [B, 3, S, S] in [0, 1]
+  const fg = T.detach(T.toDtype(T.lt(T.minDim(x, 1, true)[0], BACKGROUND), 'float32')); // [B, 1, S, S]
+  const count = T.sum(fg, [2, 3]); // [B, 1]
+  const fgMean = T.div(T.sum(T.mul(x, fg), [2, 3]), T.clamp(count, 1)); // [B, 3]
+  return T.where(T.gt(count, 0), fgMean, T.mean(x, [2, 3])); // [B, 3]
+}
+
+/**
+ * The colour bin of each image [B, 3, S, S] in [-1, 1]: its mean foreground colour
+ * (meanForegroundColour), each channel cut into `levels` equal steps, bin =
  * (r * levels + g) * levels + b. -> int64 [B] in [0, levels^3). No gradient.
  */
 export function colourBins(images: T.Tensor, levels: number): T.Tensor {
   return T.tidy(() => T.noGrad(() => {
-    const x = T.div(T.add(T.toDtype(images, 'float32'), 1), 2); // [B, 3, S, S] in [0, 1]
-    const fg = T.toDtype(T.lt(T.minDim(x, 1, true)[0], BACKGROUND), 'float32'); // [B, 1, S, S]
-    const count = T.sum(fg, [2, 3]); // [B, 1]
-    const hasFg = T.gt(count, 0); // [B, 1]
-    const fgMean = T.div(T.sum(T.mul(x, fg), [2, 3]), T.clamp(count, 1)); // [B, 3]
-    const mean = T.where(hasFg, fgMean, T.mean(x, [2, 3])); // [B, 3]
-    const q = T.toDtype(T.clamp(T.floor(T.mul(mean, levels)), 0, levels - 1), 'int64'); // [B, 3]
+    const q = T.toDtype(T.clamp(T.floor(T.mul(meanForegroundColour(images), levels)), 0, levels - 1), 'int64'); // [B, 3]
     const [r, g, b] = [0, 1, 2].map((c) => T.select(q, 1, c)) as [T.Tensor, T.Tensor, T.Tensor];
     return T.add(T.mul(T.add(T.mul(r, levels), g), levels), b);
   }));
 }
 
+/**
+ * How far each design's mean foreground colour lies outside the colour box of its bin, bins
+ * int64 [B] (--mode-colour, beyond the paper): per channel, the distance below the box's lower
+ * edge or above its upper edge, each inner edge moved a quarter of a step inward (so that the
+ * colour settles inside rather than on an edge), summed over channels, mean over the batch.
+ * designs [B, 3, S, S] in [-1, 1] -> [] float32; zero when every design is well inside its bin.
+ * Why: trained only with teacher-forced bins (the target's own), G can ignore its mode, since
+ * the target's colour is in its L1 term anyway; on the shipped model only 17% of the designs
+ * drawn in each bin landed in it (docs/training.md, fourteenth round).
+ */
+export function binColourLoss(designs: T.Tensor, bins: T.Tensor, levels: number): T.Tensor {
+  const mean = meanForegroundColour(designs); // [B, 3]
+  const idx = T.noGrad(() => {
+    const L = levels;
+    const k = T.toDtype(bins, 'float32'); // [B], small integers: exact in float32
+    const r = T.floor(T.div(k, L * L));
+    const rest = T.sub(k, T.mul(r, L * L));
+    const g = T.floor(T.div(rest, L));
+    return T.stack([r, g, T.sub(rest, T.mul(g, L))], 1); // [B, 3] channel levels
+  });
+  // A quarter step in from inner edges only: 0 and 1 are colours of the outer bins (black, white, red...).
+  const margin = 0.25 / levels;
+  const lo = T.add(T.div(idx, levels), T.mul(T.toDtype(T.gt(idx, 0), 'float32'), margin)); // [B, 3]
+  const hi = T.sub(T.div(T.add(idx, 1), levels), T.mul(T.toDtype(T.lt(idx, levels - 1), 'float32'), margin)); // [B, 3]
+  const outside = T.add(T.relu(T.sub(lo, mean)), T.relu(T.sub(mean, hi))); // [B, 3]
+  return T.mean(T.sum(outside, [1]));
+}
+
+/** Uniformly random colour bins int64 [B] of a model with `levels` levels per channel. */
+export function randomBins(B: number, levels: number, device: T.Device): T.Tensor {
+  return T.randint(0, colourModeCount(levels), [B], { dtype: 'int64', device });
+}
+
 /** The modes of a model with `levels` colour levels per channel. */
 export const colourModeCount = (levels: number): number => levels ** 3;
+
+/**
+ * Each user's colour history (--colour-history): for `users` users, the log-frequency of each of
+ * the `modes` colour bins among the complements they chose, add-one smoothed (a user with no
+ * outfits gets the uniform log(1 / modes)). userOf[i], binOf[i]: the user and the complement's
+ * bin of outfit i. -> float32 [users, modes].
+ * Why: on the demo world the head's first bin matches a user's taste less than the bin the user
+ * chose most often (docs/training.md, fourteenth round): the head sees the user only through
+ * theta_u, learned by M for ranking outfits, while the counts are that user's colours directly.
+ */
+export function colourHistory(userOf: readonly number[], binOf: readonly number[], users: number, modes: number): T.Tensor {
+  if (userOf.length !== binOf.length) throw new Error(`colourHistory: ${userOf.length} users for ${binOf.length} bins`);
+  const counts = new Float32Array(users * modes).fill(1);
+  userOf.forEach((u, i) => {
+    const b = binOf[i]!;
+    if (!(u >= 0 && u < users && b >= 0 && b < modes)) throw new Error(`colourHistory: outfit ${i} has user ${u} (of ${users}) and bin ${b} (of ${modes})`);
+    counts[u * modes + b]!++;
+  });
+  for (let u = 0; u < users; u++) {
+    let sum = 0;
+    for (let b = 0; b < modes; b++) sum += counts[u * modes + b]!;
+    for (let b = 0; b < modes; b++) counts[u * modes + b] = Math.log(counts[u * modes + b]! / sum);
+  }
+  return T.tensor(counts, { shape: [users, modes] });
+}

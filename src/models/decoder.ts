@@ -111,11 +111,12 @@ export class Decoder extends nn.Module {
    * With a mode prior: its logits [N, modes] (float32) and the image drawn in `modes` (int64 [N],
    * the teacher's) or, without them, in the mode the prior ranks first (`modes` returned).
    */
-  forwardWithPrior(h: T.Tensor, modes?: T.Tensor): { image: T.Tensor; logits: T.Tensor; modes: T.Tensor } {
+  forwardWithPrior(h: T.Tensor, modes?: T.Tensor, bias?: T.Tensor): { image: T.Tensor; logits: T.Tensor; modes: T.Tensor } {
     if (!this.modePrior) throw new Error('Decoder: this G has no mode prior');
     const hn = this.normalize(h); // once: in training, each pass moves the running statistics
     const logits = T.toDtype(this.modePrior.forward(hn), 'float32');
-    const m = modes ?? T.argmax(T.detach(logits), 1);
+    // Without a teacher: the first bin of the head's log-probabilities, plus bias [N, modes] when given.
+    const m = modes ?? T.argmax(bias ? T.add(T.logSoftmax(T.detach(logits), 1), bias) : T.detach(logits), 1);
     return { image: this.decode(hn, m), logits, modes: m };
   }
 

@@ -45,6 +45,14 @@ export class Designer extends nn.Module {
   readonly discriminators = new Map<Category, RealFakeDiscriminator>();
   /** Empty unless config.pairDiscriminator. */
   readonly pairDiscriminators = new Map<Category, QueryPairDiscriminator>();
+  /**
+   * Colour-mode models with a colour history (config.colourHistory > 0): per designed category,
+   * the log-frequency of each colour bin among each user's training complements [users, modes]
+   * (colour_modes.ts colourHistory; counted when training starts, appended with added users).
+   */
+  readonly colourHistories = new Map<Category, T.Tensor>();
+  /** The weight of the colour history when designing (config.colourHistory unless changed for an evaluation). */
+  colourHistoryWeight = 0;
   /** userCond 'none': running mean of positive outfits' scores, G's score input when designing. [1] */
   readonly scoreMean: T.Tensor | null;
   readonly latent: number;
@@ -82,6 +90,11 @@ export class Designer extends nn.Module {
       this.generators.set(c, this.registerModule(`gen_${c}`, new Decoder({ ...config.decoder, inputDim: this.latent + condDim, modes: this.modes, modePrior: this.colourModes })));
       this.discriminators.set(c, this.registerModule(`disc_${c}`, new RealFakeDiscriminator(config.discriminator)));
       if (config.pairDiscriminator) this.pairDiscriminators.set(c, this.registerModule(`pair_disc_${c}`, new QueryPairDiscriminator(config.discriminator)));
+    }
+    if ((config.colourHistory ?? 0) > 0) {
+      if (!this.colourModes) throw new Error('Designer: a colour history needs colour modes');
+      for (const c of config.targets) this.colourHistories.set(c, this.registerBuffer(`colour_history_${c}`, T.full([config.users, this.modes], -Math.log(this.modes))));
+      this.colourHistoryWeight = config.colourHistory!;
     }
   }
 
@@ -172,12 +185,30 @@ export class Designer extends nn.Module {
    */
   private generate(zq: T.Tensor, users: T.Tensor, target: Category): T.Tensor {
     const G = this.generator(target);
-    if (this.colourModes) return T.contiguous(T.toDtype(G.forwardWithPrior(this.generatorInput(zq, users)).image, 'float32'));
+    if (this.colourModes) return T.contiguous(T.toDtype(G.forwardWithPrior(this.generatorInput(zq, users), undefined, this.colourBias(users, target)).image, 'float32'));
     if (this.modes === 1) return T.contiguous(T.toDtype(G.forward(this.generatorInput(zq, users)), 'float32'));
     const [K, B] = [this.modes, zq.size(0)];
     const [zqK, usersK] = [repeatForModes(zq, K), repeatForModes(users, K)]; // [K * B, latent], [K * B]
     const designs = G.forward(this.generatorInput(zqK, usersK), modeIndex(K, B, zq.device as T.Device)); // [K * B, 3, S, S]
     return T.contiguous(T.toDtype(selectModes(designs, this.chooseMode(zqK, usersK, designs, B)), 'float32'));
+  }
+
+  /** The colour history's bias on the head's log-probabilities [B, modes] for users [B], or undefined (none, or weight 0). */
+  private colourBias(users: T.Tensor, target: Category): T.Tensor | undefined {
+    const h = this.colourHistories.get(target);
+    if (!h || this.colourHistoryWeight === 0) {
+      if (this.colourHistoryWeight > 0 && !h) throw new Error(`this model has no colour history for ${target}s (train it with --colour-history)`);
+      return undefined;
+    }
+    return T.mul(T.indexSelect(h, 0, users), this.colourHistoryWeight);
+  }
+
+  /** Replaces the colour history of designed category c by history [users, modes] (colour_modes.ts colourHistory). */
+  setColourHistory(c: Category, history: T.Tensor): void {
+    const h = this.colourHistories.get(c);
+    if (!h) throw new Error(`this model keeps no colour history for ${c}s`);
+    if (history.ndim !== 2 || history.size(0) !== h.size(0) || history.size(1) !== h.size(1)) throw new Error(`setColourHistory: expected [${h.shape.join(', ')}], got [${history.shape.join(', ')}]`);
+    T.noGrad(() => T.tidy(() => { T.copy_(h, T.toDevice(T.toDtype(history, h.dtype), h.device as T.Device)); }));
   }
 
   /**
@@ -206,12 +237,21 @@ export class Designer extends nn.Module {
    * Appends users learned after training (fold-in): theta [n, latent] become users
    * config.users .. config.users + n - 1. The trained users' vectors are not touched.
    */
-  appendUsers(theta: T.Tensor): void {
+  appendUsers(theta: T.Tensor, histories?: ReadonlyMap<Category, T.Tensor>): void {
     if (!this.userVectors || this.config.userCond !== 'vector') throw new Error(`a model with user conditioning '${this.config.userCond}' cannot take new users`);
     if (theta.ndim !== 2 || theta.size(1) !== this.latent) throw new Error(`appendUsers: expected vectors [n, ${this.latent}], got [${theta.shape.join(', ')}]`);
-    const w = this.userVectors.weight;
-    // w takes the grown tensor's storage (PyTorch's `.data =`); the temporary's handle is freed by tidy.
-    T.noGrad(() => T.tidy(() => T.setData(w, T.cat([w, T.toDevice(T.toDtype(theta, w.dtype), w.device as T.Device)], 0))));
+    const n = theta.size(0);
+    for (const [c, h] of histories ?? []) {
+      if (!this.colourHistories.has(c)) throw new Error(`appendUsers: this model keeps no colour history for ${c}s`);
+      if (h.ndim !== 2 || h.size(0) !== n || h.size(1) !== this.modes) throw new Error(`appendUsers: expected ${c} colour histories [${n}, ${this.modes}], got [${h.shape.join(', ')}]`);
+    }
+    const grow = (w: T.Tensor, rows: T.Tensor) => {
+      // w takes the grown tensor's storage (PyTorch's `.data =`); the temporary's handle is freed by tidy.
+      T.noGrad(() => T.tidy(() => T.setData(w, T.cat([w, T.toDevice(T.toDtype(rows, w.dtype), w.device as T.Device)], 0))));
+    };
+    grow(this.userVectors.weight, theta);
+    // A new user without a history of a category gets the uniform one: the head alone chooses the colour.
+    for (const [c, h] of this.colourHistories) T.tidy(() => grow(h, histories?.get(c) ?? T.full([n, this.modes], -Math.log(this.modes))));
   }
 
   /** The number of users the model designs for (trained + appended). */

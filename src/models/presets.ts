@@ -33,6 +33,13 @@ export interface ModelPreset {
    * on its targets' colours. Absent or 0: none. Excludes designModes.
    */
   colourModes?: number;
+  /**
+   * With colour modes (`--colour-history A`, beyond the paper): designing adds A x the log-frequency
+   * of each colour bin among the user's own training complements (colour_modes.ts) to the head's
+   * log-probabilities before taking the first bin. The frequencies are buffers of the model,
+   * counted from the training split when training starts. Absent or 0: the head alone.
+   */
+  colourHistory?: number;
 }
 
 export const MODEL_PRESETS = {

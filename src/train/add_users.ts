@@ -14,6 +14,9 @@ import { loadSplitImages } from '../data/cache.js';
 import { loadImageBytes } from '../data/images.js';
 import { itemCodes } from '../models/item_codes.js';
 import { requireDesigner } from '../models/fashion_model.js';
+import { colourHistory } from '../models/colour_modes.js';
+import type { Category } from '../models/designer.js';
+import { imageBins } from './colour_history.js';
 
 /** One outfit a new user made or liked: image files of its top and bottom. */
 export interface NewUserOutfit {
@@ -67,6 +70,16 @@ export async function addUsersToRun(runDir: string, outfits: NewUserOutfit[], o:
         return T.keep(T.tensor(all, { dtype: 'uint8', shape: [out.length, 3, 64, 64] })); // [N, 3, 64, 64]
       };
       const newTops = await decode(files.top), newBottoms = await decode(files.bottom);
+      // Colour-history models: each new user's history per category, from the bins of their outfits' items.
+      const histories = new Map<Category, T.Tensor>();
+      for (const c of model.colourHistories.keys()) {
+        const images = c === 'top' ? newTops : newBottoms;
+        const bins = images ? imageBins(images, model.config.colourModes!) : [];
+        const list = c === 'top' ? files.top : files.bottom;
+        const byFile = new Map(list.map((f, i) => [f, bins[i]!]));
+        const own = outfits.map((x) => ({ user: ids.indexOf(x.user), bin: byFile.get(path.resolve(c === 'top' ? x.top : x.bottom))! }));
+        histories.set(c, T.keep(colourHistory(own.map((o) => o.user), own.map((o) => o.bin), ids.length, model.modes)));
+      }
       const [tops, bottoms] = T.tidy(() => {
         const z = (catalog: T.Tensor, extra: T.Tensor | null) => T.keep(T.cat([itemCodes(model, catalog, opts.device), ...(extra ? [itemCodes(model, extra, opts.device)] : [])]));
         return [z(train.tops, newTops), z(train.bottoms, newBottoms)];
@@ -87,13 +100,13 @@ export async function addUsersToRun(runDir: string, outfits: NewUserOutfit[], o:
             format: 'pfd-added-users', source: opts.source, outfits: JSON.stringify(counts),
             fold_in: JSON.stringify({ steps: opts.steps, lr: opts.lr, l2: opts.l2, negativeMix: opts.negativeMix, negatives: opts.negatives, batch: opts.batch, start: opts.start, seed: opts.seed }),
             start_users: JSON.stringify(r.startUsers.map((v) => (v < 0 ? '' : trained.users[v]!))),
-          });
+          }, histories);
           return { file, users: ids, outfits: counts, encodeSeconds, foldSeconds: r.seconds, loss: r.loss, options: opts, startUsers: r.startUsers.map((v) => (v < 0 ? '' : trained.users[v]!)) };
         } finally {
           r.theta.dispose();
         }
       } finally {
-        T.dispose([tops, bottoms]);
+        T.dispose([tops, bottoms, ...histories.values()]);
       }
     } finally {
       train.dispose();

@@ -1,6 +1,8 @@
 // Users added to a trained run after training (fold-in, fold_in.ts), stored
 // beside its serving snapshot and never inside it:
 //   RUN/users/iter-NNNNNNN/added-0001.safetensors   theta [n, latent] ("theta"),
+//                                                   colour-history models: "colour_history_top" /
+//                                                   "colour_history_bottom" [n, modes],
 //                                                   metadata: users (JSON ids), options, date
 // Vectors are learned against one snapshot's F and M, so they are filed under
 // that snapshot's iteration and only loaded with it: a run trained further
@@ -11,11 +13,13 @@ import { existsSync, linkSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import * as T from '../torch/index.js';
 import type { RunDir } from './run_dir.js';
+import type { Category } from '../models/designer.js';
 
 export interface AddedUsersFile {
   file: string;
   users: string[];
   theta: T.Tensor; // [n, latent] float32, CPU (kept: dispose after use)
+  histories: Map<Category, T.Tensor>; // colour histories [n, modes] per category, where the file has them (kept too)
   metadata: Record<string, string>;
 }
 
@@ -43,20 +47,25 @@ export function readAddedUsers(run: RunDir, iteration: number): AddedUsersFile[]
       for (const t of tensors.values()) t.dispose();
       throw new Error(`${file}: not an added-users file (needs a tensor 'theta' [n, latent] and metadata 'users' with n ids)`);
     }
-    for (const [k, t] of tensors) if (k !== 'theta') t.dispose();
-    return { file, users: users as string[], theta, metadata };
+    const histories = new Map<Category, T.Tensor>();
+    for (const [k, t] of tensors) {
+      const m = /^colour_history_(top|bottom)$/.exec(k);
+      if (m && t.ndim === 2 && t.size(0) === users.length) histories.set(m[1] as Category, t);
+      else if (k !== 'theta') t.dispose();
+    }
+    return { file, users: users as string[], theta, histories, metadata };
   });
 }
 
 /** Writes the next version of added users for the snapshot at `iteration`; returns its path. */
-export function writeAddedUsers(run: RunDir, iteration: number, users: string[], theta: T.Tensor, metadata: Record<string, string>): string {
+export function writeAddedUsers(run: RunDir, iteration: number, users: string[], theta: T.Tensor, metadata: Record<string, string>, histories?: ReadonlyMap<Category, T.Tensor>): string {
   if (theta.size(0) !== users.length) throw new Error(`writeAddedUsers: ${users.length} ids for ${theta.size(0)} vectors`);
   const dir = addedUsersDir(run, iteration);
   mkdirSync(dir, { recursive: true });
   // Written under a temporary name, then hard-linked to the next free number (link fails when the name
   // exists): two concurrent `users add` never overwrite each other's file.
   const tmp = path.join(dir, `.added-${process.pid}-${Date.now()}.tmp`);
-  T.saveTensors(tmp, { theta }, { ...metadata, users: JSON.stringify(users), snapshot_iteration: String(iteration), date: new Date().toISOString() });
+  T.saveTensors(tmp, { theta, ...Object.fromEntries([...(histories ?? [])].map(([c, h]) => [`colour_history_${c}`, h])) }, { ...metadata, users: JSON.stringify(users), snapshot_iteration: String(iteration), date: new Date().toISOString() });
   try {
     for (;;) {
       const taken = readdirSync(dir).map((f) => /^added-(\d+)\.safetensors$/.exec(f)?.[1]).filter((x): x is string => !!x).map(Number);

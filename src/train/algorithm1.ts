@@ -40,7 +40,7 @@ import { queryModeSeekingLoss, nextRow, queryDiffersFromNext } from '../models/q
 import { designRankingLoss, type DesignRanking } from '../models/design_ranking.js';
 import { mPicks } from '../models/m_pick.js';
 import { closestModes, randomModes } from '../models/design_modes.js';
-import { colourBins } from '../models/colour_modes.js';
+import { binColourLoss, colourBins, randomBins } from '../models/colour_modes.js';
 import { totalVariation } from '../models/total_variation.js';
 
 /** One batch of images in [-1, 1], all [B, 3, S, S], and users int64 [B]. */
@@ -65,6 +65,7 @@ export interface StepOptions {
   modeSeeking: number; // weight of the query mode-seeking term in (c); 0 = off (the paper)
   lambdaRec: number; // weight of L1(design, the outfit's own complement) in (c); 0 = off (the paper)
   lambdaTv?: number; // weight of the design's total variation in (c); 0 = off (the paper)
+  modeColour?: number; // colour-mode runs: weight of (c)'s term keeping designs drawn in a random colour bin in that bin; 0 = off
   msPool?: number; // the mode-seeking term compares K x K average-pooled designs (1 = pixels)
   swapExtra?: number; // weight of (a)'s second BPR term, s+ against s(x_q+, x_c'), for batches with swapComplement; 0 = off (the paper)
   designRank?: number; // weight of (c)'s ranking term through M (own design against other queries' and users'); 0 = off (the paper)
@@ -116,13 +117,14 @@ export interface StepLosses {
   L_G_rec?: number; // (c) the L1 term to the own complement, unweighted
   L_G_tv?: number; // (c) lambdaTv runs: the design's total variation, unweighted
   L_G_prior?: number; // (c) colour-mode runs: cross-entropy of G's mode head against the targets' colour bins (added to L_G at weight 1)
+  L_G_colour?: number; // (c) modeColour runs: how far designs' mean colours lie outside their bins (binColourLoss), unweighted
   L_G_rank?: number; // (c) designRank runs: the ranking term through M, unweighted
   g_query_win?: number; // designRank runs: share of rows whose design beats, under M, the same user's design for another query
   g_user_win?: number; // designRank runs: share of rows whose design beats, under M, another user's design for the same query
   L_G_pick?: number; // (c) lambdaPick runs: the L1 term to M's pick, unweighted
   pick_own?: number; // lambdaPick runs: share of rows whose pick for the next row's user is the row's own positive
   /** When an iteration designs both categories: (b) and (c)'s values per category. */
-  by_target?: Record<string, Pick<StepLosses, 'L_D' | 'L_G' | 'L_G_adv' | 'L_G_FM' | 's_design' | 'd_real' | 'd_fake' | 'L_Dpair' | 'L_G_pair' | 'L_G_ms' | 'L_G_rec' | 'L_G_tv' | 'L_G_prior' | 'L_G_rank' | 'g_query_win' | 'g_user_win' | 'L_G_pick' | 'pick_own'>>;
+  by_target?: Record<string, Pick<StepLosses, 'L_D' | 'L_G' | 'L_G_adv' | 'L_G_FM' | 's_design' | 'd_real' | 'd_fake' | 'L_Dpair' | 'L_G_pair' | 'L_G_ms' | 'L_G_rec' | 'L_G_tv' | 'L_G_prior' | 'L_G_colour' | 'L_G_rank' | 'g_query_win' | 'g_user_win' | 'L_G_pick' | 'pick_own'>>;
 }
 
 /** Runs fn with module in eval mode, restoring its mode after. */
@@ -187,7 +189,7 @@ function algorithm1StepIn(model: Designer, opt: Optimizers, list: ImageBatch[], 
   const per = list.map((b) => designerSteps(model, opt, b, o, lap));
   // Top-level values are means over the designed categories; each category's are kept too.
   for (const k of ['L_D', 'L_G', 'L_G_adv', 'L_G_FM', 's_design', 'd_real', 'd_fake'] as const) out[k] = per.reduce((a, p) => a + p[k], 0) / per.length;
-  for (const k of ['L_Dpair', 'L_G_pair', 'L_G_ms', 'L_G_rec', 'L_G_tv', 'L_G_prior', 'L_G_rank', 'g_query_win', 'g_user_win', 'L_G_pick', 'pick_own'] as const) if (per.every((p) => p[k] !== undefined)) out[k] = per.reduce((a, p) => a + p[k]!, 0) / per.length;
+  for (const k of ['L_Dpair', 'L_G_pair', 'L_G_ms', 'L_G_rec', 'L_G_tv', 'L_G_prior', 'L_G_colour', 'L_G_rank', 'g_query_win', 'g_user_win', 'L_G_pick', 'pick_own'] as const) if (per.every((p) => p[k] !== undefined)) out[k] = per.reduce((a, p) => a + p[k]!, 0) / per.length;
   if (list.length > 1) out.by_target = Object.fromEntries(list.map((b, i) => [b.target, per[i]!]));
   return out;
 }
@@ -255,7 +257,7 @@ export function compatStep(model: Designer, opt: Optimizers, list: ImageBatch[],
   return out;
 }
 
-type DesignerLosses = Pick<StepLosses, 'L_D' | 'L_G' | 'L_G_adv' | 'L_G_FM' | 's_design' | 'd_real' | 'd_fake' | 'L_Dpair' | 'L_G_pair' | 'L_G_ms' | 'L_G_rec' | 'L_G_tv' | 'L_G_prior' | 'L_G_rank' | 'g_query_win' | 'g_user_win' | 'L_G_pick' | 'pick_own'>;
+type DesignerLosses = Pick<StepLosses, 'L_D' | 'L_G' | 'L_G_adv' | 'L_G_FM' | 's_design' | 'd_real' | 'd_fake' | 'L_Dpair' | 'L_G_pair' | 'L_G_ms' | 'L_G_rec' | 'L_G_tv' | 'L_G_prior' | 'L_G_colour' | 'L_G_rank' | 'g_query_win' | 'g_user_win' | 'L_G_pick' | 'pick_own'>;
 
 /** Steps (b) and (c) for one batch's designed category. */
 function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepOptions, lap: (k: keyof StepTiming) => void): DesignerLosses {
@@ -276,6 +278,9 @@ function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepO
   }))));
   // Colour modes: the positives' colour bins, the modes of (b)'s and (c)'s designs [B] (kept for both steps).
   const positiveBins = model.colourModes ? T.keep(colourBins(b.positive, model.config.colourModes!)) : null;
+  // modeColour runs: a random colour bin per row [B], (c)'s free draw, which D also sees in (b) for half the rows.
+  const colourW = model.colourModes ? (o.modeColour ?? 0) : 0;
+  const freeBins = colourW > 0 ? T.keep(randomBins(b.users.size(0), model.config.colourModes!, model.device)) : null;
   try {
     const G = model.generator(b.target), D = model.discriminator(b.target);
     const Dp = model.pairDiscriminators.get(b.target) ?? null;
@@ -285,7 +290,8 @@ function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepO
     T.tidy(() => {
       // With design modes, D sees every mode alike (any of them may be M's choice when designing);
       // with colour modes, the designs of (c) (each in its positive's colour).
-      const modes = positiveBins ?? (G.modes > 1 ? randomModes(G.modes, b.users.size(0), model.device) : undefined);
+      const modes = freeBins ? T.where(T.lt(T.rand([freeBins.size(0)], { device: model.device }), 0.5), freeBins, positiveBins!)
+        : positiveBins ?? (G.modes > 1 ? randomModes(G.modes, b.users.size(0), model.device) : undefined);
       const fake = T.noGrad(() => model.autocast(() => G.forward(genInput(), modes))); // [B, 3, S, S]
       const dOpt = opt.disc.get(b.target)!;
       for (let t = 0; t < o.nD; t++) {
@@ -320,7 +326,7 @@ function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepO
       const fixed = [...model.compatParameters(), ...D.parameters(), ...(Dp ? Dp.parameters() : [])];
       frozen(fixed, () => {
         const rankW = o.designRank ?? 0;
-        const { loss, adv, gfm, pair, ms, rec, tv, rank, pick, prior, sStar, dReal, dFake } = model.autocast(() => {
+        const { loss, adv, gfm, pair, ms, rec, tv, rank, pick, prior, colour, sStar, dReal, dFake } = model.autocast(() => {
           // With design modes, each design takes the mode closest to its L1 target (design_modes.ts);
           // with colour modes, its target's colour bin, and G's mode head learns to predict that bin
           // (cross-entropy, mean over the designs with a target; colour_modes.ts). The mode-seeking
@@ -370,13 +376,23 @@ function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepO
           if (pick) loss = T.add(loss, T.mul(pick.l1, pickW));
           const prior = priorLosses.length ? T.div(priorLosses.reduce((a, x) => T.add(a, x)), priorLosses.length) : null; // []
           if (prior) loss = T.add(loss, prior);
-          return { loss, adv, gfm, pair, ms, rec, tv, rank, pick, prior, sStar, dReal, dFake };
+          // modeColour: the rows' designs in random colour bins must look real (RaLSGAN, weight
+          // lambda3) and lie in their bins, as the teacher-forced designs must lie in their targets'.
+          let colour: T.Tensor | null = null;
+          if (freeBins) {
+            const free = G.forward(genInput(), freeBins); // [B, 3, S, S]
+            loss = T.add(loss, T.mul(ralsganGeneratorLoss(dReal, D.forward(free)), o.lambda3));
+            colour = T.div(T.add(binColourLoss(free, freeBins, model.config.colourModes!), binColourLoss(fake, positiveBins!, model.config.colourModes!)), 2); // []
+            loss = T.add(loss, T.mul(colour, colourW));
+          }
+          return { loss, adv, gfm, pair, ms, rec, tv, rank, pick, prior, colour, sStar, dReal, dFake };
         });
         if (pair) out.L_G_pair = pair.item();
         if (ms) out.L_G_ms = ms.item();
         if (rec) out.L_G_rec = rec.item();
         if (tv) out.L_G_tv = tv.item();
         if (prior) out.L_G_prior = prior.item();
+        if (colour) out.L_G_colour = colour.item();
         if (pick) {
           out.L_G_pick = pick.l1.item();
           out.pick_own = pick.own.item();
@@ -402,7 +418,7 @@ function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepO
     });
     lap('c');
   } finally {
-    T.dispose([zq, sPos, ...(zPool ? [zPool] : []), ...(positiveBins ? [positiveBins] : [])]);
+    T.dispose([zq, sPos, ...(zPool ? [zPool] : []), ...(positiveBins ? [positiveBins] : []), ...(freeBins ? [freeBins] : [])]);
   }
   return out;
 }

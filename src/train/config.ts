@@ -36,7 +36,7 @@ export type TrainConfig = TrainConfigBase & NumericSettings;
 
 const D = numericDefaults();
 export const DEFAULT_STEP: StepOptions = {
-  nD: D.nD, lambda1: D.lambda1, lambda2: D.lambda2, lambda3: D.lambda3, l2: D.l2, lambda4: D.lambda4, modeSeeking: D.modeSeeking, msPool: D.msPool, lambdaRec: D.lambdaRec, lambdaTv: D.lambdaTv, swapExtra: D.swapExtra, designRank: D.designRank, rankQueryShare: D.rankQueryShare, designNegatives: D.designNegatives, lambdaPick: D.lambdaPick, pickQueryShare: D.pickQueryShare,
+  nD: D.nD, lambda1: D.lambda1, lambda2: D.lambda2, lambda3: D.lambda3, l2: D.l2, lambda4: D.lambda4, modeSeeking: D.modeSeeking, msPool: D.msPool, lambdaRec: D.lambdaRec, lambdaTv: D.lambdaTv, modeColour: D.modeColour, swapExtra: D.swapExtra, designRank: D.designRank, rankQueryShare: D.rankQueryShare, designNegatives: D.designNegatives, lambdaPick: D.lambdaPick, pickQueryShare: D.pickQueryShare,
   genCompatLoss: true, genCompatScale: 'none', scoreMomentum: 0.01,
 };
 
@@ -124,6 +124,10 @@ function validate(c: TrainConfig): void {
   const colour = c.model.colourModes ?? 0;
   if (!Number.isInteger(colour) || colour < 0 || colour === 1 || colour > 6) throw new ConfigError(`model.colourModes (--colour-modes) must be 0 (off) or an integer from 2 to 6 (colour levels per channel), got ${JSON.stringify(c.model.colourModes)}`);
   if (colour > 0 && !variant.designer) throw new ConfigError(`--colour-modes is an option of the designer, not of the baseline '${c.method}'`);
+  const history = c.model.colourHistory ?? 0;
+  if (!(Number.isFinite(history) && history >= 0)) throw new ConfigError(`model.colourHistory (--colour-history) must be a non-negative number, got ${JSON.stringify(c.model.colourHistory)}`);
+  if (history > 0 && colour === 0) throw new ConfigError('--colour-history needs --colour-modes (it weighs the colour bins a user chose)');
+  if ((c.modeColour ?? 0) > 0 && colour === 0) throw new ConfigError('--mode-colour needs --colour-modes (it keeps designs in their colour bins)');
   if ((c.lrModeHead ?? 0) > 0 && colour === 0) throw new ConfigError('--mode-head-lr needs --colour-modes (only colour modes have a mode head)');
   if (colour > 0 && modes > 1) throw new ConfigError('--colour-modes and --design-modes are two ways of choosing G\'s mode: give one');
   if ((c.lambdaPick ?? 0) > 0 && c.userCond === 'none') throw new ConfigError("--lambda-pick needs a user-aware model: with --user-cond none there is no other user to design for");
@@ -143,5 +147,5 @@ function validate(c: TrainConfig): void {
 }
 
 export function stepOptions(c: TrainConfig): StepOptions {
-  return { nD: c.nD, lambda1: c.lambda1, lambda2: c.lambda2, lambda3: c.lambda3, lambda4: c.lambda4 ?? 1, modeSeeking: c.modeSeeking ?? 0, msPool: c.msPool ?? 1, lambdaRec: c.lambdaRec ?? 0, lambdaTv: c.lambdaTv ?? 0, swapExtra: c.swapExtra ?? 0, designRank: c.designRank ?? 0, rankQueryShare: c.rankQueryShare ?? 0.5, designNegatives: c.designNegatives ?? 0, lambdaPick: c.lambdaPick ?? 0, pickQueryShare: c.pickQueryShare ?? 0, l2: c.l2, genCompatLoss: c.genCompatLoss, genCompatScale: c.genCompatScale, scoreMomentum: c.scoreMomentum };
+  return { nD: c.nD, lambda1: c.lambda1, lambda2: c.lambda2, lambda3: c.lambda3, lambda4: c.lambda4 ?? 1, modeSeeking: c.modeSeeking ?? 0, msPool: c.msPool ?? 1, lambdaRec: c.lambdaRec ?? 0, lambdaTv: c.lambdaTv ?? 0, modeColour: c.modeColour ?? 0, swapExtra: c.swapExtra ?? 0, designRank: c.designRank ?? 0, rankQueryShare: c.rankQueryShare ?? 0.5, designNegatives: c.designNegatives ?? 0, lambdaPick: c.lambdaPick ?? 0, pickQueryShare: c.pickQueryShare ?? 0, l2: c.l2, genCompatLoss: c.genCompatLoss, genCompatScale: c.genCompatScale, scoreMomentum: c.scoreMomentum };
 }

@@ -28,6 +28,7 @@ export const NUMERIC_SETTINGS = [
   { key: 'msPool', flag: 'ms-pool', int: true, min: 1, max: 16, default: 1, help: "--mode-seeking compares the two designs after K x K average pooling (K divides the image size): speckle then cannot satisfy it, only colours and shapes (pooled distances are smaller, so the same --mode-seeking weighs more); 1 = pixels" },
   { key: 'lambdaRec', flag: 'lambda-rec', min: 0, default: 0, help: "weight of an L1 term to the outfit's own complement in G's step; 0 = off (the paper)" },
   { key: 'lambdaTv', flag: 'lambda-tv', min: 0, default: 0, help: "weight of the design's total variation (mean absolute difference between neighbouring pixels) in G's step: against speckle that reads as a pattern; 0 = off (the paper)" },
+  { key: 'modeColour', flag: 'mode-colour', min: 0, default: 0, help: "with --colour-modes: weight of a term in G's step that keeps designs in the colour bin they are drawn in (each row is also drawn in a random bin, which must look real and lie in that bin); 0 = off" },
   { key: 'designRank', flag: 'design-rank', min: 0, default: 0, help: "weight of a ranking term through M in G's step: each design against the same user's design for another query and another user's design for its query; 0 = off (the paper)" },
   { key: 'l2', flag: 'l2', min: 0, default: 1e-6, help: "L2 weight on F and M's parameters in step (a) (lambda_theta_FM)" },
   { key: 'negativeMix', flag: 'negative-mix', min: 0, max: 1, default: 0.5, help: 'share of kind-1 negatives (a random complement); the rest kind 2 (another user\'s outfit)' },

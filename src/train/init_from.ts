@@ -49,7 +49,7 @@ export function checkInitSnapshot(config: Readonly<TrainConfig>, users: readonly
   differ('the task', was.task, config.task, '--task');
   // The architecture, but for theta_u's initialization (which the snapshot's weights replace)
   // and design modes, which a snapshot of the paper's G may gain (fresh mode offsets).
-  const arch = (m: TrainConfig['model']) => ({ ...m, userInit: undefined, designModes: undefined, colourModes: undefined });
+  const arch = (m: TrainConfig['model']) => ({ ...m, userInit: undefined, designModes: undefined, colourModes: undefined, colourHistory: undefined });
   differ('the architecture', arch(was.model), arch(config.model), 'its config.json: --preset, --pair-disc, --gen-input-norm, --center-codes');
   // (Modes as `--design-modes K` or `--colour-modes L`: a string that tells them apart.)
   const modesOf = (m: TrainConfig['model']) => ((m.colourModes ?? 0) > 0 ? `colour ${m.colourModes}` : `${m.designModes ?? 1}`);
@@ -72,8 +72,9 @@ export function checkInitSnapshot(config: Readonly<TrainConfig>, users: readonly
 /** Copies the checked snapshot's weights and buffers into `model` (built from the run's config). */
 export function loadInitSnapshot(model: FashionModel, init: InitSnapshot): void {
   try {
-    // G's mode offsets and mode head are the only weights a snapshot may lack (checkInitSnapshot allowed it).
-    nn.loadModule(model, init.file, { allowMissing: (name) => /^gen_(top|bottom)\.(mode_embedding\.weight|mode_prior\.\d+\.(weight|bias))$/.test(name) });
+    // G's mode offsets and mode head are the only weights a snapshot may lack (checkInitSnapshot allowed
+    // it); colour histories are counted from the training split when training starts (trainer.ts).
+    nn.loadModule(model, init.file, { allowMissing: (name) => /^gen_(top|bottom)\.(mode_embedding\.weight|mode_prior\.\d+\.(weight|bias))$/.test(name) || /^colour_history_(top|bottom)$/.test(name) });
   } catch (e) {
     throw new Error(`--init-from: ${(e as Error).message}. Train with the snapshot's architecture options (its config.json)`);
   }

@@ -80,7 +80,7 @@ const DESIGNER: ModelDefinition<Designer, DesignerOptimizers> = {
   },
   lossProblem(l, config) {
     // (The compatibility losses scale with the scores, which BPR lets grow; only their finiteness is checked.)
-    return lossCheck(l, ['L_FM', 'L_D', 'L_G', 'L_G_adv', 'L_Dpair', 'L_G_pair', 'L_G_ms', 'L_G_rec', 'L_G_tv', 'L_G_prior', 'L_G_rank', 'L_G_pick', ...(config.genCompatLoss ? ['L_G_FM'] : [])], ['L_D', 'L_G_adv', 'L_Dpair']);
+    return lossCheck(l, ['L_FM', 'L_D', 'L_G', 'L_G_adv', 'L_Dpair', 'L_G_pair', 'L_G_ms', 'L_G_rec', 'L_G_tv', 'L_G_prior', 'L_G_colour', 'L_G_rank', 'L_G_pick', ...(config.genCompatLoss ? ['L_G_FM'] : [])], ['L_D', 'L_G_adv', 'L_Dpair']);
   },
 };
 

@@ -44,14 +44,14 @@ export function openRun(dir: string, device: T.Device = 'cpu', precision?: T.Pre
     for (const a of added) {
       const dup = a.users.find((u) => known.has(u));
       if (dup !== undefined) throw new Error(`${a.file}: user '${dup}' is already in the run`);
-      designer!.appendUsers(a.theta);
+      designer!.appendUsers(a.theta, a.histories);
       for (const u of a.users) { users.push(u); known.add(u); }
     }
   } catch (e) {
     model.dispose();
     throw e;
   } finally {
-    for (const a of added) a.theta.dispose();
+    for (const a of added) T.dispose([a.theta, ...a.histories.values()]);
   }
   model.to(device).eval();
   model.precision = precision ?? (config.precision === 'bf16' && T.defaultPrecision(device) === 'bf16' ? 'bf16' : 'fp32');

@@ -5,7 +5,8 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import * as T from '../torch/index.js';
 import type { Category, Designer } from '../models/designer.js';
-import type { FashionModel } from '../models/fashion_model.js';
+import { isDesigner, type FashionModel } from '../models/fashion_model.js';
+import { fillColourHistory } from './colour_history.js';
 import { loadDataset, imageCacheDir } from '../data/load.js';
 import { loadSplitImages, splitItemBytes, type SplitImages } from '../data/cache.js';
 import { OutfitSampler } from '../data/sampler.js';
@@ -124,6 +125,8 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
     }
     ev.onNote?.(`starting from ${init.file} (iteration ${init.iteration} of its run) with fresh optimizers and this run's settings`);
   }
+  // Colour histories (--colour-history): counted from the training split (a resume's checkpoint holds the same counts).
+  if (isDesigner(model)) T.noGrad(() => fillColourHistory(model, trainImgs));
   const opt = def.optimizers(model, config);
   // Each optimizer's own learning rate, before a resume restores a decayed one.
   const baseLr = (opt.named as TrainOptimizers['named']).map(([, o]) => o.lr);

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as T from '../../src/torch/index.js';
 import { Decoder } from '../../src/models/decoder.js';
 import { Designer } from '../../src/models/designer.js';
-import { colourBins, colourModeCount } from '../../src/models/colour_modes.js';
+import { binColourLoss, colourBins, colourModeCount, meanForegroundColour, randomBins } from '../../src/models/colour_modes.js';
 import { TINY_MODEL } from '../train/fixtures.js';
 
 /** A white 8x8 image ([-1, 1]) with a square of colour rgb (in [0, 1]) in rows/cols 2..5. */
@@ -25,6 +25,32 @@ test('colourBins: the mean colour of the foreground (the white padding left out)
   });
   assert.equal(T.liveTensors(), live, 'no tensor leaked');
   assert.equal(colourModeCount(3), 27);
+});
+
+test('binColourLoss: zero for designs inside their bins, the distance to the box (inner edges a quarter step in) outside, and its gradient moves the colour toward the bin', () => {
+  const live = T.liveTensors();
+  T.tidy(() => {
+    const x = T.cat([item([1, 0, 0]), item([0.5, 0.5, 0.5])], 0); // bins 18 (red) and 13 (grey) at 3 levels
+    assert.ok(T.allclose(meanForegroundColour(x), T.tensor([[1, 0, 0], [0.5, 0.5, 0.5]]), 1e-5, 1e-6));
+    assert.equal(binColourLoss(x, T.tensor([18, 13], { dtype: 'int64' }), 3).item(), 0, 'each in its own bin (pure red sits on the outer edges of bin 18: no margin there)');
+    // Red asked for bin 0 (black: [0, 1/3] per channel, its inner edge moved in by 1/12: [0, 1/4]):
+    // red is 3/4 above the box in r, inside it in g and b; grey asked for bin 13 costs nothing;
+    // the mean over the two rows 3/8. Grey asked for bin 14 (b level 2: [2/3 + 1/12, 1]) is 1/3 below.
+    const loss = binColourLoss(x, T.tensor([0, 13], { dtype: 'int64' }), 3).item();
+    assert.ok(Math.abs(loss - 0.375) < 1e-5, `loss ${loss}`);
+    const grey = binColourLoss(x, T.tensor([18, 14], { dtype: 'int64' }), 3).item();
+    assert.ok(Math.abs(grey - (2 / 3 + 1 / 12 - 0.5) / 2) < 1e-5, `grey ${grey}`);
+    // The gradient darkens the red square's red channel: only foreground pixels take it.
+    const leaf = x.clone().requiresGrad_();
+    binColourLoss(leaf, T.tensor([0, 13], { dtype: 'int64' }), 3).backward();
+    const g = leaf.grad!;
+    const at = (c: number, y: number, xx: number) => T.select(T.select(T.select(T.select(g, 0, 0), 0, c), 0, y), 0, xx).item(); // image 0
+    assert.ok(at(0, 3, 3) > 0, 'red pixel: the loss rises with red, so descent lowers it');
+    assert.equal(at(0, 0, 0), 0, 'background pixels take no gradient');
+    const bins = randomBins(1000, 2, 'cpu').toArray();
+    assert.ok(bins.every((k) => Number.isInteger(k) && k >= 0 && k < 8) && new Set(bins).size === 8, 'random bins cover [0, 8)');
+  });
+  assert.equal(T.liveTensors(), live, 'no tensor leaked');
 });
 
 test('a decoder with a mode prior: its logits, the teacher\'s modes when given, else the prior\'s first choice', () => {

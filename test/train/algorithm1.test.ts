@@ -387,6 +387,19 @@ test('colour modes: (c) draws each design in its target\'s colour bin and trains
   assert.equal(gStepRun('vector', extra).losses.L_G_prior, undefined, 'no colour modes, no head loss');
 });
 
+test('modeColour: (c) adds w x the bin-colour term and a realism term for designs in random bins; weight 0 draws no extra design; G alone moves; no leaks', () => {
+  const base = { lambdaRec: 10, modeSeeking: 1 };
+  const off = gStepRun('vector', base, undefined, 1, 3), on = gStepRun('vector', { ...base, modeColour: 10 }, undefined, 1, 3);
+  const twice = gStepRun('vector', { ...base, modeColour: 20 }, undefined, 1, 3);
+  assert.equal(off.losses.L_G_colour, undefined, 'off: no term');
+  assert.ok(on.losses.L_G_colour! > 0 && on.losses.L_G_colour! < 3 && Number.isFinite(on.losses.L_G), `L_G_colour ${on.losses.L_G_colour}`);
+  // Same seed, same draws: doubling the weight adds the term once more, and nothing else changes.
+  assert.equal(twice.losses.L_G_colour, on.losses.L_G_colour);
+  const diff = twice.losses.L_G - on.losses.L_G;
+  assert.ok(Math.abs(diff - 10 * on.losses.L_G_colour!) < 1e-3 * Math.max(1, diff), `L_G grows by 10 x L_G_colour: ${diff} vs ${10 * on.losses.L_G_colour!}`);
+  assert.deepEqual(on.moved, new Set([...on.names].filter((n) => !n.includes('mode_prior'))), "G's optimizer moves G but its head");
+});
+
 test('colour modes: the mode head learns its targets\' bins through its own optimizer, at its own rate', () => {
   const run = (lrModeHead: number) => {
     T.manualSeed(11);

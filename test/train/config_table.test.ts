@@ -54,7 +54,7 @@ test('--design-modes: an integer from 1 to 16, of the user-aware designer only',
   assert.equal(modes(1, { method: 'pix2pix' }).model.designModes, 1, 'one mode is the paper\'s G, allowed everywhere');
 });
 
-test('--colour-modes: 0 or 2 to 6 levels, of the designer only, not with --design-modes', () => {
+test('--colour-modes: 0 or 2 to 6 levels, of the designer only, not with --design-modes; --mode-head-lr, --mode-colour and --colour-history need it', () => {
   const data = { data: { path: 'x' } };
   const model = (m: object) => ({ model: { ...resolveConfig('cpu', data).model, ...m } });
   assert.equal(resolveConfig('cpu', { ...data, ...model({ colourModes: 3 }) }).model.colourModes, 3);
@@ -63,4 +63,10 @@ test('--colour-modes: 0 or 2 to 6 levels, of the designer only, not with --desig
   assert.throws(() => resolveConfig('cpu', { ...data, ...model({ colourModes: 3, designModes: 4 }) }), /--colour-modes and --design-modes are two ways/);
   assert.throws(() => resolveConfig('cpu', { ...data, lrModeHead: 2e-3 }), /--mode-head-lr needs --colour-modes/);
   assert.equal(resolveConfig('cpu', { ...data, lrModeHead: 2e-3, ...model({ colourModes: 3 }) }).lrModeHead, 2e-3);
+  assert.throws(() => resolveConfig('cpu', { ...data, modeColour: 10 }), /--mode-colour needs --colour-modes/);
+  assert.equal(resolveConfig('cpu', { ...data, modeColour: 10, ...model({ colourModes: 3 }) }).modeColour, 10);
+  assert.equal(resolveConfig('paper', data).modeColour, 0, 'off by default');
+  assert.throws(() => resolveConfig('cpu', { ...data, ...model({ colourHistory: 2 }) }), /--colour-history needs --colour-modes/);
+  assert.throws(() => resolveConfig('cpu', { ...data, ...model({ colourModes: 3, colourHistory: -1 }) }), /model\.colourHistory \(--colour-history\) must be a non-negative number/);
+  assert.equal(resolveConfig('cpu', { ...data, ...model({ colourModes: 3, colourHistory: 2 }) }).model.colourHistory, 2);
 });
