@@ -12,6 +12,12 @@ import { fileURLToPath } from 'node:url';
 import * as nn from '../src/nn/index.js';
 import { openRun } from '../src/train/trained_model.js';
 import { RunDir, readServingMetadata } from '../src/train/run_dir.js';
+import * as T from '../src/torch/index.js';
+import { isDesigner } from '../src/models/fashion_model.js';
+import type { Designer } from '../src/models/designer.js';
+import { fillColourHistory } from '../src/train/colour_history.js';
+import { loadDataset, imageCacheDir } from '../src/data/load.js';
+import { loadSplitImages } from '../src/data/cache.js';
 
 const [runDir, outDir] = process.argv.slice(2);
 if (!runDir || !outDir) {
@@ -19,6 +25,13 @@ if (!runDir || !outDir) {
   process.exit(2);
 }
 const trained = openRun(runDir, 'cpu', 'fp32');
+// Colour histories recounted from the run's training split with today's definition (colour_modes.ts):
+// the same values for a run trained with this code, and the lift for one trained before it.
+if (isDesigner(trained.model) && trained.model.colourHistories.size > 0) {
+  const split = await loadSplitImages(loadDataset(trained.config.data), 'train', 64, imageCacheDir(trained.config.data), { skipBad: trained.config.data.skipBad });
+  T.noGrad(() => fillColourHistory(trained.model as Designer, split));
+  split.dispose();
+}
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // Paths relative to the repository root (a warm-started run's snapshot path too).
 const rel = (p: string) => path.relative(root, path.resolve(p));

@@ -69,6 +69,12 @@ if (model.config.colourModes) {
       userPrior.set(key, h);
     }
   }
+  // The categories' overall bin frequencies, for the lift log p(bin | user) - log p(bin).
+  for (const c of ['top', 'bottom'] as Category[]) {
+    const all = new Array(K).fill(1);
+    for (const [key, h] of userPrior) if (key.endsWith(`:${c}`)) h.forEach((x, k) => { all[k] += x - 1; });
+    userPrior.set(`all:${c}`, all);
+  }
   for (const [key, h] of userPrior) { const sum = h.reduce((a, b) => a + b, 0); userPrior.set(key, h.map((x) => Math.log(x / sum))); }
 }
 
@@ -127,6 +133,13 @@ T.noGrad(() => {
           const arg = (xs: number[]) => xs.indexOf(Math.max(...xs));
           other["the user's commonest bin"] = arg(prior);
           for (const a of [0.5, 1, 2]) other[`head + ${a} x user's log-frequency`] = arg(lsm.map((x, k) => x + a * prior[k]!));
+          for (const k of [2, 3, 5]) {
+            const top = topK(lsm, k);
+            other[`head top ${k}, ranked by head + 2 x user's log-frequency`] = top.reduce((a, b) => (lsm[b]! + 2 * prior[b]! > lsm[a]! + 2 * prior[a]! ? b : a));
+          }
+          other['head alone'] = arg(lsm);
+          const all = userPrior.get(`all:${c.target}`)!;
+          for (const a of [1, 2, 3]) other[`head + ${a} x user's lift`] = arg(lsm.map((x, k) => x + a * (prior[k]! - all[k]!)));
         }
         rows.push({ modes: T.keep(T.contiguous(designs)), choice, nearPick: T.argmin(dist, 0).item(), pick, query: T.keep(q.clone()), truth: T.keep(t.clone()), other });
       });
@@ -139,6 +152,8 @@ const item = (category: Category, idx: number) => oracle.item(path.parse((catego
 const sum = { nearPick: { c: 0, t: 0 }, pick: { c: 0, t: 0 }, chosen: { c: 0, t: 0 }, random: { c: 0, t: 0 }, bestTaste: { c: 0, t: 0 }, truth: { c: 0, t: 0 }, perMode: Array.from({ length: K }, () => ({ c: 0, t: 0, chosen: 0 })) };
 let colours = 0, chosenIsBestTaste = 0, binKept = 0;
 const otherSums: Record<string, { c: number; t: number }> = {};
+const binsByUser: Record<string, Map<number, Set<number>>> = {}; // per choice: the bins each user's designs took
+const binCounts: Record<string, Map<number, number>> = {}; // per choice: how often each bin was chosen
 const levels = model.config.colourModes ?? 0;
 if (levels) {
   const all = colourBins(T.cat(rows.map((r) => r.modes), 0), levels).toArray(); // [N * K]
@@ -167,6 +182,9 @@ cases.forEach((c, i) => {
   for (let k = 0; k < K; k++) { sum.perMode[k]!.c += compat[k]!; sum.perMode[k]!.t += taste[k]!; }
   for (const [name, k] of Object.entries(rows[i]!.other)) {
     const o = (otherSums[name] ??= { c: 0, t: 0 });
+    const perUser = (binsByUser[name] ??= new Map());
+    perUser.set(c.user, (perUser.get(c.user) ?? new Set()).add(k));
+    (binCounts[name] ??= new Map()).set(k, (binCounts[name]!.get(k) ?? 0) + 1);
     o.c += compat[k]!; o.t += taste[k]!;
   }
   sum.perMode[ch]!.chosen++;
@@ -180,7 +198,12 @@ console.log(`  the mode nearest M's pick:     ${f(sum.nearPick)} (M's pick among
 console.log(`  a random mode:                 ${f(sum.random)}`);
 console.log(`  the oracle's best-taste mode:  ${f(sum.bestTaste)} (${chooser} is it in ${(chosenIsBestTaste / n * 100).toFixed(0)}% of cases; chance ${(100 / K).toFixed(0)}%)`);
 console.log(`  ground truth:                  ${f(sum.truth)}`);
-for (const [name, o] of Object.entries(otherSums)) console.log(`  ${name}: ${f(o)}`);
+for (const [name, o] of Object.entries(otherSums)) {
+  const users = [...binsByUser[name]!.values()];
+  const counts = [...binCounts[name]!.values()];
+  const entropy = -counts.reduce((a, x) => a + (x / n) * Math.log(x / n), 0);
+  console.log(`  ${name}: ${f(o)}; bins per user ${(users.reduce((a, x) => a + x.size, 0) / users.length).toFixed(2)}, entropy of the bins ${entropy.toFixed(2)} nats`);
+}
 sum.perMode.forEach((m, k) => console.log(`  mode ${k}: ${f(m)}, ${chooser} in ${(m.chosen / n * 100).toFixed(0)}% of cases`));
 console.log(`  colours among the ${K} modes of a case, as the oracle reads them: ${(colours / n).toFixed(2)} on average`);
 

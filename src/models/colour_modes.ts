@@ -78,27 +78,43 @@ export function randomBins(B: number, levels: number, device: T.Device): T.Tenso
 /** The modes of a model with `levels` colour levels per channel. */
 export const colourModeCount = (levels: number): number => levels ** 3;
 
+/** The add-one smoothed log-frequency of each of `modes` colour bins among `bins` -> number[modes]. */
+export function binLogFrequencies(bins: readonly number[], modes: number): number[] {
+  const counts = new Array<number>(modes).fill(1);
+  for (const b of bins) {
+    if (!(b >= 0 && b < modes)) throw new Error(`binLogFrequencies: bin ${b} is not in [0, ${modes})`);
+    counts[b]!++;
+  }
+  return counts.map((c) => Math.log(c / (bins.length + modes)));
+}
+
 /**
- * Each user's colour history (--colour-history): for `users` users, the log-frequency of each of
- * the `modes` colour bins among the complements they chose, add-one smoothed (a user with no
- * outfits gets the uniform log(1 / modes)). userOf[i], binOf[i]: the user and the complement's
- * bin of outfit i. -> float32 [users, modes].
- * Why: on the demo world the head's first bin matches a user's taste less than the bin the user
- * chose most often (docs/training.md, fourteenth round): the head sees the user only through
- * theta_u, learned by M for ranking outfits, while the counts are that user's colours directly.
+ * Each user's colour history (--colour-history): for `users` users, the lift of each of the
+ * `modes` colour bins among the complements they chose, log p(bin | user) - base[bin], where
+ * base is the log-frequency of the bins among everyone's complements (binLogFrequencies) and
+ * both are add-one smoothed; a user without outfits has lift 0 everywhere. userOf[i], binOf[i]:
+ * the user and the complement's bin of outfit i. -> float32 [users, modes].
+ * Why: on the demo world the head's first bin matches a user's taste less than the bins the
+ * user chose more often than others do (docs/training.md, fourteenth round): the head sees the
+ * user only through theta_u, learned by M for ranking outfits, while the counts are that user's
+ * colours directly. The lift, not the frequency: the head already knows which colours are
+ * common for everyone, and the frequency alone would pull every user toward those bins (the
+ * designs' colours, and IS, then collapse onto a few popular bins).
  */
-export function colourHistory(userOf: readonly number[], binOf: readonly number[], users: number, modes: number): T.Tensor {
+export function colourHistory(userOf: readonly number[], binOf: readonly number[], users: number, modes: number, base: readonly number[]): T.Tensor {
   if (userOf.length !== binOf.length) throw new Error(`colourHistory: ${userOf.length} users for ${binOf.length} bins`);
-  const counts = new Float32Array(users * modes).fill(1);
+  if (base.length !== modes) throw new Error(`colourHistory: ${base.length} base frequencies for ${modes} bins`);
+  const counts = Array.from({ length: users }, () => new Array<number>(modes).fill(1));
   userOf.forEach((u, i) => {
     const b = binOf[i]!;
     if (!(u >= 0 && u < users && b >= 0 && b < modes)) throw new Error(`colourHistory: outfit ${i} has user ${u} (of ${users}) and bin ${b} (of ${modes})`);
-    counts[u * modes + b]!++;
+    counts[u]![b]!++;
   });
-  for (let u = 0; u < users; u++) {
-    let sum = 0;
-    for (let b = 0; b < modes; b++) sum += counts[u * modes + b]!;
-    for (let b = 0; b < modes; b++) counts[u * modes + b] = Math.log(counts[u * modes + b]! / sum);
-  }
-  return T.tensor(counts, { shape: [users, modes] });
+  const out = new Float32Array(users * modes);
+  counts.forEach((c, u) => {
+    const n = userOf.filter((x) => x === u).length;
+    if (n === 0) return; // no outfits: no preference (0)
+    c.forEach((x, b) => { out[u * modes + b] = Math.log(x / (n + modes)) - base[b]!; });
+  });
+  return T.tensor(out, { shape: [users, modes] });
 }

@@ -47,7 +47,7 @@ export class Designer extends nn.Module {
   readonly pairDiscriminators = new Map<Category, QueryPairDiscriminator>();
   /**
    * Colour-mode models with a colour history (config.colourHistory > 0): per designed category,
-   * the log-frequency of each colour bin among each user's training complements [users, modes]
+   * the lift of each colour bin among each user's training complements [users, modes]
    * (colour_modes.ts colourHistory; counted when training starts, appended with added users).
    */
   readonly colourHistories = new Map<Category, T.Tensor>();
@@ -93,7 +93,7 @@ export class Designer extends nn.Module {
     }
     if ((config.colourHistory ?? 0) > 0) {
       if (!this.colourModes) throw new Error('Designer: a colour history needs colour modes');
-      for (const c of config.targets) this.colourHistories.set(c, this.registerBuffer(`colour_history_${c}`, T.full([config.users, this.modes], -Math.log(this.modes))));
+      for (const c of config.targets) this.colourHistories.set(c, this.registerBuffer(`colour_history_${c}`, T.zeros([config.users, this.modes])));
       this.colourHistoryWeight = config.colourHistory!;
     }
   }
@@ -250,8 +250,8 @@ export class Designer extends nn.Module {
       T.noGrad(() => T.tidy(() => T.setData(w, T.cat([w, T.toDevice(T.toDtype(rows, w.dtype), w.device as T.Device)], 0))));
     };
     grow(this.userVectors.weight, theta);
-    // A new user without a history of a category gets the uniform one: the head alone chooses the colour.
-    for (const [c, h] of this.colourHistories) T.tidy(() => grow(h, histories?.get(c) ?? T.full([n, this.modes], -Math.log(this.modes))));
+    // A new user without a history of a category gets lift 0: the head alone chooses the colour.
+    for (const [c, h] of this.colourHistories) T.tidy(() => grow(h, histories?.get(c) ?? T.zeros([n, this.modes])));
   }
 
   /** The number of users the model designs for (trained + appended). */

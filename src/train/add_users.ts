@@ -16,7 +16,7 @@ import { itemCodes } from '../models/item_codes.js';
 import { requireDesigner } from '../models/fashion_model.js';
 import { colourHistory } from '../models/colour_modes.js';
 import type { Category } from '../models/designer.js';
-import { imageBins } from './colour_history.js';
+import { baseFrequencies, imageBins } from './colour_history.js';
 
 /** One outfit a new user made or liked: image files of its top and bottom. */
 export interface NewUserOutfit {
@@ -70,15 +70,17 @@ export async function addUsersToRun(runDir: string, outfits: NewUserOutfit[], o:
         return T.keep(T.tensor(all, { dtype: 'uint8', shape: [out.length, 3, 64, 64] })); // [N, 3, 64, 64]
       };
       const newTops = await decode(files.top), newBottoms = await decode(files.bottom);
-      // Colour-history models: each new user's history per category, from the bins of their outfits' items.
+      // Colour-history models: each new user's history per category, from the bins of their outfits'
+      // items, against the training split's bin frequencies (as the trained users').
       const histories = new Map<Category, T.Tensor>();
+      const base = baseFrequencies(model, train);
       for (const c of model.colourHistories.keys()) {
         const images = c === 'top' ? newTops : newBottoms;
         const bins = images ? imageBins(images, model.config.colourModes!) : [];
         const list = c === 'top' ? files.top : files.bottom;
         const byFile = new Map(list.map((f, i) => [f, bins[i]!]));
         const own = outfits.map((x) => ({ user: ids.indexOf(x.user), bin: byFile.get(path.resolve(c === 'top' ? x.top : x.bottom))! }));
-        histories.set(c, T.keep(colourHistory(own.map((o) => o.user), own.map((o) => o.bin), ids.length, model.modes)));
+        histories.set(c, T.keep(colourHistory(own.map((o) => o.user), own.map((o) => o.bin), ids.length, model.modes, base.get(c)!)));
       }
       const [tops, bottoms] = T.tidy(() => {
         const z = (catalog: T.Tensor, extra: T.Tensor | null) => T.keep(T.cat([itemCodes(model, catalog, opts.device), ...(extra ? [itemCodes(model, extra, opts.device)] : [])]));

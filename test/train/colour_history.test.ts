@@ -9,7 +9,7 @@ import { train } from '../../src/train/trainer.js';
 import { openRun } from '../../src/train/trained_model.js';
 import { addUsersToRun } from '../../src/train/add_users.js';
 import { imageBins } from '../../src/train/colour_history.js';
-import { colourHistory } from '../../src/models/colour_modes.js';
+import { binLogFrequencies, colourHistory } from '../../src/models/colour_modes.js';
 import { Designer, type Category } from '../../src/models/designer.js';
 import { loadDataset, imageCacheDir } from '../../src/data/load.js';
 import { loadSplitImages } from '../../src/data/cache.js';
@@ -33,17 +33,24 @@ const rows = (t: T.Tensor): number[][] => {
   return Array.from({ length: t.size(0) }, (_, i) => v.slice(i * t.size(1), (i + 1) * t.size(1)));
 };
 
-test('colourHistory: add-one smoothed log-frequencies per user; a user without outfits is uniform; bad input is named', () => {
+test('colourHistory: each user\'s add-one smoothed log-frequencies less everyone\'s (the lift); a user without outfits has lift 0; bad input is named', () => {
   const live = T.liveTensors();
-  const h = colourHistory([0, 0, 0, 1], [2, 2, 1, 0], 3, 4);
+  const userOf = [0, 0, 0, 1], binOf = [2, 2, 1, 0];
+  // everyone: counts 1 + [1, 1, 2, 0] = [2, 2, 3, 1] of 8.
+  const base = binLogFrequencies(binOf, 4);
+  [2, 2, 3, 1].forEach((c, b) => assert.ok(Math.abs(base[b]! - Math.log(c / 8)) < 1e-12));
+  const h = colourHistory(userOf, binOf, 3, 4, base);
   const [u0, u1, u2] = rows(h);
-  // user 0: counts 1 + [0, 1, 2, 0] = [1, 2, 3, 1] of 7; user 1: [2, 1, 1, 1] of 5; user 2: uniform.
-  [1, 2, 3, 1].forEach((c, b) => assert.ok(Math.abs(u0![b]! - Math.log(c / 7)) < 1e-6));
-  [2, 1, 1, 1].forEach((c, b) => assert.ok(Math.abs(u1![b]! - Math.log(c / 5)) < 1e-6));
-  u2!.forEach((x) => assert.ok(Math.abs(x - Math.log(1 / 4)) < 1e-6));
+  // user 0: 1 + [0, 1, 2, 0] = [1, 2, 3, 1] of 7; user 1: [2, 1, 1, 1] of 5; user 2: no outfits.
+  [1, 2, 3, 1].forEach((c, b) => assert.ok(Math.abs(u0![b]! - (Math.log(c / 7) - base[b]!)) < 1e-6));
+  [2, 1, 1, 1].forEach((c, b) => assert.ok(Math.abs(u1![b]! - (Math.log(c / 5) - base[b]!)) < 1e-6));
+  assert.ok(u0![2]! > 0 && u0![0]! < 0, 'user 0 chose bin 2 more often than everyone, bin 0 less');
+  assert.deepEqual(u2, [0, 0, 0, 0]);
   h.dispose();
-  assert.throws(() => colourHistory([0], [4], 1, 4), /outfit 0 has user 0 \(of 1\) and bin 4 \(of 4\)/);
-  assert.throws(() => colourHistory([0, 1], [0], 2, 4), /2 users for 1 bins/);
+  assert.throws(() => colourHistory([0], [4], 1, 4, base), /outfit 0 has user 0 \(of 1\) and bin 4 \(of 4\)/);
+  assert.throws(() => colourHistory([0, 1], [0], 2, 4, base), /2 users for 1 bins/);
+  assert.throws(() => colourHistory([0], [0], 1, 8, base), /4 base frequencies for 8 bins/);
+  assert.throws(() => binLogFrequencies([9], 4), /bin 9 is not in \[0, 4\)/);
   assert.equal(T.liveTensors(), live, 'no tensor leaked');
 });
 
@@ -57,7 +64,8 @@ test('training counts each user\'s colour history from the training split into t
     for (const c of ['top', 'bottom'] as Category[]) {
       const bins = imageBins(c === 'top' ? split.tops : split.bottoms, 2);
       const row = c === 'top' ? split.topRow : split.bottomRow;
-      const want = colourHistory(split.outfits.map((o) => o.user), split.outfits.map((o) => bins[row.get(c === 'top' ? o.top : o.bottom)!]!), d.users.length, 8);
+      const binOf = split.outfits.map((o) => bins[row.get(c === 'top' ? o.top : o.bottom)!]!);
+      const want = colourHistory(split.outfits.map((o) => o.user), binOf, d.users.length, 8, binLogFrequencies(binOf, 8));
       assert.ok(T.allclose(model.colourHistories.get(c)!, want, 1e-6, 1e-6), `${c}: the snapshot holds the training split's counts`);
       want.dispose();
     }
@@ -76,10 +84,12 @@ test('training counts each user\'s colour history from the training split into t
       }));
       assert.ok(T.allclose(model.design(q, users, 'bottom'), expect(1.5).image, 1e-4, 1e-5), 'weight 1.5');
       model.colourHistoryWeight = 1e6;
-      const commonest = T.argmax(T.indexSelect(model.colourHistories.get('bottom')!, 0, users), 1);
-      assert.deepEqual(expect(1e6).modes.toArray(), commonest.toArray());
-      assert.notDeepEqual(expect(0).modes.toArray(), commonest.toArray(), 'the head alone chooses otherwise (else this test proves nothing)');
-      assert.ok(T.allclose(model.design(q, users, 'bottom'), expect(1e6).image, 1e-4, 1e-5), 'a huge weight: each user\'s commonest bin');
+      // Each row's bin is one of the user's highest-lift bins (ties broken by the head).
+      const lift = rows(T.indexSelect(model.colourHistories.get('bottom')!, 0, users));
+      const isTop = (m: number[]) => m.every((b, i) => lift[i]![b] === Math.max(...lift[i]!));
+      assert.ok(isTop(expect(1e6).modes.toArray() as number[]), 'a huge weight: a highest-lift bin per user');
+      assert.ok(!isTop(expect(0).modes.toArray() as number[]), 'the head alone chooses otherwise (else this test proves nothing)');
+      assert.ok(T.allclose(model.design(q, users, 'bottom'), expect(1e6).image, 1e-4, 1e-5), 'a huge weight: the design is drawn in that bin');
       model.colourHistoryWeight = 0;
       assert.ok(T.allclose(model.design(q, users, 'bottom'), T.noGrad(() => model.autocast(() => T.toDtype(G.forwardWithPrior(model.generatorInput(model.encoder.forward(model.images(q)), users)).image, 'float32'))), 1e-4, 1e-5), 'weight 0: the head alone');
     });
@@ -102,17 +112,18 @@ test('added users get colour histories from their own outfits; a model without a
       const images = await loadSplitImages(d, 'train', 64, imageCacheDir(trained.config.data), {});
       const row = c === 'top' ? images.topRow : images.bottomRow;
       const bins = imageBins(c === 'top' ? images.tops : images.bottoms, 2);
-      const want = colourHistory(own.map(() => 0), own.map((o) => bins[row.get(c === 'top' ? o.top : o.bottom)!]!), 1, 8);
+      const base = binLogFrequencies(images.outfits.map((o) => bins[row.get(c === 'top' ? o.top : o.bottom)!]!), 8);
+      const want = colourHistory(own.map(() => 0), own.map((o) => bins[row.get(c === 'top' ? o.top : o.bottom)!]!), 1, 8, base);
       const got = T.narrow(model.colourHistories.get(c)!, 0, i, 1);
-      assert.ok(T.allclose(got, want, 1e-6, 1e-6), `${c}: the new user's row is the history of their outfits`);
+      assert.ok(T.allclose(got, want, 1e-5, 1e-6), `${c}: the new user's row is the lift of their outfits against the training split`);
       T.dispose([want, got]);
       images.dispose();
     }
-    // Without a history for the new rows (a server-created user): the uniform one.
+    // Without a history for the new rows (a server-created user): lift 0, the head alone.
     const n = model.userCount;
     model.appendUsers(T.zeros([1, model.latent]));
     const last = T.narrow(model.colourHistories.get('top')!, 0, n, 1);
-    assert.ok(rows(last)[0]!.every((x) => Math.abs(x - Math.log(1 / 8)) < 1e-6));
+    assert.deepEqual(rows(last)[0], new Array(8).fill(0));
     last.dispose();
     assert.throws(() => model.appendUsers(T.zeros([1, model.latent]), new Map([['top', T.zeros([2, 8])]])), /expected top colour histories \[1, 8\], got \[2, 8\]/);
   } finally {
