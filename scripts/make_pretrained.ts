@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as nn from '../src/nn/index.js';
 import { openRun } from '../src/train/trained_model.js';
-import { RunDir, readServingMetadata } from '../src/train/run_dir.js';
+import { RunDir, readServingMetadata, checkSameUsers } from '../src/train/run_dir.js';
 import * as T from '../src/torch/index.js';
 import { isDesigner } from '../src/models/fashion_model.js';
 import type { Designer } from '../src/models/designer.js';
@@ -28,7 +28,9 @@ const trained = openRun(runDir, 'cpu', 'fp32');
 // Colour histories recounted from the run's training split with today's definition (colour_modes.ts):
 // the same values for a run trained with this code, and the lift for one trained before it.
 if (isDesigner(trained.model) && trained.model.colourHistories.size > 0) {
-  const split = await loadSplitImages(loadDataset(trained.config.data), 'train', 64, imageCacheDir(trained.config.data), { skipBad: trained.config.data.skipBad });
+  const dataset = loadDataset(trained.config.data);
+  checkSameUsers(dataset.users, trained.users.slice(0, trained.trainedUsers), trained.config.data.path, trained.run.dir);
+  const split = await loadSplitImages(dataset, 'train', 64, imageCacheDir(trained.config.data), { skipBad: trained.config.data.skipBad });
   T.noGrad(() => fillColourHistory(trained.model as Designer, split));
   split.dispose();
 }

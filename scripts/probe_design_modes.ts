@@ -20,7 +20,8 @@ import { loadWorldGroundTruth } from '../src/data/world/ground_truth.js';
 import { WorldOracle } from '../src/data/world/world.js';
 import type { ItemAttributes } from '../src/data/world/attributes.js';
 import { modeIndex, repeatForModes } from '../src/models/design_modes.js';
-import { colourBins } from '../src/models/colour_modes.js';
+import { binLogFrequencies, colourBins, colourHistory } from '../src/models/colour_modes.js';
+import { imageBins } from '../src/train/colour_history.js';
 import { complementOf, type Category } from '../src/models/designer.js';
 import { requireDesigner } from '../src/models/fashion_model.js';
 import { mPicks } from '../src/models/m_pick.js';
@@ -50,7 +51,7 @@ const rng = new Rng(1, 'probe-modes-catalog');
 const catalog = Object.fromEntries((['top', 'bottom'] as Category[]).map((c) => {
   const ids = rng.shuffle([...(c === 'top' ? train.topRow : train.bottomRow).keys()]).slice(0, P);
   const images = T.keep(bytesToUnit(splitItemBytes(train, c, ids))); // [P, 3, S, S]
-  const bins = model.config.colourModes ? colourBins(images, model.config.colourModes).toArray() : [];
+  const bins = model.config.colourModes ? imageBins(splitItemBytes(train, c, ids), model.config.colourModes) : [];
   return [c, { ids, images, codes: T.keep(model.queryCodes(images)), small: T.keep(T.adaptiveAvgPool2d(images, 16)), bins }];
 })) as Record<Category, { ids: number[]; images: T.Tensor; codes: T.Tensor; small: T.Tensor; bins: number[] }>;
 
@@ -59,7 +60,7 @@ const catalog = Object.fromEntries((['top', 'bottom'] as Category[]).map((c) => 
 const userPrior = new Map<string, number[]>();
 if (model.config.colourModes) {
   const L = model.config.colourModes;
-  const binsOf = (c: Category) => colourBins(bytesToUnit(c === 'top' ? train.tops : train.bottoms), L).toArray();
+  const binsOf = (c: Category) => imageBins(c === 'top' ? train.tops : train.bottoms, L);
   const bins = { top: binsOf('top'), bottom: binsOf('bottom') };
   for (const o of train.outfits) {
     for (const c of ['top', 'bottom'] as Category[]) {
@@ -76,6 +77,14 @@ if (model.config.colourModes) {
     userPrior.set(`all:${c}`, all);
   }
   for (const [key, h] of userPrior) { const sum = h.reduce((a, b) => a + b, 0); userPrior.set(key, h.map((x) => Math.log(x / sum))); }
+  // The lift as --colour-history counts it (colour_modes.ts colourHistory).
+  for (const c of ['top', 'bottom'] as Category[]) {
+    const binOf = train.outfits.map((o) => bins[c][(c === 'top' ? train.topRow : train.bottomRow).get(c === 'top' ? o.top : o.bottom)!]!);
+    const h = colourHistory(train.outfits.map((o) => o.user), binOf, trained.trainedUsers, K, binLogFrequencies(binOf, K));
+    const v = Array.from(h.toArray() as ArrayLike<number>, Number);
+    for (let u = 0; u < trained.trainedUsers; u++) userPrior.set(`lift ${u}:${c}`, v.slice(u * K, (u + 1) * K));
+    h.dispose();
+  }
 }
 
 // Other ways to choose a mode (colour models): M's score of each mode's design among the head's
@@ -114,7 +123,8 @@ T.noGrad(() => {
         const [zqK, uK] = [repeatForModes(zq, K), repeatForModes(u, K)];
         const G = model.generator(c.target as Category);
         const designs = T.toDtype(G.forward(model.generatorInput(zqK, uK), modeIndex(K, 1, 'cpu')), 'float32'); // [K, 3, S, S]
-        const choice = model.colourModes ? G.forwardWithPrior(model.generatorInput(zq, u)).modes.item() : model.chooseMode(zqK, uK, designs, 1).item();
+        // (colour models: the head's first bin, with the model's colour history where it has one)
+        const choice = model.colourModes ? G.forwardWithPrior(model.generatorInput(zq, u), undefined, model.colourBias(u, c.target as Category)).modes.item() : model.chooseMode(zqK, uK, designs, 1).item();
         // The mode nearest (16 x 16 pooled L1) to the catalog item M ranks first for (q, u).
         const cat = catalog[c.target as Category];
         const pick = mPicks(model, u, T.toDtype(zq, 'float32'), cat.codes).item();
@@ -128,7 +138,7 @@ T.noGrad(() => {
           const Pn = cat.codes.size(0);
           const sCat = fp32(() => model.score(repeatForModes(u, Pn), T.toDtype(repeatForModes(zq, Pn), 'float32'), cat.codes));
           other = strategies(logits, sDesign, sCat, cat.bins);
-          const prior = userPrior.get(`${c.user}:${c.target}`) ?? new Array(K).fill(0);
+          const prior = userPrior.get(`${c.user}:${c.target}`) ?? userPrior.get(`all:${c.target}`)!; // (no outfits: everyone's, lift 0)
           const lsm = (() => { const m = Math.max(...logits); const z = Math.log(logits.reduce((a, x) => a + Math.exp(x - m), 0)) + m; return logits.map((x) => x - z); })();
           const arg = (xs: number[]) => xs.indexOf(Math.max(...xs));
           other["the user's commonest bin"] = arg(prior);
@@ -138,8 +148,8 @@ T.noGrad(() => {
             other[`head top ${k}, ranked by head + 2 x user's log-frequency`] = top.reduce((a, b) => (lsm[b]! + 2 * prior[b]! > lsm[a]! + 2 * prior[a]! ? b : a));
           }
           other['head alone'] = arg(lsm);
-          const all = userPrior.get(`all:${c.target}`)!;
-          for (const a of [1, 2, 3]) other[`head + ${a} x user's lift`] = arg(lsm.map((x, k) => x + a * (prior[k]! - all[k]!)));
+          const lift = userPrior.get(`lift ${c.user}:${c.target}`)!;
+          for (const a of [1, 2, 3]) other[`head + ${a} x user's lift`] = arg(lsm.map((x, k) => x + a * lift[k]!));
         }
         rows.push({ modes: T.keep(T.contiguous(designs)), choice, nearPick: T.argmin(dist, 0).item(), pick, query: T.keep(q.clone()), truth: T.keep(t.clone()), other });
       });
@@ -192,7 +202,7 @@ cases.forEach((c, i) => {
 });
 const f = (x: { c: number; t: number }) => `compat ${(x.c / n).toFixed(3)}, taste ${(x.t / n).toFixed(3)}`;
 console.log(`${dir}: ${K} design modes, ${n} test cases`);
-const chooser = levels ? "the head's choice" : "M's choice";
+const chooser = levels ? (model.colourHistoryWeight > 0 ? `the head's choice with the colour history at ${model.colourHistoryWeight}` : "the head's choice") : "M's choice";
 console.log(`  ${chooser} (what pfd designs): ${f(sum.chosen)}${levels ? `; the design's own colour bin is the chosen one in ${(binKept / n * 100).toFixed(0)}% of cases` : ''}`);
 console.log(`  the mode nearest M's pick:     ${f(sum.nearPick)} (M's pick among ${P} training complements itself: ${f(sum.pick)})`);
 console.log(`  a random mode:                 ${f(sum.random)}`);

@@ -73,7 +73,7 @@ export async function evaluateRun(dir: string, opts: EvalOptions = DEFAULT_EVAL)
   };
   const trained = openRun(dir, opts.device, opts.precision);
   const cfg = trained.config;
-  if (opts.colourHistory !== undefined) {
+  if (opts.colourHistory !== undefined && !(opts.colourHistory === 0 && !(isDesigner(trained.model) && trained.model.colourHistories.size > 0))) {
     if (!isDesigner(trained.model) || trained.model.colourHistories.size === 0) {
       trained.dispose();
       throw new Error(`--colour-history: ${dir} keeps no colour history (train it with --colour-modes L --colour-history A)`);

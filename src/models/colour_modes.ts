@@ -88,12 +88,17 @@ export function binLogFrequencies(bins: readonly number[], modes: number): numbe
   return counts.map((c) => Math.log(c / (bins.length + modes)));
 }
 
+/** Pseudo-outfits of the base frequencies in each user's colour history: a user with few outfits stays near everyone's. */
+export const HISTORY_PRIOR_OUTFITS = 27;
+
 /**
  * Each user's colour history (--colour-history): for `users` users, the lift of each of the
  * `modes` colour bins among the complements they chose, log p(bin | user) - base[bin], where
  * base is the log-frequency of the bins among everyone's complements (binLogFrequencies) and
- * both are add-one smoothed; a user without outfits has lift 0 everywhere. userOf[i], binOf[i]:
- * the user and the complement's bin of outfit i. -> float32 [users, modes].
+ * p(bin | user) = (count + m exp(base[bin])) / (n + m), the user's n outfits smoothed toward
+ * everyone's by m = HISTORY_PRIOR_OUTFITS pseudo-outfits: a bin the user never chose has a
+ * negative lift (log(m / (n + m))), and a user without outfits lift 0 everywhere. userOf[i],
+ * binOf[i]: the user and the complement's bin of outfit i. -> float32 [users, modes].
  * Why: on the demo world the head's first bin matches a user's taste less than the bins the
  * user chose more often than others do (docs/training.md, fourteenth round): the head sees the
  * user only through theta_u, learned by M for ranking outfits, while the counts are that user's
@@ -104,17 +109,20 @@ export function binLogFrequencies(bins: readonly number[], modes: number): numbe
 export function colourHistory(userOf: readonly number[], binOf: readonly number[], users: number, modes: number, base: readonly number[]): T.Tensor {
   if (userOf.length !== binOf.length) throw new Error(`colourHistory: ${userOf.length} users for ${binOf.length} bins`);
   if (base.length !== modes) throw new Error(`colourHistory: ${base.length} base frequencies for ${modes} bins`);
-  const counts = Array.from({ length: users }, () => new Array<number>(modes).fill(1));
+  const counts = new Float64Array(users * modes), n = new Float64Array(users);
   userOf.forEach((u, i) => {
     const b = binOf[i]!;
     if (!(u >= 0 && u < users && b >= 0 && b < modes)) throw new Error(`colourHistory: outfit ${i} has user ${u} (of ${users}) and bin ${b} (of ${modes})`);
-    counts[u]![b]!++;
+    counts[u * modes + b]!++;
+    n[u]!++;
   });
+  const m = HISTORY_PRIOR_OUTFITS;
   const out = new Float32Array(users * modes);
-  counts.forEach((c, u) => {
-    const n = userOf.filter((x) => x === u).length;
-    if (n === 0) return; // no outfits: no preference (0)
-    c.forEach((x, b) => { out[u * modes + b] = Math.log(x / (n + modes)) - base[b]!; });
-  });
+  for (let u = 0; u < users; u++) {
+    for (let b = 0; b < modes; b++) {
+      const p = Math.exp(base[b]!);
+      out[u * modes + b] = Math.log((counts[u * modes + b]! + m * p) / (n[u]! + m)) - base[b]!;
+    }
+  }
   return T.tensor(out, { shape: [users, modes] });
 }

@@ -194,7 +194,7 @@ export class Designer extends nn.Module {
   }
 
   /** The colour history's bias on the head's log-probabilities [B, modes] for users [B], or undefined (none, or weight 0). */
-  private colourBias(users: T.Tensor, target: Category): T.Tensor | undefined {
+  colourBias(users: T.Tensor, target: Category): T.Tensor | undefined {
     const h = this.colourHistories.get(target);
     if (!h || this.colourHistoryWeight === 0) {
       if (this.colourHistoryWeight > 0 && !h) throw new Error(`this model has no colour history for ${target}s (train it with --colour-history)`);
@@ -203,12 +203,15 @@ export class Designer extends nn.Module {
     return T.mul(T.indexSelect(h, 0, users), this.colourHistoryWeight);
   }
 
-  /** Replaces the colour history of designed category c by history [users, modes] (colour_modes.ts colourHistory). */
+  /**
+   * Replaces the colour history of designed category c for the trained users by history
+   * [config.users, modes] (colour_modes.ts colourHistory); added users' rows are kept.
+   */
   setColourHistory(c: Category, history: T.Tensor): void {
     const h = this.colourHistories.get(c);
     if (!h) throw new Error(`this model keeps no colour history for ${c}s`);
-    if (history.ndim !== 2 || history.size(0) !== h.size(0) || history.size(1) !== h.size(1)) throw new Error(`setColourHistory: expected [${h.shape.join(', ')}], got [${history.shape.join(', ')}]`);
-    T.noGrad(() => T.tidy(() => { T.copy_(h, T.toDevice(T.toDtype(history, h.dtype), h.device as T.Device)); }));
+    if (history.ndim !== 2 || history.size(0) !== this.config.users || history.size(1) !== h.size(1)) throw new Error(`setColourHistory: expected [${this.config.users}, ${h.size(1)}] (the trained users), got [${history.shape.join(', ')}]`);
+    T.noGrad(() => T.tidy(() => { T.copy_(T.narrow(h, 0, 0, this.config.users), T.toDevice(T.toDtype(history, h.dtype), h.device as T.Device)); }));
   }
 
   /**

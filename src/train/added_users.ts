@@ -50,7 +50,11 @@ export function readAddedUsers(run: RunDir, iteration: number): AddedUsersFile[]
     const histories = new Map<Category, T.Tensor>();
     for (const [k, t] of tensors) {
       const m = /^colour_history_(top|bottom)$/.exec(k);
-      if (m && t.ndim === 2 && t.size(0) === users.length) histories.set(m[1] as Category, t);
+      if (m && !(t.ndim === 2 && t.size(0) === users.length)) {
+        for (const x of tensors.values()) x.dispose();
+        throw new Error(`${file}: '${k}' has shape [${t.shape.join(', ')}], expected [${users.length}, modes] (one row per user)`);
+      }
+      if (m) histories.set(m[1] as Category, t);
       else if (k !== 'theta') t.dispose();
     }
     return { file, users: users as string[], theta, histories, metadata };

@@ -289,7 +289,8 @@ function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepO
     // (b) the real/fake discriminator, n_D updates against the same designs.
     T.tidy(() => {
       // With design modes, D sees every mode alike (any of them may be M's choice when designing);
-      // with colour modes, the designs of (c) (each in its positive's colour).
+      // with colour modes, the designs of (c) (each in its positive's colour; with modeColour, half
+      // of the rows in (c)'s random bins instead).
       const modes = freeBins ? T.where(T.lt(T.rand([freeBins.size(0)], { device: model.device }), 0.5), freeBins, positiveBins!)
         : positiveBins ?? (G.modes > 1 ? randomModes(G.modes, b.users.size(0), model.device) : undefined);
       const fake = T.noGrad(() => model.autocast(() => G.forward(genInput(), modes))); // [B, 3, S, S]
@@ -380,6 +381,8 @@ function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepO
           // lambda3) and lie in their bins, as the teacher-forced designs must lie in their targets'.
           let colour: T.Tensor | null = null;
           if (freeBins) {
+            // (A second training-mode pass of G: its BatchNorm running statistics also see these designs,
+            // which the random bins make part of what G draws.)
             const free = G.forward(genInput(), freeBins); // [B, 3, S, S]
             loss = T.add(loss, T.mul(ralsganGeneratorLoss(dReal, D.forward(free)), o.lambda3));
             colour = T.div(T.add(binColourLoss(free, freeBins, model.config.colourModes!), binColourLoss(fake, positiveBins!, model.config.colourModes!)), 2); // []

@@ -74,7 +74,9 @@ export function loadInitSnapshot(model: FashionModel, init: InitSnapshot): void 
   try {
     // G's mode offsets and mode head are the only weights a snapshot may lack (checkInitSnapshot allowed
     // it); colour histories are counted from the training split when training starts (trainer.ts).
-    nn.loadModule(model, init.file, { allowMissing: (name) => /^gen_(top|bottom)\.(mode_embedding\.weight|mode_prior\.\d+\.(weight|bias))$/.test(name) || /^colour_history_(top|bottom)$/.test(name) });
+    // A snapshot's histories are data, not weights: a run without --colour-history leaves them out.
+    const history = (name: string) => /^colour_history_(top|bottom)$/.test(name);
+    nn.loadModule(model, init.file, { allowMissing: (name) => /^gen_(top|bottom)\.(mode_embedding\.weight|mode_prior\.\d+\.(weight|bias))$/.test(name) || history(name), ignore: history });
   } catch (e) {
     throw new Error(`--init-from: ${(e as Error).message}. Train with the snapshot's architecture options (its config.json)`);
   }

@@ -125,8 +125,6 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
     }
     ev.onNote?.(`starting from ${init.file} (iteration ${init.iteration} of its run) with fresh optimizers and this run's settings`);
   }
-  // Colour histories (--colour-history): counted from the training split (a resume's checkpoint holds the same counts).
-  if (isDesigner(model)) T.noGrad(() => fillColourHistory(model, trainImgs));
   const opt = def.optimizers(model, config);
   // Each optimizer's own learning rate, before a resume restores a decayed one.
   const baseLr = (opt.named as TrainOptimizers['named']).map(([, o]) => o.lr);
@@ -162,6 +160,9 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
     iteration = s.iteration;
     elapsed = s.elapsedSeconds;
   }
+  // Colour histories (--colour-history): counted from the training split with this code's
+  // definition, after any checkpoint (whose counts may be of an earlier definition).
+  if (isDesigner(model)) T.noGrad(() => fillColourHistory(model, trainImgs));
   dist?.attach(model, (opt.named as TrainOptimizers["named"]).map((e) => e[1]));
   const startedAt = performance.now();
   const seconds = () => elapsed + (performance.now() - startedAt) / 1000;

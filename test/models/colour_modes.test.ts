@@ -35,7 +35,7 @@ test('binColourLoss: zero for designs inside their bins, the distance to the box
     assert.equal(binColourLoss(x, T.tensor([18, 13], { dtype: 'int64' }), 3).item(), 0, 'each in its own bin (pure red sits on the outer edges of bin 18: no margin there)');
     // Red asked for bin 0 (black: [0, 1/3] per channel, its inner edge moved in by 1/12: [0, 1/4]):
     // red is 3/4 above the box in r, inside it in g and b; grey asked for bin 13 costs nothing;
-    // the mean over the two rows 3/8. Grey asked for bin 14 (b level 2: [2/3 + 1/12, 1]) is 1/3 below.
+    // the mean over the two rows 3/8. Grey asked for bin 14 (b level 2: [2/3 + 1/12, 1]) is 1/4 below.
     const loss = binColourLoss(x, T.tensor([0, 13], { dtype: 'int64' }), 3).item();
     assert.ok(Math.abs(loss - 0.375) < 1e-5, `loss ${loss}`);
     const grey = binColourLoss(x, T.tensor([18, 14], { dtype: 'int64' }), 3).item();

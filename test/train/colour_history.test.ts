@@ -9,7 +9,7 @@ import { train } from '../../src/train/trainer.js';
 import { openRun } from '../../src/train/trained_model.js';
 import { addUsersToRun } from '../../src/train/add_users.js';
 import { imageBins } from '../../src/train/colour_history.js';
-import { binLogFrequencies, colourHistory } from '../../src/models/colour_modes.js';
+import { binLogFrequencies, colourHistory, HISTORY_PRIOR_OUTFITS } from '../../src/models/colour_modes.js';
 import { Designer, type Category } from '../../src/models/designer.js';
 import { loadDataset, imageCacheDir } from '../../src/data/load.js';
 import { loadSplitImages } from '../../src/data/cache.js';
@@ -33,7 +33,7 @@ const rows = (t: T.Tensor): number[][] => {
   return Array.from({ length: t.size(0) }, (_, i) => v.slice(i * t.size(1), (i + 1) * t.size(1)));
 };
 
-test('colourHistory: each user\'s add-one smoothed log-frequencies less everyone\'s (the lift); a user without outfits has lift 0; bad input is named', () => {
+test('colourHistory: each user\'s frequencies, smoothed toward everyone\'s, less everyone\'s (the lift); unchosen bins negative; a user without outfits has lift 0; bad input is named', () => {
   const live = T.liveTensors();
   const userOf = [0, 0, 0, 1], binOf = [2, 2, 1, 0];
   // everyone: counts 1 + [1, 1, 2, 0] = [2, 2, 3, 1] of 8.
@@ -41,12 +41,19 @@ test('colourHistory: each user\'s add-one smoothed log-frequencies less everyone
   [2, 2, 3, 1].forEach((c, b) => assert.ok(Math.abs(base[b]! - Math.log(c / 8)) < 1e-12));
   const h = colourHistory(userOf, binOf, 3, 4, base);
   const [u0, u1, u2] = rows(h);
-  // user 0: 1 + [0, 1, 2, 0] = [1, 2, 3, 1] of 7; user 1: [2, 1, 1, 1] of 5; user 2: no outfits.
-  [1, 2, 3, 1].forEach((c, b) => assert.ok(Math.abs(u0![b]! - (Math.log(c / 7) - base[b]!)) < 1e-6));
-  [2, 1, 1, 1].forEach((c, b) => assert.ok(Math.abs(u1![b]! - (Math.log(c / 5) - base[b]!)) < 1e-6));
-  assert.ok(u0![2]! > 0 && u0![0]! < 0, 'user 0 chose bin 2 more often than everyone, bin 0 less');
+  // p(b | u) = (count + m p(b)) / (n + m), m = HISTORY_PRIOR_OUTFITS; user 0: counts [0, 1, 2, 0] of 3; user 1: [1, 0, 0, 0] of 1.
+  const m = HISTORY_PRIOR_OUTFITS, p = base.map(Math.exp);
+  [0, 1, 2, 0].forEach((c, b) => assert.ok(Math.abs(u0![b]! - (Math.log((c + m * p[b]!) / (3 + m)) - base[b]!)) < 1e-6));
+  [1, 0, 0, 0].forEach((c, b) => assert.ok(Math.abs(u1![b]! - (Math.log((c + m * p[b]!) / (1 + m)) - base[b]!)) < 1e-6));
+  assert.ok(u0![2]! > 0 && u0![0]! < 0 && u1![0]! > 0, 'a bin chosen more often than by everyone: positive; never chosen: negative');
+  assert.ok(Math.abs(u1![3]! - Math.log(m / (1 + m))) < 1e-6 && u1![3]! < 0, 'a bin nobody else chose either is no better than any unchosen bin');
   assert.deepEqual(u2, [0, 0, 0, 0]);
   h.dispose();
+  // Many outfits, a rare bin the user never chose: its lift is below the user's favourite's.
+  const many = colourHistory([...new Array(5000).fill(1), ...new Array(50).fill(0)], [...Array.from({ length: 5000 }, (_, i) => (i < 4990 ? i % 3 : 3)), ...new Array(50).fill(0)], 2, 4, binLogFrequencies([...Array.from({ length: 5000 }, (_, i) => (i < 4990 ? i % 3 : 3)), ...new Array(50).fill(0)], 4));
+  const [fan] = rows(many);
+  assert.ok(fan![0]! > 0 && fan![3]! < 0 && fan![0]! > fan![3]!, `favourite bin ${fan![0]} above a rare unchosen one ${fan![3]}`);
+  many.dispose();
   assert.throws(() => colourHistory([0], [4], 1, 4, base), /outfit 0 has user 0 \(of 1\) and bin 4 \(of 4\)/);
   assert.throws(() => colourHistory([0, 1], [0], 2, 4, base), /2 users for 1 bins/);
   assert.throws(() => colourHistory([0], [0], 1, 8, base), /4 base frequencies for 8 bins/);
@@ -121,14 +128,16 @@ test('added users get colour histories from their own outfits; a model without a
     }
     // Without a history for the new rows (a server-created user): lift 0, the head alone.
     const n = model.userCount;
-    model.appendUsers(T.zeros([1, model.latent]));
+    T.tidy(() => model.appendUsers(T.zeros([1, model.latent])));
     const last = T.narrow(model.colourHistories.get('top')!, 0, n, 1);
     assert.deepEqual(rows(last)[0], new Array(8).fill(0));
     last.dispose();
-    assert.throws(() => model.appendUsers(T.zeros([1, model.latent]), new Map([['top', T.zeros([2, 8])]])), /expected top colour histories \[1, 8\], got \[2, 8\]/);
+    T.tidy(() => assert.throws(() => model.appendUsers(T.zeros([1, model.latent]), new Map([['top', T.zeros([2, 8])]])), /expected top colour histories \[1, 8\], got \[2, 8\]/));
   } finally {
     trained.dispose();
   }
+  // A snapshot with histories warm-starts a run without them (histories are data, not weights).
+  await train(tinyConfig(world, { iterations: 1, initFrom: run, model: { ...TINY_MODEL, colourModes: 2 } }), path.join(tmp('history'), 'warm'));
   await assert.rejects(() => evaluateRun(plainRun, { ...DEFAULT_EVAL, n: 4, colourHistory: 1 }), /--colour-history: .*plain keeps no colour history \(train it with --colour-modes L --colour-history A\)/);
   const bare = new Designer({ ...TINY_MODEL, users: 2, userCond: 'vector', targets: ['top'], colourModes: 2 });
   bare.colourHistoryWeight = 1;
