@@ -16,14 +16,20 @@ import * as T from '../torch/index.js';
 /** Pixels lighter than this in every channel (in [0, 1]) are background (the white the items are padded on). */
 export const BACKGROUND = 0.9;
 
+/** The foreground of images [B, 3, S, S] in [-1, 1]: 1 where a pixel is darker than BACKGROUND in some channel. -> float32 [B, 1, S, S], no gradient. */
+export function foregroundMask(images: T.Tensor): T.Tensor {
+  return T.noGrad(() => T.toDtype(T.lt(T.minDim(T.toDtype(images, 'float32'), 1, true)[0], BACKGROUND * 2 - 1), 'float32'));
+}
+
 /**
  * The mean colour [B, 3] in [0, 1] of each image's foreground pixels (all pixels when it has
- * none), images [B, 3, S, S] in [-1, 1]. Differentiable in the colours; the foreground mask
- * itself carries no gradient (it is a threshold).
+ * none), images [B, 3, S, S] in [-1, 1]; `mask` [B, 1, S, S] (1 = foreground) instead of the
+ * images' own foreground when given. Differentiable in the colours; the mask carries no
+ * gradient (it is a threshold).
  */
-export function meanForegroundColour(images: T.Tensor): T.Tensor {
+export function meanForegroundColour(images: T.Tensor, mask?: T.Tensor): T.Tensor {
   const x = T.div(T.add(T.toDtype(images, 'float32'), 1), 2); // [B, 3, S, S] in [0, 1]
-  const fg = T.detach(T.toDtype(T.lt(T.minDim(x, 1, true)[0], BACKGROUND), 'float32')); // [B, 1, S, S]
+  const fg = mask ? T.detach(mask) : foregroundMask(images); // [B, 1, S, S]
   const count = T.sum(fg, [2, 3]); // [B, 1]
   const fgMean = T.div(T.sum(T.mul(x, fg), [2, 3]), T.clamp(count, 1)); // [B, 3]
   return T.where(T.gt(count, 0), fgMean, T.mean(x, [2, 3])); // [B, 3]
@@ -48,12 +54,15 @@ export function colourBins(images: T.Tensor, levels: number): T.Tensor {
  * edge or above its upper edge, each inner edge moved a quarter of a step inward (so that the
  * colour settles inside rather than on an edge), summed over channels, mean over the batch.
  * designs [B, 3, S, S] in [-1, 1] -> [] float32; zero when every design is well inside its bin.
+ * mask [B, 1, S, S]: the pixels whose mean is taken (default: the designs' own foreground; with
+ * it, colouring a few background pixels also moves the mean, and G learned to: smudges under
+ * the hems, docs/training.md, fourteenth round).
  * Why: trained only with teacher-forced bins (the target's own), G can ignore its mode, since
  * the target's colour is in its L1 term anyway; on the shipped model only 17% of the designs
  * drawn in each bin landed in it (docs/training.md, fourteenth round).
  */
-export function binColourLoss(designs: T.Tensor, bins: T.Tensor, levels: number): T.Tensor {
-  const mean = meanForegroundColour(designs); // [B, 3]
+export function binColourLoss(designs: T.Tensor, bins: T.Tensor, levels: number, mask?: T.Tensor): T.Tensor {
+  const mean = meanForegroundColour(designs, mask); // [B, 3]
   const idx = T.noGrad(() => {
     const L = levels;
     const k = T.toDtype(bins, 'float32'); // [B], small integers: exact in float32

@@ -40,7 +40,7 @@ import { queryModeSeekingLoss, nextRow, queryDiffersFromNext } from '../models/q
 import { designRankingLoss, type DesignRanking } from '../models/design_ranking.js';
 import { mPicks } from '../models/m_pick.js';
 import { closestModes, randomModes } from '../models/design_modes.js';
-import { binColourLoss, colourBins, randomBins } from '../models/colour_modes.js';
+import { binColourLoss, colourBins, foregroundMask, randomBins } from '../models/colour_modes.js';
 import { totalVariation } from '../models/total_variation.js';
 
 /** One batch of images in [-1, 1], all [B, 3, S, S], and users int64 [B]. */
@@ -66,6 +66,7 @@ export interface StepOptions {
   lambdaRec: number; // weight of L1(design, the outfit's own complement) in (c); 0 = off (the paper)
   lambdaTv?: number; // weight of the design's total variation in (c); 0 = off (the paper)
   modeColour?: number; // colour-mode runs: weight of (c)'s term keeping designs drawn in a random colour bin in that bin; 0 = off
+  modeColourMask?: ModeColourMask; // the pixels whose mean colour that term takes (default 'design')
   msPool?: number; // the mode-seeking term compares K x K average-pooled designs (1 = pixels)
   swapExtra?: number; // weight of (a)'s second BPR term, s+ against s(x_q+, x_c'), for batches with swapComplement; 0 = off (the paper)
   designRank?: number; // weight of (c)'s ranking term through M (own design against other queries' and users'); 0 = off (the paper)
@@ -84,6 +85,13 @@ export interface StepOptions {
  */
 export type GenCompatScale = 'none' | 'positive-std';
 export const GEN_COMPAT_SCALES: readonly GenCompatScale[] = ['none', 'positive-std'];
+/**
+ * --mode-colour-mask: the pixels whose mean colour --mode-colour's term takes: 'design', every
+ * pixel of the design darker than the background (the fourteenth round's runs); 'target', the
+ * silhouette of the row's real complement, so that colouring background pixels cannot move it.
+ */
+export type ModeColourMask = 'design' | 'target';
+export const MODE_COLOUR_MASKS: readonly ModeColourMask[] = ['design', 'target'];
 
 export interface Optimizers {
   compat: nn.Optimizer; // F, M, theta_u
@@ -385,7 +393,8 @@ function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepO
             // which the random bins make part of what G draws.)
             const free = G.forward(genInput(), freeBins); // [B, 3, S, S]
             loss = T.add(loss, T.mul(ralsganGeneratorLoss(dReal, D.forward(free)), o.lambda3));
-            colour = T.div(T.add(binColourLoss(free, freeBins, model.config.colourModes!), binColourLoss(fake, positiveBins!, model.config.colourModes!)), 2); // []
+            const mask = o.modeColourMask === 'target' ? foregroundMask(b.positive) : undefined; // [B, 1, S, S]
+            colour = T.div(T.add(binColourLoss(free, freeBins, model.config.colourModes!, mask), binColourLoss(fake, positiveBins!, model.config.colourModes!, mask)), 2); // []
             loss = T.add(loss, T.mul(colour, colourW));
           }
           return { loss, adv, gfm, pair, ms, rec, tv, rank, pick, prior, colour, sStar, dReal, dFake };

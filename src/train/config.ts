@@ -6,7 +6,7 @@ import path from 'node:path';
 import { USER_CONDS, type UserCond } from '../models/designer.js';
 import type { Task } from '../data/sampler.js';
 import { PRECISIONS, defaultPrecision, type Device, type Precision } from '../torch/index.js';
-import { GEN_COMPAT_SCALES, type GenCompatScale, type StepOptions } from './algorithm1.js';
+import { GEN_COMPAT_SCALES, MODE_COLOUR_MASKS, type GenCompatScale, type ModeColourMask, type StepOptions } from './algorithm1.js';
 import { DATASET_FORMATS, type DatasetSpec } from '../data/load.js';
 import { modelNames, modelVariant, type ModelName } from '../models/model_names.js';
 import { NUMERIC_SETTINGS, numericDefaults, numericProblem, type NumericSettings } from './config_table.js';
@@ -22,6 +22,7 @@ export interface TrainConfigBase {
   userCond: UserCond;
   genCompatLoss: boolean;
   genCompatScale: GenCompatScale;
+  modeColourMask?: ModeColourMask; // --mode-colour-mask (absent: 'design', as before the option)
   betas: [number, number];
   scoreMomentum: number;
   keepCheckpoints: number;
@@ -42,7 +43,7 @@ export const DEFAULT_STEP: StepOptions = {
 
 const BASE: Omit<TrainConfig, 'preset' | 'model' | 'data'> = {
   ...D, ...DEFAULT_STEP, method: 'designer', task: 'both', userCond: 'vector', betas: [0.5, 0.999],
-  keepCheckpoints: 2, sampleQueries: 6, sampleUsers: 6, device: 'cpu', precision: 'fp32', initFrom: null,
+  keepCheckpoints: 2, sampleQueries: 6, sampleUsers: 6, device: 'cpu', precision: 'fp32', initFrom: null, modeColourMask: 'design',
 };
 
 /** Per-preset training defaults on top of BASE. */
@@ -127,6 +128,8 @@ function validate(c: TrainConfig): void {
   const history = c.model.colourHistory ?? 0;
   if (!(Number.isFinite(history) && history >= 0)) throw new ConfigError(`model.colourHistory (--colour-history) must be a non-negative number, got ${JSON.stringify(c.model.colourHistory)}`);
   if (history > 0 && colour === 0) throw new ConfigError('--colour-history needs --colour-modes (it weighs the colour bins a user chose)');
+  if (c.modeColourMask !== undefined && !MODE_COLOUR_MASKS.includes(c.modeColourMask)) throw new ConfigError(`modeColourMask (--mode-colour-mask) must be one of ${MODE_COLOUR_MASKS.join(', ')}, got '${c.modeColourMask}'`);
+  if (c.modeColourMask === 'target' && !((c.modeColour ?? 0) > 0)) throw new ConfigError('--mode-colour-mask target needs --mode-colour > 0');
   if ((c.modeColour ?? 0) > 0 && colour === 0) throw new ConfigError('--mode-colour needs --colour-modes (it keeps designs in their colour bins)');
   if ((c.lrModeHead ?? 0) > 0 && colour === 0) throw new ConfigError('--mode-head-lr needs --colour-modes (only colour modes have a mode head)');
   if (colour > 0 && modes > 1) throw new ConfigError('--colour-modes and --design-modes are two ways of choosing G\'s mode: give one');
@@ -147,5 +150,5 @@ function validate(c: TrainConfig): void {
 }
 
 export function stepOptions(c: TrainConfig): StepOptions {
-  return { nD: c.nD, lambda1: c.lambda1, lambda2: c.lambda2, lambda3: c.lambda3, lambda4: c.lambda4 ?? 1, modeSeeking: c.modeSeeking ?? 0, msPool: c.msPool ?? 1, lambdaRec: c.lambdaRec ?? 0, lambdaTv: c.lambdaTv ?? 0, modeColour: c.modeColour ?? 0, swapExtra: c.swapExtra ?? 0, designRank: c.designRank ?? 0, rankQueryShare: c.rankQueryShare ?? 0.5, designNegatives: c.designNegatives ?? 0, lambdaPick: c.lambdaPick ?? 0, pickQueryShare: c.pickQueryShare ?? 0, l2: c.l2, genCompatLoss: c.genCompatLoss, genCompatScale: c.genCompatScale, scoreMomentum: c.scoreMomentum };
+  return { nD: c.nD, lambda1: c.lambda1, lambda2: c.lambda2, lambda3: c.lambda3, lambda4: c.lambda4 ?? 1, modeSeeking: c.modeSeeking ?? 0, msPool: c.msPool ?? 1, lambdaRec: c.lambdaRec ?? 0, lambdaTv: c.lambdaTv ?? 0, modeColour: c.modeColour ?? 0, modeColourMask: c.modeColourMask ?? 'design', swapExtra: c.swapExtra ?? 0, designRank: c.designRank ?? 0, rankQueryShare: c.rankQueryShare ?? 0.5, designNegatives: c.designNegatives ?? 0, lambdaPick: c.lambdaPick ?? 0, pickQueryShare: c.pickQueryShare ?? 0, l2: c.l2, genCompatLoss: c.genCompatLoss, genCompatScale: c.genCompatScale, scoreMomentum: c.scoreMomentum };
 }

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as T from '../../src/torch/index.js';
 import { Decoder } from '../../src/models/decoder.js';
 import { Designer } from '../../src/models/designer.js';
-import { binColourLoss, colourBins, colourModeCount, meanForegroundColour, randomBins } from '../../src/models/colour_modes.js';
+import { binColourLoss, colourBins, colourModeCount, foregroundMask, meanForegroundColour, randomBins } from '../../src/models/colour_modes.js';
 import { TINY_MODEL } from '../train/fixtures.js';
 
 /** A white 8x8 image ([-1, 1]) with a square of colour rgb (in [0, 1]) in rows/cols 2..5. */
@@ -47,6 +47,15 @@ test('binColourLoss: zero for designs inside their bins, the distance to the box
     const at = (c: number, y: number, xx: number) => T.select(T.select(T.select(T.select(g, 0, 0), 0, c), 0, y), 0, xx).item(); // image 0
     assert.ok(at(0, 3, 3) > 0, 'red pixel: the loss rises with red, so descent lowers it');
     assert.equal(at(0, 0, 0), 0, 'background pixels take no gradient');
+    // With a mask (--mode-colour-mask target), only its pixels count: a blue smudge on the
+    // background moves the design's own foreground mean, not the masked one.
+    const smudged = T.cat([T.clone(T.narrow(x, 0, 0, 1))], 0); // red square, bin 18
+    T.noGrad(() => T.fill_(T.narrow(T.narrow(T.narrow(smudged, 2, 0, 2), 3, 0, 8), 1, 0, 2), -1)); // rows 0-1: blue (r = g = 0, b = 1)
+    const mask = foregroundMask(T.narrow(x, 0, 0, 1)); // the clean red item's silhouette
+    assert.equal(T.sum(mask).item(), 16);
+    const bin = T.tensor([18], { dtype: 'int64' });
+    assert.ok(binColourLoss(smudged, bin, 3).item() > 0, 'the smudge pulls the unmasked mean out of red');
+    assert.equal(binColourLoss(smudged, bin, 3, mask).item(), 0, 'the masked mean is the red square\'s');
     const bins = randomBins(1000, 2, 'cpu').toArray();
     assert.ok(bins.every((k) => Number.isInteger(k) && k >= 0 && k < 8) && new Set(bins).size === 8, 'random bins cover [0, 8)');
   });

@@ -398,6 +398,11 @@ test('modeColour: (c) adds w x the bin-colour term and a realism term for design
   const diff = twice.losses.L_G - on.losses.L_G;
   assert.ok(Math.abs(diff - 10 * on.losses.L_G_colour!) < 1e-3 * Math.max(1, diff), `L_G grows by 10 x L_G_colour: ${diff} vs ${10 * on.losses.L_G_colour!}`);
   assert.deepEqual(on.moved, new Set([...on.names].filter((n) => !n.includes('mode_prior'))), "G's optimizer moves G but its head");
+  // The targets' silhouettes instead of the designs' own foreground: another mean, the same step otherwise.
+  const masked = gStepRun('vector', { ...base, modeColour: 10, modeColourMask: 'target' }, undefined, 1, 3);
+  assert.ok(Number.isFinite(masked.losses.L_G_colour!) && masked.losses.L_G_colour !== on.losses.L_G_colour, `masked ${masked.losses.L_G_colour} vs ${on.losses.L_G_colour}`);
+  assert.equal(masked.losses.L_G_adv, on.losses.L_G_adv, 'nothing else changes before G\'s update');
+  assert.deepEqual(masked.moved, on.moved);
 });
 
 test('colour modes: the mode head learns its targets\' bins through its own optimizer, at its own rate', () => {

@@ -67,6 +67,10 @@ test('--colour-modes: 0 or 2 to 6 levels, of the designer only, not with --desig
   assert.equal(resolveConfig('cpu', { ...data, modeColour: 10, ...model({ colourModes: 3 }) }).modeColour, 10);
   assert.equal(resolveConfig('paper', data).modeColour, 0, 'off by default');
   assert.throws(() => resolveConfig('cpu', { ...data, ...model({ colourHistory: 2 }) }), /--colour-history needs --colour-modes/);
+  assert.equal(resolveConfig('cpu', data).modeColourMask, 'design');
+  assert.throws(() => resolveConfig('cpu', { ...data, modeColourMask: 'target' }), /--mode-colour-mask target needs --mode-colour > 0/);
+  assert.throws(() => resolveConfig('cpu', { ...data, modeColour: 5, modeColourMask: 'x' as never, ...model({ colourModes: 3 }) }), /modeColourMask \(--mode-colour-mask\) must be one of design, target, got 'x'/);
+  assert.equal(resolveConfig('cpu', { ...data, modeColour: 5, modeColourMask: 'target', ...model({ colourModes: 3 }) }).modeColourMask, 'target');
   assert.throws(() => resolveConfig('cpu', { ...data, ...model({ colourModes: 3, colourHistory: -1 }) }), /model\.colourHistory \(--colour-history\) must be a non-negative number/);
   assert.equal(resolveConfig('cpu', { ...data, ...model({ colourModes: 3, colourHistory: 2 }) }).model.colourHistory, 2);
 });
