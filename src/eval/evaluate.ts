@@ -73,14 +73,14 @@ export async function evaluateRun(dir: string, opts: EvalOptions = DEFAULT_EVAL)
   };
   const trained = openRun(dir, opts.device, opts.precision);
   const cfg = trained.config;
-  if (opts.colourHistory !== undefined && !(opts.colourHistory === 0 && !(isDesigner(trained.model) && trained.model.colourHistories.size > 0))) {
-    if (!isDesigner(trained.model) || trained.model.colourHistories.size === 0) {
-      trained.dispose();
-      throw new Error(`--colour-history: ${dir} keeps no colour history (train it with --colour-modes L --colour-history A)`);
-    }
-    trained.model.colourHistoryWeight = opts.colourHistory;
+  // --colour-history A: another weight for a model with colour histories (0 on one without: nothing to change).
+  const withHistory = isDesigner(trained.model) && trained.model.colourHistories.size > 0 ? trained.model : null;
+  if (opts.colourHistory !== undefined && !withHistory && opts.colourHistory !== 0) {
+    trained.dispose();
+    throw new Error(`--colour-history: ${dir} keeps no colour history (train it with --colour-modes L --colour-history A)`);
   }
-  const historyWeight = isDesigner(trained.model) && trained.model.colourHistories.size > 0 ? trained.model.colourHistoryWeight : undefined;
+  if (withHistory && opts.colourHistory !== undefined) withHistory.colourHistoryWeight = opts.colourHistory;
+  const historyWeight = withHistory?.colourHistoryWeight;
   let dataset = loadDataset(opts.users ? { ...cfg.data, excludeUsers: undefined } : cfg.data);
   if (opts.users) dataset = forModelUsers(dataset, trained.users, opts.users);
   else checkSameUsers(dataset.users, trained.users.slice(0, trained.trainedUsers), cfg.data.path, trained.run.dir);

@@ -36,8 +36,9 @@ export interface ModelPreset {
   /**
    * With colour modes (`--colour-history A`, beyond the paper): designing adds A x the lift of
    * each colour bin among the user's own training complements against everyone's
-   * (colour_modes.ts colourHistory) to the head's log-probabilities before taking the first bin. The frequencies are buffers of the model,
-   * counted from the training split when training starts. Absent or 0: the head alone.
+   * (colour_modes.ts colourHistory) to the head's log-probabilities before taking the first
+   * bin. The lifts are buffers of the model, counted from the training split when training
+   * starts. Absent or 0: the head alone.
    */
   colourHistory?: number;
 }
