@@ -5,14 +5,15 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import * as T from '../torch/index.js';
-import { openRun } from '../train/trained_model.js';
+import { openRun, overrideColourHistory } from '../train/trained_model.js';
 import { loadDataset } from '../data/load.js';
 import { loadImageBytes, bytesToUnit, tensorToPng, imageGridPng } from '../data/images.js';
 import { designGrid } from '../train/samples.js';
 import { complementOf, type Category } from '../models/designer.js';
 import { UsageError } from './errors.js';
 
-export const DESIGN_USAGE = `pfd design --run DIR --query IMAGE_OR_ITEM_ID (--user U | --users U1,U2,...|all) [--as top|bottom] [--out FILE.png] [--scale N]`;
+export const DESIGN_USAGE = `pfd design --run DIR --query IMAGE_OR_ITEM_ID (--user U | --users U1,U2,...|all) [--as top|bottom] [--out FILE.png] [--scale N]
+                [--colour-history A]`;
 
 /** An image file through the training pipeline (pad to square on white, resize, [-1, 1]): [1, 3, 64, 64], kept. */
 async function queryImage(file: string): Promise<T.Tensor> {
@@ -40,15 +41,23 @@ export async function resolveQuery(query: string, as: string | undefined, dataSp
 export async function designCommand(argv: string[]): Promise<void> {
   const { values: v } = parseArgs({ args: argv, options: {
     run: { type: 'string' }, user: { type: 'string' }, users: { type: 'string' }, query: { type: 'string' }, as: { type: 'string' },
-    out: { type: 'string' }, scale: { type: 'string', default: '1' },
+    out: { type: 'string' }, scale: { type: 'string', default: '1' }, 'colour-history': { type: 'string' },
   }, strict: true });
   if (!v.run) throw new UsageError('pfd design needs --run DIR (a folder written by pfd train)');
   if (!v.query) throw new UsageError('pfd design needs --query IMAGE_OR_ITEM_ID');
   if (!v.user === !v.users) throw new UsageError('pfd design needs exactly one of --user U or --users U1,U2,...|all');
   const scale = Number(v.scale);
   if (!Number.isInteger(scale) || scale < 1 || scale > 16) throw new UsageError(`--scale must be an integer from 1 to 16, got '${v.scale}'`);
+  // --colour-history A: the colour history's weight (colour-history models; 0 = the mode head alone).
+  const history = v['colour-history'] === undefined ? undefined : Number(v['colour-history']);
+  if (history !== undefined && !(Number.isFinite(history) && history >= 0)) throw new UsageError(`--colour-history must be a number >= 0, got '${v['colour-history']}'`);
   const trained = openRun(v.run);
   try {
+    try {
+      overrideColourHistory(trained, history);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
     const userIds = v.user ? [v.user] : v.users === 'all' ? trained.users : v.users!.split(',').map((s) => s.trim()).filter(Boolean);
     const users = userIds.map((u) => trained.userIndex(u));
     const q = await resolveQuery(v.query, v.as, trained.config.data, trained.model.config.targets);

@@ -5,8 +5,7 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import * as T from '../torch/index.js';
-import { openRun, type TrainedModel } from '../train/trained_model.js';
-import { isDesigner } from '../models/fashion_model.js';
+import { openRun, overrideColourHistory, type TrainedModel } from '../train/trained_model.js';
 import { checkSameUsers } from '../train/run_dir.js';
 import { forModelUsers } from '../data/user_subsets.js';
 import { loadDataset, imageCacheDir } from '../data/load.js';
@@ -74,13 +73,13 @@ export async function evaluateRun(dir: string, opts: EvalOptions = DEFAULT_EVAL)
   const trained = openRun(dir, opts.device, opts.precision);
   const cfg = trained.config;
   // --colour-history A: another weight for a model with colour histories (0 on one without: nothing to change).
-  const withHistory = isDesigner(trained.model) && trained.model.colourHistories.size > 0 ? trained.model : null;
-  if (opts.colourHistory !== undefined && !withHistory && opts.colourHistory !== 0) {
+  let historyWeight: number | undefined;
+  try {
+    historyWeight = overrideColourHistory(trained, opts.colourHistory);
+  } catch (e) {
     trained.dispose();
-    throw new Error(`--colour-history: ${dir} keeps no colour history (train it with --colour-modes L --colour-history A)`);
+    throw e;
   }
-  if (withHistory && opts.colourHistory !== undefined) withHistory.colourHistoryWeight = opts.colourHistory;
-  const historyWeight = withHistory?.colourHistoryWeight;
   let dataset = loadDataset(opts.users ? { ...cfg.data, excludeUsers: undefined } : cfg.data);
   if (opts.users) dataset = forModelUsers(dataset, trained.users, opts.users);
   else checkSameUsers(dataset.users, trained.users.slice(0, trained.trainedUsers), cfg.data.path, trained.run.dir);

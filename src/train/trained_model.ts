@@ -68,3 +68,18 @@ export function openRun(dir: string, device: T.Device = 'cpu', precision?: T.Pre
     dispose: () => model.dispose(),
   };
 }
+
+/**
+ * `--colour-history A` of pfd eval and pfd design: designs with weight A on the colour
+ * history instead of the run's own (0 = the mode head alone). A model without histories
+ * accepts only 0 (nothing to change). Returns the weight the designs will be made with
+ * (undefined for a model without histories).
+ */
+export function overrideColourHistory(trained: TrainedModel, weight: number | undefined): number | undefined {
+  const withHistory = isDesigner(trained.model) && trained.model.colourHistories.size > 0 ? trained.model : null;
+  if (weight !== undefined && !withHistory && weight !== 0) {
+    throw new Error(`--colour-history: ${trained.run.dir} keeps no colour history (train it with --colour-modes L --colour-history A)`);
+  }
+  if (withHistory && weight !== undefined) withHistory.colourHistoryWeight = weight;
+  return withHistory?.colourHistoryWeight;
+}

@@ -145,3 +145,21 @@ test('added users get colour histories from their own outfits; a model without a
   bare.dispose();
   assert.throws(() => new Designer({ ...TINY_MODEL, users: 2, userCond: 'vector', targets: ['top'], colourHistory: 1 }), /a colour history needs colour modes/);
 });
+
+test('pfd design --colour-history A: the run\'s own weight designs what the run designs; a run without a history and a bad weight are refused by name', async () => {
+  const { designCommand } = await import('../../src/cli/design.js');
+  const { readFileSync } = await import('node:fs');
+  const top = path.parse(loadDataset({ path: world, format: 'manifest', skipBad: false }).tops[0]!.id).name;
+  const dir = tmp('history-design');
+  const out = (name: string) => path.join(dir, `${name}.png`);
+  await designCommand(['--run', run, '--query', top, '--users', 'all', '--out', out('own')]);
+  await designCommand(['--run', run, '--query', top, '--users', 'all', '--colour-history', '1.5', '--out', out('same')]);
+  await designCommand(['--run', run, '--query', top, '--users', 'all', '--colour-history', '0', '--out', out('head')]);
+  assert.ok(readFileSync(out('head')).length > 0);
+  assert.deepEqual(readFileSync(out('same')), readFileSync(out('own')), "the run's own weight (1.5) designs what the run designs");
+  // (What the weight does to the designs is tested above, on the model: this run's G has trained
+  // for one iteration, too little for its colour modes to change its images.)
+  await assert.rejects(() => designCommand(['--run', plainRun, '--query', top, '--user', 'u0000', '--colour-history', '1']), /--colour-history: .*plain keeps no colour history/);
+  await designCommand(['--run', plainRun, '--query', top, '--user', 'u0000', '--colour-history', '0', '--out', out('plain')]); // nothing to change
+  await assert.rejects(() => designCommand(['--run', run, '--query', top, '--user', 'u0000', '--colour-history', 'much']), /--colour-history must be a number >= 0, got 'much'/);
+});
