@@ -28,7 +28,7 @@ function initPath(p: string): string {
 
 export const TRAIN_USAGE = `pfd train --data PATH [--format manifest|polyvore-u|polyvore-outfits] [--set N] [--images DIR] [--version V] [--skip-bad] [--holdout-users ID,ID,...]
               [--model designer|designer-label|designer-no-theta|designer-no-gfm|pix2pix|pldt|discogan|mrcgan] [--preset cpu|paper] [--config FILE.json] [--out DIR] [--task top2bottom|bottom2top|both]
-              [--user-cond vector|label|none] [--user-init normal|ones] [--gen-input-norm | --no-gen-input-norm] [--center-codes] [--pair-disc] [--design-modes K | --colour-modes L [--mode-colour W [--mode-colour-mask design|target]] [--colour-history A]] [--no-gen-compat-loss] [--gen-compat-scale none|positive-std]
+              [--user-cond vector|label|none] [--user-init normal|ones] [--gen-input-norm | --no-gen-input-norm] [--center-codes] [--pair-disc] [--ms-mask all|target] [--design-modes K | --colour-modes L [--mode-colour W [--mode-colour-mask design|target]] [--colour-history A]] [--no-gen-compat-loss] [--gen-compat-scale none|positive-std]
               [--device cpu|cuda[:N]] [--precision fp32|bf16] [--init-from RUN_DIR|MODEL.safetensors] and the numeric settings (defaults before the preset's own):
 ${numericUsage().help.map((l) => `            ${l}`).join('\n')}
 pfd train --resume RUN_DIR [--iterations N] [--minutes X] [--precision fp32|bf16] [--eval-every N]
@@ -46,7 +46,7 @@ const num = (name: string, v: string | undefined, int = false): number | undefin
 const OPTIONS = {
   data: { type: 'string' }, format: { type: 'string' }, set: { type: 'string' }, images: { type: 'string' }, version: { type: 'string' },
   'skip-bad': { type: 'boolean' }, 'holdout-users': { type: 'string' }, model: { type: 'string' }, preset: { type: 'string', default: 'cpu' }, config: { type: 'string' }, out: { type: 'string' },
-  resume: { type: 'string' }, task: { type: 'string' }, 'user-cond': { type: 'string' }, 'user-init': { type: 'string' }, 'gen-input-norm': { type: 'boolean' }, 'no-gen-input-norm': { type: 'boolean' }, 'center-codes': { type: 'boolean' }, 'pair-disc': { type: 'boolean' }, 'design-modes': { type: 'string' }, 'colour-modes': { type: 'string' }, 'colour-history': { type: 'string' }, 'mode-colour-mask': { type: 'string' }, 'no-gen-compat-loss': { type: 'boolean' }, 'gen-compat-scale': { type: 'string' }, 'init-from': { type: 'string' },
+  resume: { type: 'string' }, task: { type: 'string' }, 'user-cond': { type: 'string' }, 'user-init': { type: 'string' }, 'gen-input-norm': { type: 'boolean' }, 'no-gen-input-norm': { type: 'boolean' }, 'center-codes': { type: 'boolean' }, 'pair-disc': { type: 'boolean' }, 'design-modes': { type: 'string' }, 'colour-modes': { type: 'string' }, 'colour-history': { type: 'string' }, 'mode-colour-mask': { type: 'string' }, 'ms-mask': { type: 'string' }, 'no-gen-compat-loss': { type: 'boolean' }, 'gen-compat-scale': { type: 'string' }, 'init-from': { type: 'string' },
   device: { type: 'string' }, precision: { type: 'string' },
   // The numeric settings' flags, from the table (src/train/config_table.ts).
   ...(Object.fromEntries(NUMERIC_SETTINGS.map((s) => [s.flag, { type: 'string' }])) as Record<(typeof NUMERIC_SETTINGS)[number]['flag'], { type: 'string' }>),
@@ -132,7 +132,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
       const flags: ConfigOverrides = {
         data: { path: path.resolve(v.data), format: v.format as TrainConfig['data']['format'], set: v.set, images: v.images, version: v.version, skipBad: v['skip-bad'],
           excludeUsers: v['holdout-users'] === undefined ? undefined : v['holdout-users'].split(',').map((s) => s.trim()).filter(Boolean) },
-        method: v.model as TrainConfig['method'], task: v.task as TrainConfig['task'], userCond: v['user-cond'] as TrainConfig['userCond'], genCompatLoss: v['no-gen-compat-loss'] ? false : undefined, genCompatScale: v['gen-compat-scale'] as TrainConfig['genCompatScale'], modeColourMask: v['mode-colour-mask'] as TrainConfig['modeColourMask'],
+        method: v.model as TrainConfig['method'], task: v.task as TrainConfig['task'], userCond: v['user-cond'] as TrainConfig['userCond'], genCompatLoss: v['no-gen-compat-loss'] ? false : undefined, genCompatScale: v['gen-compat-scale'] as TrainConfig['genCompatScale'], modeColourMask: v['mode-colour-mask'] as TrainConfig['modeColourMask'], msMask: v['ms-mask'] as TrainConfig['msMask'],
         device: v.device, precision: v.precision as TrainConfig['precision'], initFrom: v['init-from'] === undefined ? undefined : initPath(v['init-from']),
         ...Object.fromEntries(NUMERIC_SETTINGS.map((s) => [s.key, num(s.flag, v[s.flag], 'int' in s && s.int)])),
       };

@@ -10,6 +10,9 @@
 // With pool K > 1 the image distance is taken between K x K average-pooled designs:
 // pixel speckle that differs between two designs then counts for almost nothing, so G
 // can lower the term only by changing colours and shapes (docs/training.md, twelfth round).
+// With a mask [N, 1, S, S] (1 = counted), the image distance is the mean over the masked pixels
+// alone: with the union of the two rows' real complements' silhouettes, colour put on the
+// background (smudges under the hems) cannot satisfy it (fifteenth round).
 import * as T from '../torch/index.js';
 
 const EPS = 1e-5;
@@ -35,11 +38,22 @@ function queryCodeDistanceToNext(zq: T.Tensor): T.Tensor {
   return T.mean(T.abs(T.sub(T.toDtype(zq, 'float32'), T.toDtype(nextRow(zq), 'float32'))), [1]);
 }
 
-/** zq [N, latent] (constant), design [N, 3, S, S], designForNextQuery [N, 3, S, S] (the same users, zq of the next row) -> [] */
-export function queryModeSeekingLoss(zq: T.Tensor, design: T.Tensor, designForNextQuery: T.Tensor, pool = 1): T.Tensor {
+/**
+ * zq [N, latent] (constant), design [N, 3, S, S], designForNextQuery [N, 3, S, S] (the same users,
+ * zq of the next row), mask [N, 1, S, S] or none (every pixel) -> []
+ */
+export function queryModeSeekingLoss(zq: T.Tensor, design: T.Tensor, designForNextQuery: T.Tensor, pool = 1, mask?: T.Tensor): T.Tensor {
   const n = zq.size(0);
-  const pooled = (x: T.Tensor) => (pool > 1 ? T.avgPool2d(T.toDtype(x, 'float32'), pool) : T.toDtype(x, 'float32')); // [N, 3, S/K, S/K]
-  const dImg = T.mean(T.abs(T.sub(T.reshape(pooled(design), [n, -1]), T.reshape(pooled(designForNextQuery), [n, -1]))), [1]); // [N]
+  const pooled = (x: T.Tensor) => (pool > 1 ? T.avgPool2d(T.toDtype(x, 'float32'), pool) : T.toDtype(x, 'float32')); // [N, C, S/K, S/K]
+  const diff = T.abs(T.sub(pooled(design), pooled(designForNextQuery))); // [N, 3, S/K, S/K]
+  let dImg: T.Tensor; // [N]
+  if (mask) {
+    const m = T.detach(pooled(mask)); // [N, 1, S/K, S/K]
+    const count = T.clamp(T.mul(T.sum(T.reshape(m, [n, -1]), [1]), 3), 1); // masked values per row (3 channels) [N]
+    dImg = T.div(T.sum(T.reshape(T.mul(diff, m), [n, -1]), [1]), count);
+  } else {
+    dImg = T.mean(T.reshape(diff, [n, -1]), [1]);
+  }
   const dZ = queryCodeDistanceToNext(zq); // [N]
   // Rows whose partner has the same query (duplicates in a batch) ask for nothing: G's two inputs are equal.
   const differ = T.toDtype(codesDiffer(dZ), 'float32'); // [N]

@@ -68,6 +68,7 @@ export interface StepOptions {
   modeColour?: number; // colour-mode runs: weight of (c)'s term keeping designs drawn in a random colour bin in that bin; 0 = off
   modeColourMask?: ModeColourMask; // the pixels whose mean colour that term takes (default 'design')
   msPool?: number; // the mode-seeking term compares K x K average-pooled designs (1 = pixels)
+  msMask?: MsMask; // the pixels the mode-seeking term compares (default 'all')
   swapExtra?: number; // weight of (a)'s second BPR term, s+ against s(x_q+, x_c'), for batches with swapComplement; 0 = off (the paper)
   designRank?: number; // weight of (c)'s ranking term through M (own design against other queries' and users'); 0 = off (the paper)
   rankQueryShare?: number; // the query term's share of that term (default 1/2; 1 = the query term alone)
@@ -92,6 +93,13 @@ export const GEN_COMPAT_SCALES: readonly GenCompatScale[] = ['none', 'positive-s
  */
 export type ModeColourMask = 'design' | 'target';
 export const MODE_COLOUR_MASKS: readonly ModeColourMask[] = ['design', 'target'];
+/**
+ * --ms-mask: the pixels the query mode-seeking term compares: 'all' (every run before the
+ * option); 'target', the union of the two rows' real complements' silhouettes, so that
+ * colour put on the background cannot make two designs differ (fifteenth round).
+ */
+export type MsMask = 'all' | 'target';
+export const MS_MASKS: readonly MsMask[] = ['all', 'target'];
 
 export interface Optimizers {
   compat: nn.Optimizer; // F, M, theta_u
@@ -370,7 +378,9 @@ function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepO
           const otherUsers = nextRow(b.users); // [B]
           const picks = zPool ? pickTargets(model, b, zq, zPool, otherUsers, pickQuery) : null;
           const forNextQuery = (o.modeSeeking > 0 || rankW > 0 || pickQuery > 0) && b.users.size(0) > 1 ? draw(model.generatorInput(nextRow(zq), b.users, nextRow(sPos)), picks?.forNextQuery ?? null) : null;
-          const ms = o.modeSeeking > 0 && forNextQuery ? queryModeSeekingLoss(zq, fake, forNextQuery, o.msPool ?? 1) : null;
+          // --ms-mask target: the union of this row's and the next row's real complements' silhouettes [B, 1, S, S].
+          const msMask = o.modeSeeking > 0 && forNextQuery && o.msMask === 'target' ? T.maximum(foregroundMask(b.positive), nextRow(foregroundMask(b.positive))) : undefined;
+          const ms = o.modeSeeking > 0 && forNextQuery ? queryModeSeekingLoss(zq, fake, forNextQuery, o.msPool ?? 1, msMask) : null;
           if (ms) loss = T.add(loss, T.mul(ms, o.modeSeeking));
           const rec = o.lambdaRec > 0 ? T.l1Loss(T.toDtype(fake, 'float32'), b.positive) : null; // the design in fp32 under bf16 autocast
           if (rec) loss = T.add(loss, T.mul(rec, o.lambdaRec));

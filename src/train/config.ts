@@ -6,7 +6,7 @@ import path from 'node:path';
 import { USER_CONDS, type UserCond } from '../models/designer.js';
 import type { Task } from '../data/sampler.js';
 import { PRECISIONS, defaultPrecision, type Device, type Precision } from '../torch/index.js';
-import { GEN_COMPAT_SCALES, MODE_COLOUR_MASKS, type GenCompatScale, type ModeColourMask, type StepOptions } from './algorithm1.js';
+import { GEN_COMPAT_SCALES, MODE_COLOUR_MASKS, MS_MASKS, type GenCompatScale, type ModeColourMask, type MsMask, type StepOptions } from './algorithm1.js';
 import { DATASET_FORMATS, type DatasetSpec } from '../data/load.js';
 import { modelNames, modelVariant, type ModelName } from '../models/model_names.js';
 import { NUMERIC_SETTINGS, numericDefaults, numericProblem, type NumericSettings } from './config_table.js';
@@ -23,6 +23,7 @@ export interface TrainConfigBase {
   genCompatLoss: boolean;
   genCompatScale: GenCompatScale;
   modeColourMask?: ModeColourMask; // --mode-colour-mask (absent: 'design', as before the option)
+  msMask?: MsMask; // --ms-mask (absent: 'all', as before the option)
   betas: [number, number];
   scoreMomentum: number;
   keepCheckpoints: number;
@@ -43,7 +44,7 @@ export const DEFAULT_STEP: StepOptions = {
 
 const BASE: Omit<TrainConfig, 'preset' | 'model' | 'data'> = {
   ...D, ...DEFAULT_STEP, method: 'designer', task: 'both', userCond: 'vector', betas: [0.5, 0.999],
-  keepCheckpoints: 2, sampleQueries: 6, sampleUsers: 6, device: 'cpu', precision: 'fp32', initFrom: null, modeColourMask: 'design',
+  keepCheckpoints: 2, sampleQueries: 6, sampleUsers: 6, device: 'cpu', precision: 'fp32', initFrom: null, modeColourMask: 'design', msMask: 'all',
 };
 
 /** Per-preset training defaults on top of BASE. */
@@ -130,6 +131,8 @@ function validate(c: TrainConfig): void {
   if (history > 0 && colour === 0) throw new ConfigError('--colour-history needs --colour-modes (it weighs the colour bins a user chose)');
   if (c.modeColourMask !== undefined && !MODE_COLOUR_MASKS.includes(c.modeColourMask)) throw new ConfigError(`modeColourMask (--mode-colour-mask) must be one of ${MODE_COLOUR_MASKS.join(', ')}, got '${c.modeColourMask}'`);
   if (c.modeColourMask === 'target' && !((c.modeColour ?? 0) > 0)) throw new ConfigError('--mode-colour-mask target needs --mode-colour > 0');
+  if (c.msMask !== undefined && !MS_MASKS.includes(c.msMask)) throw new ConfigError(`msMask (--ms-mask) must be one of ${MS_MASKS.join(', ')}, got '${c.msMask}'`);
+  if (c.msMask === 'target' && !(c.modeSeeking > 0)) throw new ConfigError('--ms-mask target needs --mode-seeking > 0');
   if ((c.modeColour ?? 0) > 0 && colour === 0) throw new ConfigError('--mode-colour needs --colour-modes (it keeps designs in their colour bins)');
   if ((c.lrModeHead ?? 0) > 0 && colour === 0) throw new ConfigError('--mode-head-lr needs --colour-modes (only colour modes have a mode head)');
   if (colour > 0 && modes > 1) throw new ConfigError('--colour-modes and --design-modes are two ways of choosing G\'s mode: give one');
@@ -150,5 +153,5 @@ function validate(c: TrainConfig): void {
 }
 
 export function stepOptions(c: TrainConfig): StepOptions {
-  return { nD: c.nD, lambda1: c.lambda1, lambda2: c.lambda2, lambda3: c.lambda3, lambda4: c.lambda4 ?? 1, modeSeeking: c.modeSeeking ?? 0, msPool: c.msPool ?? 1, lambdaRec: c.lambdaRec ?? 0, lambdaTv: c.lambdaTv ?? 0, modeColour: c.modeColour ?? 0, modeColourMask: c.modeColourMask ?? 'design', swapExtra: c.swapExtra ?? 0, designRank: c.designRank ?? 0, rankQueryShare: c.rankQueryShare ?? 0.5, designNegatives: c.designNegatives ?? 0, lambdaPick: c.lambdaPick ?? 0, pickQueryShare: c.pickQueryShare ?? 0, l2: c.l2, genCompatLoss: c.genCompatLoss, genCompatScale: c.genCompatScale, scoreMomentum: c.scoreMomentum };
+  return { nD: c.nD, lambda1: c.lambda1, lambda2: c.lambda2, lambda3: c.lambda3, lambda4: c.lambda4 ?? 1, modeSeeking: c.modeSeeking ?? 0, msPool: c.msPool ?? 1, lambdaRec: c.lambdaRec ?? 0, lambdaTv: c.lambdaTv ?? 0, modeColour: c.modeColour ?? 0, modeColourMask: c.modeColourMask ?? 'design', msMask: c.msMask ?? 'all', swapExtra: c.swapExtra ?? 0, designRank: c.designRank ?? 0, rankQueryShare: c.rankQueryShare ?? 0.5, designNegatives: c.designNegatives ?? 0, lambdaPick: c.lambdaPick ?? 0, pickQueryShare: c.pickQueryShare ?? 0, l2: c.l2, genCompatLoss: c.genCompatLoss, genCompatScale: c.genCompatScale, scoreMomentum: c.scoreMomentum };
 }

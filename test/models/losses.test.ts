@@ -101,3 +101,23 @@ test('query mode-seeking term on pooled designs: speckle that differs between tw
     near(queryModeSeekingLoss(zq, flat, nextRow(flat), 2).item(), (3 * 2 + 6) / 4, 'pooled: |dz| / |dx| 1 per row');
   });
 });
+
+test('query mode-seeking term with a mask: colour put outside the silhouettes does not count', async () => {
+  const { queryModeSeekingLoss, nextRow } = await import('../../src/models/query_mode_seeking.js');
+  const near = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) < 1e-3, `${what}: ${a} vs ${b}`);
+  T.tidy(() => {
+    const zq = T.reshape(T.arange(0, 8, 1), [4, 2]); // |dz| 2 per row, 6 for the last
+    // 4x4 designs: the top half the "garment" (value g), the bottom half the "background under the hem" (value h).
+    const design = (g: number, h: number) => T.reshape(T.tensor(Array.from({ length: 48 }, (_, i) => (i % 16 >= 8 ? h : g))), [1, 3, 4, 4]);
+    const x = T.cat([design(0, 0), design(0, 1), design(0, 0), design(0, 1)], 0); // the garments alike, the backgrounds not
+    const topHalf = T.reshape(T.tensor(Array.from({ length: 16 }, (_, i) => (i >= 8 ? 0 : 1))), [1, 1, 4, 4]);
+    const mask = T.cat([topHalf, topHalf, topHalf, topHalf], 0); // [4, 1, 4, 4]
+    near(queryModeSeekingLoss(zq, x, nextRow(x)).item(), (3 * (2 / 0.5) + 6 / 0.5) / 4, 'unmasked: the background differs by 1 on half the pixels');
+    assert.ok(queryModeSeekingLoss(zq, x, nextRow(x), 1, mask).item() > 1e4, 'masked: the garments are the same, so the designs are too');
+    // A change inside the mask counts as the mean over the masked pixels: garments 0, 2, 0, 2.
+    const y4 = T.cat([design(0, 0), design(2, 1), design(0, 0), design(2, 1)], 0);
+    near(queryModeSeekingLoss(zq, y4, nextRow(y4), 1, mask).item(), (3 * (2 / 2) + 6 / 2) / 4, 'masked: |dz| / 2 per row');
+    // With pooling the mask is pooled alike (each 2x2 block of the top half stays fully counted).
+    near(queryModeSeekingLoss(zq, y4, nextRow(y4), 2, mask).item(), (3 * (2 / 2) + 6 / 2) / 4, 'masked and pooled');
+  });
+});

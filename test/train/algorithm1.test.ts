@@ -246,7 +246,7 @@ test('designNegatives: step (a) adds BPR(s+, s(G\'s design)); weight 0 is the pa
  * each time: the first step's losses, the parameters G's optimizer moved in the second, G's
  * parameter names; asserts that the second step leaks no tensor.
  */
-function gStepRun(userCond: UserCond, extra: Partial<typeof DEFAULT_STEP>, pickPool?: (b: ImageBatch) => T.Tensor, designModes = 1, colourModes = 0) {
+function gStepRun(userCond: UserCond, extra: Partial<typeof DEFAULT_STEP>, pickPool?: (b: ImageBatch) => T.Tensor, designModes = 1, colourModes = 0, whiteBelow?: number) {
   T.manualSeed(11);
   const model = new Designer({ ...TINY_MODEL, users: 3, userCond, targets: ['bottom'], designModes, colourModes });
   const opt = makeOptimizers(model, { lr: 1e-3, betas: [0.5, 0.999] });
@@ -262,6 +262,13 @@ function gStepRun(userCond: UserCond, extra: Partial<typeof DEFAULT_STEP>, pickP
   T.manualSeed(12);
   const b = batch(4, 3);
   if (pickPool) b.pickPool = T.keep(pickPool(b));
+  if (whiteBelow !== undefined) {
+    // The real complements' rows from `whiteBelow` down are background (white): a silhouette that is not the whole image.
+    const s = b.positive.size(2);
+    const white = T.keep(T.tidy(() => T.cat([T.narrow(b.positive, 2, 0, whiteBelow), T.ones([b.positive.size(0), 3, s - whiteBelow, s])], 2)));
+    b.positive.dispose();
+    b.positive = white;
+  }
   const losses = algorithm1Step(model, opt, b, { ...DEFAULT_STEP, ...extra });
   const live = T.liveTensors();
   algorithm1Step(model, opt, b, { ...DEFAULT_STEP, ...extra });
@@ -403,6 +410,19 @@ test('modeColour: (c) adds w x the bin-colour term and a realism term for design
   assert.ok(Number.isFinite(masked.losses.L_G_colour!) && masked.losses.L_G_colour !== on.losses.L_G_colour, `masked ${masked.losses.L_G_colour} vs ${on.losses.L_G_colour}`);
   assert.equal(masked.losses.L_G_adv, on.losses.L_G_adv, 'nothing else changes before G\'s update');
   assert.deepEqual(masked.moved, on.moved);
+});
+
+test('msMask target: the mode-seeking term compares the designs inside the real complements\' silhouettes alone; nothing else changes; no leaks', () => {
+  const base = { lambdaRec: 10, modeSeeking: 1 };
+  const all = gStepRun('vector', base, undefined, 1, 0, 40), target = gStepRun('vector', { ...base, msMask: 'target' }, undefined, 1, 0, 40);
+  assert.ok(Number.isFinite(target.losses.L_G_ms!) && target.losses.L_G_ms! > 0, `L_G_ms ${target.losses.L_G_ms}`);
+  assert.notEqual(target.losses.L_G_ms, all.losses.L_G_ms, 'another distance: the white rows are left out');
+  assert.equal(target.losses.L_G_adv, all.losses.L_G_adv, 'nothing else changes before G\'s update');
+  assert.equal(target.losses.L_G_rec, all.losses.L_G_rec);
+  assert.deepEqual(target.moved, all.moved, 'G alone moves');
+  // A silhouette that is the whole image (random images have no white pixel): the same term as every pixel.
+  const full = gStepRun('vector', { ...base, msMask: 'target' }), fullAll = gStepRun('vector', base);
+  assert.ok(Math.abs(full.losses.L_G_ms! - fullAll.losses.L_G_ms!) < 1e-2 * fullAll.losses.L_G_ms!, `${full.losses.L_G_ms} vs ${fullAll.losses.L_G_ms}`);
 });
 
 test('colour modes: the mode head learns its targets\' bins through its own optimizer, at its own rate', () => {

@@ -73,4 +73,8 @@ test('--colour-modes: 0 or 2 to 6 levels, of the designer only, not with --desig
   assert.equal(resolveConfig('cpu', { ...data, modeColour: 5, modeColourMask: 'target', ...model({ colourModes: 3 }) }).modeColourMask, 'target');
   assert.throws(() => resolveConfig('cpu', { ...data, ...model({ colourModes: 3, colourHistory: -1 }) }), /model\.colourHistory \(--colour-history\) must be a non-negative number/);
   assert.equal(resolveConfig('cpu', { ...data, ...model({ colourModes: 3, colourHistory: 2 }) }).model.colourHistory, 2);
+  assert.equal(resolveConfig('cpu', data).msMask, 'all', '--ms-mask: every pixel by default');
+  assert.equal(resolveConfig('cpu', { ...data, modeSeeking: 1, msMask: 'target' }).msMask, 'target');
+  assert.throws(() => resolveConfig('cpu', { ...data, msMask: 'target' }), /--ms-mask target needs --mode-seeking > 0/);
+  assert.throws(() => resolveConfig('cpu', { ...data, modeSeeking: 1, msMask: 'x' as never }), /msMask \(--ms-mask\) must be one of all, target, got 'x'/);
 });
