@@ -13,9 +13,9 @@ import { fileURLToPath } from 'node:url';
 import { main } from './pfd.js';
 import { readServingMetadata } from '../train/run_dir.js';
 import { loadDataset } from '../data/load.js';
+import { defaultDevice } from '../torch/index.js';
 
 const DEMO_MINUTES = Number(process.env.PFD_DEMO_MINUTES ?? 14);
-const DEMO_ITERATIONS = 3000; // more than 14 minutes allow on 2 cores
 // The `cpu` preset with the options that make designs follow their query (docs/training.md,
 // "Third round"): kind-3 negatives, the L1 term to the user's own complement, mode seeking
 // across queries. The shipped pretrained model trades --swap-negatives for --swap-extra and adds
@@ -27,6 +27,12 @@ const root = path.resolve('runs', 'demo');
 const world = path.join(root, 'world'), run = path.join(root, 'run'), pretrained = path.join(root, 'pretrained');
 // The shipped pretrained model (its dataset path is runs/demo/world, relative to the repository).
 const shipped = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'pretrained', 'demo-cpu');
+// The first GPU when this libtorch has one (LIBTORCH= a CUDA build), else the CPU: the same
+// 14 minutes then train several times as many iterations (docs/engine.md).
+const device = defaultDevice();
+const onDevice = device === 'cpu' ? [] : ['--device', device];
+// More than 14 minutes allow: the budget ends the run (about 1,300 iterations on 2 cores with bf16).
+const DEMO_ITERATIONS = device === 'cpu' ? 3000 : 20000;
 const step = async (title: string, argv: string[]) => {
   console.log(`\n== ${title}\n$ pfd ${argv.join(' ')}`);
   const code = await main(argv);
@@ -39,7 +45,7 @@ await step('', ['data', 'inspect', world]);
 if (existsSync(run)) rmSync(run, { recursive: true });
 // The time budget ends the run, not the preset's 600 iterations: a CPU with bf16 units runs those
 // in about 7 of the 14 minutes (docs/training.md, "Results on the demo world").
-await step(`2/4 training the designer (preset cpu with the query options, at most ${DEMO_MINUTES} minutes)`, ['train', '--data', world, '--out', run, '--preset', 'cpu', ...QUERY_OPTIONS, '--iterations', String(DEMO_ITERATIONS), '--minutes', String(DEMO_MINUTES)]);
+await step(`2/4 training the designer (preset cpu with the query options, at most ${DEMO_MINUTES} minutes)`, ['train', '--data', world, '--out', run, '--preset', 'cpu', ...QUERY_OPTIONS, '--iterations', String(DEMO_ITERATIONS), '--minutes', String(DEMO_MINUTES), ...onDevice]);
 // The first test outfit's top, designed for every user.
 const firstTest = readFileSync(path.join(world, 'manifest.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { top: string; split: string }).find((o) => o.split === 'test')!;
 const query = path.parse(firstTest.top).name;
@@ -64,9 +70,9 @@ if (hasPretrained) {
 // Design-and-retrieve (Fig. 6): the same query for four users, each design with its five nearest real bottoms.
 const fig6 = path.join(root, `fig6-${query}${hasPretrained ? '-pretrained' : ''}.png`);
 await step('design and retrieve real items (Fig. 6)', ['retrieve', '--run', hasPretrained ? pretrained : run, '--query', query, '--users', 'u0000,u0001,u0002,u0003', '--k', '5',
-  '--out', fig6, '--json', fig6.replace(/\.png$/, '.json')]);
+  '--out', fig6, '--json', fig6.replace(/\.png$/, '.json'), ...onDevice]);
 const report = path.join(root, 'report');
-await step(`4/4 evaluation${hasPretrained ? ': this run and the pretrained model side by side' : ''}`, ['eval', '--run', run, ...(hasPretrained ? ['--run', pretrained] : []), '--out', report]);
+await step(`4/4 evaluation${hasPretrained ? ': this run and the pretrained model side by side' : ''}`, ['eval', '--run', run, ...(hasPretrained ? ['--run', pretrained] : []), '--out', report, ...onDevice]);
 console.log(`\ndemo done:
   the world's outfits per user   ${path.join(world, 'contact-sheet.png')}
   samples during training         ${path.join(run, 'samples')}
