@@ -379,7 +379,8 @@ function designerSteps(model: Designer, opt: Optimizers, b: ImageBatch, o: StepO
           const picks = zPool ? pickTargets(model, b, zq, zPool, otherUsers, pickQuery) : null;
           const forNextQuery = (o.modeSeeking > 0 || rankW > 0 || pickQuery > 0) && b.users.size(0) > 1 ? draw(model.generatorInput(nextRow(zq), b.users, nextRow(sPos)), picks?.forNextQuery ?? null) : null;
           // --ms-mask target: the union of this row's and the next row's real complements' silhouettes [B, 1, S, S].
-          const msMask = o.modeSeeking > 0 && forNextQuery && o.msMask === 'target' ? T.maximum(foregroundMask(b.positive), nextRow(foregroundMask(b.positive))) : undefined;
+          const targetMask = o.modeSeeking > 0 && forNextQuery && o.msMask === 'target' ? foregroundMask(b.positive) : null; // [B, 1, S, S]
+          const msMask = targetMask ? T.maximum(targetMask, nextRow(targetMask)) : undefined;
           const ms = o.modeSeeking > 0 && forNextQuery ? queryModeSeekingLoss(zq, fake, forNextQuery, o.msPool ?? 1, msMask) : null;
           if (ms) loss = T.add(loss, T.mul(ms, o.modeSeeking));
           const rec = o.lambdaRec > 0 ? T.l1Loss(T.toDtype(fake, 'float32'), b.positive) : null; // the design in fp32 under bf16 autocast
