@@ -16,13 +16,9 @@ import { loadDataset } from '../data/load.js';
 import { defaultDevice } from '../torch/index.js';
 
 const DEMO_MINUTES = Number(process.env.PFD_DEMO_MINUTES ?? 14);
-// The `cpu` preset with the options that make designs follow their query (docs/training.md,
-// "Third round"): kind-3 negatives, the L1 term to the user's own complement, mode seeking
-// across queries. The shipped pretrained model trades --swap-negatives for --swap-extra and adds
-// --pair-disc and --lr-decay (sixth round) and more (its README): better over 3,000 iterations, not yet
-// within the demo's 14 minutes (the pair discriminator costs about an eighth of the speed; personal win
-// is lower at 500).
-const QUERY_OPTIONS = ['--swap-negatives', '0.5', '--lambda-rec', '10', '--mode-seeking', '0.3'];
+// The demo's recipe (recipes/demo.json): the `cpu` preset with the options that make designs
+// follow their query within its budget (docs/experiments/03-rec-loss-swap-negatives.md).
+const RECIPE = ['--recipe', 'demo'];
 const root = path.resolve('runs', 'demo');
 const world = path.join(root, 'world'), run = path.join(root, 'run'), pretrained = path.join(root, 'pretrained');
 // The shipped pretrained model (its dataset path is runs/demo/world, relative to the repository).
@@ -45,7 +41,7 @@ await step('', ['data', 'inspect', world]);
 if (existsSync(run)) rmSync(run, { recursive: true });
 // The time budget ends the run, not the preset's 600 iterations: a CPU with bf16 units runs those
 // in about 7 of the 14 minutes (docs/training.md, "Results on the demo world").
-await step(`2/4 training the designer (preset cpu with the query options, at most ${DEMO_MINUTES} minutes)`, ['train', '--data', world, '--out', run, '--preset', 'cpu', ...QUERY_OPTIONS, '--iterations', String(DEMO_ITERATIONS), '--minutes', String(DEMO_MINUTES), ...onDevice]);
+await step(`2/4 training the designer (recipe demo, at most ${DEMO_MINUTES} minutes)`, ['train', '--data', world, '--out', run, ...RECIPE, '--iterations', String(DEMO_ITERATIONS), '--minutes', String(DEMO_MINUTES), ...onDevice]);
 // The first test outfit's top, designed for every user.
 const firstTest = readFileSync(path.join(world, 'manifest.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { top: string; split: string }).find((o) => o.split === 'test')!;
 const query = path.parse(firstTest.top).name;

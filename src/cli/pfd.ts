@@ -2,7 +2,7 @@
 // The `pfd` command line: one entry point, subcommands by noun and verb.
 import { DATA_USAGE, dataInspect, dataMake } from './data.js';
 import { UsageError } from './errors.js';
-import { TRAIN_USAGE, trainCommand } from './train.js';
+import { trainUsage, trainCommand } from './train.js';
 import { DESIGN_USAGE, designCommand } from './design.js';
 import { EVAL_USAGE, evalCommand } from './eval.js';
 import { USERS_USAGE, USERS_COMMANDS } from './users.js';
@@ -11,8 +11,8 @@ import { compareLazy, retrieveLazy, serveLazy } from './lazy_commands.js';
 import { COMPARE_USAGE } from './compare_usage.js';
 import { SERVE_USAGE } from './serve_usage.js';
 
-const USAGE = `usage:
-  ${[DATA_USAGE, TRAIN_USAGE, DESIGN_USAGE, EVAL_USAGE, COMPARE_USAGE, USERS_USAGE, RETRIEVE_USAGE, SERVE_USAGE].join('\n').split('\n').join('\n  ')}`;
+const usage = () => `usage:
+  ${[DATA_USAGE, trainUsage(), DESIGN_USAGE, EVAL_USAGE, COMPARE_USAGE, USERS_USAGE, RETRIEVE_USAGE, SERVE_USAGE].join('\n').split('\n').join('\n  ')}`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   'data make': dataMake,
@@ -35,11 +35,11 @@ export async function main(argv: string[]): Promise<number> {
   if (!cmd || help) {
     // Asked for: the usage on stdout, status 0. An unknown or missing command: on stderr, status 2.
     if (help) {
-      console.log(USAGE);
+      console.log(usage());
       return 0;
     }
     if (argv.length) console.error(`pfd: unknown command '${argv.join(' ')}'`);
-    console.error(USAGE);
+    console.error(usage());
     return 2;
   }
   try {
@@ -49,7 +49,7 @@ export async function main(argv: string[]): Promise<number> {
     const err = e as Error & { code?: string };
     // parseArgs errors (unknown flag, missing value) are usage errors too.
     if (e instanceof UsageError || err.code?.startsWith('ERR_PARSE_ARGS')) {
-      console.error(`pfd ${key}: ${err.message}\n${USAGE}`);
+      console.error(`pfd ${key}: ${err.message}\n${usage()}`);
       return 2;
     }
     console.error(`pfd ${key}: ${err.message}`);

@@ -6,6 +6,8 @@ import cliProgress from 'cli-progress';
 import * as T from '../torch/index.js';
 import { ConfigError, resolveConfig, type ConfigOverrides, type TrainConfig } from '../train/config.js';
 import { NUMERIC_SETTINGS, numericUsage } from '../train/config_table.js';
+import { choiceTermSettings, lossTerms, numericTermSettings } from '../train/terms/registry.js';
+import { loadRecipe, recipeNames } from '../train/recipes.js';
 import { RunDir } from '../train/run_dir.js';
 import { train, type TrainResult } from '../train/trainer.js';
 import { phasedProgress } from './progress.js';
@@ -26,11 +28,15 @@ function initPath(p: string): string {
   }
 }
 
-export const TRAIN_USAGE = `pfd train --data PATH [--format manifest|polyvore-u|polyvore-outfits] [--set N] [--images DIR] [--version V] [--skip-bad] [--holdout-users ID,ID,...]
-              [--model designer|designer-label|designer-no-theta|designer-no-gfm|pix2pix|pldt|discogan|mrcgan] [--preset cpu|paper] [--config FILE.json] [--out DIR] [--task top2bottom|bottom2top|both]
-              [--user-cond vector|label|none] [--user-init normal|ones] [--gen-input-norm | --no-gen-input-norm] [--center-codes] [--pair-disc] [--ms-mask all|target] [--design-modes K | --colour-modes L [--mode-colour W [--mode-colour-mask design|target]] [--colour-history A]] [--no-gen-compat-loss] [--gen-compat-scale none|positive-std]
+/** The usage text, with every registered loss term's settings. */
+export const trainUsage = (): string => `pfd train --data PATH [--format manifest|polyvore-u|polyvore-outfits] [--set N] [--images DIR] [--version V] [--skip-bad] [--holdout-users ID,ID,...]
+              [--model designer|designer-label|designer-no-theta|designer-no-gfm|pix2pix|pldt|discogan|mrcgan] [--recipe NAME|FILE.json] [--preset cpu|paper] [--config FILE.json] [--out DIR] [--task top2bottom|bottom2top|both]
+              [--user-cond vector|label|none] [--gen-input-norm | --no-gen-input-norm] [--pair-disc] [--colour-modes L [--colour-history A]] [--no-gen-compat-loss] [--gen-compat-scale none|positive-std]
               [--device cpu|cuda[:N]] [--precision fp32|bf16] [--init-from RUN_DIR|MODEL.safetensors] and the numeric settings (defaults before the preset's own):
-${numericUsage().help.map((l) => `            ${l}`).join('\n')}
+${numericUsage(NUMERIC_SETTINGS).help.map((l) => `            ${l}`).join('\n')}
+            Loss terms beyond the paper (each off at its default):
+${lossTerms().map((t) => `              ${t.name}: ${t.summary}\n${numericUsage(t.settings.filter((s) => !('choices' in s)) as never).help.map((l) => `            ${l}`).concat(t.settings.filter((s) => 'choices' in s).map((s) => `              --${s.flag.padEnd(17)} ${s.help} (${(s as { choices: readonly string[] }).choices.join('|')}, default ${s.default})`)).join('\n')}`).join('\n')}
+            Recipes (recipes/*.json; flags override a recipe's settings): ${recipeNames().join(', ')}
 pfd train --resume RUN_DIR [--iterations N] [--minutes X] [--precision fp32|bf16] [--eval-every N]
 Data-parallel (either form; see docs/distributed.md):
   add  --nproc N [--nnodes M --node-rank R] [--master-addr HOST] [--master-port P] [--dist-timeout SECONDS] and --out DIR (or --resume DIR)
@@ -43,15 +49,17 @@ const num = (name: string, v: string | undefined, int = false): number | undefin
   return n;
 };
 
-const OPTIONS = {
+/** parseArgs' options: the fixed flags and every registered term's settings (read at parse time, so a term registered at run time has its flags). */
+const trainOptions = () => ({
   data: { type: 'string' }, format: { type: 'string' }, set: { type: 'string' }, images: { type: 'string' }, version: { type: 'string' },
-  'skip-bad': { type: 'boolean' }, 'holdout-users': { type: 'string' }, model: { type: 'string' }, preset: { type: 'string', default: 'cpu' }, config: { type: 'string' }, out: { type: 'string' },
-  resume: { type: 'string' }, task: { type: 'string' }, 'user-cond': { type: 'string' }, 'user-init': { type: 'string' }, 'gen-input-norm': { type: 'boolean' }, 'no-gen-input-norm': { type: 'boolean' }, 'center-codes': { type: 'boolean' }, 'pair-disc': { type: 'boolean' }, 'design-modes': { type: 'string' }, 'colour-modes': { type: 'string' }, 'colour-history': { type: 'string' }, 'mode-colour-mask': { type: 'string' }, 'ms-mask': { type: 'string' }, 'no-gen-compat-loss': { type: 'boolean' }, 'gen-compat-scale': { type: 'string' }, 'init-from': { type: 'string' },
+  'skip-bad': { type: 'boolean' }, 'holdout-users': { type: 'string' }, model: { type: 'string' }, preset: { type: 'string' }, recipe: { type: 'string' }, config: { type: 'string' }, out: { type: 'string' },
+  resume: { type: 'string' }, task: { type: 'string' }, 'user-cond': { type: 'string' }, 'gen-input-norm': { type: 'boolean' }, 'no-gen-input-norm': { type: 'boolean' }, 'pair-disc': { type: 'boolean' }, 'colour-modes': { type: 'string' }, 'colour-history': { type: 'string' }, 'no-gen-compat-loss': { type: 'boolean' }, 'gen-compat-scale': { type: 'string' }, 'init-from': { type: 'string' },
   device: { type: 'string' }, precision: { type: 'string' },
-  // The numeric settings' flags, from the table (src/train/config_table.ts).
+  // The numeric settings' flags (src/train/config_table.ts), then every loss term's (src/train/terms/).
   ...(Object.fromEntries(NUMERIC_SETTINGS.map((s) => [s.flag, { type: 'string' }])) as Record<(typeof NUMERIC_SETTINGS)[number]['flag'], { type: 'string' }>),
+  ...(Object.fromEntries([...numericTermSettings(), ...choiceTermSettings()].map((s) => [s.flag, { type: 'string' }])) as Record<string, { type: 'string' }>),
   nproc: { type: 'string' }, nnodes: { type: 'string' }, 'node-rank': { type: 'string' }, 'master-addr': { type: 'string' }, 'master-port': { type: 'string' }, 'dist-timeout': { type: 'string' },
-} as const;
+} as const);
 
 /** argv without the launcher's flags (and their values): what each worker runs. */
 function withoutLaunchFlags(argv: string[]): string[] {
@@ -68,7 +76,7 @@ function withoutLaunchFlags(argv: string[]): string[] {
   return out;
 }
 
-type Values = ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS; strict: true }>>['values'];
+type Values = ReturnType<typeof parseArgs<{ args: string[]; options: ReturnType<typeof trainOptions>; strict: true }>>['values'];
 
 /** `--nproc` and friends: this process launches the workers and waits for them. */
 async function launch(v: Values, argv: string[]): Promise<void> {
@@ -101,7 +109,7 @@ function readConfigFile(file: string): ConfigOverrides {
 }
 
 export async function trainCommand(argv: string[]): Promise<void> {
-  const { values: v } = parseArgs({ args: argv, options: OPTIONS, strict: true });
+  const { values: v } = parseArgs({ args: argv, options: trainOptions(), strict: true });
   if (LAUNCH_FLAGS.some((f) => v[f] !== undefined)) return launch(v, argv);
   let rendezvous;
   try {
@@ -127,28 +135,28 @@ export async function trainCommand(argv: string[]): Promise<void> {
         evalEvery: num('eval-every', v['eval-every'], true) ?? saved.evalEvery ?? 0, evalQueries: saved.evalQueries ?? 256,
         iterations: num('iterations', v.iterations, true) ?? saved.iterations, minutes: num('minutes', v.minutes) ?? saved.minutes });
     } else {
+      const flagValue = (flag: string) => (v as unknown as Record<string, string | undefined>)[flag];
       if (!v.data) throw new UsageError('pfd train needs --data PATH (a dataset; make the synthetic one with `pfd data make`)');
       const file = v.config ? readConfigFile(v.config) : {};
       const flags: ConfigOverrides = {
         data: { path: path.resolve(v.data), format: v.format as TrainConfig['data']['format'], set: v.set, images: v.images, version: v.version, skipBad: v['skip-bad'],
           excludeUsers: v['holdout-users'] === undefined ? undefined : v['holdout-users'].split(',').map((s) => s.trim()).filter(Boolean) },
-        method: v.model as TrainConfig['method'], task: v.task as TrainConfig['task'], userCond: v['user-cond'] as TrainConfig['userCond'], genCompatLoss: v['no-gen-compat-loss'] ? false : undefined, genCompatScale: v['gen-compat-scale'] as TrainConfig['genCompatScale'], modeColourMask: v['mode-colour-mask'] as TrainConfig['modeColourMask'], msMask: v['ms-mask'] as TrainConfig['msMask'],
+        method: v.model as TrainConfig['method'], task: v.task as TrainConfig['task'], userCond: v['user-cond'] as TrainConfig['userCond'], genCompatLoss: v['no-gen-compat-loss'] ? false : undefined, genCompatScale: v['gen-compat-scale'] as TrainConfig['genCompatScale'],
         device: v.device, precision: v.precision as TrainConfig['precision'], initFrom: v['init-from'] === undefined ? undefined : initPath(v['init-from']),
-        ...Object.fromEntries(NUMERIC_SETTINGS.map((s) => [s.key, num(s.flag, v[s.flag], 'int' in s && s.int)])),
+        ...Object.fromEntries([...NUMERIC_SETTINGS, ...numericTermSettings()].map((s) => [s.key, num(s.flag, flagValue(s.flag), 'int' in s && !!s.int)])),
+        ...Object.fromEntries(choiceTermSettings().map((s) => [s.key, flagValue(s.flag)])),
       };
       const model: ConfigOverrides['model'] = {};
-      if (v['user-init'] !== undefined) {
-        if (v['user-init'] !== 'normal' && v['user-init'] !== 'ones') throw new UsageError(`--user-init must be normal or ones, got '${v['user-init']}'`);
-        model.userInit = v['user-init'];
-      }
       if (v['pair-disc']) model.pairDiscriminator = true;
-      if (v['design-modes'] !== undefined) model.designModes = num('design-modes', v['design-modes'], true);
       if (v['colour-modes'] !== undefined) model.colourModes = num('colour-modes', v['colour-modes'], true);
       if (v['colour-history'] !== undefined) model.colourHistory = num('colour-history', v['colour-history'], false);
-      if (v['center-codes']) model.encoder = { ...resolveConfig(v.preset!, file).model.encoder, centerCodes: true };
       if (v['gen-input-norm'] && v['no-gen-input-norm']) throw new UsageError('--gen-input-norm and --no-gen-input-norm contradict each other');
-      if (v['gen-input-norm'] || v['no-gen-input-norm']) model.decoder = { ...resolveConfig(v.preset!, file).model.decoder, inputNorm: !!v['gen-input-norm'] };
-      config = resolveConfig(v.preset!, file, flags, { model });
+      // A recipe (recipes.ts) is the first layer over its preset; a config file and flags override it.
+      const recipe = v.recipe === undefined ? null : loadRecipe(v.recipe);
+      const preset = v.preset ?? recipe?.preset ?? 'cpu';
+      const fromRecipe: ConfigOverrides = recipe ? { ...(recipe.settings as ConfigOverrides), recipe: { name: recipe.name, sha256: recipe.sha256 }, stages: recipe.stages } : {};
+      if (v['gen-input-norm'] || v['no-gen-input-norm']) model.decoder = { ...resolveConfig(preset, fromRecipe, file).model.decoder, inputNorm: !!v['gen-input-norm'] };
+      config = resolveConfig(preset, fromRecipe, file, flags, { model });
       out = path.resolve(v.out ?? path.join('runs', `${config.method === 'designer' ? '' : `${config.method}-`}${config.preset}-${config.userCond}${config.genCompatLoss ? '' : '-nogfm'}-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}`));
     }
   } catch (e) {
@@ -181,7 +189,6 @@ export async function trainCommand(argv: string[]): Promise<void> {
           loading.stop();
           console.log(`${s.resumed ? 'resuming' : 'training'} ${out} at iteration ${s.iteration}/${s.total}${dist ? ` on ${dist.worldSize} processes (batch ${config.batchSize / dist.worldSize} each)` : ''}: model ${config.method ?? 'designer'}, preset ${config.preset}, ` +
             `${config.precision}, user conditioning ${config.userCond}${config.genCompatLoss ? '' : ', without L_G^FM'}, task ${config.task}, ${s.users} users, ${s.trainOutfits} training outfits, batch ${config.batchSize}` +
-            `${config.compatWarmup ? ` (the first ${config.compatWarmup} iterations train the compatibility discriminator alone)` : ''}` +
             `${config.minutes ? `, budget ${config.minutes} min` : ''}`);
           startIter = s.iteration;
           t0 = performance.now();

@@ -2,9 +2,9 @@
 // L x L x L bins of an item's mean colour, and a small head of G predicts which bin a
 // (query, user) gets, trained as a classifier.
 //
-// Why: design modes chosen by M through F(design) (design_modes.ts) did not move the oracle's
-// taste: the modes stayed shades of one colour, and M scores generated images barely better
-// than chance under the oracle (docs/training.md, thirteenth round). Colour is where G loses
+// Why: design modes chosen by M through F(design) (retired; docs/experiments/13-colour-modes.md)
+// did not move the oracle's taste: the modes stayed shades of one colour, and M scores generated
+// images barely better than chance under the oracle. Colour is where G loses
 // the user's taste (twelfth round), and the reason is averaging: G trained by L1 toward the
 // complements a user chose draws the median of their colours. A categorical head trained by
 // cross-entropy learns the distribution of the colour instead, and its argmax is the most

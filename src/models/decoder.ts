@@ -21,9 +21,9 @@ export interface DecoderConfig {
    */
   inputNorm?: boolean;
   /**
-   * Design modes (beyond the paper, `--design-modes K`): K learned offsets of G's 4x4 map, one
-   * per mode, so that one (query, user) can be drawn K ways; the Designer lets M choose among
-   * them (design_modes.ts). Absent or 1: the paper's deterministic G.
+   * Modes (beyond the paper; colour modes, colour_modes.ts): K learned offsets of G's 4x4 map,
+   * one per mode, so that one (query, user) can be drawn K ways. Absent or 1: the paper's
+   * deterministic G.
    */
   modes?: number;
   /**

@@ -22,7 +22,6 @@ import { RealFakeDiscriminator } from './real_fake_discriminator.js';
 import { MetricNet, compatibilityScore } from './metric_net.js';
 import { QueryPairDiscriminator } from './query_pair_discriminator.js';
 import type { ModelPreset } from './presets.js';
-import { modeIndex, repeatForModes, selectModes } from './design_modes.js';
 import { colourModeCount } from './colour_modes.js';
 
 export type Category = 'top' | 'bottom';
@@ -83,7 +82,6 @@ export class Designer extends nn.Module {
     this.encoder = this.registerModule('encoder', new Encoder(config.encoder));
     this.metric = this.registerModule('metric', new MetricNet(this.latent, config.metricHidden));
     this.userVectors = config.userCond === 'none' ? null : this.registerModule('user_vectors', new nn.Embedding(config.users, this.latent));
-    if (this.userVectors && config.userInit === 'ones') T.noGrad(() => T.fill_(this.userVectors!.weight, 1));
     this.scoreMean = config.userCond === 'none' ? this.registerBuffer('score_mean', T.zeros([1])) : null;
     const condDim = { vector: this.latent, label: config.users, none: 1 }[config.userCond];
     for (const c of config.targets) {
@@ -98,9 +96,9 @@ export class Designer extends nn.Module {
     }
   }
 
-  /** G's design modes per (query, user): 1 = the paper's deterministic G (design_modes.ts). */
+  /** G's modes per (query, user): the colour bins of a colour-mode model; 1 = the paper's deterministic G. */
   get modes(): number {
-    return this.config.colourModes ? colourModeCount(this.config.colourModes) : this.config.designModes ?? 1;
+    return this.config.colourModes ? colourModeCount(this.config.colourModes) : 1;
   }
 
   /** Whether G's modes are colour bins chosen by its own head (colour_modes.ts) rather than by M. */
@@ -179,18 +177,13 @@ export class Designer extends nn.Module {
   }
 
   /**
-   * G's design [B, 3, S, S] float32 for codes zq [B, latent] (inside designMode). With design
-   * modes, G draws each row K ways and the design is the one M scores highest for the row's
-   * user and query (design_modes.ts).
+   * G's design [B, 3, S, S] float32 for codes zq [B, latent] (inside designMode); a colour-mode G
+   * draws in the bin its head (and the user's colour history) ranks first.
    */
   private generate(zq: T.Tensor, users: T.Tensor, target: Category): T.Tensor {
     const G = this.generator(target);
     if (this.colourModes) return T.contiguous(T.toDtype(G.forwardWithPrior(this.generatorInput(zq, users), undefined, this.colourBias(users, target)).image, 'float32'));
-    if (this.modes === 1) return T.contiguous(T.toDtype(G.forward(this.generatorInput(zq, users)), 'float32'));
-    const [K, B] = [this.modes, zq.size(0)];
-    const [zqK, usersK] = [repeatForModes(zq, K), repeatForModes(users, K)]; // [K * B, latent], [K * B]
-    const designs = G.forward(this.generatorInput(zqK, usersK), modeIndex(K, B, zq.device as T.Device)); // [K * B, 3, S, S]
-    return T.contiguous(T.toDtype(selectModes(designs, this.chooseMode(zqK, usersK, designs, B)), 'float32'));
+    return T.contiguous(T.toDtype(G.forward(this.generatorInput(zq, users)), 'float32'));
   }
 
   /** The colour history's bias on the head's log-probabilities [B, modes] for users [B], or undefined (none, or weight 0). */
@@ -212,17 +205,6 @@ export class Designer extends nn.Module {
     if (!h) throw new Error(`this model keeps no colour history for ${c}s`);
     if (history.ndim !== 2 || history.size(0) !== this.config.users || history.size(1) !== h.size(1)) throw new Error(`setColourHistory: expected [${this.config.users}, ${h.size(1)}] (the trained users), got [${history.shape.join(', ')}]`);
     T.noGrad(() => T.tidy(() => { T.copy_(T.narrow(h, 0, 0, this.config.users), T.toDevice(T.toDtype(history, h.dtype), h.device as T.Device)); }));
-  }
-
-  /**
-   * M's choice among K designs per row: rows laid out as repeatForModes' (codes zqK [K * B, latent],
-   * users [K * B], designs [K * B, 3, S, S]) -> int64 [B], the mode of the highest s_{u,o}.
-   * Scored in float32 (bf16 scores of near designs would tie, and ties go to mode 0).
-   */
-  chooseMode(zqK: T.Tensor, usersK: T.Tensor, designs: T.Tensor, B: number): T.Tensor {
-    const zd = this.encoder.forward(this.images(designs)); // [K * B, latent]
-    const s = T.withPrecision('fp32', this.device, () => this.score(usersK, T.toDtype(zqK, 'float32'), T.toDtype(zd, 'float32'))); // [K * B]
-    return T.argmax(T.reshape(s, [-1, B]), 0);
   }
 
   /** fn in eval mode (running statistics), without grad, in the model's precision; the mode is restored after. */

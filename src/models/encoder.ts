@@ -13,14 +13,6 @@ export interface EncoderConfig {
   batchNorm: boolean;
   fc: number[]; // hidden fully connected widths before the latent layer
   latent: number;
-  /**
-   * A BatchNorm1d (affine, starting at zero mean and unit variance) on the codes z. F's codes
-   * otherwise carry a large common offset (measured: mean |z| 3.07 per dimension against a
-   * spread of 0.30 across queries), which makes the product theta_u * z_q * z_c of Eq. 4 mostly
-   * a function of the user and one item: centred codes make the query-complement interaction
-   * first order. Not in the paper; docs/training.md has the experiments.
-   */
-  centerCodes?: boolean;
 }
 
 export const PAPER_ENCODER: EncoderConfig = {
@@ -40,7 +32,6 @@ class MaxPool2 extends nn.Module {
 export class Encoder extends nn.Module {
   readonly features: nn.Sequential;
   readonly head: nn.Sequential;
-  readonly codeNorm: nn.BatchNorm1d | null;
 
   constructor(readonly config: EncoderConfig = PAPER_ENCODER) {
     super();
@@ -66,13 +57,11 @@ export class Encoder extends nn.Module {
     }
     head.push(new nn.Linear(d, config.latent));
     this.head = this.registerModule('head', new nn.Sequential(...head));
-    this.codeNorm = config.centerCodes ? this.registerModule('code_norm', new nn.BatchNorm1d(config.latent)) : null;
   }
 
   /** x [N, 3, S, S] in [-1, 1] -> z [N, latent] */
   forward(x: T.Tensor): T.Tensor {
     // float32 codes whatever the compute precision: scores and losses are built on them.
-    const z = T.toDtype(this.head.forward(this.features.forward(x)), 'float32');
-    return this.codeNorm ? this.codeNorm.forward(z) : z;
+    return T.toDtype(this.head.forward(this.features.forward(x)), 'float32');
   }
 }

@@ -12,25 +12,14 @@ export interface ModelPreset {
   decoder: Omit<DecoderConfig, 'inputDim'>; // inputDim follows from the user conditioning
   discriminator: DiscriminatorConfig;
   /**
-   * theta_u's initialization: 'normal' N(0, 1) (PyTorch's Embedding), or 'ones': every user
-   * starts as the user-unaware model (theta = 1, M scores z_q * z_c alike for all) and
-   * personalizes from there. Not specified by the paper; docs/training.md has the experiments.
-   */
-  userInit?: 'normal' | 'ones';
-  /**
    * A query-pair discriminator per designed category (query_pair_discriminator.ts), an
    * option beyond the paper; its loss weight is the training config's lambda4.
    */
   pairDiscriminator?: boolean;
   /**
-   * Design modes per (query, user) (design_modes.ts, `--design-modes K`), an option beyond the
-   * paper: G draws K designs and M keeps the one it scores highest. Absent or 1: the paper's G.
-   */
-  designModes?: number;
-  /**
    * Colour modes (colour_modes.ts, `--colour-modes L`), an option beyond the paper: G's modes
    * are the L^3 bins of an item's mean colour, chosen by a head of G trained as a classifier
-   * on its targets' colours. Absent or 0: none. Excludes designModes.
+   * on its targets' colours. Absent or 0: none.
    */
   colourModes?: number;
   /**

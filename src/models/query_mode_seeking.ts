@@ -6,13 +6,10 @@
 //   ratio_i = mean|G(q_i, u_i) - G(q_j, u_i)| / mean|z_qi - z_qj|
 //   L_ms    = mean_i 1 / (ratio_i + eps)
 // Small when G's design moves with its query; large when G draws one design per
-// user whatever the query (the collapse measured in docs/training.md).
-// With pool K > 1 the image distance is taken between K x K average-pooled designs:
-// pixel speckle that differs between two designs then counts for almost nothing, so G
-// can lower the term only by changing colours and shapes (docs/training.md, twelfth round).
+// user whatever the query (the collapse measured in docs/experiments/01-designs-follow-query.md).
 // With a mask [N, 1, S, S] (1 = counted), the image distance is the mean over the masked pixels
 // alone: with the union of the two rows' real complements' silhouettes, colour put on the
-// background (smudges under the hems) cannot satisfy it (fifteenth round).
+// background (smudges under the hems) cannot satisfy it (docs/experiments/15-demo-budget-ms-mask.md).
 import * as T from '../torch/index.js';
 
 const EPS = 1e-5;
@@ -42,13 +39,13 @@ function queryCodeDistanceToNext(zq: T.Tensor): T.Tensor {
  * zq [N, latent] (constant), design [N, 3, S, S], designForNextQuery [N, 3, S, S] (the same users,
  * zq of the next row), mask [N, 1, S, S] or none (every pixel) -> []
  */
-export function queryModeSeekingLoss(zq: T.Tensor, design: T.Tensor, designForNextQuery: T.Tensor, pool = 1, mask?: T.Tensor): T.Tensor {
+export function queryModeSeekingLoss(zq: T.Tensor, design: T.Tensor, designForNextQuery: T.Tensor, mask?: T.Tensor): T.Tensor {
   const n = zq.size(0);
-  const pooled = (x: T.Tensor) => (pool > 1 ? T.avgPool2d(T.toDtype(x, 'float32'), pool) : T.toDtype(x, 'float32')); // [N, C, S/K, S/K]
-  const diff = T.abs(T.sub(pooled(design), pooled(designForNextQuery))); // [N, 3, S/K, S/K]
+  const f32 = (x: T.Tensor) => T.toDtype(x, 'float32');
+  const diff = T.abs(T.sub(f32(design), f32(designForNextQuery))); // [N, 3, S, S]
   let dImg: T.Tensor; // [N]
   if (mask) {
-    const m = T.detach(pooled(mask)); // [N, 1, S/K, S/K]
+    const m = T.detach(f32(mask)); // [N, 1, S, S]
     const count = T.clamp(T.mul(T.sum(T.reshape(m, [n, -1]), [1]), 3), 1); // masked values per row (3 channels) [N]
     dImg = T.div(T.sum(T.reshape(T.mul(diff, m), [n, -1]), [1]), count);
   } else {

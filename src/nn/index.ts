@@ -14,3 +14,4 @@ export { Optimizer, parametersOf, type OptimizerState } from './optim/optimizer.
 export { Adam, type AdamOptions } from './optim/adam.js';
 export { SGD, type SGDOptions } from './optim/sgd.js';
 export { saveModule, loadModule, saveOptimizer, loadOptimizer } from './checkpoint.js';
+export { inEvalMode, frozenParameters } from './modes.js';

@@ -8,7 +8,7 @@ import type { PixelDomainTransfer } from '../models/baselines/pixel_domain_trans
 import type { DiscoGan } from '../models/baselines/discogan.js';
 import { nextRow } from '../models/query_mode_seeking.js';
 import { unassociated } from '../models/query_pair_discriminator.js';
-import type { ImageBatch } from './algorithm1.js';
+import type { ImageBatch } from './batches.js';
 
 /** Runs fn with the modules' parameters frozen (no gradient computed for them). */
 export function frozen<R>(mods: nn.Module[], fn: () => R): R {

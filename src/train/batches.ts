@@ -4,7 +4,19 @@ import * as T from '../torch/index.js';
 import { splitItemBytes, type SplitImages } from '../data/cache.js';
 import type { OutfitBatch } from '../data/sampler.js';
 import { bytesToUnit } from '../data/images.js';
-import type { ImageBatch } from './algorithm1.js';
+import type { Category } from '../models/designer.js';
+
+/** One batch of images in [-1, 1], all [B, 3, S, S], and users int64 [B]. */
+export interface ImageBatch {
+  target: Category; // the category designed in this batch (that of `positive`)
+  users: T.Tensor;
+  query: T.Tensor; // x_q+
+  positive: T.Tensor; // x_c+
+  negQuery: T.Tensor; // x_q- (= x_q+ for kind-1 negatives)
+  negComplement: T.Tensor; // x_c-
+  swapComplement?: T.Tensor; // x_c' (--swap-extra): the complement of another of the user's outfits, scored with x_q+
+  pickPool?: T.Tensor; // [N, 3, S, S] (--pick-pool): more random complements among which M picks
+}
 
 /** Images in [-1, 1] on `device` for one sampler batch. Tensors belong to the caller's scope. */
 export function imageBatch(images: SplitImages, b: OutfitBatch, device: T.Device = 'cpu'): ImageBatch {

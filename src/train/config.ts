@@ -6,7 +6,10 @@ import path from 'node:path';
 import { USER_CONDS, type UserCond } from '../models/designer.js';
 import type { Task } from '../data/sampler.js';
 import { PRECISIONS, defaultPrecision, type Device, type Precision } from '../torch/index.js';
-import { GEN_COMPAT_SCALES, MODE_COLOUR_MASKS, MS_MASKS, type GenCompatScale, type ModeColourMask, type MsMask, type StepOptions } from './algorithm1.js';
+import type { StepOptions } from './terms/term.js';
+import { ConfigError } from './config_error.js';
+import { parseStages, type Stage } from './recipes.js';
+import { choiceTermSettings, lossTerms, numericTermSettings, termDefaults, termSettings, type TermSettingValues } from './terms/registry.js';
 import { DATASET_FORMATS, type DatasetSpec } from '../data/load.js';
 import { modelNames, modelVariant, type ModelName } from '../models/model_names.js';
 import { NUMERIC_SETTINGS, numericDefaults, numericProblem, type NumericSettings } from './config_table.js';
@@ -22,8 +25,6 @@ export interface TrainConfigBase {
   userCond: UserCond;
   genCompatLoss: boolean;
   genCompatScale: GenCompatScale;
-  modeColourMask?: ModeColourMask; // --mode-colour-mask (absent: 'design', as before the option)
-  msMask?: MsMask; // --ms-mask (absent: 'all', as before the option)
   betas: [number, number];
   scoreMomentum: number;
   keepCheckpoints: number;
@@ -32,20 +33,65 @@ export interface TrainConfigBase {
   device: string;
   precision: Precision; // compute precision; default: bf16 where the CPU has bf16 matrix units, else fp32
   initFrom: string | null; // warm start: a serving snapshot whose weights the run begins with (init_from.ts); null = fresh weights
+  recipe: { name: string; sha256: string } | null; // the recipe file the run was made from (recipes.ts), or none
+  stages: Stage[]; // a schedule of stages (recipes.ts); empty: the config throughout
 }
 
-export type TrainConfig = TrainConfigBase & NumericSettings;
+/**
+ * Units of Eq. 11: 'none' = raw scores, as the paper prints it; 'positive-std' = scores
+ * divided by max(1, the batch's spread of positive scores) (docs/training.md says why).
+ */
+export type GenCompatScale = 'none' | 'positive-std';
+export const GEN_COMPAT_SCALES: readonly GenCompatScale[] = ['none', 'positive-std'];
+
+export type TrainConfig = TrainConfigBase & NumericSettings & TermSettingValues;
 
 const D = numericDefaults();
-export const DEFAULT_STEP: StepOptions = {
-  nD: D.nD, lambda1: D.lambda1, lambda2: D.lambda2, lambda3: D.lambda3, l2: D.l2, lambda4: D.lambda4, modeSeeking: D.modeSeeking, msPool: D.msPool, lambdaRec: D.lambdaRec, lambdaTv: D.lambdaTv, modeColour: D.modeColour, swapExtra: D.swapExtra, designRank: D.designRank, rankQueryShare: D.rankQueryShare, designNegatives: D.designNegatives, lambdaPick: D.lambdaPick, pickQueryShare: D.pickQueryShare,
-  genCompatLoss: true, genCompatScale: 'none', scoreMomentum: 0.01,
-};
+/** The paper's step settings, then every registered term's, at their defaults. */
+export function defaultStepOptions(): StepOptions {
+  return { nD: D.nD, lambda1: D.lambda1, lambda2: D.lambda2, lambda3: D.lambda3, l2: D.l2, genCompatLoss: true, genCompatScale: 'none', scoreMomentum: 0.01, ...termDefaults() };
+}
+export const DEFAULT_STEP: StepOptions = defaultStepOptions();
 
-const BASE: Omit<TrainConfig, 'preset' | 'model' | 'data'> = {
-  ...D, ...DEFAULT_STEP, method: 'designer', task: 'both', userCond: 'vector', betas: [0.5, 0.999],
-  keepCheckpoints: 2, sampleQueries: 6, sampleUsers: 6, device: 'cpu', precision: 'fp32', initFrom: null, modeColourMask: 'design', msMask: 'all',
+const BASE = (): Omit<TrainConfig, 'preset' | 'model' | 'data'> => ({
+  ...D, ...(defaultStepOptions() as TermSettingValues & StepOptions), method: 'designer', task: 'both', userCond: 'vector', betas: [0.5, 0.999],
+  keepCheckpoints: 2, sampleQueries: 6, sampleUsers: 6, device: 'cpu', precision: 'fp32', initFrom: null, recipe: null, stages: [],
+});
+
+/**
+ * Options retired because no measurement supported them (docs/experiments/ keeps their runs):
+ * a saved config that holds one at its neutral value loads without it; any other value is refused.
+ */
+const RETIRED: Record<string, { neutral: unknown; flag: string }> = {
+  msPool: { neutral: 1, flag: '--ms-pool' }, rankQueryShare: { neutral: 0.5, flag: '--rank-query-share' }, designNegatives: { neutral: 0, flag: '--design-negatives' },
+  modeColourMask: { neutral: 'design', flag: '--mode-colour-mask' }, compatWarmup: { neutral: 0, flag: '--compat-warmup' }, lrCompat: { neutral: 0, flag: '--lr-compat' },
 };
+const RETIRED_MODEL: Record<string, { neutral: unknown; flag: string }> = { designModes: { neutral: 1, flag: '--design-modes' }, userInit: { neutral: 'normal', flag: '--user-init' } };
+
+/** A saved config without its retired options (at their neutral values), or a ConfigError naming the first that is not. */
+export function withoutRetired<C extends object>(saved: C): C {
+  const c = { ...saved } as Record<string, unknown>;
+  const drop = (o: Record<string, unknown>, table: typeof RETIRED) => {
+    for (const [k, r] of Object.entries(table)) {
+      if (!(k in o)) continue;
+      if (o[k] !== undefined && o[k] !== r.neutral) throw new ConfigError(`this config uses ${r.flag} ${JSON.stringify(o[k])}, an option retired for want of a measurement that supported it (docs/experiments/); train with the commit that had it`);
+      delete o[k];
+    }
+  };
+  drop(c, RETIRED);
+  if (c.model && typeof c.model === 'object') {
+    const model = { ...(c.model as Record<string, unknown>) };
+    drop(model, RETIRED_MODEL);
+    const enc = model.encoder as Record<string, unknown> | undefined;
+    if (enc && 'centerCodes' in enc) {
+      if (enc.centerCodes) throw new ConfigError('this config uses --center-codes, an option retired for want of a measurement that supported it (docs/experiments/); train with the commit that had it');
+      const { centerCodes: _, ...rest } = enc;
+      model.encoder = rest;
+    }
+    c.model = model;
+  }
+  return c as C;
+}
 
 /** Per-preset training defaults on top of BASE. */
 export const TRAIN_PRESETS: Record<ModelPresetName, Partial<TrainConfig>> = {
@@ -63,12 +109,7 @@ export const TRAIN_PRESETS: Record<ModelPresetName, Partial<TrainConfig>> = {
 
 export type ConfigOverrides = Partial<Omit<TrainConfig, 'model' | 'data'>> & { model?: Partial<ModelPreset>; data?: Partial<TrainConfig['data']> };
 
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError };
 
 function deepFreeze<T>(o: T): T {
   if (o && typeof o === 'object') {
@@ -88,8 +129,8 @@ export function resolveConfig(preset: string, ...overrides: ConfigOverrides[]): 
   const method = overrides.reduce<string>((m, o) => o.method ?? m, 'designer');
   if (!modelVariant(method)) throw new ConfigError(`unknown model '${method}' (expected one of ${modelNames().join(', ')})`);
   const variant = modelVariant(method)!.defaults;
-  const c = structuredClone({ ...BASE, ...TRAIN_PRESETS[p], ...variant, preset: p, model: MODEL_PRESETS[p], data: { path: '', format: 'manifest', skipBad: false } }) as TrainConfig;
-  for (const o of overrides) {
+  const c = structuredClone({ ...BASE(), ...TRAIN_PRESETS[p], ...variant, preset: p, model: MODEL_PRESETS[p], data: { path: '', format: 'manifest', skipBad: false } }) as TrainConfig;
+  for (const o of overrides.map(withoutRetired)) {
     const { model, data, ...rest } = o;
     const known = new Set(Object.keys(c));
     for (const k of Object.keys(rest)) if (!known.has(k)) throw new ConfigError(`unknown config key '${k}'`);
@@ -106,52 +147,59 @@ export function resolveConfig(preset: string, ...overrides: ConfigOverrides[]): 
 }
 
 function validate(c: TrainConfig): void {
-  for (const row of NUMERIC_SETTINGS) {
-    const problem = numericProblem(row, c[row.key]);
+  const cfg = c as unknown as Record<string, unknown>;
+  for (const row of [...NUMERIC_SETTINGS, ...numericTermSettings()]) {
+    const problem = numericProblem(row, cfg[row.key]);
     if (problem) throw new ConfigError(problem);
   }
+  for (const row of choiceTermSettings()) if (!row.choices.includes(cfg[row.key] as string)) throw new ConfigError(`${row.key} (--${row.flag}) must be one of ${row.choices.join(', ')}, got '${cfg[row.key]}'`);
   for (const k of ['keepCheckpoints', 'sampleQueries', 'sampleUsers'] as const) if (!Number.isInteger(c[k]) || c[k] < 1) throw new ConfigError(`${k} must be a positive integer, got ${c[k]}`);
   if (!Number.isFinite(c.scoreMomentum) || c.scoreMomentum < 0) throw new ConfigError(`scoreMomentum must be a non-negative number, got ${c.scoreMomentum}`);
   const variant = modelVariant(c.method)!;
   for (const [k, v] of Object.entries(variant.defaults)) {
     if (c[k as keyof TrainConfig] !== v) throw new ConfigError(`model '${c.method}' is the designer with ${k} = ${JSON.stringify(v)}; it cannot be trained with ${k} = ${JSON.stringify(c[k as keyof TrainConfig])} (use --model designer for that)`);
   }
-  if (!variant.designer && (c.model.pairDiscriminator || c.modeSeeking > 0 || c.lambdaRec > 0 || (c.lambdaTv ?? 0) > 0 || (c.msPool ?? 1) > 1 || (c.swapExtra ?? 0) > 0 || (c.designRank ?? 0) > 0 || (c.designNegatives ?? 0) > 0 || (c.lambdaPick ?? 0) > 0 || (c.pickPool ?? 0) > 0 || c.compatWarmup > 0)) {
-    throw new ConfigError(`--pair-disc, --mode-seeking, --ms-pool, --lambda-rec, --lambda-tv, --swap-extra, --design-rank, --design-negatives, --lambda-pick, --pick-pool and --compat-warmup are options of the designer, not of the baseline '${c.method}'`);
+  // Loss terms and their model parts are the designer's.
+  const defaults = termDefaults();
+  const termFlags = termSettings().filter((s) => cfg[s.key] !== defaults[s.key]).map((s) => `--${s.flag}`);
+  if (!variant.designer && (c.model.pairDiscriminator || (c.model.colourModes ?? 0) > 0 || termFlags.length)) {
+    throw new ConfigError(`${[...(c.model.pairDiscriminator ? ['--pair-disc'] : []), ...((c.model.colourModes ?? 0) > 0 ? ['--colour-modes'] : []), ...termFlags].join(', ')}: options of the designer, not of the baseline '${c.method}'`);
   }
-  const modes = c.model.designModes ?? 1;
-  if (!Number.isInteger(modes) || modes < 1 || modes > 16) throw new ConfigError(`model.designModes (--design-modes) must be an integer from 1 to 16, got ${JSON.stringify(c.model.designModes)}`);
-  if (modes > 1 && !variant.designer) throw new ConfigError(`--design-modes is an option of the designer, not of the baseline '${c.method}'`);
-  if (modes > 1 && c.userCond === 'none') throw new ConfigError('--design-modes needs a user-aware model: M chooses among the modes for the user, and with --user-cond none there is none');
+  for (const t of lossTerms()) {
+    const problem = t.validate?.(cfg, variant.designer);
+    if (problem) throw new ConfigError(problem);
+  }
   const colour = c.model.colourModes ?? 0;
   if (!Number.isInteger(colour) || colour < 0 || colour === 1 || colour > 6) throw new ConfigError(`model.colourModes (--colour-modes) must be 0 (off) or an integer from 2 to 6 (colour levels per channel), got ${JSON.stringify(c.model.colourModes)}`);
-  if (colour > 0 && !variant.designer) throw new ConfigError(`--colour-modes is an option of the designer, not of the baseline '${c.method}'`);
   const history = c.model.colourHistory ?? 0;
   if (!(Number.isFinite(history) && history >= 0)) throw new ConfigError(`model.colourHistory (--colour-history) must be a non-negative number, got ${JSON.stringify(c.model.colourHistory)}`);
   if (history > 0 && colour === 0) throw new ConfigError('--colour-history needs --colour-modes (it weighs the colour bins a user chose)');
-  if (c.modeColourMask !== undefined && !MODE_COLOUR_MASKS.includes(c.modeColourMask)) throw new ConfigError(`modeColourMask (--mode-colour-mask) must be one of ${MODE_COLOUR_MASKS.join(', ')}, got '${c.modeColourMask}'`);
-  if (c.modeColourMask === 'target' && !((c.modeColour ?? 0) > 0)) throw new ConfigError('--mode-colour-mask target needs --mode-colour > 0');
-  if (c.msMask !== undefined && !MS_MASKS.includes(c.msMask)) throw new ConfigError(`msMask (--ms-mask) must be one of ${MS_MASKS.join(', ')}, got '${c.msMask}'`);
-  if (c.msMask === 'target' && !(c.modeSeeking > 0)) throw new ConfigError('--ms-mask target needs --mode-seeking > 0');
-  if ((c.modeColour ?? 0) > 0 && colour === 0) throw new ConfigError('--mode-colour needs --colour-modes (it keeps designs in their colour bins)');
-  if ((c.lrModeHead ?? 0) > 0 && colour === 0) throw new ConfigError('--mode-head-lr needs --colour-modes (only colour modes have a mode head)');
-  if (colour > 0 && modes > 1) throw new ConfigError('--colour-modes and --design-modes are two ways of choosing G\'s mode: give one');
-  if ((c.lambdaPick ?? 0) > 0 && c.userCond === 'none') throw new ConfigError("--lambda-pick needs a user-aware model: with --user-cond none there is no other user to design for");
-  if ((c.pickQueryShare ?? 0) > 0 && !((c.lambdaPick ?? 0) > 0)) throw new ConfigError('--pick-query-share needs --lambda-pick > 0');
-  if ((c.pickPool ?? 0) > 0 && !((c.lambdaPick ?? 0) > 0)) throw new ConfigError('--pick-pool needs --lambda-pick > 0');
-  if ((c.msPool ?? 1) > 1 && !(c.modeSeeking > 0)) throw new ConfigError('--ms-pool needs --mode-seeking > 0');
-  if ((c.msPool ?? 1) > 1 && c.model.encoder.imageSize % c.msPool! !== 0) throw new ConfigError(`--ms-pool ${c.msPool} must divide the image size ${c.model.encoder.imageSize}`);
   if (c.initFrom !== null && (typeof c.initFrom !== 'string' || c.initFrom === '')) throw new ConfigError(`initFrom must be the path of a model snapshot or null, got ${JSON.stringify(c.initFrom)}`);
   if (!Array.isArray(c.betas) || c.betas.length !== 2 || c.betas.some((b) => !(b >= 0 && b < 1))) throw new ConfigError(`betas must be two numbers in [0, 1), got ${JSON.stringify(c.betas)}`);
   if (!TASKS.includes(c.task)) throw new ConfigError(`task must be one of ${TASKS.join(', ')}, got '${c.task}'`);
   if (!GEN_COMPAT_SCALES.includes(c.genCompatScale)) throw new ConfigError(`genCompatScale must be one of ${GEN_COMPAT_SCALES.join(', ')}, got '${c.genCompatScale}'`);
-  if (c.model.userInit !== undefined && c.model.userInit !== 'normal' && c.model.userInit !== 'ones') throw new ConfigError(`model.userInit must be normal or ones, got '${c.model.userInit}'`);
   if (!PRECISIONS.includes(c.precision)) throw new ConfigError(`precision must be one of ${PRECISIONS.join(', ')}, got '${c.precision}'`);
   if (!USER_CONDS.includes(c.userCond)) throw new ConfigError(`userCond must be one of ${USER_CONDS.join(', ')}, got '${c.userCond}'`);
+  if (c.recipe !== null && (typeof c.recipe !== 'object' || typeof c.recipe.name !== 'string' || typeof c.recipe.sha256 !== 'string')) throw new ConfigError(`recipe must be { name, sha256 } or null, got ${JSON.stringify(c.recipe)}`);
+  if (c.stages.length) {
+    parseStages(c.stages, 'stages');
+    // Each stage's settings on top of the config must be a valid config too.
+    if (!variant.designer) throw new ConfigError(`stages are a schedule of the designer's settings, not of the baseline '${c.method}'`);
+    for (const [i, st] of c.stages.entries()) {
+      try {
+        validate({ ...c, ...st.settings, stages: [] } as TrainConfig);
+      } catch (e) {
+        throw new ConfigError(`stage ${i + 1} (from iteration ${st.from}): ${(e as Error).message}`);
+      }
+    }
+  }
   if (!(DATASET_FORMATS as readonly string[]).includes(c.data.format)) throw new ConfigError(`data format must be one of ${DATASET_FORMATS.join(', ')}, got '${c.data.format}'`);
   if (c.model.encoder.imageSize !== 64 || c.model.discriminator.imageSize !== 64) throw new ConfigError('the model works on 64x64 images (encoder and discriminator imageSize must be 64)');
 }
 
+/** Algorithm 1's options of a config: the paper's step settings and every registered term's. */
 export function stepOptions(c: TrainConfig): StepOptions {
-  return { nD: c.nD, lambda1: c.lambda1, lambda2: c.lambda2, lambda3: c.lambda3, lambda4: c.lambda4 ?? 1, modeSeeking: c.modeSeeking ?? 0, msPool: c.msPool ?? 1, lambdaRec: c.lambdaRec ?? 0, lambdaTv: c.lambdaTv ?? 0, modeColour: c.modeColour ?? 0, modeColourMask: c.modeColourMask ?? 'design', msMask: c.msMask ?? 'all', swapExtra: c.swapExtra ?? 0, designRank: c.designRank ?? 0, rankQueryShare: c.rankQueryShare ?? 0.5, designNegatives: c.designNegatives ?? 0, lambdaPick: c.lambdaPick ?? 0, pickQueryShare: c.pickQueryShare ?? 0, l2: c.l2, genCompatLoss: c.genCompatLoss, genCompatScale: c.genCompatScale, scoreMomentum: c.scoreMomentum };
+  const cfg = c as unknown as Record<string, number | string>;
+  return { nD: c.nD, lambda1: c.lambda1, lambda2: c.lambda2, lambda3: c.lambda3, l2: c.l2, genCompatLoss: c.genCompatLoss, genCompatScale: c.genCompatScale, scoreMomentum: c.scoreMomentum,
+    ...Object.fromEntries(termSettings().map((s) => [s.key, cfg[s.key] ?? s.default])) };
 }

@@ -47,21 +47,19 @@ export function checkInitSnapshot(config: Readonly<TrainConfig>, users: readonly
   differ('the model', was.method ?? 'designer', config.method, '--model');
   differ('user conditioning', was.userCond, config.userCond, '--user-cond');
   differ('the task', was.task, config.task, '--task');
-  // The architecture, but for theta_u's initialization (which the snapshot's weights replace)
-  // and design modes, which a snapshot of the paper's G may gain (fresh mode offsets).
-  const arch = (m: TrainConfig['model']) => ({ ...m, userInit: undefined, designModes: undefined, colourModes: undefined, colourHistory: undefined });
-  differ('the architecture', arch(was.model), arch(config.model), 'its config.json: --preset, --pair-disc, --gen-input-norm, --center-codes');
-  // (Modes as `--design-modes K` or `--colour-modes L`: a string that tells them apart.)
-  const modesOf = (m: TrainConfig['model']) => ((m.colourModes ?? 0) > 0 ? `colour ${m.colourModes}` : `${m.designModes ?? 1}`);
+  // The architecture, but for colour modes, which a snapshot of the paper's G may gain (fresh mode offsets and head).
+  const arch = (m: TrainConfig['model']) => ({ ...m, colourModes: undefined, colourHistory: undefined });
+  differ('the architecture', arch(was.model), arch(config.model), 'its config.json: --preset, --pair-disc, --gen-input-norm');
+  const modesOf = (m: TrainConfig['model']) => ((m.colourModes ?? 0) > 0 ? `colour ${m.colourModes}` : '1');
   const [wasModes, modes] = [modesOf(was.model), modesOf(config.model)];
-  if (wasModes !== modes && wasModes !== '1') differ('design modes', wasModes, modes, '--design-modes, --colour-modes');
+  if (wasModes !== modes && wasModes !== '1') differ('colour modes', wasModes, modes, '--colour-modes');
   if (meta.users.length !== users.length || meta.users.some((u, i) => u !== users[i])) {
     const held = (c: TrainConfig) => (c.data.excludeUsers?.length ? `, ${c.data.excludeUsers.length} held out with --holdout-users` : '');
     throw new Error(`--init-from ${file}: it was trained with ${meta.users.length} users${held(was)}, this run's data (${config.data.path}) has ${users.length}${held(config as TrainConfig)}` +
       `${meta.users.length === users.length ? ' (different ids or order)' : ''}; a warm start needs the same users in the same order`);
   }
   const notes: string[] = [];
-  if (wasModes !== modes) notes.push(`--init-from: the snapshot's G has no design modes; this run's modes (${modes}) start as random offsets of its design${modes.startsWith('colour') ? ', and its mode head untrained' : ''} (design_modes.ts)`);
+  if (wasModes !== modes) notes.push(`--init-from: the snapshot's G has no colour modes; this run's (${modes}) start as random offsets of its design, and its mode head untrained (colour_modes.ts)`);
   const data = (c: TrainConfig) => JSON.stringify({ format: c.data.format, set: c.data.set, version: c.data.version, excludeUsers: c.data.excludeUsers ?? [] });
   if (data(was) !== data(config as TrainConfig) || path.resolve(was.data.path) !== path.resolve(config.data.path)) {
     notes.push(`--init-from: the snapshot was trained on ${was.data.path} (${data(was)}), this run trains on ${config.data.path} (${data(config as TrainConfig)}); its users' ids match`);

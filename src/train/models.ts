@@ -16,8 +16,10 @@ import { MrCgan } from '../models/baselines/mrcgan.js';
 import { mrcganStep, PROJECTION_ITERATIONS } from './mrcgan_step.js';
 import { pixelDomainTransferStep, discoGanStep } from './baseline_steps.js';
 import { MODEL_VARIANTS, addModelName, type ModelName, type ModelVariant } from '../models/model_names.js';
-import { algorithm1Step, compatStep, type ImageBatch, type Optimizers, type StepLosses, type StepTiming } from './algorithm1.js';
-import { makeOptimizers, namedOptimizers } from './optimizers.js';
+import { algorithm1Step, type StepTiming } from './algorithm1.js';
+import type { ImageBatch } from './batches.js';
+import { makeOptimizers, namedOptimizers, type Optimizers } from './optimizers.js';
+import { lossTerms } from './terms/registry.js';
 import { pix2pixStep } from './pix2pix_step.js';
 import { stepOptions, type TrainConfig } from './config.js';
 
@@ -63,24 +65,19 @@ type DesignerOptimizers = TrainOptimizers & { designer: Optimizers };
 const DESIGNER: ModelDefinition<Designer, DesignerOptimizers> = {
   build: (config, users) => seeded(config, () => new Designer({ ...structuredClone(config.model) as TrainConfig['model'], users, userCond: config.userCond, targets: targetsOf(config.task) })),
   optimizers(model, config) {
-    const designer = makeOptimizers(model, { lr: config.lr, betas: config.betas, lrCompat: config.lrCompat || config.lr, lrModeHead: config.lrModeHead || config.lr });
+    const designer = makeOptimizers(model, { lr: config.lr, betas: config.betas, lrModeHead: config.lrModeHead || config.lr });
     return { designer, named: namedOptimizers(designer) };
   },
   // Step (a) keeps learning users' tastes at its own rate (its AUC still rises late in a run);
   // --lr-decay calms D and G, whose oscillation makes the late designs noisy.
   constantLr: ['compat'],
-  step(model, opt, batches, config, iteration, timing) {
-    // The first compatWarmup iterations train the compatibility discriminator alone (at lr),
-    // so G starts from meaningful, slowly moving codes z_q = F(x_q); then Algorithm 1.
-    const warm = iteration < config.compatWarmup;
-    opt.designer.compat.lr = warm ? config.lr : config.lrCompat || config.lr;
-    const o = stepOptions(config);
-    const losses: Partial<StepLosses> = warm ? compatStep(model, opt.designer, batches, { ...o, designNegatives: 0 }) : algorithm1Step(model, opt.designer, batches, o, timing);
-    return { phase: warm ? 'compat-warmup' : 'algorithm1', losses: losses as Record<string, number> };
+  step(model, opt, batches, config, _iteration, timing) {
+    return { phase: 'algorithm1', losses: algorithm1Step(model, opt.designer, batches, stepOptions(config), timing) as Record<string, number> };
   },
   lossProblem(l, config) {
     // (The compatibility losses scale with the scores, which BPR lets grow; only their finiteness is checked.)
-    return lossCheck(l, ['L_FM', 'L_D', 'L_G', 'L_G_adv', 'L_Dpair', 'L_G_pair', 'L_G_ms', 'L_G_rec', 'L_G_tv', 'L_G_prior', 'L_G_colour', 'L_G_rank', 'L_G_pick', ...(config.genCompatLoss ? ['L_G_FM'] : [])], ['L_D', 'L_G_adv', 'L_Dpair']);
+    const terms = lossTerms();
+    return lossCheck(l, ['L_FM', 'L_D', 'L_G', 'L_G_adv', ...terms.flatMap((t) => t.finite), ...(config.genCompatLoss ? ['L_G_FM'] : [])], ['L_D', 'L_G_adv', ...terms.flatMap((t) => t.bounded ?? [])]);
   },
 };
 

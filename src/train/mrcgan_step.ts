@@ -10,7 +10,8 @@ import * as T from '../torch/index.js';
 import type * as nn from '../nn/index.js';
 import { bceGanLoss } from '../models/baselines/baseline_model.js';
 import type { MrCgan } from '../models/baselines/mrcgan.js';
-import { inEvalMode, type ImageBatch } from './algorithm1.js';
+import { inEvalMode } from '../nn/index.js';
+import type { ImageBatch } from './batches.js';
 import type { TrainConfig } from './config.js';
 import { frozen } from './baseline_steps.js';
 

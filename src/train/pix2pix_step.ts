@@ -7,7 +7,7 @@
 import * as T from '../torch/index.js';
 import type * as nn from '../nn/index.js';
 import { patchGanLoss, type Pix2pix } from '../models/baselines/pix2pix.js';
-import type { ImageBatch } from './algorithm1.js';
+import type { ImageBatch } from './batches.js';
 
 export const LAMBDA_L1 = 100;
 

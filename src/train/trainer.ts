@@ -12,12 +12,12 @@ import { loadSplitImages, splitItemBytes, type SplitImages } from '../data/cache
 import { OutfitSampler } from '../data/sampler.js';
 import { bytesToUnit } from '../data/images.js';
 import type { FashionDataset } from '../data/manifest.js';
-import type { StepLosses } from './algorithm1.js';
 import { imageBatch } from './batches.js';
 import type { TrainConfig } from './config.js';
 import { modelDefinition, targetsOf, EXPLODING_LOSS, type TrainOptimizers } from './models.js';
 import { RunDir, readServingMetadata, checkSameUsers, type TrainerState } from './run_dir.js';
 import { designGridPng } from './samples.js';
+import { stageAt } from './recipes.js';
 import { checkInitSnapshot, loadInitSnapshot } from './init_from.js';
 import { LightEvaluator } from '../eval/light_eval.js';
 import { loadWorldGroundTruth } from '../data/world/ground_truth.js';
@@ -35,7 +35,7 @@ export class TrainingDivergedError extends Error {
 export interface TrainEvents {
   onLoad?: (phase: string, done: number, total: number) => void;
   onStart?: (info: { iteration: number; total: number; resumed: boolean; users: number; trainOutfits: number }) => void;
-  onStep?: (iteration: number, total: number, losses: Partial<StepLosses>) => void;
+  onStep?: (iteration: number, total: number, losses: Record<string, number | undefined>) => void;
   onCheckpoint?: (dir: string) => void;
   onEval?: (iteration: number, figures: Record<string, number | string>) => void;
   onNote?: (message: string) => void; // something the user should know about how the run trains
@@ -137,8 +137,7 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
     if (!opts.resume) run.create(config);
     else run.writeConfig(config); // the settings a resume may change (iterations, minutes, precision, evalEvery)
   }
-  const warmup = config.compatWarmup;
-  const total = warmup + (config.iterations || Math.ceil((config.epochs * trainImgs.outfits.length) / (config.batchSize * model.config.targets.length)));
+  const total = (config.iterations || Math.ceil((config.epochs * trainImgs.outfits.length) / (config.batchSize * model.config.targets.length)));
   const users = Array.from({ length: Math.min(config.sampleUsers, d.users.length) }, (_, i) => i);
   const queries = new Map(model.config.targets.map((c) => [c, sampleQueries(testImgs, c, config.sampleQueries, device)] as const));
   const lightEval = evalOn
@@ -192,9 +191,13 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
       // an uninterrupted one does without checkpointing the generator's state (per rank: each
       // rank's slice gets its own draws).
       T.manualSeed(config.seed * 1_000_003 + iteration + (dist ? dist.rank * 7_919 : 0));
-      const f = lrFactor(iteration, total, config.lrDecay ?? 0);
+      // A staged recipe's settings for this iteration (recipes.ts); its learning rate scales every
+      // optimizer's, and its decay runs over the stage.
+      const at = stageAt(config.stages ?? [], iteration, total);
+      const c: Readonly<TrainConfig> = at ? { ...config, ...at.stage.settings } : config;
+      const f = (c.lr / config.lr) * (at ? lrFactor(iteration - at.stage.from, at.end - at.stage.from, c.lrDecay ?? 0) : lrFactor(iteration, total, config.lrDecay ?? 0));
       (opt.named as TrainOptimizers['named']).forEach(([name, o], i) => { if (!def.constantLr?.includes(name)) o.lr = baseLr[i]! * f; });
-      const stepped = T.tidy(() => def.step(model, opt, batches.map((b) => imageBatch(trainImgs, b, device)), config, iteration));
+      const stepped = T.tidy(() => def.step(model, opt, batches.map((b) => imageBatch(trainImgs, b, device)), c, iteration));
       const phase = stepped.phase;
       let losses = stepped.losses;
       // Every rank logs and checks the same (averaged) figures.
@@ -202,7 +205,6 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
         dist.syncBuffers(model);
         losses = dist.agree(losses as unknown as Record<string, unknown>, false).losses as unknown as typeof losses;
       }
-      const warm = phase === 'compat-warmup';
       const bad = def.lossProblem(losses, config);
       if (bad) {
         const last = run.latestCheckpoint();
@@ -210,12 +212,12 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
           'Lower --lr or change the seed, then resume or start again.');
       }
       iteration++;
-      if (writer) run.appendMetrics({ iteration, epoch: sampler.epochsDone, phase, ...losses });
-      ev.onStep?.(iteration, total, losses as Partial<StepLosses>);
+      if (writer) run.appendMetrics({ iteration, epoch: sampler.epochsDone, phase, ...(at ? { stage: at.index } : {}), ...losses });
+      ev.onStep?.(iteration, total, losses);
       // (Evaluated before the checkpoint, so that a resumed run keeps this evaluation's record.)
       if (config.evalEvery > 0 && (iteration % config.evalEvery === 0 || iteration === total)) await evaluate();
       if (iteration % config.checkpointEvery === 0 || iteration === total) checkpoint();
-      if (!warm && ((iteration - warmup) % config.sampleEvery === 0 || iteration === total)) await samples();
+      if (iteration % config.sampleEvery === 0 || iteration === total) await samples();
       await new Promise(setImmediate); // let N-API finalizers and signals run
       // Stop on Ctrl-C or the time budget; with several ranks, all stop when any one would.
       let stopNow = !!opts.signal?.aborted || (config.minutes > 0 && seconds() >= config.minutes * 60);

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import * as T from '../../src/torch/index.js';
 import type * as nn from '../../src/nn/index.js';
 import { Designer, type UserCond } from '../../src/models/designer.js';
-import { algorithm1Step, compatStep, type ImageBatch } from '../../src/train/algorithm1.js';
+import { algorithm1Step, compatStep } from '../../src/train/algorithm1.js';
+import type { ImageBatch } from '../../src/train/batches.js';
 import { makeOptimizers } from '../../src/train/optimizers.js';
 import { DEFAULT_STEP } from '../../src/train/config.js';
 import { TINY_MODEL } from './fixtures.js';
@@ -99,8 +100,9 @@ test('Algorithm 1 with both tasks: one (a) step on both batches, then (b) and (c
   for (const [k, moved] of log.slice(1)) {
     movesOnly(moved, names(`${k}.`), [`${k}.head.3.bias`]);
   }
-  assert.deepEqual(Object.keys(l.by_target!), ['bottom', 'top']);
-  assert.ok(Math.abs(l.L_D - (l.by_target!.bottom!.L_D + l.by_target!.top!.L_D) / 2) < 1e-9, 'top-level values are means over categories');
+  const byTarget = l.by_target as unknown as Record<string, Record<string, number>>;
+  assert.deepEqual(Object.keys(byTarget), ['bottom', 'top']);
+  assert.ok(Math.abs(l.L_D - (byTarget.bottom!.L_D! + byTarget.top!.L_D!) / 2) < 1e-9, 'top-level values are means over categories');
   assert.throws(() => algorithm1Step(model, opt, [bottom, bottom], DEFAULT_STEP), /one batch per designed category/);
   T.dispose([...Object.values(bottom), ...Object.values(top)].filter((x) => x instanceof T.Tensor));
   model.dispose();
@@ -206,49 +208,14 @@ test('swapExtra: step (a) adds a second ranking term against the user\'s other c
   assert.notEqual(on.encoder, paper.encoder, 'the extra term moves F');
 });
 
-test('designNegatives: step (a) adds BPR(s+, s(G\'s design)); weight 0 is the paper\'s step exactly; G never moves in (a); no leaks', () => {
-  const run = (designNegatives: number) => {
-    T.manualSeed(5);
-    const model = new Designer({ ...TINY_MODEL, users: 3, userCond: 'vector', targets: ['bottom', 'top'] });
-    const opt = makeOptimizers(model, { lr: 1e-3, betas: [0.5, 0.999] });
-    T.manualSeed(6);
-    const bottoms = batch(4, 3), tops = { ...batch(4, 3), target: 'top' as const };
-    const before = snapshot(model);
-    const losses = compatStep(model, opt, [bottoms, tops], { ...DEFAULT_STEP, designNegatives });
-    const moved = changed(model, before);
-    T.dispose([...before.values()]);
-    const encoder = T.tidy(() => T.sum(T.abs(model.encoder.parameters()[0]!)).item());
-    // A whole iteration with the term, twice (moments exist after the first): no tensor left behind.
-    algorithm1Step(model, opt, [bottoms, tops], { ...DEFAULT_STEP, designNegatives });
-    const live = T.liveTensors();
-    algorithm1Step(model, opt, [bottoms, tops], { ...DEFAULT_STEP, designNegatives });
-    assert.equal(T.liveTensors(), live, 'no tensor leaked');
-    for (const b of [bottoms, tops]) T.dispose([b.users, b.query, b.positive, b.negQuery, b.negComplement]);
-    model.dispose();
-    return { losses, encoder, moved };
-  };
-  const paper = run(0), on = run(2);
-  assert.equal(paper.losses.bpr_design, undefined);
-  // The designs are embedded with F's running statistics, so the kind-1/2 term is the paper's exactly.
-  assert.equal(on.losses.bpr, paper.losses.bpr);
-  const l2 = paper.losses.L_FM - paper.losses.bpr;
-  assert.ok(Math.abs(on.losses.L_FM - (on.losses.bpr + l2 + 2 * on.losses.bpr_design!)) < 1e-5, 'L_FM = BPR(s+, s-) + L2 + 2 x BPR(s+, s*)');
-  assert.ok(on.losses.bpr_design! > 0 && on.losses.auc_design! >= 0 && on.losses.auc_design! <= 1);
-  assert.notEqual(on.encoder, paper.encoder, 'the extra term moves F');
-  for (const r of [paper, on]) {
-    assert.ok([...r.moved].every((n) => n.startsWith('encoder') || n.startsWith('metric') || n.startsWith('user')), `(a) moved only F, M, theta_u: ${[...r.moved].join(', ')}`);
-    assert.ok([...r.moved].some((n) => n.startsWith('user')));
-  }
-});
-
 /**
  * Two Algorithm 1 steps of a fresh tiny model (one task) with extra step options, the same seed
  * each time: the first step's losses, the parameters G's optimizer moved in the second, G's
  * parameter names; asserts that the second step leaks no tensor.
  */
-function gStepRun(userCond: UserCond, extra: Partial<typeof DEFAULT_STEP>, pickPool?: (b: ImageBatch) => T.Tensor, designModes = 1, colourModes = 0, whiteBelow?: number) {
+function gStepRun(userCond: UserCond, extra: Partial<typeof DEFAULT_STEP>, pickPool?: (b: ImageBatch) => T.Tensor, colourModes = 0, whiteBelow?: number) {
   T.manualSeed(11);
-  const model = new Designer({ ...TINY_MODEL, users: 3, userCond, targets: ['bottom'], designModes, colourModes });
+  const model = new Designer({ ...TINY_MODEL, users: 3, userCond, targets: ['bottom'], colourModes });
   const opt = makeOptimizers(model, { lr: 1e-3, betas: [0.5, 0.999] });
   const gen = opt.gen.get('bottom')!;
   let moved = new Set<string>();
@@ -269,9 +236,9 @@ function gStepRun(userCond: UserCond, extra: Partial<typeof DEFAULT_STEP>, pickP
     b.positive.dispose();
     b.positive = white;
   }
-  const losses = algorithm1Step(model, opt, b, { ...DEFAULT_STEP, ...extra });
+  const losses = algorithm1Step(model, opt, b, { ...DEFAULT_STEP, ...extra } as typeof DEFAULT_STEP);
   const live = T.liveTensors();
-  algorithm1Step(model, opt, b, { ...DEFAULT_STEP, ...extra });
+  algorithm1Step(model, opt, b, { ...DEFAULT_STEP, ...extra } as typeof DEFAULT_STEP);
   assert.equal(T.liveTensors(), live, 'no tensor leaked');
   const names = new Set(model.namedParameters().map(([n]) => n).filter((n) => n.startsWith('gen_bottom.')));
   T.dispose([b.users, b.query, b.positive, b.negQuery, b.negComplement, ...(b.pickPool ? [b.pickPool] : [])]);
@@ -281,7 +248,7 @@ function gStepRun(userCond: UserCond, extra: Partial<typeof DEFAULT_STEP>, pickP
 
 for (const userCond of ['vector', 'none'] as UserCond[]) {
   test(`designRank (${userCond}): (c) adds w x L_rank and still moves exactly G; weight 0 is the paper's step exactly; no leaks`, () => {
-    const run = (designRank: number, rankQueryShare = 0.5) => gStepRun(userCond, { designRank, rankQueryShare });
+    const run = (designRank: number) => gStepRun(userCond, { designRank });
     const paper = run(0), on = run(2);
     assert.equal(paper.losses.L_G_rank, undefined);
     assert.equal(on.losses.L_G_adv, paper.losses.L_G_adv, 'the ranking term changes nothing before G\'s update');
@@ -292,13 +259,6 @@ for (const userCond of ['vector', 'none'] as UserCond[]) {
     // A user-unaware model has no other user's design to rank against.
     assert.equal(Number.isNaN(on.losses.g_user_win!), userCond === 'none');
     assert.deepEqual(on.moved, on.names, 'G alone moves in (c)');
-    // The query term alone (share 1): no other user's design is drawn, and L_G still adds up.
-    const queryOnly = run(2, 1);
-    assert.ok(Number.isNaN(queryOnly.losses.g_user_win!));
-    assert.equal(queryOnly.losses.g_query_win, on.losses.g_query_win, 'the same query comparison');
-    assert.ok(Math.abs(queryOnly.losses.L_G - (paper.losses.L_G + 2 * queryOnly.losses.L_G_rank!)) < 1e-4 * Math.max(1, Math.abs(queryOnly.losses.L_G)));
-    if (userCond === 'none') assert.equal(queryOnly.losses.L_G_rank, on.losses.L_G_rank, 'a user-unaware model has the query term alone either way');
-    assert.deepEqual(queryOnly.moved, queryOnly.names);
   });
 }
 
@@ -374,18 +334,9 @@ test('lambdaTv: (c) adds the design\'s total variation, which G then lowers; wei
   assert.ok(on.tv < 0.8 * without.tv, `designs trained against their total variation are smoother: ${on.tv} vs ${without.tv}`);
 });
 
-test('design modes: (c) trains each design\'s closest mode (and D sees random ones), G alone moves, with its mode offsets; every term still works; no leaks', () => {
-  const extra = { lambdaRec: 10, lambdaPick: 10, pickQueryShare: 0.5, modeSeeking: 1, designRank: 2 };
-  const one = gStepRun('vector', extra), modes = gStepRun('vector', extra, undefined, 3);
-  for (const k of ['L_G', 'L_G_rec', 'L_G_pick', 'L_G_ms', 'L_G_rank', 'L_D'] as const) assert.ok(Number.isFinite(modes.losses[k]!), `${k} ${modes.losses[k]}`);
-  assert.ok(modes.names.has('gen_bottom.mode_embedding.weight'), [...modes.names].join(', '));
-  assert.deepEqual(modes.moved, modes.names, 'G alone moves in (c), its mode offsets included');
-  assert.ok(!one.names.has('gen_bottom.mode_embedding.weight'), 'one mode: the paper\'s G, no offsets');
-});
-
 test('colour modes: (c) draws each design in its target\'s colour bin and trains G\'s mode head on it (its own optimizer); G\'s optimizer moves the rest of G; no leaks', () => {
   const extra = { lambdaRec: 10, lambdaPick: 10, pickQueryShare: 0.5, modeSeeking: 1 };
-  const r = gStepRun('vector', extra, undefined, 1, 3);
+  const r = gStepRun('vector', extra, undefined, 3);
   // A fresh head over 27 bins: cross-entropy near ln 27.
   assert.ok(Math.abs(r.losses.L_G_prior! - Math.log(27)) < 1, `L_G_prior ${r.losses.L_G_prior}`);
   for (const k of ['L_G', 'L_G_rec', 'L_G_pick', 'L_G_ms', 'L_D'] as const) assert.ok(Number.isFinite(r.losses[k]!), `${k} ${r.losses[k]}`);
@@ -396,8 +347,8 @@ test('colour modes: (c) draws each design in its target\'s colour bin and trains
 
 test('modeColour: (c) adds w x the bin-colour term and a realism term for designs in random bins; weight 0 draws no extra design; G alone moves; no leaks', () => {
   const base = { lambdaRec: 10, modeSeeking: 1 };
-  const off = gStepRun('vector', base, undefined, 1, 3), on = gStepRun('vector', { ...base, modeColour: 10 }, undefined, 1, 3);
-  const twice = gStepRun('vector', { ...base, modeColour: 20 }, undefined, 1, 3);
+  const off = gStepRun('vector', base, undefined, 3), on = gStepRun('vector', { ...base, modeColour: 10 }, undefined, 3);
+  const twice = gStepRun('vector', { ...base, modeColour: 20 }, undefined, 3);
   assert.equal(off.losses.L_G_colour, undefined, 'off: no term');
   assert.ok(on.losses.L_G_colour! > 0 && on.losses.L_G_colour! < 3 && Number.isFinite(on.losses.L_G), `L_G_colour ${on.losses.L_G_colour}`);
   // Same seed, same draws: doubling the weight adds the term once more, and nothing else changes.
@@ -405,16 +356,11 @@ test('modeColour: (c) adds w x the bin-colour term and a realism term for design
   const diff = twice.losses.L_G - on.losses.L_G;
   assert.ok(Math.abs(diff - 10 * on.losses.L_G_colour!) < 1e-3 * Math.max(1, diff), `L_G grows by 10 x L_G_colour: ${diff} vs ${10 * on.losses.L_G_colour!}`);
   assert.deepEqual(on.moved, new Set([...on.names].filter((n) => !n.includes('mode_prior'))), "G's optimizer moves G but its head");
-  // The targets' silhouettes instead of the designs' own foreground: another mean, the same step otherwise.
-  const masked = gStepRun('vector', { ...base, modeColour: 10, modeColourMask: 'target' }, undefined, 1, 3);
-  assert.ok(Number.isFinite(masked.losses.L_G_colour!) && masked.losses.L_G_colour !== on.losses.L_G_colour, `masked ${masked.losses.L_G_colour} vs ${on.losses.L_G_colour}`);
-  assert.equal(masked.losses.L_G_adv, on.losses.L_G_adv, 'nothing else changes before G\'s update');
-  assert.deepEqual(masked.moved, on.moved);
 });
 
 test('msMask target: the mode-seeking term compares the designs inside the real complements\' silhouettes alone; nothing else changes; no leaks', () => {
   const base = { lambdaRec: 10, modeSeeking: 1 };
-  const all = gStepRun('vector', base, undefined, 1, 0, 40), target = gStepRun('vector', { ...base, msMask: 'target' }, undefined, 1, 0, 40);
+  const all = gStepRun('vector', base, undefined, 0, 40), target = gStepRun('vector', { ...base, msMask: 'target' }, undefined, 0, 40);
   assert.ok(Number.isFinite(target.losses.L_G_ms!) && target.losses.L_G_ms! > 0, `L_G_ms ${target.losses.L_G_ms}`);
   assert.notEqual(target.losses.L_G_ms, all.losses.L_G_ms, 'another distance: the white rows are left out');
   assert.equal(target.losses.L_G_adv, all.losses.L_G_adv, 'nothing else changes before G\'s update');

@@ -36,41 +36,36 @@ test('--lambda-pick needs a user-aware model, --pick-query-share needs --lambda-
   assert.throws(() => resolveConfig('cpu', { ...data, lambdaPick: 10, userCond: 'none' }), /--lambda-pick needs a user-aware model/);
   assert.throws(() => resolveConfig('cpu', { ...data, pickQueryShare: 0.5 }), /--pick-query-share needs --lambda-pick > 0/);
   assert.throws(() => resolveConfig('cpu', { ...data, pickPool: 64 }), /--pick-pool needs --lambda-pick > 0/);
-  assert.throws(() => resolveConfig('cpu', { ...data, msPool: 4 }), /--ms-pool needs --mode-seeking > 0/);
-  assert.throws(() => resolveConfig('cpu', { ...data, modeSeeking: 0.5, msPool: 5 }), /--ms-pool 5 must divide the image size 64/);
-  assert.equal(resolveConfig('cpu', { ...data, modeSeeking: 0.5, msPool: 4 }).msPool, 4);
   assert.throws(() => resolveConfig('cpu', { ...data, lambdaPick: 10, pickPool: 1.5 }), /pickPool must be a non-negative integer from 0 to 4096, got 1.5/);
   assert.throws(() => resolveConfig('cpu', { ...data, initFrom: '' }), /initFrom must be the path of a model snapshot or null/);
   assert.equal(resolveConfig('cpu', { ...data, lambdaPick: 10, pickQueryShare: 0.5, userCond: 'label' }).pickQueryShare, 0.5);
 });
 
-test('--design-modes: an integer from 1 to 16, of the user-aware designer only', () => {
+test('retired options: a saved config at their neutral values loads without them; any other value is refused by name', () => {
   const data = { data: { path: 'x' } };
-  const modes = (designModes: number, o: object = {}) => resolveConfig('cpu', { ...data, ...o, model: { ...resolveConfig('cpu', data).model, designModes } });
-  assert.equal(modes(4).model.designModes, 4);
-  for (const bad of [0, 17, 2.5]) assert.throws(() => modes(bad), /model\.designModes \(--design-modes\) must be an integer from 1 to 16/, String(bad));
-  assert.throws(() => modes(4, { method: 'pix2pix' }), /--design-modes is an option of the designer, not of the baseline 'pix2pix'/);
-  assert.throws(() => modes(4, { userCond: 'none' }), /--design-modes needs a user-aware model/);
-  assert.equal(modes(1, { method: 'pix2pix' }).model.designModes, 1, 'one mode is the paper\'s G, allowed everywhere');
+  const old = { ...data, msPool: 1, rankQueryShare: 0.5, designNegatives: 0, modeColourMask: 'design', compatWarmup: 0, lrCompat: 0 } as never;
+  const c = resolveConfig('cpu', old) as unknown as Record<string, unknown>;
+  for (const k of ['msPool', 'rankQueryShare', 'designNegatives', 'modeColourMask', 'compatWarmup', 'lrCompat']) assert.ok(!(k in c), k);
+  assert.throws(() => resolveConfig('cpu', { ...data, msPool: 4 } as never), /uses --ms-pool 4, an option retired/);
+  assert.throws(() => resolveConfig('cpu', { ...data, compatWarmup: 100 } as never), /uses --compat-warmup 100, an option retired/);
+  const model = resolveConfig('cpu', data).model;
+  assert.throws(() => resolveConfig('cpu', { ...data, model: { ...model, designModes: 4 } } as never), /uses --design-modes 4, an option retired/);
+  assert.equal(resolveConfig('cpu', { ...data, model: { ...model, designModes: 1, userInit: 'normal' } } as never).model.colourModes, undefined);
+  assert.throws(() => resolveConfig('cpu', { ...data, model: { ...model, encoder: { ...model.encoder, centerCodes: true } } } as never), /--center-codes, an option retired/);
 });
 
-test('--colour-modes: 0 or 2 to 6 levels, of the designer only, not with --design-modes; --mode-head-lr, --mode-colour and --colour-history need it', () => {
+test('--colour-modes: 0 or 2 to 6 levels, of the designer only; --mode-head-lr, --mode-colour and --colour-history need it', () => {
   const data = { data: { path: 'x' } };
   const model = (m: object) => ({ model: { ...resolveConfig('cpu', data).model, ...m } });
   assert.equal(resolveConfig('cpu', { ...data, ...model({ colourModes: 3 }) }).model.colourModes, 3);
   for (const bad of [1, 7, 2.5, -1]) assert.throws(() => resolveConfig('cpu', { ...data, ...model({ colourModes: bad }) }), /model\.colourModes \(--colour-modes\) must be 0 \(off\) or an integer from 2 to 6/, String(bad));
-  assert.throws(() => resolveConfig('cpu', { ...data, method: 'pix2pix', ...model({ colourModes: 3 }) }), /--colour-modes is an option of the designer, not of the baseline 'pix2pix'/);
-  assert.throws(() => resolveConfig('cpu', { ...data, ...model({ colourModes: 3, designModes: 4 }) }), /--colour-modes and --design-modes are two ways/);
+  assert.throws(() => resolveConfig('cpu', { ...data, method: 'pix2pix', ...model({ colourModes: 3 }) }), /--colour-modes: options of the designer, not of the baseline 'pix2pix'/);
   assert.throws(() => resolveConfig('cpu', { ...data, lrModeHead: 2e-3 }), /--mode-head-lr needs --colour-modes/);
   assert.equal(resolveConfig('cpu', { ...data, lrModeHead: 2e-3, ...model({ colourModes: 3 }) }).lrModeHead, 2e-3);
   assert.throws(() => resolveConfig('cpu', { ...data, modeColour: 10 }), /--mode-colour needs --colour-modes/);
   assert.equal(resolveConfig('cpu', { ...data, modeColour: 10, ...model({ colourModes: 3 }) }).modeColour, 10);
   assert.equal(resolveConfig('paper', data).modeColour, 0, 'off by default');
   assert.throws(() => resolveConfig('cpu', { ...data, ...model({ colourHistory: 2 }) }), /--colour-history needs --colour-modes/);
-  assert.equal(resolveConfig('cpu', data).modeColourMask, 'design');
-  assert.throws(() => resolveConfig('cpu', { ...data, modeColourMask: 'target' }), /--mode-colour-mask target needs --mode-colour > 0/);
-  assert.throws(() => resolveConfig('cpu', { ...data, modeColour: 5, modeColourMask: 'x' as never, ...model({ colourModes: 3 }) }), /modeColourMask \(--mode-colour-mask\) must be one of design, target, got 'x'/);
-  assert.equal(resolveConfig('cpu', { ...data, modeColour: 5, modeColourMask: 'target', ...model({ colourModes: 3 }) }).modeColourMask, 'target');
   assert.throws(() => resolveConfig('cpu', { ...data, ...model({ colourModes: 3, colourHistory: -1 }) }), /model\.colourHistory \(--colour-history\) must be a non-negative number/);
   assert.equal(resolveConfig('cpu', { ...data, ...model({ colourModes: 3, colourHistory: 2 }) }).model.colourHistory, 2);
   assert.equal(resolveConfig('cpu', data).msMask, 'all', '--ms-mask: every pixel by default');

@@ -27,7 +27,7 @@ export async function tinyWorld(): Promise<string> {
 
 export function tinyConfig(data: string, ...overrides: ConfigOverrides[]): Readonly<TrainConfig> {
   return resolveConfig('cpu', {
-    model: TINY_MODEL, data: { path: data, format: 'manifest' }, batchSize: 4, iterations: 4, compatWarmup: 0,
+    model: TINY_MODEL, data: { path: data, format: 'manifest' }, batchSize: 4, iterations: 4,
     checkpointEvery: 2, sampleEvery: 2, sampleQueries: 2, sampleUsers: 2, evalEvery: 0, // (the light evaluation has its own tests)
   }, ...overrides);
 }

@@ -46,7 +46,7 @@ test('ablations are the designer with their switch; a contradicting flag or a de
   assert.equal(resolveConfig('cpu', { method: 'designer-no-gfm' }).genCompatLoss, false);
   assert.throws(() => resolveConfig('cpu', { method: 'designer-label' }, { userCond: 'vector' }), /model 'designer-label' is the designer with userCond = "label"/);
   assert.throws(() => resolveConfig('cpu', { method: 'pix2pix', modeSeeking: 1 }), /options of the designer, not of the baseline 'pix2pix'/);
-  for (const o of [{ lambdaTv: 5 }, { msPool: 4 }]) assert.throws(() => resolveConfig('cpu', { method: 'pix2pix', ...o }), /options of the designer, not of the baseline 'pix2pix'/, JSON.stringify(o));
+  for (const o of [{ lambdaTv: 5 }, { modeSeeking: 4 }]) assert.throws(() => resolveConfig('cpu', { method: 'pix2pix', ...o }), /options of the designer, not of the baseline 'pix2pix'/, JSON.stringify(o));
   assert.equal(resolveConfig('cpu').method, 'designer');
   assert.throws(() => resolveConfig('cpu', { method: 'gan9000' as never }), /unknown model 'gan9000' \(expected one of designer, /);
 });

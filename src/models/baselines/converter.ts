@@ -13,7 +13,7 @@ export class Converter extends nn.Module {
   readonly decoder: Decoder;
   constructor(encoder: EncoderConfig, decoder: Omit<DecoderConfig, 'inputDim'>) {
     super();
-    this.encoder = this.registerModule('encoder', new Encoder({ ...encoder, centerCodes: false }));
+    this.encoder = this.registerModule('encoder', new Encoder(encoder));
     this.decoder = this.registerModule('decoder', new Decoder({ ...decoder, inputDim: encoder.latent, inputNorm: false }));
   }
   /** x [B, 3, S, S] -> [B, 3, S, S] in [-1, 1] */

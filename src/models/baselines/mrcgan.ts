@@ -46,7 +46,7 @@ export class MrCgan extends BaselineModel {
     super(config);
     const { encoder, decoder, discriminator } = config.nets;
     this.dim = encoder.latent;
-    this.embed = this.registerModule('embed', new Encoder({ ...encoder, centerCodes: false }));
+    this.embed = this.registerModule('embed', new Encoder(encoder));
     for (const c of config.targets) {
       this.projections.set(c, this.registerModule(`proj_${c}`, new nn.Linear(this.dim, config.prototypes * this.dim)));
       this.generators.set(c, this.registerModule(`gen_${c}`, new Decoder({ ...decoder, inputDim: this.dim + config.noise, inputNorm: false })));

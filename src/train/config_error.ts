@@ -1,0 +1,7 @@
+/** A training setting that cannot be used as given (the message names it). */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
