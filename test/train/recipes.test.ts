@@ -4,7 +4,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadRecipe, recipeNames } from '../../src/train/recipes.js';
+import { loadRecipe, recipeNames, type Stage } from '../../src/train/recipes.js';
 import { resolveConfig, type ConfigOverrides } from '../../src/train/config.js';
 import { train } from '../../src/train/trainer.js';
 import { RunDir } from '../../src/train/run_dir.js';
@@ -71,7 +71,7 @@ test('pfd train --recipe: flags override the recipe, the config records its name
 });
 
 test('a schedule of stages switches its settings at the stage\'s iteration and resumes mid-stage bit-exactly', async () => {
-  const stages = [{ from: 0, settings: { lambdaRec: 0, lrDecay: 1 } }, { from: 2, settings: { lambdaRec: 5, lr: 1e-3 } }];
+  const stages: Stage[] = [{ from: 0, settings: { lambdaRec: 0, lrDecay: 1 } }, { from: 2, settings: { lambdaRec: 5, lr: 1e-3 } }];
   const config = (iterations: number) => tinyConfig(world, { iterations, stages, checkpointEvery: 1 });
   const dir = tmp('stages');
   const a = path.join(dir, 'straight'), b = path.join(dir, 'resumed');
