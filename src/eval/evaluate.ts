@@ -121,7 +121,8 @@ export async function evaluateRun(dir: string, opts: EvalOptions = DEFAULT_EVAL)
   const compatPerCase = (ctx.cache.get('oracle') as { compat_per_case?: number[] } | undefined)?.compat_per_case;
   for (const v of ctx.cache.values()) {
     const e = v as { features?: T.Tensor; logits?: T.Tensor };
-    if (e.features instanceof T.Tensor) T.dispose([e.features, e.logits]);
+    if (v instanceof T.Tensor) v.dispose(); // the real reference sets' images
+    else if (e.features instanceof T.Tensor) T.dispose([e.features, e.logits]);
   }
   const result: RunEvaluation = {
     run: trained.run.dir, name: path.basename(trained.run.dir), iteration: trained.iteration, model: cfg.method ?? 'designer', preset: cfg.preset, userCond: cfg.userCond,

@@ -22,6 +22,7 @@ import { nearestDistances, median } from './nearest_real.js';
 import { splitItemBytes } from '../data/cache.js';
 import { bytesToUnit } from '../data/images.js';
 import { Rng } from '../data/rng.js';
+import { floorImages, precisionRecall, randomItemImages } from './realism.js';
 
 export interface EvalContext {
   model: FashionModel;
@@ -55,10 +56,19 @@ export interface MetricDef {
   compute(ctx: EvalContext): MetricValue;
 }
 
-function embedded(ctx: EvalContext, net: FeatureNet, which: 'design' | 'truth'): { features: T.Tensor; logits: T.Tensor } {
+/** Real reference sets beside the ground truths (realism.ts): per case, a training complement of its user (floor) or a random item of its category. */
+type RealSet = 'floor' | 'random';
+
+function realSetImages(ctx: EvalContext, which: RealSet): T.Tensor {
+  const key = `images:${which}`;
+  if (!ctx.cache.has(key)) ctx.cache.set(key, T.keep((which === 'floor' ? floorImages : randomItemImages)(ctx.designs.cases, ctx.train, ctx.seed, 'cpu')));
+  return ctx.cache.get(key) as T.Tensor;
+}
+
+function embedded(ctx: EvalContext, net: FeatureNet, which: 'design' | 'truth' | RealSet): { features: T.Tensor; logits: T.Tensor } {
   const key = `${net.key}:${which}`;
   if (!ctx.cache.has(key)) {
-    const x = ctx.designs[which];
+    const x = which === 'floor' || which === 'random' ? realSetImages(ctx, which) : ctx.designs[which];
     const parts = T.tidy(() => {
       const feats: T.Tensor[] = [], logits: T.Tensor[] = [];
       for (let a = 0; a < x.size(0); a += 128) {
@@ -96,9 +106,16 @@ function fidMetric(net: FeatureNet['key']): MetricDef {
     compute(ctx) {
       const n = ctx.nets.find((x) => x.key === net)!;
       const d = embedded(ctx, n, 'design').features, t = embedded(ctx, n, 'truth').features;
-      const sd = featureStats(d), st = featureStats(t);
-      const full = frechetDistance(sd, st);
-      T.dispose([sd.mu, sd.sigma, st.mu, st.sigma]);
+      const fid = (a: T.Tensor) => {
+        const sa = featureStats(a), st = featureStats(t);
+        const r = frechetDistance(sa, st);
+        T.dispose([sa.mu, sa.sigma, st.mu, st.sigma]);
+        return r;
+      };
+      const full = fid(d);
+      // The real-vs-real floor (each case's user's training complement of the same category)
+      // and random catalog items of that category, against the same truths at the same n.
+      const floor = fid(embedded(ctx, n, 'floor').features).value, random = fid(embedded(ctx, n, 'random').features).value;
       // Spread over splits only when every split has enough samples for its covariance.
       const N = d.size(0), dim = d.size(1), per = Math.floor(N / ctx.splits);
       let std: number | undefined;
@@ -111,9 +128,19 @@ function fidMetric(net: FeatureNet['key']): MetricDef {
         }
         std = meanStd(vals).std;
       }
-      return { value: full.value, std, real: 0, note: full.warning, details: { samples: N, dim } };
+      return { value: full.value, std, real: floor, note: full.warning, details: { samples: N, dim, real_vs_real_floor: floor, ratio_to_floor: full.value / floor, random_items: random } };
     },
   };
+}
+
+/** Improved precision and recall (k = 3) in the domain features, designs against truths; the real row is the floor set's. */
+function precisionRecallOf(ctx: EvalContext): { design: { precision: number; recall: number }; floor: { precision: number; recall: number } } {
+  if (!ctx.cache.has('precision-recall')) {
+    const net = ctx.nets.find((n) => n.key === 'domain')!;
+    const t = embedded(ctx, net, 'truth').features;
+    ctx.cache.set('precision-recall', { design: precisionRecall(embedded(ctx, net, 'design').features, t), floor: precisionRecall(embedded(ctx, net, 'floor').features, t) });
+  }
+  return ctx.cache.get('precision-recall') as ReturnType<typeof precisionRecallOf>;
 }
 
 /** 1 - mean SSIM over random pairs of images of the same category (as [27] samples pairs within a class). */
@@ -150,6 +177,16 @@ export const METRICS = {
   fid_domain: fidMetric('domain'),
   is_inception: isMetric('inception'),
   fid_inception: fidMetric('inception'),
+  precision_domain: {
+    // The share of designs inside the real items' manifold (each truth's ball reaching its 3rd nearest truth).
+    label: 'Precision (domain, k=3)', better: 'higher', available: (ctx) => ctx.nets.some((n) => n.key === 'domain') && ctx.designs.cases.length > 3,
+    compute: (ctx) => ({ value: precisionRecallOf(ctx).design.precision, real: precisionRecallOf(ctx).floor.precision, details: { k: 3 } }),
+  },
+  recall_domain: {
+    // The share of real items the designs' manifold covers.
+    label: 'Recall (domain, k=3)', better: 'higher', available: (ctx) => ctx.nets.some((n) => n.key === 'domain') && ctx.designs.cases.length > 3,
+    compute: (ctx) => ({ value: precisionRecallOf(ctx).design.recall, real: precisionRecallOf(ctx).floor.recall, details: { k: 3 } }),
+  },
   opposite_ssim: {
     label: 'Opposite SSIM', better: 'higher', available: () => true,
     compute(ctx) {

@@ -10,6 +10,7 @@ const aArgmax = defineOp('aten::argmax'), aArgmin = defineOp('aten::argmin');
 const aVar = defineOp('aten::var.correction'), aStd = defineOp('aten::std.correction');
 const aLogsumexp = defineOp('aten::logsumexp'), aNorm = defineOp('aten::linalg_vector_norm');
 const aAny = defineOp('aten::any'), aAll = defineOp('aten::all');
+const aKthvalue = defineOp('aten::kthvalue');
 
 const asDims = (d: number | number[]) => (Array.isArray(d) ? d : [d]);
 
@@ -40,4 +41,6 @@ export function norm(x: Tensor, p = 2, dims?: number | number[], keepdim = false
   return aNorm(x, p, dims === undefined ? null : asDims(dims), keepdim) as Tensor;
 }
 export function any(x: Tensor): Tensor { return aAny(x) as Tensor; }
+/** [values, indices] of the k-th smallest (1-based) along dim. */
+export function kthValue(x: Tensor, k: number, dim = -1, keepdim = false): [Tensor, Tensor] { return aKthvalue(x, k, dim, keepdim) as [Tensor, Tensor]; }
 export function all(x: Tensor): Tensor { return aAll(x) as Tensor; }
