@@ -27,6 +27,12 @@ export interface DecoderConfig {
    */
   modes?: number;
   /**
+   * How a stride-2 layer doubles the map: 'transposed' (the paper's 5x5 transposed convolution,
+   * whose uneven kernel overlap draws a checkerboard), or 'nearest': nearest-neighbour upsampling
+   * then a convolution (Odena et al., Distill 2016), which cannot. Absent: 'transposed'.
+   */
+  upsample?: 'transposed' | 'nearest';
+  /**
    * A head that predicts each row's mode from G's input (colour_modes.ts, `--colour-modes`):
    * [inputDim] -> 64 -> [modes] logits, on G's input (standardized with inputNorm). Needs modes > 1.
    */
@@ -77,7 +83,9 @@ export class Decoder extends nn.Module {
     const pad = Math.floor(kernel / 2);
     channels.forEach((out, i) => {
       const s = strides[i]!;
-      layers.push(new nn.ConvTranspose2d(c, out, kernel, { stride: s, padding: pad, outputPadding: s - 1 }), new nn.BatchNorm2d(out), new nn.LeakyReLU(0.2));
+      if (config.upsample === 'nearest') layers.push(...(s > 1 ? [new nn.UpsampleNearest(s)] : []), new nn.Conv2d(c, out, kernel, { padding: pad }));
+      else layers.push(new nn.ConvTranspose2d(c, out, kernel, { stride: s, padding: pad, outputPadding: s - 1 }));
+      layers.push(new nn.BatchNorm2d(out), new nn.LeakyReLU(0.2));
       c = out;
     });
     layers.push(new nn.ConvTranspose2d(c, imageChannels, kernel, { stride: 1, padding: pad }), new nn.Tanh());

@@ -5,7 +5,7 @@ export { Conv2d, pair, type Pair, type Conv2dOptions } from './conv.js';
 export { ConvTranspose2d, type ConvTranspose2dOptions } from './conv_transpose.js';
 export { convTranspose2d } from './conv_transpose_fast.js';
 export { BatchNorm2d, BatchNorm1d, type BatchNormOptions } from './batchnorm.js';
-export { ReLU, LeakyReLU, Tanh, Sigmoid, Dropout, Flatten, Unflatten } from './layers.js';
+export { ReLU, LeakyReLU, Tanh, Sigmoid, Dropout, Flatten, Unflatten, UpsampleNearest } from './layers.js';
 export { Embedding } from './embedding.js';
 export { Sequential } from './sequential.js';
 export { fanIn, kaimingUniformDefault_, biasDefault_, normalInit_, constantInit_ } from './init.js';

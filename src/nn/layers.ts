@@ -1,5 +1,5 @@
 // Parameter-free layers: activations, dropout, reshaping.
-import { Tensor, relu, leakyRelu, tanh, sigmoid, dropout, flatten, reshape } from '../torch/index.js';
+import { Tensor, relu, leakyRelu, tanh, sigmoid, dropout, flatten, reshape, resizeNearest } from '../torch/index.js';
 import { Module } from './module.js';
 
 export class ReLU extends Module {
@@ -9,6 +9,12 @@ export class ReLU extends Module {
 export class LeakyReLU extends Module {
   constructor(readonly negativeSlope = 0.01) { super(); }
   forward(x: Tensor): Tensor { return leakyRelu(x, this.negativeSlope); }
+}
+
+/** Nearest-neighbour upsampling by an integer factor: [N, C, H, W] -> [N, C, H * f, W * f]. */
+export class UpsampleNearest extends Module {
+  constructor(readonly factor: number) { super(); }
+  forward(x: Tensor): Tensor { return resizeNearest(x, [x.size(2) * this.factor, x.size(3) * this.factor]); }
 }
 
 export class Tanh extends Module {
