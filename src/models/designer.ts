@@ -32,6 +32,8 @@ export interface DesignerConfig extends ModelPreset {
   users: number;
   userCond: UserCond;
   targets: Category[]; // the categories this model designs
+  /** Keep an exponential moving average of each G's weights (generator_average.ts), which designs. */
+  averageGenerators?: boolean;
 }
 
 export const complementOf = (c: Category): Category => (c === 'top' ? 'bottom' : 'top');
@@ -42,6 +44,12 @@ export class Designer extends nn.Module {
   readonly userVectors: nn.Embedding | null;
   readonly generators = new Map<Category, Decoder>();
   readonly discriminators = new Map<Category, RealFakeDiscriminator>();
+  /**
+   * With config.averageGenerators: per designed category, a G whose weights are the moving
+   * average of the trained G's (ProGAN/StyleGAN's G_ema). design() draws with it; training never
+   * steps it (generator_average.ts updates it after each iteration).
+   */
+  readonly averagedGenerators = new Map<Category, Decoder>();
   /** Empty unless config.pairDiscriminator. */
   readonly pairDiscriminators = new Map<Category, QueryPairDiscriminator>();
   /**
@@ -66,7 +74,7 @@ export class Designer extends nn.Module {
     return this.generators.values().next().value!.memoryFormat;
   }
   set memoryFormat(f: T.MemoryFormat) {
-    for (const g of this.generators.values()) g.memoryFormat = f;
+    for (const g of [...this.generators.values(), ...this.averagedGenerators.values()]) g.memoryFormat = f;
   }
 
   /** Images [B, 3, S, S] in the model's memory layout (the same tensor when already so). */
@@ -88,6 +96,15 @@ export class Designer extends nn.Module {
       this.generators.set(c, this.registerModule(`gen_${c}`, new Decoder({ ...config.decoder, inputDim: this.latent + condDim, modes: this.modes, modePrior: this.colourModes })));
       this.discriminators.set(c, this.registerModule(`disc_${c}`, new RealFakeDiscriminator(config.discriminator)));
       if (config.pairDiscriminator) this.pairDiscriminators.set(c, this.registerModule(`pair_disc_${c}`, new QueryPairDiscriminator(config.discriminator)));
+    }
+    // Built after every other module, so that a model without averages is initialized as before.
+    if (config.averageGenerators) {
+      if (this.colourModes) throw new Error('Designer: averaged generators are not built for colour modes');
+      for (const c of config.targets) {
+        const avg = this.registerModule(`gen_avg_${c}`, new Decoder({ ...config.decoder, inputDim: this.latent + condDim }));
+        T.noGrad(() => { for (const [p, q] of avg.parameters().map((p, i) => [p, this.generators.get(c)!.parameters()[i]!] as const)) { T.copy_(p, q); p.requiresGrad = false; } });
+        this.averagedGenerators.set(c, avg);
+      }
     }
     if ((config.colourHistory ?? 0) > 0) {
       if (!this.colourModes) throw new Error('Designer: a colour history needs colour modes');
@@ -181,7 +198,7 @@ export class Designer extends nn.Module {
    * draws in the bin its head (and the user's colour history) ranks first.
    */
   private generate(zq: T.Tensor, users: T.Tensor, target: Category): T.Tensor {
-    const G = this.generator(target);
+    const G = this.averagedGenerators.get(target) ?? this.generator(target);
     if (this.colourModes) return T.contiguous(T.toDtype(G.forwardWithPrior(this.generatorInput(zq, users), undefined, this.colourBias(users, target)).image, 'float32'));
     return T.contiguous(T.toDtype(G.forward(this.generatorInput(zq, users)), 'float32'));
   }

@@ -18,7 +18,8 @@ abstract class BatchNormBase extends Module {
   readonly runningVar: Tensor | null;
   readonly numBatchesTracked: Tensor | null;
   readonly eps: number;
-  readonly momentum: number;
+  /** The running statistics' update weight (1/k for the k-th batch gives their cumulative average). */
+  momentum: number;
 
   protected abstract readonly ranks: number[];
 

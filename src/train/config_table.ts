@@ -21,6 +21,7 @@ export const NUMERIC_SETTINGS = [
   { key: 'lambda2', flag: 'lambda2', min: 0, default: 1, help: "weight of D's RaLSGAN loss" },
   { key: 'lambda3', flag: 'lambda3', min: 0, default: 1, help: "weight of G's RaLSGAN loss" },
   { key: 'l2', flag: 'l2', min: 0, default: 1e-6, help: "L2 weight on F and M's parameters in step (a) (lambda_theta_FM)" },
+  { key: 'gAverage', flag: 'g-average', min: 0, max: 0.99999, default: 0, help: "decay of a moving average of G's weights that does the designing (ProGAN/StyleGAN's G_ema; its BatchNorm statistics recomputed for the averaged weights before it designs); 0 = off (the paper)" },
   { key: 'negativeMix', flag: 'negative-mix', min: 0, max: 1, default: 0.5, help: 'share of kind-1 negatives (a random complement); the rest kind 2 (another user\'s outfit)' },
   { key: 'swapNegatives', flag: 'swap-negatives', min: 0, max: 1, default: 0, help: "share of kind-3 negatives (the user's own other complement), taken first; 0 = off (the paper)" },
   { key: 'lrDecay', flag: 'lr-decay', min: 0, max: 1, default: 0, help: "share of the run's iterations at the end over which every learning rate but the designer's step (a) (D's and G's; all of a baseline's) falls linearly towards 0 (pix2pix's decay; measured against --iterations, so a resume that changes it moves the decay); 0 = constant (the paper)" },

@@ -7,7 +7,8 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import * as nn from '../nn/index.js';
-import type { FashionModel } from '../models/fashion_model.js';
+import * as T from '../torch/index.js';
+import { isDesigner, type FashionModel } from '../models/fashion_model.js';
 import type { TrainConfig } from './config.js';
 import { readServingMetadata } from './run_dir.js';
 
@@ -74,7 +75,10 @@ export function loadInitSnapshot(model: FashionModel, init: InitSnapshot): void 
     // it); colour histories are counted from the training split when training starts (trainer.ts).
     // A snapshot's histories are data, not weights: a run without --colour-history leaves them out.
     const history = (name: string) => /^colour_history_(top|bottom)$/.test(name);
-    nn.loadModule(model, init.file, { allowMissing: (name) => /^gen_(top|bottom)\.(mode_embedding\.weight|mode_prior\.\d+\.(weight|bias))$/.test(name) || history(name), ignore: history });
+    // An averaged G (--g-average) the snapshot lacks starts as a copy of its G (and one it has is dropped by a run without averages).
+    const average = (name: string) => /^gen_avg_(top|bottom)\./.test(name);
+    nn.loadModule(model, init.file, { allowMissing: (name) => /^gen_(top|bottom)\.(mode_embedding\.weight|mode_prior\.\d+\.(weight|bias))$/.test(name) || history(name) || average(name), ignore: (name) => history(name) || (average(name) && !(isDesigner(model) && model.averagedGenerators.size)) });
+    if (isDesigner(model)) T.noGrad(() => { for (const [c, avg] of model.averagedGenerators) avg.stateDict().forEach((t, k) => T.copy_(t, model.generator(c).stateDict().get(k)!)); });
   } catch (e) {
     throw new Error(`--init-from: ${(e as Error).message}. Train with the snapshot's architecture options (its config.json)`);
   }

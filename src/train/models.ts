@@ -20,6 +20,7 @@ import { algorithm1Step, type StepTiming } from './algorithm1.js';
 import type { ImageBatch } from './batches.js';
 import { makeOptimizers, namedOptimizers, type Optimizers } from './optimizers.js';
 import { lossTerms } from './terms/registry.js';
+import { updateAverages } from './generator_average.js';
 import { pix2pixStep } from './pix2pix_step.js';
 import { stepOptions, type TrainConfig } from './config.js';
 
@@ -63,7 +64,7 @@ function seeded<M extends FashionModel>(config: Readonly<TrainConfig>, make: () 
 type DesignerOptimizers = TrainOptimizers & { designer: Optimizers };
 
 const DESIGNER: ModelDefinition<Designer, DesignerOptimizers> = {
-  build: (config, users) => seeded(config, () => new Designer({ ...structuredClone(config.model) as TrainConfig['model'], users, userCond: config.userCond, targets: targetsOf(config.task) })),
+  build: (config, users) => seeded(config, () => new Designer({ ...structuredClone(config.model) as TrainConfig['model'], users, userCond: config.userCond, targets: targetsOf(config.task), averageGenerators: (config.gAverage ?? 0) > 0 })),
   optimizers(model, config) {
     const designer = makeOptimizers(model, { lr: config.lr, betas: config.betas, lrModeHead: config.lrModeHead || config.lr });
     return { designer, named: namedOptimizers(designer) };
@@ -72,7 +73,9 @@ const DESIGNER: ModelDefinition<Designer, DesignerOptimizers> = {
   // --lr-decay calms D and G, whose oscillation makes the late designs noisy.
   constantLr: ['compat'],
   step(model, opt, batches, config, _iteration, timing) {
-    return { phase: 'algorithm1', losses: algorithm1Step(model, opt.designer, batches, stepOptions(config), timing) as Record<string, number> };
+    const losses = algorithm1Step(model, opt.designer, batches, stepOptions(config), timing) as Record<string, number>;
+    if ((config.gAverage ?? 0) > 0) updateAverages(model, config.gAverage);
+    return { phase: 'algorithm1', losses };
   },
   lossProblem(l, config) {
     // (The compatibility losses scale with the scores, which BPR lets grow; only their finiteness is checked.)

@@ -18,6 +18,7 @@ import { modelDefinition, targetsOf, EXPLODING_LOSS, type TrainOptimizers } from
 import { RunDir, readServingMetadata, checkSameUsers, type TrainerState } from './run_dir.js';
 import { designGridPng } from './samples.js';
 import { stageAt } from './recipes.js';
+import { recalibrateAverages, recalibrationSet } from './generator_average.js';
 import { checkInitSnapshot, loadInitSnapshot } from './init_from.js';
 import { LightEvaluator } from '../eval/light_eval.js';
 import { loadWorldGroundTruth } from '../data/world/ground_truth.js';
@@ -143,8 +144,17 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
   const lightEval = evalOn
     ? new LightEvaluator({ test: testImgs, dataset: d, world: truth?.world ?? null, oracle: truth?.oracle ?? null, queries: config.evalQueries, seed: config.seed, device })
     : null;
+  // --g-average: the averaged Gs' BatchNorm statistics, recomputed before they design (once per iteration).
+  const recalibration = isDesigner(model) && model.averagedGenerators.size ? recalibrationSet(model, trainImgs, config.seed, 8, 64, device) : null;
+  let recalibratedAt = -1;
+  const freshAverages = () => {
+    if (!recalibration || recalibratedAt === iteration) return;
+    recalibrateAverages(model as Designer, recalibration);
+    recalibratedAt = iteration;
+  };
   const evaluate = async () => {
     if (!lightEval) return;
+    freshAverages();
     const t = performance.now();
     const figures = await lightEval.evaluate(model);
     const record = { iteration, phase: 'eval', eval_seconds: (performance.now() - t) / 1000, ...figures };
@@ -167,6 +177,7 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
   const seconds = () => elapsed + (performance.now() - startedAt) / 1000;
   const checkpoint = () => {
     if (!writer) return;
+    freshAverages();
     const state: TrainerState = { iteration, epoch: sampler.epochsDone, sampler: sampler.state(), metricsBytes: run.metricsBytes(), elapsedSeconds: seconds() };
     const dir = run.saveCheckpoint(model, opt.named, state, config.keepCheckpoints);
     run.saveServing(model, config, d.users, iteration);
@@ -174,6 +185,7 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
   };
   const samples = async () => {
     if (!writer) return;
+    freshAverages();
     for (const [c, q] of queries) {
       const png = await designGridPng(model, q, c, users);
       writeFileSync(run.samplePath(iteration).replace(/\.png$/, `-${c}.png`), png);
@@ -233,6 +245,7 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
   } finally {
     truth?.oracle?.dispose();
     for (const q of queries.values()) q.dispose();
+    recalibration?.dispose();
     trainImgs.dispose();
     testImgs.dispose();
     for (const [, o] of opt.named) o.dispose();
