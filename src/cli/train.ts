@@ -31,7 +31,7 @@ function initPath(p: string): string {
 /** The usage text, with every registered loss term's settings. */
 export const trainUsage = (): string => `pfd train --data PATH [--format manifest|polyvore-u|polyvore-outfits] [--set N] [--images DIR] [--version V] [--skip-bad] [--holdout-users ID,ID,...]
               [--model designer|designer-label|designer-no-theta|designer-no-gfm|pix2pix|pldt|discogan|mrcgan] [--recipe NAME|FILE.json] [--preset cpu|paper] [--config FILE.json] [--out DIR] [--task top2bottom|bottom2top|both]
-              [--user-cond vector|label|none] [--gen-input-norm | --no-gen-input-norm] [--upsample transposed|nearest] [--pair-disc] [--colour-modes L [--colour-history A]] [--no-gen-compat-loss] [--gen-compat-scale none|positive-std]
+              [--user-cond vector|label|none] [--gen-input-norm | --no-gen-input-norm] [--upsample transposed|nearest] [--d-norm batch|spectral] [--pair-disc] [--colour-modes L [--colour-history A]] [--no-gen-compat-loss] [--gen-compat-scale none|positive-std]
               [--device cpu|cuda[:N]] [--precision fp32|bf16] [--init-from RUN_DIR|MODEL.safetensors] and the numeric settings (defaults before the preset's own):
 ${numericUsage(NUMERIC_SETTINGS).help.map((l) => `            ${l}`).join('\n')}
             Loss terms beyond the paper (each off at its default):
@@ -53,7 +53,7 @@ const num = (name: string, v: string | undefined, int = false): number | undefin
 const trainOptions = () => ({
   data: { type: 'string' }, format: { type: 'string' }, set: { type: 'string' }, images: { type: 'string' }, version: { type: 'string' },
   'skip-bad': { type: 'boolean' }, 'holdout-users': { type: 'string' }, model: { type: 'string' }, preset: { type: 'string' }, recipe: { type: 'string' }, config: { type: 'string' }, out: { type: 'string' },
-  resume: { type: 'string' }, task: { type: 'string' }, 'user-cond': { type: 'string' }, 'gen-input-norm': { type: 'boolean' }, 'no-gen-input-norm': { type: 'boolean' }, upsample: { type: 'string' }, 'pair-disc': { type: 'boolean' }, 'colour-modes': { type: 'string' }, 'colour-history': { type: 'string' }, 'no-gen-compat-loss': { type: 'boolean' }, 'gen-compat-scale': { type: 'string' }, 'init-from': { type: 'string' },
+  resume: { type: 'string' }, task: { type: 'string' }, 'user-cond': { type: 'string' }, 'gen-input-norm': { type: 'boolean' }, 'no-gen-input-norm': { type: 'boolean' }, upsample: { type: 'string' }, 'd-norm': { type: 'string' }, 'pair-disc': { type: 'boolean' }, 'colour-modes': { type: 'string' }, 'colour-history': { type: 'string' }, 'no-gen-compat-loss': { type: 'boolean' }, 'gen-compat-scale': { type: 'string' }, 'init-from': { type: 'string' },
   device: { type: 'string' }, precision: { type: 'string' },
   // The numeric settings' flags (src/train/config_table.ts), then every loss term's (src/train/terms/).
   ...(Object.fromEntries(NUMERIC_SETTINGS.map((s) => [s.flag, { type: 'string' }])) as Record<(typeof NUMERIC_SETTINGS)[number]['flag'], { type: 'string' }>),
@@ -156,6 +156,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
       const preset = v.preset ?? recipe?.preset ?? 'cpu';
       const fromRecipe: ConfigOverrides = recipe ? { ...(recipe.settings as ConfigOverrides), recipe: { name: recipe.name, sha256: recipe.sha256 }, stages: recipe.stages } : {};
       if (v['gen-input-norm'] || v['no-gen-input-norm']) model.decoder = { ...resolveConfig(preset, fromRecipe, file).model.decoder, inputNorm: !!v['gen-input-norm'] };
+      if (v['d-norm'] !== undefined) model.discriminator = { ...resolveConfig(preset, fromRecipe, file).model.discriminator, norm: v['d-norm'] as 'batch' | 'spectral' };
       if (v.upsample !== undefined) model.decoder = { ...(model.decoder ?? resolveConfig(preset, fromRecipe, file).model.decoder), upsample: v.upsample as 'transposed' | 'nearest' };
       config = resolveConfig(preset, fromRecipe, file, flags, { model });
       out = path.resolve(v.out ?? path.join('runs', `${config.method === 'designer' ? '' : `${config.method}-`}${config.preset}-${config.userCond}${config.genCompatLoss ? '' : '-nogfm'}-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}`));

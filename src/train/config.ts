@@ -196,6 +196,8 @@ function validate(c: TrainConfig): void {
   if (!(DATASET_FORMATS as readonly string[]).includes(c.data.format)) throw new ConfigError(`data format must be one of ${DATASET_FORMATS.join(', ')}, got '${c.data.format}'`);
   if ((c.gAverage ?? 0) > 0 && !variant.designer) throw new ConfigError(`--g-average is an option of the designer, not of the baseline '${c.method}'`);
   if ((c.gAverage ?? 0) > 0 && (c.model.colourModes ?? 0) > 0) throw new ConfigError('--g-average is not built for --colour-modes (an averaged G has no mode head)');
+  const dn = c.model.discriminator.norm;
+  if (dn !== undefined && dn !== 'batch' && dn !== 'spectral') throw new ConfigError(`model.discriminator.norm (--d-norm) must be batch or spectral, got '${dn}'`);
   const up = c.model.decoder.upsample;
   if (up !== undefined && up !== 'transposed' && up !== 'nearest') throw new ConfigError(`model.decoder.upsample (--upsample) must be transposed or nearest, got '${up}'`);
   if (c.model.encoder.imageSize !== 64 || c.model.discriminator.imageSize !== 64) throw new ConfigError('the model works on 64x64 images (encoder and discriminator imageSize must be 64)');
