@@ -1,6 +1,7 @@
 #!/usr/bin/env -S node --import tsx
 // The `pfd` command line: one entry point, subcommands by noun and verb.
 import { DATA_USAGE, dataInspect, dataMake } from './data.js';
+import { DATA_IMPORT_USAGE, dataImport } from './data_import.js';
 import { UsageError } from './errors.js';
 import { trainUsage, trainCommand } from './train.js';
 import { DESIGN_USAGE, designCommand } from './design.js';
@@ -12,11 +13,12 @@ import { COMPARE_USAGE } from './compare_usage.js';
 import { SERVE_USAGE } from './serve_usage.js';
 
 const usage = () => `usage:
-  ${[DATA_USAGE, trainUsage(), DESIGN_USAGE, EVAL_USAGE, COMPARE_USAGE, USERS_USAGE, RETRIEVE_USAGE, SERVE_USAGE].join('\n').split('\n').join('\n  ')}`;
+  ${[DATA_USAGE, DATA_IMPORT_USAGE, trainUsage(), DESIGN_USAGE, EVAL_USAGE, COMPARE_USAGE, USERS_USAGE, RETRIEVE_USAGE, SERVE_USAGE].join('\n').split('\n').join('\n  ')}`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   'data make': dataMake,
   'data inspect': dataInspect,
+  'data import': dataImport,
   train: trainCommand,
   design: designCommand,
   eval: evalCommand,
