@@ -7,10 +7,22 @@ import * as T from '../src/torch/index.js';
 import { convTranspose2d } from '../src/nn/index.js';
 import { median, writeResult } from './results.js';
 
-const { values } = parseArgs({ options: { batch: { type: 'string', default: '64' }, reps: { type: 'string', default: '3' } }, allowPositionals: true });
-const batch = Number(values.batch), reps = Number(values.reps);
+const { values } = parseArgs({
+  options: { batch: { type: 'string', default: '64' }, reps: { type: 'string', default: '3' } },
+  allowPositionals: true,
+});
+const batch = Number(values.batch),
+  reps = Number(values.reps);
 // [in, out, input size, stride] of the decoder's seven 5x5 transposed convs.
-const LAYERS: [number, number, number, number][] = [[256, 256, 4, 2], [256, 256, 8, 1], [256, 256, 8, 2], [256, 256, 16, 1], [256, 128, 16, 2], [128, 64, 32, 2], [64, 3, 64, 1]];
+const LAYERS: [number, number, number, number][] = [
+  [256, 256, 4, 2],
+  [256, 256, 8, 1],
+  [256, 256, 8, 2],
+  [256, 256, 16, 1],
+  [256, 128, 16, 2],
+  [128, 64, 32, 2],
+  [64, 3, 64, 1],
+];
 
 T.manualSeed(0);
 const rows = LAYERS.map(([cin, cout, size, s]) => {
@@ -18,13 +30,14 @@ const rows = LAYERS.map(([cin, cout, size, s]) => {
   const w = T.keep(T.randn([cin, cout, 5, 5], { requiresGrad: true }));
   const b = T.keep(T.randn([cout], { requiresGrad: true }));
   const time = (f: () => T.Tensor) => {
-    const once = () => T.tidy(() => {
-      const t0 = performance.now();
-      T.sum(f()).backward();
-      const ms = performance.now() - t0;
-      for (const t of [x, w, b]) t.setGrad(null);
-      return ms;
-    });
+    const once = () =>
+      T.tidy(() => {
+        const t0 = performance.now();
+        T.sum(f()).backward();
+        const ms = performance.now() - t0;
+        for (const t of [x, w, b]) t.setGrad(null);
+        return ms;
+      });
     once(); // warm-up (oneDNN primitive creation)
     return median(Array.from({ length: reps }, once));
   };
@@ -36,9 +49,22 @@ const rows = LAYERS.map(([cin, cout, size, s]) => {
   T.dispose([x, w, b]);
   return row;
 });
-const fastTotal = rows.reduce((a, r) => a + r.fast_ms, 0), refTotal = rows.reduce((a, r) => a + r.reference_ms, 0);
-const file = writeResult('conv_transpose', {
-  batch, reps, layers: rows, fast_total_ms: fastTotal, reference_total_ms: refTotal, speedup_total: refTotal / fastTotal,
-  speedup_min_layer: Math.min(...rows.map((r) => r.speedup)), goal: 'speedup >= 3 (decoder total)',
-}, `npm run bench -- conv_transpose --batch ${batch} --reps ${reps}`);
-console.log(`[conv_transpose] decoder total: fast ${fastTotal.toFixed(0)} ms, aten ${refTotal.toFixed(0)} ms, ${(refTotal / fastTotal).toFixed(2)}x -> ${file}`);
+const fastTotal = rows.reduce((a, r) => a + r.fast_ms, 0),
+  refTotal = rows.reduce((a, r) => a + r.reference_ms, 0);
+const file = writeResult(
+  'conv_transpose',
+  {
+    batch,
+    reps,
+    layers: rows,
+    fast_total_ms: fastTotal,
+    reference_total_ms: refTotal,
+    speedup_total: refTotal / fastTotal,
+    speedup_min_layer: Math.min(...rows.map((r) => r.speedup)),
+    goal: 'speedup >= 3 (decoder total)',
+  },
+  `npm run bench -- conv_transpose --batch ${batch} --reps ${reps}`,
+);
+console.log(
+  `[conv_transpose] decoder total: fast ${fastTotal.toFixed(0)} ms, aten ${refTotal.toFixed(0)} ms, ${(refTotal / fastTotal).toFixed(2)}x -> ${file}`,
+);

@@ -27,10 +27,15 @@ console.log(`[data] ${preset}: sampled ${world.outfits.length} outfits of ${worl
 t0 = performance.now();
 let last = 0;
 await writeWorld(world, dir, (done, total) => {
-  if (done - last >= total / 10) { last = done; console.log(`[data] rendered ${done}/${total}`); }
+  if (done - last >= total / 10) {
+    last = done;
+    console.log(`[data] rendered ${done}/${total}`);
+  }
 });
 const renderS = secs(t0);
-console.log(`[data] rendered ${world.items.length} items in ${renderS.toFixed(1)} s (${(world.items.length / renderS).toFixed(0)} items/s)`);
+console.log(
+  `[data] rendered ${world.items.length} items in ${renderS.toFixed(1)} s (${(world.items.length / renderS).toFixed(0)} items/s)`,
+);
 const d = loadManifest(path.join(dir, 'manifest.jsonl'));
 const cache = path.join(dir, 'cache');
 const splits: Record<string, { items: number; build_s: number; load_s: number }> = {};
@@ -48,9 +53,20 @@ for (const split of ['train', 'test'] as const) {
   splits[split] = { items, build_s: buildS, load_s: loadS };
   console.log(`[data] ${split} cache: ${items} images decoded in ${buildS.toFixed(1)} s, loaded again in ${loadS.toFixed(2)} s`);
 }
-const file = writeResult(`data_${preset}`, {
-  preset, users: world.users.length, items: world.items.length, outfits: world.outfits.length, image_size: world.config.imageSize,
-  sample_s: sampleS, render_s: renderS, render_items_per_s: world.items.length / renderS, cache: splits,
-}, `npm run bench -- data --preset ${preset}`);
+const file = writeResult(
+  `data_${preset}`,
+  {
+    preset,
+    users: world.users.length,
+    items: world.items.length,
+    outfits: world.outfits.length,
+    image_size: world.config.imageSize,
+    sample_s: sampleS,
+    render_s: renderS,
+    render_items_per_s: world.items.length / renderS,
+    cache: splits,
+  },
+  `npm run bench -- data --preset ${preset}`,
+);
 console.log(`[data] -> ${file}`);
 rmSync(dir, { recursive: true, force: true });

@@ -24,21 +24,36 @@ import { DEFAULT_STEP } from '../src/train/config.js';
 import { writeResult, median } from './results.js';
 import { profileOps, type OpRow } from './op_profile.js';
 
-const { values } = parseArgs({ options: {
-  preset: { type: 'string', multiple: true }, batch: { type: 'string', default: '64' }, steps: { type: 'string', default: '5' },
-  warmup: { type: 'string', default: '1' }, device: { type: 'string', default: 'cpu' }, out: { type: 'string' },
-  tasks: { type: 'string', default: '1' }, precision: { type: 'string', multiple: true }, layout: { type: 'string', multiple: true },
-  profile: { type: 'boolean', default: false }, 'design-rank': { type: 'string', multiple: true },
-  'lambda-pick': { type: 'string', multiple: true }, 'pick-pool': { type: 'string', multiple: true },
-  'colour-modes': { type: 'string', default: '0' }, 'mode-colour': { type: 'string', multiple: true },
-} });
+const { values } = parseArgs({
+  options: {
+    preset: { type: 'string', multiple: true },
+    batch: { type: 'string', default: '64' },
+    steps: { type: 'string', default: '5' },
+    warmup: { type: 'string', default: '1' },
+    device: { type: 'string', default: 'cpu' },
+    out: { type: 'string' },
+    tasks: { type: 'string', default: '1' },
+    precision: { type: 'string', multiple: true },
+    layout: { type: 'string', multiple: true },
+    profile: { type: 'boolean', default: false },
+    'design-rank': { type: 'string', multiple: true },
+    'lambda-pick': { type: 'string', multiple: true },
+    'pick-pool': { type: 'string', multiple: true },
+    'colour-modes': { type: 'string', default: '0' },
+    'mode-colour': { type: 'string', multiple: true },
+  },
+});
 const presets = (values.preset ?? ['cpu', 'paper']) as ModelPresetName[];
-const B = Number(values.batch), steps = Number(values.steps), warmup = Number(values.warmup), tasks = Number(values.tasks);
+const B = Number(values.batch),
+  steps = Number(values.steps),
+  warmup = Number(values.warmup),
+  tasks = Number(values.tasks);
 if (tasks !== 1 && tasks !== 2) throw new Error(`--tasks must be 1 or 2, got ${values.tasks}`);
 const device = T.parseDevice(values.device!);
 const precisions = (values.precision ?? [T.defaultPrecision(device)]).map(T.parsePrecision);
 const layouts = (values.layout ?? ['channels_last']) as T.MemoryFormat[];
-for (const l of layouts) if (l !== 'contiguous' && l !== 'channels_last') throw new Error(`--layout must be contiguous or channels_last, got ${l}`);
+for (const l of layouts)
+  if (l !== 'contiguous' && l !== 'channels_last') throw new Error(`--layout must be contiguous or channels_last, got ${l}`);
 const ranks = (values['design-rank'] ?? ['0']).map(Number);
 for (const w of ranks) if (!(w >= 0)) throw new Error(`--design-rank must be a non-negative number, got ${w}`);
 const picks = (values['lambda-pick'] ?? ['0']).map(Number);
@@ -46,15 +61,26 @@ for (const w of picks) if (!(w >= 0)) throw new Error(`--lambda-pick must be a n
 const pools = (values['pick-pool'] ?? ['0']).map(Number);
 for (const n of pools) if (!(Number.isInteger(n) && n >= 0)) throw new Error(`--pick-pool must be a non-negative integer, got ${n}`);
 const colourModes = Number(values['colour-modes']);
-if (!(Number.isInteger(colourModes) && (colourModes === 0 || (colourModes >= 2 && colourModes <= 6)))) throw new Error(`--colour-modes must be 0 or 2 to 6, got ${values['colour-modes']}`);
+if (!(Number.isInteger(colourModes) && (colourModes === 0 || (colourModes >= 2 && colourModes <= 6))))
+  throw new Error(`--colour-modes must be 0 or 2 to 6, got ${values['colour-modes']}`);
 const modeColours = (values['mode-colour'] ?? ['0']).map(Number);
-for (const w of modeColours) if (!(w >= 0) || (w > 0 && colourModes === 0)) throw new Error(`--mode-colour must be a non-negative number, and needs --colour-modes; got ${w}`);
+for (const w of modeColours)
+  if (!(w >= 0) || (w > 0 && colourModes === 0))
+    throw new Error(`--mode-colour must be a non-negative number, and needs --colour-modes; got ${w}`);
 const users = 16;
 const targets: Category[] = tasks === 2 ? ['bottom', 'top'] : ['bottom'];
 
 interface Figure {
-  preset: string; precision: T.Precision; layout: T.MemoryFormat; design_rank: number; lambda_pick: number; pick_pool: number; colour_modes: number; mode_colour: number;
-  seconds_per_iteration: number; samples_per_second: number;
+  preset: string;
+  precision: T.Precision;
+  layout: T.MemoryFormat;
+  design_rank: number;
+  lambda_pick: number;
+  pick_pool: number;
+  colour_modes: number;
+  mode_colour: number;
+  seconds_per_iteration: number;
+  samples_per_second: number;
   share: { a_compat: number; b_disc: number; c_gen: number };
   all_ms: number[];
   profile?: { total_ms: number; top: OpRow[] };
@@ -62,79 +88,195 @@ interface Figure {
 const figures: Figure[] = [];
 for (const preset of presets) {
   for (const precision of precisions) {
-    for (const layout of layouts) for (const designRank of ranks) for (const lambdaPick of picks) for (const pickPool of lambdaPick > 0 ? pools : [0]) for (const modeColour of modeColours) {
-      const step = { ...DEFAULT_STEP, designRank, lambdaPick, modeColour };
-      T.manualSeed(0);
-      const model = new Designer({ ...MODEL_PRESETS[preset], users, userCond: 'vector', targets, colourModes }).to(device);
-      model.precision = precision;
-      model.memoryFormat = layout;
-      const opt = makeOptimizers(model, { lr: 2e-4, betas: [0.5, 0.999] });
-      const img = () => T.keep(T.sub(T.mul(T.rand([B, 3, 64, 64], { device }), 2), 1));
-      const batches: ImageBatch[] = targets.map((target) => ({ target, users: T.keep(T.randint(0, users, [B], { device })), query: img(), positive: img(), negQuery: img(), negComplement: img(),
-        ...(pickPool > 0 ? { pickPool: T.keep(T.sub(T.mul(T.rand([pickPool, 3, 64, 64], { device }), 2), 1)) } : {}) }));
-      const times: number[] = [];
-      const timing: StepTiming = { a: 0, b: 0, c: 0 };
-      for (let s = 0; s < warmup + steps; s++) {
-        const t0 = performance.now();
-        const t = { a: 0, b: 0, c: 0 };
-        algorithm1Step(model, opt, batches, step, t);
-        if (device !== 'cpu') T.tidy(() => model.encoder.parameters()[0]!.sum().item()); // sync
-        const ms = performance.now() - t0;
-        if (s >= warmup) {
-          times.push(ms);
-          timing.a += t.a; timing.b += t.b; timing.c += t.c;
-        }
-        await new Promise(setImmediate);
-      }
-      const total = timing.a + timing.b + timing.c;
-      const r: Figure = {
-        preset, precision, layout, design_rank: designRank, lambda_pick: lambdaPick, pick_pool: pickPool, colour_modes: colourModes, mode_colour: modeColour,
-        seconds_per_iteration: median(times) / 1000,
-        samples_per_second: (B * tasks) / (median(times) / 1000),
-        share: { a_compat: timing.a / total, b_disc: timing.b / total, c_gen: timing.c / total },
-        all_ms: times.map((t) => Math.round(t)),
-      };
-      if (values.profile) {
-        const p = profileOps(() => algorithm1Step(model, opt, batches, step));
-        r.profile = { total_ms: p.total_ms, top: p.rows.slice(0, 15) };
-      }
-      figures.push(r);
-      console.log(`${preset} ${precision} ${layout}${ranks.length > 1 ? ` design-rank ${designRank}` : ''}${picks.length > 1 ? ` lambda-pick ${lambdaPick}` : ''}${pools.length > 1 && lambdaPick > 0 ? ` pick-pool ${pickPool}` : ''}${colourModes ? ` colour-modes ${colourModes}` : ''}${modeColours.length > 1 ? ` mode-colour ${modeColour}` : ''}: ${r.seconds_per_iteration.toFixed(3)} s/iteration at batch ${B} x ${tasks} task(s) (${r.samples_per_second.toFixed(1)} samples/s); ` +
-        `share (a) ${(100 * r.share.a_compat).toFixed(0)}%, (b) ${(100 * r.share.b_disc).toFixed(0)}%, (c) ${(100 * r.share.c_gen).toFixed(0)}%`);
-      if (r.profile) {
-        for (const row of r.profile.top.slice(0, 10)) console.log(`    ${row.op.padEnd(42)} ${String(row.calls).padStart(5)} calls ${row.self_ms.toFixed(1).padStart(9)} ms ${(100 * row.share).toFixed(1).padStart(5)}%`);
-      }
-      model.dispose();
-      for (const [, o] of namedOptimizers(opt)) o.dispose();
-      for (const b of batches) T.dispose([b.users, b.query, b.positive, b.negQuery, b.negComplement, ...(b.pickPool ? [b.pickPool] : [])]);
-    }
+    for (const layout of layouts)
+      for (const designRank of ranks)
+        for (const lambdaPick of picks)
+          for (const pickPool of lambdaPick > 0 ? pools : [0])
+            for (const modeColour of modeColours) {
+              const step = { ...DEFAULT_STEP, designRank, lambdaPick, modeColour };
+              T.manualSeed(0);
+              const model = new Designer({ ...MODEL_PRESETS[preset], users, userCond: 'vector', targets, colourModes }).to(device);
+              model.precision = precision;
+              model.memoryFormat = layout;
+              const opt = makeOptimizers(model, { lr: 2e-4, betas: [0.5, 0.999] });
+              const img = () => T.keep(T.sub(T.mul(T.rand([B, 3, 64, 64], { device }), 2), 1));
+              const batches: ImageBatch[] = targets.map((target) => ({
+                target,
+                users: T.keep(T.randint(0, users, [B], { device })),
+                query: img(),
+                positive: img(),
+                negQuery: img(),
+                negComplement: img(),
+                ...(pickPool > 0 ? { pickPool: T.keep(T.sub(T.mul(T.rand([pickPool, 3, 64, 64], { device }), 2), 1)) } : {}),
+              }));
+              const times: number[] = [];
+              const timing: StepTiming = { a: 0, b: 0, c: 0 };
+              for (let s = 0; s < warmup + steps; s++) {
+                const t0 = performance.now();
+                const t = { a: 0, b: 0, c: 0 };
+                algorithm1Step(model, opt, batches, step, t);
+                if (device !== 'cpu') T.tidy(() => model.encoder.parameters()[0]!.sum().item()); // sync
+                const ms = performance.now() - t0;
+                if (s >= warmup) {
+                  times.push(ms);
+                  timing.a += t.a;
+                  timing.b += t.b;
+                  timing.c += t.c;
+                }
+                await new Promise(setImmediate);
+              }
+              const total = timing.a + timing.b + timing.c;
+              const r: Figure = {
+                preset,
+                precision,
+                layout,
+                design_rank: designRank,
+                lambda_pick: lambdaPick,
+                pick_pool: pickPool,
+                colour_modes: colourModes,
+                mode_colour: modeColour,
+                seconds_per_iteration: median(times) / 1000,
+                samples_per_second: (B * tasks) / (median(times) / 1000),
+                share: { a_compat: timing.a / total, b_disc: timing.b / total, c_gen: timing.c / total },
+                all_ms: times.map((t) => Math.round(t)),
+              };
+              if (values.profile) {
+                const p = profileOps(() => algorithm1Step(model, opt, batches, step));
+                r.profile = { total_ms: p.total_ms, top: p.rows.slice(0, 15) };
+              }
+              figures.push(r);
+              console.log(
+                `${preset} ${precision} ${layout}${ranks.length > 1 ? ` design-rank ${designRank}` : ''}${picks.length > 1 ? ` lambda-pick ${lambdaPick}` : ''}${pools.length > 1 && lambdaPick > 0 ? ` pick-pool ${pickPool}` : ''}${colourModes ? ` colour-modes ${colourModes}` : ''}${modeColours.length > 1 ? ` mode-colour ${modeColour}` : ''}: ${r.seconds_per_iteration.toFixed(3)} s/iteration at batch ${B} x ${tasks} task(s) (${r.samples_per_second.toFixed(1)} samples/s); ` +
+                  `share (a) ${(100 * r.share.a_compat).toFixed(0)}%, (b) ${(100 * r.share.b_disc).toFixed(0)}%, (c) ${(100 * r.share.c_gen).toFixed(0)}%`,
+              );
+              if (r.profile) {
+                for (const row of r.profile.top.slice(0, 10))
+                  console.log(
+                    `    ${row.op.padEnd(42)} ${String(row.calls).padStart(5)} calls ${row.self_ms.toFixed(1).padStart(9)} ms ${(100 * row.share).toFixed(1).padStart(5)}%`,
+                  );
+              }
+              model.dispose();
+              for (const [, o] of namedOptimizers(opt)) o.dispose();
+              for (const b of batches)
+                T.dispose([b.users, b.query, b.positive, b.negQuery, b.negComplement, ...(b.pickPool ? [b.pickPool] : [])]);
+            }
   }
 }
 // Ratios within this run (machines are noisy; compare only figures measured together).
-const key = (f: Figure) => `${f.preset}/${f.precision}/${f.layout}${ranks.length > 1 ? `/rank${f.design_rank}` : ''}${picks.length > 1 ? `/pick${f.lambda_pick}` : ''}${pools.length > 1 && f.lambda_pick > 0 ? `/pool${f.pick_pool}` : ''}${modeColours.length > 1 ? `/colour${f.mode_colour}` : ''}`;
-const base = (f: Figure) => figures.find((g) => g.preset === f.preset && g.precision === 'fp32' && g.layout === 'contiguous' && g.design_rank === f.design_rank && g.lambda_pick === f.lambda_pick && g.pick_pool === f.pick_pool && g.mode_colour === f.mode_colour);
+const key = (f: Figure) =>
+  `${f.preset}/${f.precision}/${f.layout}${ranks.length > 1 ? `/rank${f.design_rank}` : ''}${picks.length > 1 ? `/pick${f.lambda_pick}` : ''}${pools.length > 1 && f.lambda_pick > 0 ? `/pool${f.pick_pool}` : ''}${modeColours.length > 1 ? `/colour${f.mode_colour}` : ''}`;
+const base = (f: Figure) =>
+  figures.find(
+    (g) =>
+      g.preset === f.preset &&
+      g.precision === 'fp32' &&
+      g.layout === 'contiguous' &&
+      g.design_rank === f.design_rank &&
+      g.lambda_pick === f.lambda_pick &&
+      g.pick_pool === f.pick_pool &&
+      g.mode_colour === f.mode_colour,
+  );
 const speedup = Object.fromEntries(figures.map((f) => [key(f), base(f) ? base(f)!.seconds_per_iteration / f.seconds_per_iteration : null]));
 console.log('speed-up over fp32 contiguous (same run):', JSON.stringify(speedup));
 // The ranking term's cost: seconds per iteration over those without it, same preset, precision and layout.
-const noRank = (f: Figure) => figures.find((g) => g.preset === f.preset && g.precision === f.precision && g.layout === f.layout && g.design_rank === 0 && g.lambda_pick === f.lambda_pick && g.pick_pool === f.pick_pool);
-const rankCost = ranks.length > 1 ? Object.fromEntries(figures.filter((f) => f.design_rank > 0 && noRank(f)).map((f) => [key(f), f.seconds_per_iteration / noRank(f)!.seconds_per_iteration])) : undefined;
+const noRank = (f: Figure) =>
+  figures.find(
+    (g) =>
+      g.preset === f.preset &&
+      g.precision === f.precision &&
+      g.layout === f.layout &&
+      g.design_rank === 0 &&
+      g.lambda_pick === f.lambda_pick &&
+      g.pick_pool === f.pick_pool,
+  );
+const rankCost =
+  ranks.length > 1
+    ? Object.fromEntries(
+        figures
+          .filter((f) => f.design_rank > 0 && noRank(f))
+          .map((f) => [key(f), f.seconds_per_iteration / noRank(f)!.seconds_per_iteration]),
+      )
+    : undefined;
 if (rankCost) console.log('time per iteration over --design-rank 0 (same run):', JSON.stringify(rankCost));
 // The pick term's cost: over the same configuration without it.
-const noPick = (f: Figure) => figures.find((g) => g.preset === f.preset && g.precision === f.precision && g.layout === f.layout && g.design_rank === f.design_rank && g.lambda_pick === 0);
-const pickCost = picks.length > 1 ? Object.fromEntries(figures.filter((f) => f.lambda_pick > 0 && noPick(f)).map((f) => [key(f), f.seconds_per_iteration / noPick(f)!.seconds_per_iteration])) : undefined;
+const noPick = (f: Figure) =>
+  figures.find(
+    (g) =>
+      g.preset === f.preset &&
+      g.precision === f.precision &&
+      g.layout === f.layout &&
+      g.design_rank === f.design_rank &&
+      g.lambda_pick === 0,
+  );
+const pickCost =
+  picks.length > 1
+    ? Object.fromEntries(
+        figures
+          .filter((f) => f.lambda_pick > 0 && noPick(f))
+          .map((f) => [key(f), f.seconds_per_iteration / noPick(f)!.seconds_per_iteration]),
+      )
+    : undefined;
 if (pickCost) console.log('time per iteration over --lambda-pick 0 (same run):', JSON.stringify(pickCost));
 // The pick pool's cost: over the same pick term with the batch's candidates alone.
-const noPool = (f: Figure) => figures.find((g) => g.preset === f.preset && g.precision === f.precision && g.layout === f.layout && g.design_rank === f.design_rank && g.lambda_pick === f.lambda_pick && g.pick_pool === 0);
-const poolCost = pools.length > 1 ? Object.fromEntries(figures.filter((f) => f.pick_pool > 0 && noPool(f)).map((f) => [key(f), f.seconds_per_iteration / noPool(f)!.seconds_per_iteration])) : undefined;
+const noPool = (f: Figure) =>
+  figures.find(
+    (g) =>
+      g.preset === f.preset &&
+      g.precision === f.precision &&
+      g.layout === f.layout &&
+      g.design_rank === f.design_rank &&
+      g.lambda_pick === f.lambda_pick &&
+      g.pick_pool === 0,
+  );
+const poolCost =
+  pools.length > 1
+    ? Object.fromEntries(
+        figures
+          .filter((f) => f.pick_pool > 0 && noPool(f))
+          .map((f) => [key(f), f.seconds_per_iteration / noPool(f)!.seconds_per_iteration]),
+      )
+    : undefined;
 if (poolCost) console.log('time per iteration over --pick-pool 0 (same run):', JSON.stringify(poolCost));
 // The colour-bin term's cost: over the same configuration without it.
-const noColour = (f: Figure) => figures.find((g) => g.preset === f.preset && g.precision === f.precision && g.layout === f.layout && g.design_rank === f.design_rank && g.lambda_pick === f.lambda_pick && g.pick_pool === f.pick_pool && g.mode_colour === 0);
-const colourCost = modeColours.length > 1 ? Object.fromEntries(figures.filter((f) => f.mode_colour > 0 && noColour(f)).map((f) => [key(f), f.seconds_per_iteration / noColour(f)!.seconds_per_iteration])) : undefined;
+const noColour = (f: Figure) =>
+  figures.find(
+    (g) =>
+      g.preset === f.preset &&
+      g.precision === f.precision &&
+      g.layout === f.layout &&
+      g.design_rank === f.design_rank &&
+      g.lambda_pick === f.lambda_pick &&
+      g.pick_pool === f.pick_pool &&
+      g.mode_colour === 0,
+  );
+const colourCost =
+  modeColours.length > 1
+    ? Object.fromEntries(
+        figures
+          .filter((f) => f.mode_colour > 0 && noColour(f))
+          .map((f) => [key(f), f.seconds_per_iteration / noColour(f)!.seconds_per_iteration]),
+      )
+    : undefined;
 if (colourCost) console.log('time per iteration over --mode-colour 0 (same run):', JSON.stringify(colourCost));
 if (values.out !== 'none') {
-  const flags = `--batch ${B} --tasks ${tasks} --steps ${steps}${presets.map((p) => ` --preset ${p}`).join('')}${precisions.map((p) => ` --precision ${p}`).join('')}` +
+  const flags =
+    `--batch ${B} --tasks ${tasks} --steps ${steps}${presets.map((p) => ` --preset ${p}`).join('')}${precisions.map((p) => ` --precision ${p}`).join('')}` +
     `${layouts.map((l) => ` --layout ${l}`).join('')}${values.profile ? ' --profile' : ''}${values['design-rank'] ? ranks.map((w) => ` --design-rank ${w}`).join('') : ''}${values['lambda-pick'] ? picks.map((w) => ` --lambda-pick ${w}`).join('') : ''}${values['pick-pool'] ? pools.map((n) => ` --pick-pool ${n}`).join('') : ''}${colourModes ? ` --colour-modes ${colourModes}` : ''}${values['mode-colour'] ? modeColours.map((w) => ` --mode-colour ${w}`).join('') : ''}${device === 'cpu' ? '' : ` --device ${device}`}`;
-  const file = writeResult(values.out ?? `designer_step_${device.replace(':', '')}`, { batch: B, tasks, steps, device, figures, speedup_over_fp32_contiguous: speedup, ...(rankCost ? { time_over_design_rank_0: rankCost } : {}), ...(pickCost ? { time_over_lambda_pick_0: pickCost } : {}), ...(poolCost ? { time_over_pick_pool_0: poolCost } : {}), ...(colourCost ? { time_over_mode_colour_0: colourCost } : {}) },
-    `npm run bench -- designer_step ${flags}`);
+  const file = writeResult(
+    values.out ?? `designer_step_${device.replace(':', '')}`,
+    {
+      batch: B,
+      tasks,
+      steps,
+      device,
+      figures,
+      speedup_over_fp32_contiguous: speedup,
+      ...(rankCost ? { time_over_design_rank_0: rankCost } : {}),
+      ...(pickCost ? { time_over_lambda_pick_0: pickCost } : {}),
+      ...(poolCost ? { time_over_pick_pool_0: poolCost } : {}),
+      ...(colourCost ? { time_over_mode_colour_0: colourCost } : {}),
+    },
+    `npm run bench -- designer_step ${flags}`,
+  );
   console.log(`wrote ${file}`);
 }

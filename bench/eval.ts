@@ -23,7 +23,11 @@ const total = (performance.now() - t0) / 1000;
 r.dispose();
 const breakdown = { ...r.result.seconds, report: reportS };
 console.log(`evaluated ${r.result.samples.designs} designs of ${values.run} in ${total.toFixed(1)} s`);
-for (const [k, s] of Object.entries(breakdown).sort((a, b) => b[1] - a[1])) console.log(`  ${k.padEnd(28)} ${s.toFixed(2)} s (${((100 * s) / total).toFixed(1)}%)`);
-const file = writeResult('eval', { run: values.run, designs: r.result.samples.designs, total_seconds: total, breakdown_seconds: breakdown },
-  `npm run bench -- eval --run ${values.run} --n ${values.n}`);
+for (const [k, s] of Object.entries(breakdown).sort((a, b) => b[1] - a[1]))
+  console.log(`  ${k.padEnd(28)} ${s.toFixed(2)} s (${((100 * s) / total).toFixed(1)}%)`);
+const file = writeResult(
+  'eval',
+  { run: values.run, designs: r.result.samples.designs, total_seconds: total, breakdown_seconds: breakdown },
+  `npm run bench -- eval --run ${values.run} --n ${values.n}`,
+);
 console.log(`wrote ${file}`);

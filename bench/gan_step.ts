@@ -25,9 +25,14 @@ export function makeGanBench(batch: number, seed = 0, width = 1): GanBench {
   T.manualSeed(seed);
   const w = (c: number) => Math.max(1, Math.round(c * width));
   const G = new Decoder({ ...PAPER_DECODER, baseChannels: w(PAPER_DECODER.baseChannels), channels: PAPER_DECODER.channels.map(w) });
-  const D = new RealFakeDiscriminator({ ...PAPER_DISCRIMINATOR, channels: PAPER_DISCRIMINATOR.channels.map(w), hidden: w(PAPER_DISCRIMINATOR.hidden) });
+  const D = new RealFakeDiscriminator({
+    ...PAPER_DISCRIMINATOR,
+    channels: PAPER_DISCRIMINATOR.channels.map(w),
+    hidden: w(PAPER_DISCRIMINATOR.hidden),
+  });
   return {
-    G, D,
+    G,
+    D,
     optG: new nn.Adam(G.parameters(), { lr: 2e-4, betas: [0.5, 0.999] }),
     optD: new nn.Adam(D.parameters(), { lr: 2e-4, betas: [0.5, 0.999] }),
     z: T.keep(T.randn([batch, 128])),
@@ -57,7 +62,13 @@ export function ganStep(b: GanBench): [number, number] {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { batch: { type: 'string', default: '64' }, steps: { type: 'string', default: '3' }, warmup: { type: 'string', default: '1' } } });
+  const { values } = parseArgs({
+    options: {
+      batch: { type: 'string', default: '64' },
+      steps: { type: 'string', default: '3' },
+      warmup: { type: 'string', default: '1' },
+    },
+  });
   const b = makeGanBench(Number(values.batch));
   for (let i = 0; i < Number(values.warmup); i++) ganStep(b);
   const stepMs: number[] = [];
@@ -70,10 +81,23 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   }
   const opsPerStep = (T.opCallCount() - calls0) / Number(values.steps);
   // The binding's cost per call: a tiny op, many times (the op itself is the same in C++).
-  const x = T.keep(T.ones([1])), y = T.keep(T.ones([1]));
+  const x = T.keep(T.ones([1])),
+    y = T.keep(T.ones([1]));
   const n = 200000;
   const t0 = performance.now();
-  T.tidy(() => { for (let i = 0; i < n; i++) T.add(x, y).dispose(); });
+  T.tidy(() => {
+    for (let i = 0; i < n; i++) T.add(x, y).dispose();
+  });
   const usPerCall = ((performance.now() - t0) * 1000) / n;
-  console.log(JSON.stringify({ impl: 'ts', batch: Number(values.batch), threads: T.getNumThreads(), step_ms: stepMs, losses, ops_per_step: opsPerStep, us_per_tiny_op: usPerCall }));
+  console.log(
+    JSON.stringify({
+      impl: 'ts',
+      batch: Number(values.batch),
+      threads: T.getNumThreads(),
+      step_ms: stepMs,
+      losses,
+      ops_per_step: opsPerStep,
+      us_per_tiny_op: usPerCall,
+    }),
+  );
 }

@@ -12,8 +12,18 @@ import * as T from '../src/torch/index.js';
 import { ganStep, makeGanBench } from './gan_step.js';
 import { writeResult } from './results.js';
 
-const { values } = parseArgs({ options: { batch: { type: 'string', default: '16' }, width: { type: 'string', default: '0.25' }, steps: { type: 'string', default: '300' }, early: { type: 'string', default: '30' } }, allowPositionals: true });
-const batch = Number(values.batch), steps = Number(values.steps), early = Number(values.early);
+const { values } = parseArgs({
+  options: {
+    batch: { type: 'string', default: '16' },
+    width: { type: 'string', default: '0.25' },
+    steps: { type: 'string', default: '300' },
+    early: { type: 'string', default: '30' },
+  },
+  allowPositionals: true,
+});
+const batch = Number(values.batch),
+  steps = Number(values.steps),
+  early = Number(values.early);
 const mib = () => process.memoryUsage().rss / 2 ** 20;
 // Sample after a full V8 collection (run with --expose-gc, as bench/run.ts does), so that
 // garbage JS objects awaiting a lazy major GC are not mistaken for a leak; the JS heap is
@@ -39,10 +49,26 @@ for (let i = 1; i <= steps; i++) {
 const at = (s: number) => samples.find((x) => x.step === s)!;
 const growth = at(steps).rss_mib / at(early).rss_mib - 1;
 const name = `memory${T.cpuCacheStats().enabled ? '' : '_no_cpu_cache'}${width === 0.25 ? '' : `_width${width}`}`;
-const file = writeResult(name, {
-  batch, width, steps, early_step: early, rss_early_mib: at(early).rss_mib, rss_final_mib: at(steps).rss_mib, growth,
-  live_tensors_early: at(early).live_tensors, live_tensors_final: at(steps).live_tensors, samples,
-  cpu_cache_mb: Number(process.env.PFD_CPU_CACHE_MB ?? 4096), forced_gc_before_samples: !!gc,
-  seconds: (performance.now() - t0) / 1000, goal: `rss(${steps}) within 5% of rss(${early})`,
-}, `${T.cpuCacheStats().enabled ? '' : 'PFD_CPU_CACHE_MB=0 '}npm run bench -- memory --batch ${batch} --width ${width} --steps ${steps} --early ${early}`);
-console.log(`[memory] RSS ${at(early).rss_mib.toFixed(1)} MiB at step ${early} -> ${at(steps).rss_mib.toFixed(1)} MiB at step ${steps} (${(growth * 100).toFixed(2)}%) -> ${file}`);
+const file = writeResult(
+  name,
+  {
+    batch,
+    width,
+    steps,
+    early_step: early,
+    rss_early_mib: at(early).rss_mib,
+    rss_final_mib: at(steps).rss_mib,
+    growth,
+    live_tensors_early: at(early).live_tensors,
+    live_tensors_final: at(steps).live_tensors,
+    samples,
+    cpu_cache_mb: Number(process.env.PFD_CPU_CACHE_MB ?? 4096),
+    forced_gc_before_samples: !!gc,
+    seconds: (performance.now() - t0) / 1000,
+    goal: `rss(${steps}) within 5% of rss(${early})`,
+  },
+  `${T.cpuCacheStats().enabled ? '' : 'PFD_CPU_CACHE_MB=0 '}npm run bench -- memory --batch ${batch} --width ${width} --steps ${steps} --early ${early}`,
+);
+console.log(
+  `[memory] RSS ${at(early).rss_mib.toFixed(1)} MiB at step ${early} -> ${at(steps).rss_mib.toFixed(1)} MiB at step ${steps} (${(growth * 100).toFixed(2)}%) -> ${file}`,
+);

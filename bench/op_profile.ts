@@ -12,7 +12,13 @@ export interface OpRow {
   share: number; // of the region's total self time
 }
 
-interface TraceEvent { name: string; ph: string; ts: number; dur: number; tid: number }
+interface TraceEvent {
+  name: string;
+  ph: string;
+  ts: number;
+  dur: number;
+  tid: number;
+}
 
 /** Runs fn under libtorch's profiler and returns its ops by self time (ms). */
 export function profileOps(fn: () => void): { rows: OpRow[]; total_ms: number } {
@@ -57,6 +63,8 @@ export function profileOps(fn: () => void): { rows: OpRow[]; total_ms: number } 
     close(Infinity);
   }
   const total = [...self.values()].reduce((a, r) => a + r.us, 0);
-  const rows = [...self].map(([op, r]) => ({ op, calls: r.calls, self_ms: r.us / 1000, share: r.us / total })).sort((a, b) => b.self_ms - a.self_ms);
+  const rows = [...self]
+    .map(([op, r]) => ({ op, calls: r.calls, self_ms: r.us / 1000, share: r.us / total }))
+    .sort((a, b) => b.self_ms - a.self_ms);
   return { rows, total_ms: total / 1000 };
 }

@@ -15,7 +15,13 @@ export function writeResult(name: string, figures: Record<string, unknown>, comm
     benchmark: name,
     command,
     date: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', memory_gib: Math.round(os.totalmem() / 2 ** 30), threads: T.getNumThreads(), bf16_matrix_units: T.cpuSupportsBf16() },
+    machine: {
+      cpus: os.cpus().length,
+      cpu: os.cpus()[0]?.model ?? 'unknown',
+      memory_gib: Math.round(os.totalmem() / 2 ** 30),
+      threads: T.getNumThreads(),
+      bf16_matrix_units: T.cpuSupportsBf16(),
+    },
     libtorch: info.torchVersion,
     ...figures,
   };

@@ -12,13 +12,22 @@ import { buildApp } from '../src/serve/app.js';
 import { Rng } from '../src/data/rng.js';
 import { writeResult, median } from './results.js';
 
-const { values } = parseArgs({ options: {
-  run: { type: 'string' }, clients: { type: 'string', default: '16' }, requests: { type: 'string', default: '2000' },
-  wait: { type: 'string', multiple: true }, single: { type: 'string', default: '200' }, out: { type: 'string', default: 'serve_load' },
-  'no-warm': { type: 'boolean' }, threads: { type: 'string', default: '1' },
-} });
+const { values } = parseArgs({
+  options: {
+    run: { type: 'string' },
+    clients: { type: 'string', default: '16' },
+    requests: { type: 'string', default: '2000' },
+    wait: { type: 'string', multiple: true },
+    single: { type: 'string', default: '200' },
+    out: { type: 'string', default: 'serve_load' },
+    'no-warm': { type: 'boolean' },
+    threads: { type: 'string', default: '1' },
+  },
+});
 if (!values.run) throw new Error('serve_load needs --run DIR');
-const clients = Number(values.clients), requests = Number(values.requests), single = Number(values.single);
+const clients = Number(values.clients),
+  requests = Number(values.requests),
+  single = Number(values.single);
 const waits = (values.wait ?? ['0', '2']).map(Number);
 // Intra-op threads, as `pfd serve --threads` (default 1).
 T.setNumThreads(Number(values.threads));
@@ -57,30 +66,51 @@ for (const wait of waits) {
   // C clients until N requests are answered.
   const rss0 = rssMb();
   const lat: number[] = [];
-  let errors = 0, issued = 0;
+  let errors = 0,
+    issued = 0;
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: clients }, async () => {
-    while (issued < requests) {
-      issued++;
-      const r = await call();
-      lat.push(r.ms);
-      if (!r.ok) errors++;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (issued < requests) {
+        issued++;
+        const r = await call();
+        lat.push(r.ms);
+        if (!r.ok) errors++;
+      }
+    }),
+  );
   const seconds = (performance.now() - t0) / 1000;
   const phase = {
-    batch_wait_ms: wait, clients, requests: lat.length, errors, seconds,
-    throughput_rps: lat.length / seconds, p50_ms: median(lat), p99_ms: pct(lat, 99),
-    single_client: { requests: alone.length, p50_ms: median(alone), p99_ms: pct(alone, 99), in_process_p50_ms: median(inProcess), in_process_p99_ms: pct(inProcess, 99) },
-    warm_codes: warmed, warm_codes_seconds: warmSeconds,
-    forward_passes: service.batcher.stats.batches, designs: service.batcher.stats.requests,
-    rss_mb_before: rss0, rss_mb_after: rssMb(),
+    batch_wait_ms: wait,
+    clients,
+    requests: lat.length,
+    errors,
+    seconds,
+    throughput_rps: lat.length / seconds,
+    p50_ms: median(lat),
+    p99_ms: pct(lat, 99),
+    single_client: {
+      requests: alone.length,
+      p50_ms: median(alone),
+      p99_ms: pct(alone, 99),
+      in_process_p50_ms: median(inProcess),
+      in_process_p99_ms: pct(inProcess, 99),
+    },
+    warm_codes: warmed,
+    warm_codes_seconds: warmSeconds,
+    forward_passes: service.batcher.stats.batches,
+    designs: service.batcher.stats.requests,
+    rss_mb_before: rss0,
+    rss_mb_after: rssMb(),
   };
   phases.push(phase);
   console.log(JSON.stringify(phase));
   await app.close();
   await service.close();
 }
-const file = writeResult(values.out!, { run: values.run, phases },
-  `npm run bench -- serve_load --run ${values.run} --clients ${clients} --requests ${requests} --single ${single} ${waits.map((w) => `--wait ${w}`).join(' ')} --threads ${values.threads}${values['no-warm'] ? ' --no-warm' : ''}`);
+const file = writeResult(
+  values.out!,
+  { run: values.run, phases },
+  `npm run bench -- serve_load --run ${values.run} --clients ${clients} --requests ${requests} --single ${single} ${waits.map((w) => `--wait ${w}`).join(' ')} --threads ${values.threads}${values['no-warm'] ? ' --no-warm' : ''}`,
+);
 console.log(`wrote ${file}`);

@@ -42,21 +42,39 @@ async function designs(run: string, out: string): Promise<void> {
 }
 
 function losses(run: string, out: string): void {
-  const rows = readFileSync(`${run}/metrics.jsonl`, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
-  const train = rows.filter((r) => r.phase !== 'eval').map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !/seconds|time/.test(k))));
+  const rows = readFileSync(`${run}/metrics.jsonl`, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  const train = rows
+    .filter((r) => r.phase !== 'eval')
+    .map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !/seconds|time/.test(k))));
   writeFileSync(out, JSON.stringify(train));
   console.log(`${train.length} iterations of losses: ${out}`);
 }
 
 function compare(a: string, b: string): void {
-  const A = JSON.parse(readFileSync(a, 'utf8')), B = JSON.parse(readFileSync(b, 'utf8'));
-  const flat = (o: unknown, p = ''): [string, unknown][] => (o && typeof o === 'object' ? Object.entries(o).flatMap(([k, v]) => flat(v, p ? `${p}.${k}` : k)) : [[p, o]]);
-  const fa = new Map(flat(A)), fb = new Map(flat(B));
+  const A = JSON.parse(readFileSync(a, 'utf8')),
+    B = JSON.parse(readFileSync(b, 'utf8'));
+  const flat = (o: unknown, p = ''): [string, unknown][] =>
+    o && typeof o === 'object' ? Object.entries(o).flatMap(([k, v]) => flat(v, p ? `${p}.${k}` : k)) : [[p, o]];
+  const fa = new Map(flat(A)),
+    fb = new Map(flat(B));
   for (const [k, v] of fa) {
-    if (!fb.has(k)) { console.log(`${k}: only in ${a}`); process.exit(1); }
-    if (!Object.is(v, fb.get(k))) { console.log(`${k}: ${v} in ${a}, ${fb.get(k)} in ${b}`); process.exit(1); }
+    if (!fb.has(k)) {
+      console.log(`${k}: only in ${a}`);
+      process.exit(1);
+    }
+    if (!Object.is(v, fb.get(k))) {
+      console.log(`${k}: ${v} in ${a}, ${fb.get(k)} in ${b}`);
+      process.exit(1);
+    }
   }
-  for (const k of fb.keys()) if (!fa.has(k)) { console.log(`${k}: only in ${b}`); process.exit(1); }
+  for (const k of fb.keys())
+    if (!fa.has(k)) {
+      console.log(`${k}: only in ${b}`);
+      process.exit(1);
+    }
   console.log(`identical (${fa.size} values)`);
 }
 
@@ -64,4 +82,7 @@ const [cmd, x, y] = process.argv.slice(2);
 if (cmd === 'designs' && x && y) await designs(x, y);
 else if (cmd === 'losses' && x && y) losses(x, y);
 else if (cmd === 'compare' && x && y) compare(x, y);
-else { console.error('usage: equivalence.ts designs RUN OUT.json | losses RUN_DIR OUT.json | compare A.json B.json'); process.exit(2); }
+else {
+  console.error('usage: equivalence.ts designs RUN OUT.json | losses RUN_DIR OUT.json | compare A.json B.json');
+  process.exit(2);
+}

@@ -37,7 +37,11 @@ if (isDesigner(trained.model) && trained.model.colourHistories.size > 0) {
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // Paths relative to the repository root (a warm-started run's snapshot path too).
 const rel = (p: string) => path.relative(root, path.resolve(p));
-const config = { ...trained.config, data: { ...trained.config.data, path: rel(trained.config.data.path) }, ...(trained.config.initFrom ? { initFrom: rel(trained.config.initFrom) } : {}) };
+const config = {
+  ...trained.config,
+  data: { ...trained.config.data, path: rel(trained.config.data.path) },
+  ...(trained.config.initFrom ? { initFrom: rel(trained.config.initFrom) } : {}),
+};
 // A warm-started run (--init-from): its iteration counts both stages, and its curves continue
 // those of the snapshot it started from (read before anything is written: the output may be
 // that snapshot's folder).
@@ -49,13 +53,26 @@ if (trained.config.initFrom) {
   const sourceDir = new RunDir(path.dirname(source));
   if (existsSync(sourceDir.metrics)) earlier = sourceDir.readMetrics().filter((r) => Number(r.iteration) <= offset);
 }
-const records: Record<string, unknown>[] = [...earlier, ...new RunDir(runDir).readMetrics().filter((r) => !(offset > 0 && r.iteration === 0)).map((r) => ({ ...r, iteration: Number(r.iteration) + offset }))];
+const records: Record<string, unknown>[] = [
+  ...earlier,
+  ...new RunDir(runDir)
+    .readMetrics()
+    .filter((r) => !(offset > 0 && r.iteration === 0))
+    .map((r) => ({ ...r, iteration: Number(r.iteration) + offset })),
+];
 const kept = records.filter((r) => r.phase === 'eval' || Number(r.iteration) % 10 === 0);
 const iteration = offset + trained.iteration;
 const out = new RunDir(outDir);
 mkdirSync(out.dir, { recursive: true });
-nn.saveModule(trained.model, out.model, { format: 'pfd-designer', config: JSON.stringify(config), users: JSON.stringify(trained.users), iteration: String(iteration) });
+nn.saveModule(trained.model, out.model, {
+  format: 'pfd-designer',
+  config: JSON.stringify(config),
+  users: JSON.stringify(trained.users),
+  iteration: String(iteration),
+});
 writeFileSync(out.config, JSON.stringify(config, null, 2) + '\n');
 writeFileSync(out.metrics, kept.map((r) => JSON.stringify(r)).join('\n') + '\n');
-console.log(`wrote ${out.model} (iteration ${iteration}${offset ? `: ${offset} before the warm start, ${trained.iteration} after` : ''}, data ${config.data.path}), ${kept.length} of ${records.length} metrics records`);
+console.log(
+  `wrote ${out.model} (iteration ${iteration}${offset ? `: ${offset} before the warm start, ${trained.iteration} after` : ''}, data ${config.data.path}), ${kept.length} of ${records.length} metrics records`,
+);
 trained.dispose();

@@ -7,7 +7,12 @@ import * as T from '../src/torch/index.js';
 export const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
 
 /** Loads test/fixtures/<name>; tensors live outside scopes (kept) for the whole test file. */
-export function fixture(name: string): { get(key: string): T.Tensor; has(key: string): boolean; keys(): string[]; metadata: Record<string, string> } {
+export function fixture(name: string): {
+  get(key: string): T.Tensor;
+  has(key: string): boolean;
+  keys(): string[];
+  metadata: Record<string, string>;
+} {
   const { tensors, metadata } = T.loadTensors(path.join(FIXTURES, name));
   for (const t of tensors.values()) T.keep(t);
   return {
@@ -46,7 +51,11 @@ export function assertClose(actual: T.Tensor, expected: T.Tensor, opts: { atol?:
  * Central finite differences of sum(fn(inputs) * gout) in float64, compared
  * with autograd's gradient for every input that requires grad.
  */
-export function gradcheck(fn: (...xs: T.Tensor[]) => T.Tensor, inputs: T.Tensor[], opts: { eps?: number; atol?: number; rtol?: number; what?: string } = {}): void {
+export function gradcheck(
+  fn: (...xs: T.Tensor[]) => T.Tensor,
+  inputs: T.Tensor[],
+  opts: { eps?: number; atol?: number; rtol?: number; what?: string } = {},
+): void {
   const eps = opts.eps ?? 1e-6;
   T.tidy(() => {
     const xs = inputs.map((x) => {
@@ -62,27 +71,42 @@ export function gradcheck(fn: (...xs: T.Tensor[]) => T.Tensor, inputs: T.Tensor[
       const analytic = x.grad!.toArray();
       const base = x.detach().toArray();
       const numeric = base.map((_, i) => {
-        const at = (delta: number) => T.tidy(() => T.noGrad(() => {
-          const v = base.slice();
-          v[i]! += delta;
-          const xi = T.tensor(v, { dtype: 'float64', shape: x.shape });
-          const args = xs.map((y, j) => (j === k ? xi : y.detach()));
-          return fn(...args).mul(gout).sum().item();
-        }));
+        const at = (delta: number) =>
+          T.tidy(() =>
+            T.noGrad(() => {
+              const v = base.slice();
+              v[i]! += delta;
+              const xi = T.tensor(v, { dtype: 'float64', shape: x.shape });
+              const args = xs.map((y, j) => (j === k ? xi : y.detach()));
+              return fn(...args)
+                .mul(gout)
+                .sum()
+                .item();
+            }),
+          );
         return (at(eps) - at(-eps)) / (2 * eps);
       });
-      assertClose(T.tensor(analytic, { dtype: 'float64', shape: x.shape }), T.tensor(numeric, { dtype: 'float64', shape: x.shape }),
-        { atol: opts.atol ?? 1e-6, rtol: opts.rtol ?? 1e-5, what: `${opts.what ?? 'gradcheck'}: d/d input ${k}` });
+      assertClose(T.tensor(analytic, { dtype: 'float64', shape: x.shape }), T.tensor(numeric, { dtype: 'float64', shape: x.shape }), {
+        atol: opts.atol ?? 1e-6,
+        rtol: opts.rtol ?? 1e-5,
+        what: `${opts.what ?? 'gradcheck'}: d/d input ${k}`,
+      });
     });
   });
 }
 
 /** Runs fn with console.log / console.error captured (CLI tests). */
 export async function quietly<R>(fn: () => Promise<R>): Promise<{ result: R; out: string; err: string }> {
-  const log = console.log, error = console.error;
-  let out = '', err = '';
-  console.log = (...a: unknown[]) => { out += a.join(' ') + '\n'; };
-  console.error = (...a: unknown[]) => { err += a.join(' ') + '\n'; };
+  const log = console.log,
+    error = console.error;
+  let out = '',
+    err = '';
+  console.log = (...a: unknown[]) => {
+    out += a.join(' ') + '\n';
+  };
+  console.error = (...a: unknown[]) => {
+    err += a.join(' ') + '\n';
+  };
   try {
     return { result: await fn(), out, err };
   } finally {

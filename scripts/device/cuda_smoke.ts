@@ -19,9 +19,11 @@ const maxDiff = (a: T.Tensor, b: T.Tensor) => T.tidy(() => T.max(T.abs(T.sub(a.t
 
 T.manualSeed(0);
 T.tidy(() => {
-  const a = T.randn([64, 128]), b = T.randn([128, 32]);
+  const a = T.randn([64, 128]),
+    b = T.randn([128, 32]);
   check('matmul on cuda matches cpu', maxDiff(T.matmul(a.to(dev), b.to(dev)), T.matmul(a, b)) < 1e-3);
-  const x = T.randn([4, 8, 16, 16]), w = T.randn([8, 6, 5, 5], { requiresGrad: true });
+  const x = T.randn([4, 8, 16, 16]),
+    w = T.randn([8, 6, 5, 5], { requiresGrad: true });
   const wg = w.detach().to(dev).requiresGrad_();
   const yc = nn.convTranspose2d(x, w, null, [2, 2], [2, 2], [1, 1]);
   const yg = nn.convTranspose2d(x.to(dev), wg, null, [2, 2], [2, 2], [1, 1]);
@@ -34,14 +36,18 @@ T.tidy(() => {
 });
 
 const lin = new nn.Linear(16, 4).to(dev);
-check('Module.to(cuda) moves parameters', lin.parameters().every((p) => p.device === 'cuda:0' && p.requiresGrad));
+check(
+  'Module.to(cuda) moves parameters',
+  lin.parameters().every((p) => p.device === 'cuda:0' && p.requiresGrad),
+);
 lin.dispose();
 
 for (const batch of [64]) {
   const b = makeGanBench(batch);
   b.G.to(dev);
   b.D.to(dev);
-  const z = T.keep(b.z.to(dev)), real = T.keep(b.real.to(dev));
+  const z = T.keep(b.z.to(dev)),
+    real = T.keep(b.real.to(dev));
   b.z.dispose();
   b.real.dispose();
   const gb = { ...b, z, real };

@@ -11,11 +11,14 @@ const out = process.argv[2] ?? '.scratch/device';
 mkdirSync(out, { recursive: true });
 T.manualSeed(3);
 const net = new Net();
-T.tidy(() => { net.forward(T.randn([4, 8]), T.tensor([0, 1, 2, 3], { dtype: 'int64' })); }); // non-trivial BN stats
+T.tidy(() => {
+  net.forward(T.randn([4, 8]), T.tensor([0, 1, 2, 3], { dtype: 'int64' }));
+}); // non-trivial BN stats
 net.eval();
 nn.saveModule(net, path.join(out, 'net.safetensors'));
 T.tidy(() => {
-  const z = T.randn([3, 8]), user = T.tensor([2, 0, 3], { dtype: 'int64' });
+  const z = T.randn([3, 8]),
+    user = T.tensor([2, 0, 3], { dtype: 'int64' });
   const [img, score] = T.noGrad(() => net.forward(z, user));
   T.saveTensors(path.join(out, 'expected.safetensors'), { z, user, img, score });
 });

@@ -18,11 +18,15 @@ import { UsageError } from './errors.js';
 import { gracefulStop } from './graceful_stop.js';
 export { COMPARE_USAGE } from './compare_usage.js';
 
-
 /** A budget mode's iteration cap: the wall-clock budget stops the run first. */
 const UNCAPPED = 10_000_000;
 
-interface Plan { model: ModelName; dir: string; state: 'new' | 'resume' | 'done'; at: number }
+interface Plan {
+  model: ModelName;
+  dir: string;
+  state: 'new' | 'resume' | 'done';
+  at: number;
+}
 
 function status(dir: string, budget: { iterations?: number; minutes?: number }): Plan['state'] | { at: number; state: Plan['state'] } {
   if (!existsSync(path.join(dir, 'config.json'))) return 'new';
@@ -34,20 +38,39 @@ function status(dir: string, budget: { iterations?: number; minutes?: number }):
 }
 
 export async function compareCommand(argv: string[]): Promise<void> {
-  const { values: v } = parseArgs({ args: argv, options: {
-    data: { type: 'string' }, budget: { type: 'string' }, iterations: { type: 'string' }, models: { type: 'string' }, preset: { type: 'string', default: 'cpu' },
-    seed: { type: 'string' }, n: { type: 'string' }, out: { type: 'string' }, config: { type: 'string' },
-  }, strict: true });
+  const { values: v } = parseArgs({
+    args: argv,
+    options: {
+      data: { type: 'string' },
+      budget: { type: 'string' },
+      iterations: { type: 'string' },
+      models: { type: 'string' },
+      preset: { type: 'string', default: 'cpu' },
+      seed: { type: 'string' },
+      n: { type: 'string' },
+      out: { type: 'string' },
+      config: { type: 'string' },
+    },
+    strict: true,
+  });
   if (!v.data) throw new UsageError('pfd compare needs --data DIR');
   if (!v.out) throw new UsageError('pfd compare needs --out DIR (its runs and report go there; run the command again to resume)');
-  if ((v.budget === undefined) === (v.iterations === undefined)) throw new UsageError('pfd compare needs exactly one of --budget MINUTES (per model) or --iterations N');
+  if ((v.budget === undefined) === (v.iterations === undefined))
+    throw new UsageError('pfd compare needs exactly one of --budget MINUTES (per model) or --iterations N');
   const minutes = v.budget === undefined ? undefined : Number(v.budget);
   const iterations = v.iterations === undefined ? undefined : Number(v.iterations);
   if (minutes !== undefined && !(minutes > 0)) throw new UsageError(`--budget must be a positive number of minutes, got '${v.budget}'`);
-  if (iterations !== undefined && !(Number.isInteger(iterations) && iterations > 0)) throw new UsageError(`--iterations must be a positive integer, got '${v.iterations}'`);
-  const models = (v.models ?? modelNames().join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+  if (iterations !== undefined && !(Number.isInteger(iterations) && iterations > 0))
+    throw new UsageError(`--iterations must be a positive integer, got '${v.iterations}'`);
+  const models = (v.models ?? modelNames().join(','))
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = models.filter((m) => !modelNames().includes(m));
-  if (unknown.length) throw new UsageError(`--models: unknown model${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (registered: ${modelNames().join(', ')})`);
+  if (unknown.length)
+    throw new UsageError(
+      `--models: unknown model${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (registered: ${modelNames().join(', ')})`,
+    );
   if (new Set(models).size !== models.length) throw new UsageError('--models lists a model twice');
   const seed = v.seed === undefined ? 1 : Number(v.seed);
   const n = v.n === undefined ? DEFAULT_EVAL.n : Number(v.n);
@@ -65,13 +88,25 @@ export async function compareCommand(argv: string[]): Promise<void> {
       throw new UsageError(`--config ${v.config}: not valid JSON (${(e as Error).message})`);
     }
     // Every model trains from scratch alike (a warm start would favour one of them).
-    if ((file as { initFrom?: unknown }).initFrom != null) throw new UsageError(`--config ${v.config}: initFrom (a warm start) has no place in a comparison: every model trains from scratch alike`);
+    if ((file as { initFrom?: unknown }).initFrom != null)
+      throw new UsageError(
+        `--config ${v.config}: initFrom (a warm start) has no place in a comparison: every model trains from scratch alike`,
+      );
   }
   // Every model's config, resolved (and checked) before anything trains.
   const configs = new Map<ModelName, Readonly<TrainConfig>>();
   for (const m of models as ModelName[]) {
     try {
-      configs.set(m, resolveConfig(v.preset!, file, { method: m, data: { path: path.resolve(v.data) }, seed, iterations: iterations ?? UNCAPPED, minutes: minutes ?? 0 }));
+      configs.set(
+        m,
+        resolveConfig(v.preset!, file, {
+          method: m,
+          data: { path: path.resolve(v.data) },
+          seed,
+          iterations: iterations ?? UNCAPPED,
+          minutes: minutes ?? 0,
+        }),
+      );
     } catch (e) {
       throw e instanceof ConfigError ? new UsageError(`${m}: ${e.message}`) : e;
     }
@@ -81,21 +116,34 @@ export async function compareCommand(argv: string[]): Promise<void> {
     const s = status(dir, budget);
     return typeof s === 'string' ? { model, dir, state: s, at: 0 } : { model, dir, state: s.state, at: s.at };
   });
-  console.log(`comparing ${models.length} models on ${v.data}, ${iterations ? `${iterations} iterations` : `${minutes} minutes`} each, seed ${seed}, into ${out}`);
-  for (const p of plans) console.log(`  ${p.model.padEnd(18)} ${p.state === 'new' ? 'to train' : p.state === 'done' ? `finished (iteration ${p.at}): reused` : `resumes at iteration ${p.at}`}`);
+  console.log(
+    `comparing ${models.length} models on ${v.data}, ${iterations ? `${iterations} iterations` : `${minutes} minutes`} each, seed ${seed}, into ${out}`,
+  );
+  for (const p of plans)
+    console.log(
+      `  ${p.model.padEnd(18)} ${p.state === 'new' ? 'to train' : p.state === 'done' ? `finished (iteration ${p.at}): reused` : `resumes at iteration ${p.at}`}`,
+    );
 
   const stop = gracefulStop('stopping after this iteration with a checkpoint; run the same command again to go on');
   try {
     for (const p of plans.filter((x) => x.state !== 'done')) {
       const fresh = configs.get(p.model)!;
       // A resumed run keeps its own saved config; only the budget is the command's.
-      const config = p.state === 'resume' ? resolveConfig(fresh.preset, { ...new RunDir(p.dir).readConfig(), iterations: fresh.iterations, minutes: fresh.minutes }) : fresh;
+      const config =
+        p.state === 'resume'
+          ? resolveConfig(fresh.preset, { ...new RunDir(p.dir).readConfig(), iterations: fresh.iterations, minutes: fresh.minutes })
+          : fresh;
       const loading = phasedProgress();
       let last = 0;
       const r = await train(config, p.dir, {
-        resume: p.state === 'resume', signal: stop.signal, events: {
+        resume: p.state === 'resume',
+        signal: stop.signal,
+        events: {
           onLoad: loading.update,
-          onStart: (s) => { loading.stop(); console.log(`${p.model}: ${s.resumed ? 'resuming' : 'training'} at iteration ${s.iteration}`); },
+          onStart: (s) => {
+            loading.stop();
+            console.log(`${p.model}: ${s.resumed ? 'resuming' : 'training'} at iteration ${s.iteration}`);
+          },
           onStep: (i, total) => {
             if (performance.now() - last > 30_000) {
               last = performance.now();
@@ -105,7 +153,9 @@ export async function compareCommand(argv: string[]): Promise<void> {
         },
       });
       loading.stop();
-      console.log(`${p.model}: ${r.stopped === 'interrupted' ? 'interrupted' : 'trained'} at iteration ${r.iteration} (${r.seconds.toFixed(0)} s)`);
+      console.log(
+        `${p.model}: ${r.stopped === 'interrupted' ? 'interrupted' : 'trained'} at iteration ${r.iteration} (${r.seconds.toFixed(0)} s)`,
+      );
       if (r.stopped === 'interrupted') return;
     }
   } finally {
@@ -118,13 +168,17 @@ export async function compareCommand(argv: string[]): Promise<void> {
     for (const p of plans) {
       const progress = phasedProgress();
       try {
-        done.push(await evaluateRun(p.dir, { ...DEFAULT_EVAL, n, seed, onProgress: (ph, a, b) => progress.update(`${p.model}: ${ph}`, a, b) }));
+        done.push(
+          await evaluateRun(p.dir, { ...DEFAULT_EVAL, n, seed, onProgress: (ph, a, b) => progress.update(`${p.model}: ${ph}`, a, b) }),
+        );
       } finally {
         progress.stop();
       }
       const m = done[done.length - 1]!.result.metrics;
       const f = (k: keyof typeof m) => (m[k] ? m[k]!.value.toFixed(3) : '-');
-      console.log(`  ${p.model.padEnd(18)} IS ${f('is_domain')}, FID ${f('fid_domain')}, compat ${f('oracle_compat')}, own-query ${f('oracle_own_query')}, personal win ${f('oracle_personal')}`);
+      console.log(
+        `  ${p.model.padEnd(18)} IS ${f('is_domain')}, FID ${f('fid_domain')}, compat ${f('oracle_compat')}, own-query ${f('oracle_own_query')}, personal win ${f('oracle_personal')}`,
+      );
     }
     const files = await writeReport(done, path.join(out, 'report'));
     console.log(`report: ${files.html}\n        ${files.markdown}\nmetrics: ${files.metrics}`);

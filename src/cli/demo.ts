@@ -20,7 +20,9 @@ const DEMO_MINUTES = Number(process.env.PFD_DEMO_MINUTES ?? 14);
 // follow their query within its budget (docs/experiments/03-rec-loss-swap-negatives.md).
 const RECIPE = ['--recipe', 'demo'];
 const root = path.resolve('runs', 'demo');
-const world = path.join(root, 'world'), run = path.join(root, 'run'), pretrained = path.join(root, 'pretrained');
+const world = path.join(root, 'world'),
+  run = path.join(root, 'run'),
+  pretrained = path.join(root, 'pretrained');
 // The shipped pretrained model (its dataset path is runs/demo/world, relative to the repository).
 const shipped = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'pretrained', 'demo-cpu');
 // The first GPU when this libtorch has one (LIBTORCH= a CUDA build), else the CPU: the same
@@ -41,12 +43,40 @@ await step('', ['data', 'inspect', world]);
 if (existsSync(run)) rmSync(run, { recursive: true });
 // The time budget ends the run, not the preset's 600 iterations: a CPU with bf16 units runs those
 // in about 7 of the 14 minutes (docs/training.md, "Results on the demo world").
-await step(`2/4 training the designer (recipe demo, at most ${DEMO_MINUTES} minutes)`, ['train', '--data', world, '--out', run, ...RECIPE, '--iterations', String(DEMO_ITERATIONS), '--minutes', String(DEMO_MINUTES), ...onDevice]);
+await step(`2/4 training the designer (recipe demo, at most ${DEMO_MINUTES} minutes)`, [
+  'train',
+  '--data',
+  world,
+  '--out',
+  run,
+  ...RECIPE,
+  '--iterations',
+  String(DEMO_ITERATIONS),
+  '--minutes',
+  String(DEMO_MINUTES),
+  ...onDevice,
+]);
 // The first test outfit's top, designed for every user.
-const firstTest = readFileSync(path.join(world, 'manifest.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { top: string; split: string }).find((o) => o.split === 'test')!;
+const firstTest = readFileSync(path.join(world, 'manifest.jsonl'), 'utf8')
+  .split('\n')
+  .filter(Boolean)
+  .map((l) => JSON.parse(l) as { top: string; split: string })
+  .find((o) => o.split === 'test')!;
 const query = path.parse(firstTest.top).name;
 const fig7 = path.join(root, `fig7-${query}.png`);
-await step('3/4 one query, every user (Fig. 7)', ['design', '--run', run, '--query', query, '--users', 'all', '--scale', '2', '--out', fig7]);
+await step('3/4 one query, every user (Fig. 7)', [
+  'design',
+  '--run',
+  run,
+  '--query',
+  query,
+  '--users',
+  'all',
+  '--scale',
+  '2',
+  '--out',
+  fig7,
+]);
 // A copy of the pretrained model, so that its evaluation is written under runs/, not into the repository.
 // (Only when it was trained on this very world: its users must be the world's, in order.)
 const sameWorld = () => {
@@ -65,15 +95,37 @@ if (hasPretrained) {
 }
 // Design-and-retrieve (Fig. 6): the same query for four users, each design with its five nearest real bottoms.
 const fig6 = path.join(root, `fig6-${query}${hasPretrained ? '-pretrained' : ''}.png`);
-await step('design and retrieve real items (Fig. 6)', ['retrieve', '--run', hasPretrained ? pretrained : run, '--query', query, '--users', 'u0000,u0001,u0002,u0003', '--k', '5',
-  '--out', fig6, '--json', fig6.replace(/\.png$/, '.json'), ...onDevice]);
+await step('design and retrieve real items (Fig. 6)', [
+  'retrieve',
+  '--run',
+  hasPretrained ? pretrained : run,
+  '--query',
+  query,
+  '--users',
+  'u0000,u0001,u0002,u0003',
+  '--k',
+  '5',
+  '--out',
+  fig6,
+  '--json',
+  fig6.replace(/\.png$/, '.json'),
+  ...onDevice,
+]);
 const report = path.join(root, 'report');
-await step(`4/4 evaluation${hasPretrained ? ': this run and the pretrained model side by side' : ''}`, ['eval', '--run', run, ...(hasPretrained ? ['--run', pretrained] : []), '--out', report, ...onDevice]);
+await step(`4/4 evaluation${hasPretrained ? ': this run and the pretrained model side by side' : ''}`, [
+  'eval',
+  '--run',
+  run,
+  ...(hasPretrained ? ['--run', pretrained] : []),
+  '--out',
+  report,
+  ...onDevice,
+]);
 console.log(`\ndemo done:
   the world's outfits per user   ${path.join(world, 'contact-sheet.png')}
   samples during training         ${path.join(run, 'samples')}
   one query designed for each user ${fig7}${hasPretrained ? `\n  the same by the pretrained model ${fig7Pretrained}` : ''}
   designs and real items to buy   ${fig6}
   evaluation report               ${path.join(report, 'report.html')}
-  design more: npm run pfd -- design --run ${hasPretrained ? "pretrained/demo-cpu" : path.relative(process.cwd(), run)} --query t000001 --user u0003`);
+  design more: npm run pfd -- design --run ${hasPretrained ? 'pretrained/demo-cpu' : path.relative(process.cwd(), run)} --query t000001 --user u0003`);
 process.exit(0);

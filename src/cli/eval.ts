@@ -34,22 +34,45 @@ function parsePrecisionFlag(v: string): T.Precision {
 }
 
 export async function evalCommand(argv: string[]): Promise<void> {
-  const { values: v } = parseArgs({ args: argv, options: {
-    run: { type: 'string', multiple: true }, n: { type: 'string' }, out: { type: 'string' }, 'inception-weights': { type: 'string' },
-    seed: { type: 'string' }, splits: { type: 'string' }, 'ssim-pairs': { type: 'string' }, 'fanout-queries': { type: 'string' },
-    'fanout-users': { type: 'string' }, device: { type: 'string', default: 'cpu' }, precision: { type: 'string' }, 'colour-history': { type: 'string' },
-  }, strict: true });
+  const { values: v } = parseArgs({
+    args: argv,
+    options: {
+      run: { type: 'string', multiple: true },
+      n: { type: 'string' },
+      out: { type: 'string' },
+      'inception-weights': { type: 'string' },
+      seed: { type: 'string' },
+      splits: { type: 'string' },
+      'ssim-pairs': { type: 'string' },
+      'fanout-queries': { type: 'string' },
+      'fanout-users': { type: 'string' },
+      device: { type: 'string', default: 'cpu' },
+      precision: { type: 'string' },
+      'colour-history': { type: 'string' },
+    },
+    strict: true,
+  });
   const runs = v.run ?? [];
   if (!runs.length) throw new UsageError('pfd eval needs --run DIR (one or more)');
   const opts = {
     ...DEFAULT_EVAL,
-    n: posInt('n', v.n, DEFAULT_EVAL.n), seed: posInt('seed', v.seed, DEFAULT_EVAL.seed), splits: posInt('splits', v.splits, DEFAULT_EVAL.splits),
-    ssimPairs: posInt('ssim-pairs', v['ssim-pairs'], DEFAULT_EVAL.ssimPairs), fanoutQueries: posInt('fanout-queries', v['fanout-queries'], DEFAULT_EVAL.fanoutQueries),
-    fanoutUsers: posInt('fanout-users', v['fanout-users'], DEFAULT_EVAL.fanoutUsers), inceptionWeights: v['inception-weights'], device: T.parseDevice(v.device!),
+    n: posInt('n', v.n, DEFAULT_EVAL.n),
+    seed: posInt('seed', v.seed, DEFAULT_EVAL.seed),
+    splits: posInt('splits', v.splits, DEFAULT_EVAL.splits),
+    ssimPairs: posInt('ssim-pairs', v['ssim-pairs'], DEFAULT_EVAL.ssimPairs),
+    fanoutQueries: posInt('fanout-queries', v['fanout-queries'], DEFAULT_EVAL.fanoutQueries),
+    fanoutUsers: posInt('fanout-users', v['fanout-users'], DEFAULT_EVAL.fanoutUsers),
+    inceptionWeights: v['inception-weights'],
+    device: T.parseDevice(v.device!),
     precision: v.precision === undefined ? undefined : parsePrecisionFlag(v.precision),
     colourHistory: v['colour-history'] === undefined ? undefined : nonNegative('colour-history', v['colour-history']),
   };
-  const out = path.resolve(v.out ?? (runs.length === 1 ? path.join(runs[0]!, 'eval') : path.join('runs', `eval-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}`)));
+  const out = path.resolve(
+    v.out ??
+      (runs.length === 1
+        ? path.join(runs[0]!, 'eval')
+        : path.join('runs', `eval-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}`)),
+  );
   const done: EvaluatedRun[] = [];
   try {
     for (const dir of runs) {
@@ -60,19 +83,31 @@ export async function evalCommand(argv: string[]): Promise<void> {
         progress.stop();
       }
       const r = done[done.length - 1]!.result;
-      console.log(`${r.name} (iteration ${r.iteration}): ${r.samples.designs} designs evaluated in ${Object.values(r.seconds).reduce((a, b) => a + b, 0).toFixed(1)} s`);
+      console.log(
+        `${r.name} (iteration ${r.iteration}): ${r.samples.designs} designs evaluated in ${Object.values(r.seconds)
+          .reduce((a, b) => a + b, 0)
+          .toFixed(1)} s`,
+      );
       for (const [k, m] of Object.entries(r.metrics) as [MetricKey, NonNullable<(typeof r.metrics)[MetricKey]>][]) {
         const d = METRICS[k];
-        console.log(`  ${d.label.padEnd(26)} ${m.value.toFixed(4)}${m.std !== undefined ? ` ± ${m.std.toFixed(4)}` : ''}${m.real !== undefined ? `   (real: ${m.real.toFixed(4)})` : ''}`);
+        console.log(
+          `  ${d.label.padEnd(26)} ${m.value.toFixed(4)}${m.std !== undefined ? ` ± ${m.std.toFixed(4)}` : ''}${m.real !== undefined ? `   (real: ${m.real.toFixed(4)})` : ''}`,
+        );
         if (k === 'compat_auc' && m.details) {
-          console.log(`  ${''.padEnd(26)} per user vs kind-1 negatives alone ${Number(m.details.auc_kind1_per_user).toFixed(4)}; ` +
-            `pooled over users: vs kind-1 ${Number(m.details.auc_kind1).toFixed(4)}, kind-2 ${Number(m.details.auc_kind2).toFixed(4)}, both ${Number(m.details.auc_both).toFixed(4)}`);
+          console.log(
+            `  ${''.padEnd(26)} per user vs kind-1 negatives alone ${Number(m.details.auc_kind1_per_user).toFixed(4)}; ` +
+              `pooled over users: vs kind-1 ${Number(m.details.auc_kind1).toFixed(4)}, kind-2 ${Number(m.details.auc_kind2).toFixed(4)}, both ${Number(m.details.auc_both).toFixed(4)}`,
+          );
         }
         if (k === 'oracle_m_pick' && m.details) {
-          console.log(`  ${''.padEnd(26)} M's picks: taste ${Number(m.details.taste).toFixed(4)}, personal win ${Number(m.details.personal_win).toFixed(4)}, own-query ${Number(m.details.own_query).toFixed(4)} ` +
-            `(their own attributes: compat ${Number(m.details.exact_compat).toFixed(4)}, taste ${Number(m.details.exact_taste).toFixed(4)}, personal win ${Number(m.details.exact_personal_win).toFixed(4)}, own-query ${Number(m.details.exact_own_query).toFixed(4)})`);
+          console.log(
+            `  ${''.padEnd(26)} M's picks: taste ${Number(m.details.taste).toFixed(4)}, personal win ${Number(m.details.personal_win).toFixed(4)}, own-query ${Number(m.details.own_query).toFixed(4)} ` +
+              `(their own attributes: compat ${Number(m.details.exact_compat).toFixed(4)}, taste ${Number(m.details.exact_taste).toFixed(4)}, personal win ${Number(m.details.exact_personal_win).toFixed(4)}, own-query ${Number(m.details.exact_own_query).toFixed(4)})`,
+          );
         }
-        const range = (['random_item', 'best_item', 'chance'] as const).filter((x) => typeof m.details?.[x] === 'number').map((x) => `${x.replace('_', ' ')} ${Number(m.details![x]).toFixed(4)}`);
+        const range = (['random_item', 'best_item', 'chance'] as const)
+          .filter((x) => typeof m.details?.[x] === 'number')
+          .map((x) => `${x.replace('_', ' ')} ${Number(m.details![x]).toFixed(4)}`);
         if (range.length) console.log(`  ${''.padEnd(26)} range: ${range.join(', ')}`);
         if (m.note) console.log(`  ${''.padEnd(26)} note: ${m.note}`);
       }

@@ -20,11 +20,14 @@ export function progressBar(label: string, total: number): Progress {
       stop() {},
     };
   }
-  const bar = new cliProgress.SingleBar({
-    format: `${label} [{bar}] {percentage}% | {value}/{total} | {eta_formatted} left`,
-    stream: process.stderr,
-    hideCursor: true,
-  }, cliProgress.Presets.shades_classic);
+  const bar = new cliProgress.SingleBar(
+    {
+      format: `${label} [{bar}] {percentage}% | {value}/{total} | {eta_formatted} left`,
+      stream: process.stderr,
+      hideCursor: true,
+    },
+    cliProgress.Presets.shades_classic,
+  );
   bar.start(total, 0);
   return { update: (done, extra) => bar.update(done, extra), stop: () => bar.stop() };
 }

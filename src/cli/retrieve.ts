@@ -30,15 +30,35 @@ const posInt = (name: string, v: string | undefined, fallback: number) => {
 };
 
 export async function retrieveCommand(argv: string[]): Promise<void> {
-  const { values: v } = parseArgs({ args: argv, strict: true, options: {
-    run: { type: 'string' }, query: { type: 'string' }, user: { type: 'string' }, users: { type: 'string' }, as: { type: 'string' }, k: { type: 'string' },
-    embedding: { type: 'string', default: 'code' }, rank: { type: 'string', default: 'nearest' }, candidates: { type: 'string' }, out: { type: 'string' },
-    json: { type: 'string' }, device: { type: 'string', default: 'cpu' }, evaluate: { type: 'boolean' }, n: { type: 'string' }, seed: { type: 'string' },
-  } });
+  const { values: v } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      run: { type: 'string' },
+      query: { type: 'string' },
+      user: { type: 'string' },
+      users: { type: 'string' },
+      as: { type: 'string' },
+      k: { type: 'string' },
+      embedding: { type: 'string', default: 'code' },
+      rank: { type: 'string', default: 'nearest' },
+      candidates: { type: 'string' },
+      out: { type: 'string' },
+      json: { type: 'string' },
+      device: { type: 'string', default: 'cpu' },
+      evaluate: { type: 'boolean' },
+      n: { type: 'string' },
+      seed: { type: 'string' },
+    },
+  });
   if (!v.run) throw new UsageError('pfd retrieve needs --run DIR (a folder written by pfd train)');
-  if (!(RETRIEVAL_EMBEDDINGS as readonly string[]).includes(v.embedding!)) throw new UsageError(`--embedding must be one of ${RETRIEVAL_EMBEDDINGS.join(', ')}, got '${v.embedding}'`);
-  if (!(RETRIEVAL_RANKINGS as readonly string[]).includes(v.rank!)) throw new UsageError(`--rank must be one of ${RETRIEVAL_RANKINGS.join(', ')}, got '${v.rank}'`);
-  const k = posInt('k', v.k, 5), candidates = posInt('candidates', v.candidates, 50), device = T.parseDevice(v.device!);
+  if (!(RETRIEVAL_EMBEDDINGS as readonly string[]).includes(v.embedding!))
+    throw new UsageError(`--embedding must be one of ${RETRIEVAL_EMBEDDINGS.join(', ')}, got '${v.embedding}'`);
+  if (!(RETRIEVAL_RANKINGS as readonly string[]).includes(v.rank!))
+    throw new UsageError(`--rank must be one of ${RETRIEVAL_RANKINGS.join(', ')}, got '${v.rank}'`);
+  const k = posInt('k', v.k, 5),
+    candidates = posInt('candidates', v.candidates, 50),
+    device = T.parseDevice(v.device!);
   if (!v.evaluate) {
     if (!v.query) throw new UsageError('pfd retrieve needs --query IMAGE_OR_ITEM_ID (or --evaluate)');
     if (!v.user === !v.users) throw new UsageError('pfd retrieve needs exactly one of --user U or --users U1,U2,...');
@@ -51,19 +71,42 @@ export async function retrieveCommand(argv: string[]): Promise<void> {
     checkSameUsers(dataset.users, trained.users.slice(0, trained.trainedUsers), trained.config.data.path, trained.run.dir);
     if (v.evaluate) {
       const truth = loadWorldGroundTruth(trained.config.data.path);
-      if (!truth) throw new UsageError(`--evaluate needs a synthetic world's oracle; ${trained.config.data.path} is not a world made by 'pfd data make'`);
+      if (!truth)
+        throw new UsageError(
+          `--evaluate needs a synthetic world's oracle; ${trained.config.data.path} is not a world made by 'pfd data make'`,
+        );
       truth.oracle?.dispose();
-      const test = await loadSplitImages(dataset, 'test', 64, imageCacheDir(trained.config.data), { skipBad: trained.config.data.skipBad, onProgress: (a, b) => progress.update('caching test images', a, b) });
+      const test = await loadSplitImages(dataset, 'test', 64, imageCacheDir(trained.config.data), {
+        skipBad: trained.config.data.skipBad,
+        onProgress: (a, b) => progress.update('caching test images', a, b),
+      });
       try {
-        const r = await evaluateRetrieval(trained, dataset, test, truth.world, { n: posInt('n', v.n, 200), k, candidates, seed: posInt('seed', v.seed, 1), device, onProgress: progress.update });
+        const r = await evaluateRetrieval(trained, dataset, test, truth.world, {
+          n: posInt('n', v.n, 200),
+          k,
+          candidates,
+          seed: posInt('seed', v.seed, 1),
+          device,
+          onProgress: progress.update,
+        });
         progress.stop();
-        const md = [`# Retrieval quality (oracle), ${r.cases} test cases, k = ${k}`, '', `Run \`${trained.run.dir}\` (iteration ${trained.iteration}).`, '',
-          '| method | compat(query, item) | taste(user, outfit) | ms per query |', '|---|---|---|---|',
-          ...r.rows.map((x) => `| ${x.method} | ${x.compat.toFixed(4)} | ${x.taste.toFixed(4)} | ${x.ms_per_query.toFixed(1)} |`), ''].join('\n');
+        const md = [
+          `# Retrieval quality (oracle), ${r.cases} test cases, k = ${k}`,
+          '',
+          `Run \`${trained.run.dir}\` (iteration ${trained.iteration}).`,
+          '',
+          '| method | compat(query, item) | taste(user, outfit) | ms per query |',
+          '|---|---|---|---|',
+          ...r.rows.map((x) => `| ${x.method} | ${x.compat.toFixed(4)} | ${x.taste.toFixed(4)} | ${x.ms_per_query.toFixed(1)} |`),
+          '',
+        ].join('\n');
         const out = path.resolve(v.out ?? path.join(trained.run.dir, 'eval'));
         mkdirSync(out, { recursive: true });
         writeFileSync(path.join(out, 'retrieval.md'), md);
-        writeFileSync(path.join(out, 'retrieval.json'), JSON.stringify({ run: trained.run.dir, iteration: trained.iteration, k, candidates, ...r }, null, 2) + '\n');
+        writeFileSync(
+          path.join(out, 'retrieval.json'),
+          JSON.stringify({ run: trained.run.dir, iteration: trained.iteration, k, candidates, ...r }, null, 2) + '\n',
+        );
         console.log(md);
         console.log(`written: ${path.join(out, 'retrieval.md')}, retrieval.json`);
       } finally {
@@ -71,17 +114,28 @@ export async function retrieveCommand(argv: string[]): Promise<void> {
       }
       return;
     }
-    const userIds = v.user ? [v.user] : v.users!.split(',').map((s) => s.trim()).filter(Boolean);
+    const userIds = v.user
+      ? [v.user]
+      : v
+          .users!.split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
     const users = userIds.map((u) => trained.userIndex(u));
     const q = await resolveQuery(v.query!, v.as, trained.config.data, trained.model.config.targets);
     const target = complementOf(q.category);
     const query = T.keep(T.toDevice(q.image, device));
     q.image.dispose();
     try {
-      if (!trained.model.config.targets.includes(target)) throw new UsageError(`this model designs ${trained.model.config.targets.join(' and ')}s only, but ${v.query} is a ${q.category}`);
-      const index = await openCatalogIndex(trained, dataset, target, v.embedding as RetrievalEmbedding, { device, onProgress: progress.update });
+      if (!trained.model.config.targets.includes(target))
+        throw new UsageError(`this model designs ${trained.model.config.targets.join(' and ')}s only, but ${v.query} is a ${q.category}`);
+      const index = await openCatalogIndex(trained, dataset, target, v.embedding as RetrievalEmbedding, {
+        device,
+        onProgress: progress.update,
+      });
       progress.stop();
-      console.log(`${index.built ? 'built' : 'read'} the ${target} index (${index.items.length} items, ${index.embedding}) in ${index.seconds.toFixed(2)} s: ${path.relative(process.cwd(), index.file)}`);
+      console.log(
+        `${index.built ? 'built' : 'read'} the ${target} index (${index.items.length} items, ${index.embedding}) in ${index.seconds.toFixed(2)} s: ${path.relative(process.cwd(), index.file)}`,
+      );
       const list = target === 'top' ? dataset.tops : dataset.bottoms;
       const tiles: T.Tensor[] = [];
       const results = [];
@@ -92,7 +146,8 @@ export async function retrieveCommand(argv: string[]): Promise<void> {
           const ms = performance.now() - t0;
           results.push({ user: userIds[i], ms, items: r.items });
           console.log(`user ${userIds[i]}: designed and retrieved in ${ms.toFixed(1)} ms`);
-          for (const [j, x] of r.items.entries()) console.log(`  ${j + 1}. ${x.id}  distance ${x.distance.toFixed(3)}  s_{u,o} ${x.score.toFixed(3)}`);
+          for (const [j, x] of r.items.entries())
+            console.log(`  ${j + 1}. ${x.id}  distance ${x.distance.toFixed(3)}  s_{u,o} ${x.score.toFixed(3)}`);
           tiles.push(T.keep(T.toDevice(query, 'cpu')), T.keep(T.toDevice(r.design, 'cpu')));
           r.design.dispose();
           for (const x of r.items) {
@@ -104,10 +159,22 @@ export async function retrieveCommand(argv: string[]): Promise<void> {
         const grid = T.tidy(() => T.keep(T.cat(tiles)));
         const png = await imageGridPng(grid, 2 + k);
         grid.dispose();
-        const out = path.resolve(v.out ?? path.join(trained.run.dir, 'retrieved', `${q.name}-${users.length === 1 ? userIds[0] : `${users.length}-users`}.png`));
+        const out = path.resolve(
+          v.out ?? path.join(trained.run.dir, 'retrieved', `${q.name}-${users.length === 1 ? userIds[0] : `${users.length}-users`}.png`),
+        );
         mkdirSync(path.dirname(out), { recursive: true });
         writeFileSync(out, png);
-        const json = { run: trained.run.dir, iteration: trained.iteration, query: v.query, query_category: q.category, designed: target, embedding: index.embedding, ranking: v.rank, k, results };
+        const json = {
+          run: trained.run.dir,
+          iteration: trained.iteration,
+          query: v.query,
+          query_category: q.category,
+          designed: target,
+          embedding: index.embedding,
+          ranking: v.rank,
+          k,
+          results,
+        };
         if (v.json) {
           mkdirSync(path.dirname(path.resolve(v.json)), { recursive: true });
           writeFileSync(path.resolve(v.json), JSON.stringify(json, null, 2) + '\n');

@@ -8,13 +8,25 @@ import { UsageError } from './errors.js';
 export { SERVE_USAGE } from './serve_usage.js';
 
 export async function serveCommand(argv: string[]): Promise<void> {
-  const { values: v } = parseArgs({ args: argv, strict: true, options: {
-    run: { type: 'string' }, host: { type: 'string', default: '127.0.0.1' }, port: { type: 'string', default: '8080' }, 'batch-wait-ms': { type: 'string' },
-    'body-limit-mb': { type: 'string' }, device: { type: 'string', default: 'cpu' }, log: { type: 'boolean' }, 'no-warm': { type: 'boolean' }, threads: { type: 'string' },
-  } });
+  const { values: v } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      run: { type: 'string' },
+      host: { type: 'string', default: '127.0.0.1' },
+      port: { type: 'string', default: '8080' },
+      'batch-wait-ms': { type: 'string' },
+      'body-limit-mb': { type: 'string' },
+      device: { type: 'string', default: 'cpu' },
+      log: { type: 'boolean' },
+      'no-warm': { type: 'boolean' },
+      threads: { type: 'string' },
+    },
+  });
   if (!v.run) throw new UsageError('pfd serve needs --run DIR (a folder written by pfd train)');
   const port = Number(v.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be an integer from 0 to 65535, got '${v.port}'`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port must be an integer from 0 to 65535, got '${v.port}'`);
   const wait = v['batch-wait-ms'] === undefined ? DEFAULT_SERVICE.batchWaitMs : Number(v['batch-wait-ms']);
   if (!(wait >= 0 && wait <= 1000)) throw new UsageError(`--batch-wait-ms must be a number from 0 to 1000, got '${v['batch-wait-ms']}'`);
   const mb = v['body-limit-mb'] === undefined ? DEFAULT_APP.bodyLimit / 2 ** 20 : Number(v['body-limit-mb']);
@@ -23,7 +35,8 @@ export async function serveCommand(argv: string[]): Promise<void> {
   // two, this 2-core machine), and the other cores are left to HTTP, PNG encoding and decoding;
   // measured in docs/serving.md. Switching per batch costs more than it saves.
   const threads = v.threads === undefined ? 1 : Number(v.threads);
-  if (!Number.isInteger(threads) || threads < 1 || threads > 1024) throw new UsageError(`--threads must be a positive integer, got '${v.threads}'`);
+  if (!Number.isInteger(threads) || threads < 1 || threads > 1024)
+    throw new UsageError(`--threads must be a positive integer, got '${v.threads}'`);
   T.setNumThreads(threads);
   const service = new DesignService(v.run, { ...DEFAULT_SERVICE, device: T.parseDevice(v.device!), batchWaitMs: wait });
   const app = buildApp(service, { bodyLimit: Math.round(mb * 2 ** 20), logger: !!v.log });

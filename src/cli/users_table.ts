@@ -32,14 +32,27 @@ export interface NewUsersTableOptions {
   foldIn?: Partial<FoldInOptions>;
 }
 
-const ROWS: MetricKey[] = ['is_domain', 'fid_domain', 'opposite_ssim', 'compat_auc', 'oracle_taste', 'oracle_personal', 'oracle_compat', 'oracle_category'];
+const ROWS: MetricKey[] = [
+  'is_domain',
+  'fid_domain',
+  'opposite_ssim',
+  'compat_auc',
+  'oracle_taste',
+  'oracle_personal',
+  'oracle_compat',
+  'oracle_category',
+];
 
 export async function newUsersTable(o: NewUsersTableOptions): Promise<void> {
-  const joint = new RunDir(o.joint), held = new RunDir(o.heldout);
-  const jm = readServingMetadata(joint.model), hm = readServingMetadata(held.model);
+  const joint = new RunDir(o.joint),
+    held = new RunDir(o.heldout);
+  const jm = readServingMetadata(joint.model),
+    hm = readServingMetadata(held.model);
   for (const u of o.users) {
-    if (!jm.users.includes(u)) throw new UsageError(`--joint ${joint.dir} was not trained with user '${u}': the joint model must know every user`);
-    if (hm.users.includes(u)) throw new UsageError(`--heldout ${held.dir} was trained with user '${u}': train it with --holdout-users ${o.users.join(',')}`);
+    if (!jm.users.includes(u))
+      throw new UsageError(`--joint ${joint.dir} was not trained with user '${u}': the joint model must know every user`);
+    if (hm.users.includes(u))
+      throw new UsageError(`--heldout ${held.dir} was trained with user '${u}': train it with --holdout-users ${o.users.join(',')}`);
   }
   // Fold the users in unless this snapshot already has them all (none or all: a partial set is ambiguous).
   const added = readAddedUsers(held, hm.iteration);
@@ -52,13 +65,21 @@ export async function newUsersTable(o: NewUsersTableOptions): Promise<void> {
     const outfits = datasetOutfits(spec, o.users, 'train', o.maxOutfits, o.seed);
     const progress = phasedProgress();
     try {
-      const r = await addUsersToRun(held.dir, outfits, { ...o.foldIn, device: o.device, seed: o.seed, source: `${spec.path} (train${o.maxOutfits ? `, at most ${o.maxOutfits} outfits each` : ''})`, onProgress: progress.update });
-      foldNote = `${JSON.stringify({ steps: r.options.steps, l2: r.options.l2, start: r.options.start })}, learned in ${(r.foldSeconds * 1000).toFixed(0)} ms (${(r.foldSeconds * 1000 / r.users.length).toFixed(1)} ms per user, ${Object.values(r.outfits).join('/')} outfits), ${path.relative(held.dir, r.file)}`;
+      const r = await addUsersToRun(held.dir, outfits, {
+        ...o.foldIn,
+        device: o.device,
+        seed: o.seed,
+        source: `${spec.path} (train${o.maxOutfits ? `, at most ${o.maxOutfits} outfits each` : ''})`,
+        onProgress: progress.update,
+      });
+      foldNote = `${JSON.stringify({ steps: r.options.steps, l2: r.options.l2, start: r.options.start })}, learned in ${(r.foldSeconds * 1000).toFixed(0)} ms (${((r.foldSeconds * 1000) / r.users.length).toFixed(1)} ms per user, ${Object.values(r.outfits).join('/')} outfits), ${path.relative(held.dir, r.file)}`;
     } finally {
       progress.stop();
     }
   } else if (have.length !== o.users.length) {
-    throw new UsageError(`${held.dir} already has ${have.join(', ')} but not ${o.users.filter((u) => !known.has(u)).join(', ')}: add the rest with 'pfd users add' first`);
+    throw new UsageError(
+      `${held.dir} already has ${have.join(', ')} but not ${o.users.filter((u) => !known.has(u)).join(', ')}: add the rest with 'pfd users add' first`,
+    );
   }
   console.log(`new users ${o.users.join(', ')}: ${foldNote}`);
 
@@ -66,7 +87,17 @@ export async function newUsersTable(o: NewUsersTableOptions): Promise<void> {
   for (const dir of [joint.dir, held.dir]) {
     const progress = phasedProgress();
     try {
-      const ev = await evaluateRun(dir, { ...DEFAULT_EVAL, n: o.n, seed: o.seed, fanoutQueries: 8, fanoutUsers: 8, ssimPairs: 500, users: o.users, device: o.device, onProgress: (p, a, b) => progress.update(`${path.basename(dir)}: ${p}`, a, b) });
+      const ev = await evaluateRun(dir, {
+        ...DEFAULT_EVAL,
+        n: o.n,
+        seed: o.seed,
+        fanoutQueries: 8,
+        fanoutUsers: 8,
+        ssimPairs: 500,
+        users: o.users,
+        device: o.device,
+        onProgress: (p, a, b) => progress.update(`${path.basename(dir)}: ${p}`, a, b),
+      });
       results.push(ev.result);
       ev.dispose();
     } finally {
@@ -76,21 +107,37 @@ export async function newUsersTable(o: NewUsersTableOptions): Promise<void> {
   const [a, b] = results as [RunEvaluation, RunEvaluation];
   const fmt = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(4));
   const rows = ROWS.filter((k) => a.metrics[k] && b.metrics[k]).map((k) => {
-    const x = a.metrics[k]!.value, y = b.metrics[k]!.value;
-    return { metric: k, label: METRICS[k].label, better: METRICS[k].better, joint: x, new_users: y, ratio: y / x, real: a.metrics[k]!.real };
+    const x = a.metrics[k]!.value,
+      y = b.metrics[k]!.value;
+    return {
+      metric: k,
+      label: METRICS[k].label,
+      better: METRICS[k].better,
+      joint: x,
+      new_users: y,
+      ratio: y / x,
+      real: a.metrics[k]!.real,
+    };
   });
   const md = [
-    `# New users without retraining (Table 3)`, '',
+    `# New users without retraining (Table 3)`,
+    '',
     `Users ${o.users.join(', ')}: their test outfits only (${a.samples.designs} designs per model).`,
     `- joint: \`${a.run}\` (trained with them, iteration ${a.iteration})`,
-    `- new users: \`${b.run}\` (trained without them, iteration ${b.iteration}; theta_u ${foldNote})`, '',
-    '| metric | better | joint | new users | new / joint | real |', '|---|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.label} | ${r.better} | ${fmt(r.joint)} | ${fmt(r.new_users)} | ${fmt(r.ratio)} | ${fmt(r.real)} |`), '',
+    `- new users: \`${b.run}\` (trained without them, iteration ${b.iteration}; theta_u ${foldNote})`,
+    '',
+    '| metric | better | joint | new users | new / joint | real |',
+    '|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r.label} | ${r.better} | ${fmt(r.joint)} | ${fmt(r.new_users)} | ${fmt(r.ratio)} | ${fmt(r.real)} |`),
+    '',
   ].join('\n');
   const out = path.resolve(o.out ?? path.join(held.dir, 'eval'));
   mkdirSync(out, { recursive: true });
   writeFileSync(path.join(out, 'table3.md'), md);
-  writeFileSync(path.join(out, 'table3.json'), JSON.stringify({ users: o.users, fold_in: foldNote, joint: a, new_users: b, rows }, null, 2) + '\n');
+  writeFileSync(
+    path.join(out, 'table3.json'),
+    JSON.stringify({ users: o.users, fold_in: foldNote, joint: a, new_users: b, rows }, null, 2) + '\n',
+  );
   console.log(md);
   console.log(`written: ${path.join(out, 'table3.md')}, table3.json`);
 }

@@ -19,10 +19,16 @@ import type { ProcessGroup } from './process_group.js';
 export class DataParallel {
   constructor(readonly group: ProcessGroup) {}
 
-  get rank(): number { return this.group.rank; }
-  get worldSize(): number { return this.group.worldSize; }
+  get rank(): number {
+    return this.group.rank;
+  }
+  get worldSize(): number {
+    return this.group.worldSize;
+  }
   /** Rank 0 writes the run folder (metrics, samples, checkpoints); the others only train. */
-  get isWriter(): boolean { return this.group.rank === 0; }
+  get isWriter(): boolean {
+    return this.group.rank === 0;
+  }
 
   /** Rank 0's parameters, buffers and optimizer state on every rank; gradients averaged before every step. */
   attach(model: Module, optimizers: Iterable<Optimizer>): void {
@@ -37,7 +43,12 @@ export class DataParallel {
 
   /** Averages floating-point buffers (batch-norm running statistics) over the ranks. */
   syncBuffers(model: Module): void {
-    this.group.averageTensors(model.namedBuffers().map(([, b]) => b).filter((b) => T.isFloating(b.dtype)));
+    this.group.averageTensors(
+      model
+        .namedBuffers()
+        .map(([, b]) => b)
+        .filter((b) => T.isFloating(b.dtype)),
+    );
   }
 
   /** This rank's rows of a global batch: [rank * B/W, (rank + 1) * B/W). */
@@ -51,7 +62,9 @@ export class DataParallel {
    * iteration, so none is left waiting in a collective.
    */
   agree(losses: Record<string, unknown>, stop: boolean): { losses: Record<string, unknown>; stop: boolean } {
-    const keys = Object.keys(losses).filter((k) => typeof losses[k] === 'number').sort();
+    const keys = Object.keys(losses)
+      .filter((k) => typeof losses[k] === 'number')
+      .sort();
     const values = keys.map((k) => losses[k] as number);
     const out = T.tidy(() => {
       const t = T.tensor([...values, stop ? 1 : 0], { dtype: 'float64' }); // [K + 1]
@@ -59,7 +72,9 @@ export class DataParallel {
       return t.toArray();
     });
     const agreed: Record<string, unknown> = { ...losses };
-    keys.forEach((k, i) => { agreed[k] = out[i]; });
+    keys.forEach((k, i) => {
+      agreed[k] = out[i];
+    });
     return { losses: agreed, stop: out[keys.length]! > 0 };
   }
 }
@@ -67,10 +82,17 @@ export class DataParallel {
 export function shardBatch(b: OutfitBatch, rank: number, worldSize: number): OutfitBatch {
   const n = b.users.length;
   if (n % worldSize !== 0) throw new Error(`a batch of ${n} cannot be split evenly over ${worldSize} processes`);
-  const per = n / worldSize, lo = rank * per, hi = lo + per;
+  const per = n / worldSize,
+    lo = rank * per,
+    hi = lo + per;
   return {
-    direction: b.direction, users: b.users.slice(lo, hi), query: b.query.slice(lo, hi), positive: b.positive.slice(lo, hi),
-    negQuery: b.negQuery.slice(lo, hi), negComplement: b.negComplement.slice(lo, hi), negKind: b.negKind.slice(lo, hi),
+    direction: b.direction,
+    users: b.users.slice(lo, hi),
+    query: b.query.slice(lo, hi),
+    positive: b.positive.slice(lo, hi),
+    negQuery: b.negQuery.slice(lo, hi),
+    negComplement: b.negComplement.slice(lo, hi),
+    negKind: b.negKind.slice(lo, hi),
     ...(b.swapComplement ? { swapComplement: b.swapComplement.slice(lo, hi) } : {}),
     ...(b.pickPool ? { pickPool: b.pickPool } : {}), // (not per row: every rank picks from the whole pool)
   };

@@ -58,21 +58,37 @@ export function rendezvousFromEnv(env: NodeJS.ProcessEnv = process.env): Rendezv
  * their own (they see the failure in their next collective), then kills what is left.
  * Resolves with the exit code for the launcher: 0, or the first failing worker's.
  */
-export async function launchWorkers(o: LaunchOptions, workerArgs: string[], log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<number> {
+export async function launchWorkers(
+  o: LaunchOptions,
+  workerArgs: string[],
+  log: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
+): Promise<number> {
   const worldSize = o.nproc * o.nnodes;
   const threads = process.env.PFD_THREADS ?? String(Math.max(1, Math.floor(os.availableParallelism() / o.nproc)));
   const children: { rank: number; proc: ChildProcess; done: boolean }[] = [];
   let firstFailure: number | null = null;
   let killer: NodeJS.Timeout | null = null;
-  log(`[launch] ${o.nproc} process${o.nproc > 1 ? 'es' : ''} on node ${o.nodeRank} of ${o.nnodes} (world size ${worldSize}), master ${o.masterAddr}:${o.masterPort}, ${threads} thread${threads === '1' ? '' : 's'} each, timeout ${o.timeoutS} s`);
+  log(
+    `[launch] ${o.nproc} process${o.nproc > 1 ? 'es' : ''} on node ${o.nodeRank} of ${o.nnodes} (world size ${worldSize}), master ${o.masterAddr}:${o.masterPort}, ${threads} thread${threads === '1' ? '' : 's'} each, timeout ${o.timeoutS} s`,
+  );
   const exits = Array.from({ length: o.nproc }, (_, local) => {
     const rank = o.nodeRank * o.nproc + local;
     const env = {
-      ...process.env, RANK: String(rank), LOCAL_RANK: String(local), WORLD_SIZE: String(worldSize), LOCAL_WORLD_SIZE: String(o.nproc),
-      MASTER_ADDR: o.masterAddr, MASTER_PORT: String(o.masterPort), PFD_THREADS: threads, PFD_DIST_TIMEOUT: String(o.timeoutS),
+      ...process.env,
+      RANK: String(rank),
+      LOCAL_RANK: String(local),
+      WORLD_SIZE: String(worldSize),
+      LOCAL_WORLD_SIZE: String(o.nproc),
+      MASTER_ADDR: o.masterAddr,
+      MASTER_PORT: String(o.masterPort),
+      PFD_THREADS: threads,
+      PFD_DIST_TIMEOUT: String(o.timeoutS),
     };
     // Rank 0 talks to the terminal (progress bar, figures); the others' errors come through prefixed.
-    const proc = spawn(process.execPath, [...process.execArgv, process.argv[1]!, ...workerArgs], { env, stdio: rank === 0 ? 'inherit' : ['ignore', 'ignore', 'pipe'] });
+    const proc = spawn(process.execPath, [...process.execArgv, process.argv[1]!, ...workerArgs], {
+      env,
+      stdio: rank === 0 ? 'inherit' : ['ignore', 'ignore', 'pipe'],
+    });
     const child = { rank, proc, done: false };
     children.push(child);
     if (proc.stderr) {
@@ -91,14 +107,20 @@ export async function launchWorkers(o: LaunchOptions, workerArgs: string[], log:
         if (failed && firstFailure === null) {
           firstFailure = code ?? 1;
           const others = children.filter((c) => !c.done);
-          log(`[launch] rank ${rank} (pid ${proc.pid}) ${signal ? `was killed by ${signal}` : `exited with code ${code}`}` +
-            (others.length ? `; the other ranks stop within the ${o.timeoutS}-second timeout` : ''));
-          killer = setTimeout(() => {
-            for (const c of children) if (!c.done) {
-              log(`[launch] rank ${c.rank} (pid ${c.proc.pid}) did not stop in time; killing it`);
-              c.proc.kill('SIGKILL');
-            }
-          }, (o.timeoutS + 15) * 1000);
+          log(
+            `[launch] rank ${rank} (pid ${proc.pid}) ${signal ? `was killed by ${signal}` : `exited with code ${code}`}` +
+              (others.length ? `; the other ranks stop within the ${o.timeoutS}-second timeout` : ''),
+          );
+          killer = setTimeout(
+            () => {
+              for (const c of children)
+                if (!c.done) {
+                  log(`[launch] rank ${c.rank} (pid ${c.proc.pid}) did not stop in time; killing it`);
+                  c.proc.kill('SIGKILL');
+                }
+            },
+            (o.timeoutS + 15) * 1000,
+          );
         }
         resolve();
       });
@@ -107,7 +129,9 @@ export async function launchWorkers(o: LaunchOptions, workerArgs: string[], log:
   // Ctrl-C reaches the workers from the terminal (same process group); a SIGTERM sent to the
   // launcher alone is passed on.
   const onSigint = () => {};
-  const onSigterm = () => { for (const c of children) if (!c.done) c.proc.kill('SIGTERM'); };
+  const onSigterm = () => {
+    for (const c of children) if (!c.done) c.proc.kill('SIGTERM');
+  };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigterm);
   try {

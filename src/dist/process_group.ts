@@ -46,12 +46,19 @@ export function distributedAvailable(): boolean {
 export const DEFAULT_BUCKET_BYTES = 25 * 1024 * 1024;
 
 export class ProcessGroup {
-  private constructor(private readonly pg: NativeProcessGroup, readonly rank: number, readonly worldSize: number, readonly timeoutMs: number) {}
+  private constructor(
+    private readonly pg: NativeProcessGroup,
+    readonly rank: number,
+    readonly worldSize: number,
+    readonly timeoutMs: number,
+  ) {}
 
   /** Joins the group: resolves once all worldSize ranks have met (rejects after timeoutMs). */
   static async connect(r: Rendezvous): Promise<ProcessGroup> {
     if (!distributedAvailable()) {
-      throw new DistributedError('this build of the libtorch addon has no c10d process groups: install Gloo\'s headers (apt-get install libgloo-dev) and rebuild (npm run build:native)');
+      throw new DistributedError(
+        "this build of the libtorch addon has no c10d process groups: install Gloo's headers (apt-get install libgloo-dev) and rebuild (npm run build:native)",
+      );
     }
     const Ctor = (native as unknown as { ProcessGroup: NativeCtor }).ProcessGroup;
     const pg = new Ctor();
@@ -92,10 +99,15 @@ export class ProcessGroup {
     if (this.worldSize === 1) return;
     T.tidy(() => {
       const buckets = packBuckets(params, bucketBytes);
-      const flats = buckets.map((b) => T.cat(b.map((p) => {
-        const g = p.grad;
-        return g ? T.reshape(g, [-1]) : T.zeros([p.numel], { dtype: p.dtype, device: p.device });
-      }), 0)); // [sum of numel] per bucket
+      const flats = buckets.map((b) =>
+        T.cat(
+          b.map((p) => {
+            const g = p.grad;
+            return g ? T.reshape(g, [-1]) : T.zeros([p.numel], { dtype: p.dtype, device: p.device });
+          }),
+          0,
+        ),
+      ); // [sum of numel] per bucket
       const works = flats.map((f) => this.settleSync('allReduce', () => this.pg.allReduce(f.handle)));
       buckets.forEach((b, i) => {
         this.settleSync('allReduce', () => works[i]!.wait());
@@ -112,36 +124,61 @@ export class ProcessGroup {
   /** Overwrites tensors (parameters, buffers, optimizer state) with root's values, in buckets. */
   broadcastTensors(tensors: T.Tensor[], root = 0, bucketBytes = DEFAULT_BUCKET_BYTES): void {
     if (this.worldSize === 1 || tensors.length === 0) return;
-    this.reduceInPlace(tensors, bucketBytes, (flat) => this.pg.broadcast(flat.handle, root), 'broadcast', (flat) => flat);
+    this.reduceInPlace(
+      tensors,
+      bucketBytes,
+      (flat) => this.pg.broadcast(flat.handle, root),
+      'broadcast',
+      (flat) => flat,
+    );
   }
 
   /** Replaces tensors (e.g. batch-norm running statistics) by their mean over ranks. */
   averageTensors(tensors: T.Tensor[], bucketBytes = DEFAULT_BUCKET_BYTES): void {
     if (this.worldSize === 1 || tensors.length === 0) return;
-    this.reduceInPlace(tensors, bucketBytes, (flat) => this.pg.allReduce(flat.handle), 'allReduce', (flat) => T.div(flat, this.worldSize));
+    this.reduceInPlace(
+      tensors,
+      bucketBytes,
+      (flat) => this.pg.allReduce(flat.handle),
+      'allReduce',
+      (flat) => T.div(flat, this.worldSize),
+    );
   }
 
-  private reduceInPlace(tensors: T.Tensor[], bucketBytes: number, start: (flat: T.Tensor) => NativeWork, what: string, finish: (flat: T.Tensor) => T.Tensor): void {
-    T.noGrad(() => T.tidy(() => {
-      // Integer tensors (step counts, batch-norm's num_batches_tracked) travel in their own buckets.
-      const byType = new Map<string, T.Tensor[]>();
-      for (const t of tensors) byType.set(t.dtype, [...(byType.get(t.dtype) ?? []), t]);
-      for (const group of byType.values()) {
-        for (const b of packBuckets(group, bucketBytes)) {
-          const flat = T.cat(b.map((t) => T.reshape(t, [-1])), 0);
-          this.settleSync(what, () => start(flat).wait());
-          const out = T.toDtype(finish(flat), b[0]!.dtype);
-          let off = 0;
-          for (const t of b) {
-            T.copy_(t, T.reshape(T.narrow(out, 0, off, t.numel), t.shape));
-            off += t.numel;
+  private reduceInPlace(
+    tensors: T.Tensor[],
+    bucketBytes: number,
+    start: (flat: T.Tensor) => NativeWork,
+    what: string,
+    finish: (flat: T.Tensor) => T.Tensor,
+  ): void {
+    T.noGrad(() =>
+      T.tidy(() => {
+        // Integer tensors (step counts, batch-norm's num_batches_tracked) travel in their own buckets.
+        const byType = new Map<string, T.Tensor[]>();
+        for (const t of tensors) byType.set(t.dtype, [...(byType.get(t.dtype) ?? []), t]);
+        for (const group of byType.values()) {
+          for (const b of packBuckets(group, bucketBytes)) {
+            const flat = T.cat(
+              b.map((t) => T.reshape(t, [-1])),
+              0,
+            );
+            this.settleSync(what, () => start(flat).wait());
+            const out = T.toDtype(finish(flat), b[0]!.dtype);
+            let off = 0;
+            for (const t of b) {
+              T.copy_(t, T.reshape(T.narrow(out, 0, off, t.numel), t.shape));
+              off += t.numel;
+            }
           }
         }
-      }
-    }));
+      }),
+    );
   }
 
-  close(): void { this.pg.close(); }
+  close(): void {
+    this.pg.close();
+  }
 
   private settleSync<R>(what: string, fn: () => R): R {
     try {
@@ -176,9 +213,11 @@ export class ProcessGroup {
         if (missing.length === 0) break;
         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
       }
-      suspects = missing.length ? `rank${missing.length > 1 ? 's' : ''} ${missing.join(', ')} did not respond (dead or hung)` : 'every rank is still reachable through the store';
+      suspects = missing.length
+        ? `rank${missing.length > 1 ? 's' : ''} ${missing.join(', ')} did not respond (dead or hung)`
+        : 'every rank is still reachable through the store';
     } catch {
-      suspects = this.rank === 0 ? 'the store is unreachable' : 'rank 0 (the rendezvous store\'s host) is unreachable (dead or hung)';
+      suspects = this.rank === 0 ? 'the store is unreachable' : "rank 0 (the rendezvous store's host) is unreachable (dead or hung)";
     }
     const msg = e.message.startsWith(`rank ${this.rank}:`) ? e.message : `rank ${this.rank}: ${what} failed: ${e.message}`;
     return new DistributedError(`${msg}\n  ${suspects}; stopping (timeout ${this.timeoutMs / 1000} s).`);
@@ -188,7 +227,8 @@ export class ProcessGroup {
 /** Consecutive tensors grouped so that each group holds about bucketBytes (at least one tensor). */
 function packBuckets(tensors: T.Tensor[], bucketBytes: number): T.Tensor[][] {
   const out: T.Tensor[][] = [];
-  let cur: T.Tensor[] = [], bytes = 0;
+  let cur: T.Tensor[] = [],
+    bytes = 0;
   for (const t of tensors) {
     const b = t.numel * bytesPer(t.dtype);
     if (cur.length && bytes + b > bucketBytes) {
@@ -204,5 +244,11 @@ function packBuckets(tensors: T.Tensor[], bucketBytes: number): T.Tensor[][] {
 }
 
 function bytesPer(dtype: T.DType): number {
-  return dtype === 'float64' || dtype === 'int64' ? 8 : dtype === 'float16' || dtype === 'bfloat16' || dtype === 'int16' ? 2 : dtype === 'uint8' || dtype === 'int8' || dtype === 'bool' ? 1 : 4;
+  return dtype === 'float64' || dtype === 'int64'
+    ? 8
+    : dtype === 'float16' || dtype === 'bfloat16' || dtype === 'int16'
+      ? 2
+      : dtype === 'uint8' || dtype === 'int8' || dtype === 'bool'
+        ? 1
+        : 4;
 }

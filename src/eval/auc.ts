@@ -3,7 +3,8 @@
 // Computed from ranks in O((P + N) log(P + N)).
 
 export function auc(pos: ArrayLike<number>, neg: ArrayLike<number>): number {
-  const P = pos.length, N = neg.length;
+  const P = pos.length,
+    N = neg.length;
   if (P === 0 || N === 0) throw new Error(`auc: need positives and negatives (got ${P} and ${N})`);
   const all = [...Array.from(pos, (s) => [s, 1] as const), ...Array.from(neg, (s) => [s, 0] as const)];
   for (const [s] of all) if (Number.isNaN(s)) throw new Error('auc: a score is NaN');
@@ -21,7 +22,8 @@ export function auc(pos: ArrayLike<number>, neg: ArrayLike<number>): number {
 
 /** Mean over groups (e.g. users) of each group's AUC; groups lacking positives or negatives are skipped. */
 export function meanGroupAuc(groups: Iterable<{ pos: number[]; neg: number[] }>): { mean: number; groups: number } {
-  let sum = 0, count = 0;
+  let sum = 0,
+    count = 0;
   for (const g of groups) {
     if (g.pos.length === 0 || g.neg.length === 0) continue;
     sum += auc(g.pos, g.neg);

@@ -31,16 +31,28 @@ export class CategoryClassifier extends nn.Module {
 
 /** Every cached image of a split with its category label: images uint8 [N, 3, S, S], labels int64 [N] (caller's scope). */
 function labelled(split: SplitImages): { images: T.Tensor; labels: T.Tensor } {
-  const nt = split.tops.size(0), nb = split.bottoms.size(0);
-  return { images: T.cat([split.tops, split.bottoms]), labels: T.tensor([...new Array(nt).fill(0), ...new Array(nb).fill(1)], { dtype: 'int64' }) };
+  const nt = split.tops.size(0),
+    nb = split.bottoms.size(0);
+  return {
+    images: T.cat([split.tops, split.bottoms]),
+    labels: T.tensor([...new Array(nt).fill(0), ...new Array(nb).fill(1)], { dtype: 'int64' }),
+  };
 }
 
-export function trainCategoryClassifier(train: SplitImages, test: SplitImages, opts: { epochs?: number; batch?: number; seed?: number } = {}): { model: CategoryClassifier; accuracy: number } {
+export function trainCategoryClassifier(
+  train: SplitImages,
+  test: SplitImages,
+  opts: { epochs?: number; batch?: number; seed?: number } = {},
+): { model: CategoryClassifier; accuracy: number } {
   T.manualSeed(opts.seed ?? 11);
   const model = new CategoryClassifier();
   const opt = new nn.Adam(model.parameters(), { lr: 1e-3 });
-  const { images, labels } = T.tidy(() => { const l = labelled(train); return { images: T.keep(l.images), labels: T.keep(l.labels) }; });
-  const n = images.size(0), bs = opts.batch ?? 64;
+  const { images, labels } = T.tidy(() => {
+    const l = labelled(train);
+    return { images: T.keep(l.images), labels: T.keep(l.labels) };
+  });
+  const n = images.size(0),
+    bs = opts.batch ?? 64;
   for (let e = 0; e < (opts.epochs ?? 3); e++) {
     const perm = T.keep(T.randperm(n));
     for (let s = 0; s < n; s += bs) {
@@ -57,15 +69,17 @@ export function trainCategoryClassifier(train: SplitImages, test: SplitImages, o
   T.dispose([images, labels]);
   opt.dispose();
   model.eval();
-  const accuracy = T.tidy(() => T.noGrad(() => {
-    const l = labelled(test);
-    let correct = 0;
-    for (let s = 0; s < l.images.size(0); s += 256) {
-      const x = bytesToUnit(T.narrow(l.images, 0, s, Math.min(256, l.images.size(0) - s)));
-      correct += T.sum(T.eq(T.argmax(model.forward(x).logits, 1), T.narrow(l.labels, 0, s, x.size(0)))).item();
-    }
-    return correct / l.images.size(0);
-  }));
+  const accuracy = T.tidy(() =>
+    T.noGrad(() => {
+      const l = labelled(test);
+      let correct = 0;
+      for (let s = 0; s < l.images.size(0); s += 256) {
+        const x = bytesToUnit(T.narrow(l.images, 0, s, Math.min(256, l.images.size(0) - s)));
+        correct += T.sum(T.eq(T.argmax(model.forward(x).logits, 1), T.narrow(l.labels, 0, s, x.size(0)))).item();
+      }
+      return correct / l.images.size(0);
+    }),
+  );
   return { model, accuracy };
 }
 
@@ -84,7 +98,8 @@ export function categoryFeatureNet(cacheDir: string, train: SplitImages, test: S
   }
   model.to(device);
   return {
-    key: 'domain', label: 'domain',
+    key: 'domain',
+    label: 'domain',
     description: `a classifier of the dataset's categories (top / bottom) trained on its training items (${file}; held-out accuracy ${(100 * accuracy).toFixed(1)}%): 128-d features; IS over its 2 classes`,
     embed: (x) => T.noGrad(() => model.forward(x)),
     dispose: () => model.dispose(),

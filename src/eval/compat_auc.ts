@@ -27,10 +27,12 @@ export function compatAuc(model: Designer, test: SplitImages, seed: number, devi
   model.eval();
   try {
     return T.tidy(() => {
-      const zt = itemCodes(model, test.tops, device), zb = itemCodes(model, test.bottoms, device);
+      const zt = itemCodes(model, test.tops, device),
+        zb = itemCodes(model, test.bottoms, device);
       const rng = new Rng(seed, 'compat-auc');
       const outfits = test.outfits;
-      const topIds = [...test.topRow.keys()], bottomIds = [...test.bottomRow.keys()];
+      const topIds = [...test.topRow.keys()],
+        bottomIds = [...test.bottomRow.keys()];
       const rows: { user: number; top: number; bottom: number; kind: 0 | 1 | 2 }[] = [];
       outfits.forEach((o, i) => {
         rows.push({ user: o.user, top: o.top, bottom: o.bottom, kind: 0 });
@@ -52,14 +54,24 @@ export function compatAuc(model: Designer, test: SplitImages, seed: number, devi
         }
       });
       const idx = (xs: number[]) => T.toDevice(T.tensor(xs, { dtype: 'int64' }), device);
-      const s = T.noGrad(() => model.score(idx(rows.map((r) => r.user)),
-        T.indexSelect(zt, 0, idx(rows.map((r) => test.topRow.get(r.top)!))),
-        T.indexSelect(zb, 0, idx(rows.map((r) => test.bottomRow.get(r.bottom)!))))).toArray();
+      const s = T.noGrad(() =>
+        model.score(
+          idx(rows.map((r) => r.user)),
+          T.indexSelect(zt, 0, idx(rows.map((r) => test.topRow.get(r.top)!))),
+          T.indexSelect(zb, 0, idx(rows.map((r) => test.bottomRow.get(r.bottom)!))),
+        ),
+      ).toArray();
       const by = (k: number) => s.filter((_, i) => rows[i]!.kind === k);
-      const pos = by(0), n1 = by(1), n2 = by(2);
-      const perUser = new Map<number, { pos: number[]; neg: number[] }>(), perUserKind1 = new Map<number, { pos: number[]; neg: number[] }>();
+      const pos = by(0),
+        n1 = by(1),
+        n2 = by(2);
+      const perUser = new Map<number, { pos: number[]; neg: number[] }>(),
+        perUserKind1 = new Map<number, { pos: number[]; neg: number[] }>();
       rows.forEach((r, i) => {
-        for (const [m, take] of [[perUser, true], [perUserKind1, r.kind !== 2]] as const) {
+        for (const [m, take] of [
+          [perUser, true],
+          [perUserKind1, r.kind !== 2],
+        ] as const) {
           if (!take) continue;
           const g = m.get(r.user) ?? { pos: [], neg: [] };
           (r.kind === 0 ? g.pos : g.neg).push(s[i]!);
@@ -67,8 +79,15 @@ export function compatAuc(model: Designer, test: SplitImages, seed: number, devi
         }
       });
       const pu = meanGroupAuc(perUser.values());
-      return { auc_kind1: auc(pos, n1), auc_kind2: n2.length ? auc(pos, n2) : NaN, auc_both: auc(pos, [...n1, ...n2]), auc_per_user: pu.mean,
-        auc_kind1_per_user: meanGroupAuc(perUserKind1.values()).mean, users: pu.groups, positives: pos.length };
+      return {
+        auc_kind1: auc(pos, n1),
+        auc_kind2: n2.length ? auc(pos, n2) : NaN,
+        auc_both: auc(pos, [...n1, ...n2]),
+        auc_per_user: pu.mean,
+        auc_kind1_per_user: meanGroupAuc(perUserKind1.values()).mean,
+        users: pu.groups,
+        positives: pos.length,
+      };
     });
   } finally {
     model.train(wasTraining);

@@ -41,13 +41,22 @@ export function evalCases(test: SplitImages, targets: Category[], users: number,
   const all: EvalCase[] = [];
   test.outfits.forEach((o, i) => {
     for (const target of targets) {
-      all.push({ outfit: i, user: o.user, other: o.user, swap: -1, target, query: target === 'bottom' ? o.top : o.bottom, truth: target === 'bottom' ? o.bottom : o.top });
+      all.push({
+        outfit: i,
+        user: o.user,
+        other: o.user,
+        swap: -1,
+        target,
+        query: target === 'bottom' ? o.top : o.bottom,
+        truth: target === 'bottom' ? o.bottom : o.top,
+      });
     }
   });
   const chosen = rng.shuffle(all).slice(0, n);
   for (const c of chosen) {
     if (users > 1) {
-      do c.other = rng.int(users); while (c.other === c.user);
+      do c.other = rng.int(users);
+      while (c.other === c.user);
     }
   }
   // Another case of the same designed category with a different query item (-1 when none:
@@ -60,11 +69,30 @@ export function evalCases(test: SplitImages, targets: Category[], users: number,
   return chosen;
 }
 
-export async function makeDesigns(model: FashionModel, test: SplitImages, cases: EvalCase[], opts: { users: number; fanoutQueries: number; fanoutUsers: number; seed: number; batch?: number; device?: T.Device; onProgress?: (done: number, total: number) => void }): Promise<DesignSet> {
+export async function makeDesigns(
+  model: FashionModel,
+  test: SplitImages,
+  cases: EvalCase[],
+  opts: {
+    users: number;
+    fanoutQueries: number;
+    fanoutUsers: number;
+    seed: number;
+    batch?: number;
+    device?: T.Device;
+    onProgress?: (done: number, total: number) => void;
+  },
+): Promise<DesignSet> {
   const device = opts.device ?? 'cpu';
   const batch = opts.batch ?? 64;
   const n = cases.length;
-  const parts: Record<'query' | 'truth' | 'design' | 'other' | 'swapped', T.Tensor[]> = { query: [], truth: [], design: [], other: [], swapped: [] };
+  const parts: Record<'query' | 'truth' | 'design' | 'other' | 'swapped', T.Tensor[]> = {
+    query: [],
+    truth: [],
+    design: [],
+    other: [],
+    swapped: [],
+  };
   for (let a = 0; a < n; a += batch) {
     const chunk = cases.slice(a, a + batch);
     // Cases of one designed category go through that category's G together.
@@ -73,16 +101,55 @@ export async function makeDesigns(model: FashionModel, test: SplitImages, cases:
       if (!idx.length) continue;
       T.tidy(() => {
         const cs = idx.map((i) => chunk[i]!);
-        const q = bytesToUnit(splitItemBytes(test, target === 'bottom' ? 'top' : 'bottom', cs.map((c) => c.query)));
-        const t = bytesToUnit(splitItemBytes(test, target, cs.map((c) => c.truth)));
-        const qs = bytesToUnit(splitItemBytes(test, target === 'bottom' ? 'top' : 'bottom', cs.map((c) => (c.swap >= 0 ? cases[c.swap]! : c).query)));
+        const q = bytesToUnit(
+          splitItemBytes(
+            test,
+            target === 'bottom' ? 'top' : 'bottom',
+            cs.map((c) => c.query),
+          ),
+        );
+        const t = bytesToUnit(
+          splitItemBytes(
+            test,
+            target,
+            cs.map((c) => c.truth),
+          ),
+        );
+        const qs = bytesToUnit(
+          splitItemBytes(
+            test,
+            target === 'bottom' ? 'top' : 'bottom',
+            cs.map((c) => (c.swap >= 0 ? cases[c.swap]! : c).query),
+          ),
+        );
         const qd = T.toDevice(q, device);
-        const u = T.tensor(cs.map((c) => c.user), { dtype: 'int64', device });
+        const u = T.tensor(
+          cs.map((c) => c.user),
+          { dtype: 'int64', device },
+        );
         const d = T.toDevice(model.design(qd, u, target), 'cpu');
-        const o = T.toDevice(model.design(qd, T.tensor(cs.map((c) => c.other), { dtype: 'int64', device }), target), 'cpu');
+        const o = T.toDevice(
+          model.design(
+            qd,
+            T.tensor(
+              cs.map((c) => c.other),
+              { dtype: 'int64', device },
+            ),
+            target,
+          ),
+          'cpu',
+        );
         const s = T.toDevice(model.design(T.toDevice(qs, device), u, target), 'cpu');
-        for (const [k, v] of [['query', q], ['truth', t], ['design', d], ['other', o], ['swapped', s]] as const) {
-          idx.forEach((i, j) => { parts[k][a + i] = T.keep(T.select(v, 0, j).clone()); });
+        for (const [k, v] of [
+          ['query', q],
+          ['truth', t],
+          ['design', d],
+          ['other', o],
+          ['swapped', s],
+        ] as const) {
+          idx.forEach((i, j) => {
+            parts[k][a + i] = T.keep(T.select(v, 0, j).clone());
+          });
         }
       });
     }
@@ -97,14 +164,23 @@ export async function makeDesigns(model: FashionModel, test: SplitImages, cases:
   const set = { query: stack('query'), truth: stack('truth'), design: stack('design'), other: stack('other'), swapped: stack('swapped') };
   // Fan-out: the first Q cases' queries designed for the same U users each.
   const rng = new Rng(opts.seed, 'eval-fanout');
-  const users = rng.shuffle(Array.from({ length: opts.users }, (_, i) => i)).slice(0, Math.min(opts.fanoutUsers, opts.users)).sort((x, y) => x - y);
+  const users = rng
+    .shuffle(Array.from({ length: opts.users }, (_, i) => i))
+    .slice(0, Math.min(opts.fanoutUsers, opts.users))
+    .sort((x, y) => x - y);
   const fanCases = Array.from({ length: Math.min(opts.fanoutQueries, n) }, (_, i) => i);
-  const fanDesigns = fanCases.map((i) => T.tidy(() => {
-    const c = cases[i]!;
-    const q = T.toDevice(T.expand(T.narrow(set.query, 0, i, 1), [users.length, ...set.query.shape.slice(1)]), device);
-    return T.keep(T.toDevice(model.design(q, T.tensor(users, { dtype: 'int64', device }), c.target), 'cpu'));
-  }));
-  const fanout = { cases: fanCases, users, designs: T.keep(fanDesigns.length ? T.stack(fanDesigns) : T.zeros([0, users.length, 3, 64, 64])) };
+  const fanDesigns = fanCases.map((i) =>
+    T.tidy(() => {
+      const c = cases[i]!;
+      const q = T.toDevice(T.expand(T.narrow(set.query, 0, i, 1), [users.length, ...set.query.shape.slice(1)]), device);
+      return T.keep(T.toDevice(model.design(q, T.tensor(users, { dtype: 'int64', device }), c.target), 'cpu'));
+    }),
+  );
+  const fanout = {
+    cases: fanCases,
+    users,
+    designs: T.keep(fanDesigns.length ? T.stack(fanDesigns) : T.zeros([0, users.length, 3, 64, 64])),
+  };
   T.dispose(fanDesigns);
   return { cases, ...set, fanout, dispose: () => T.dispose([set.query, set.truth, set.design, set.other, set.swapped, fanout.designs]) };
 }

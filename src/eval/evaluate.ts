@@ -32,7 +32,15 @@ export interface EvalOptions {
   onProgress?: (phase: string, done: number, total: number) => void;
 }
 
-export const DEFAULT_EVAL: EvalOptions = { n: 1000, seed: 1, splits: 10, ssimPairs: 1000, fanoutQueries: 16, fanoutUsers: 8, device: 'cpu' };
+export const DEFAULT_EVAL: EvalOptions = {
+  n: 1000,
+  seed: 1,
+  splits: 10,
+  ssimPairs: 1000,
+  fanoutQueries: 16,
+  fanoutUsers: 8,
+  device: 'cpu',
+};
 
 export interface RunEvaluation {
   run: string;
@@ -87,11 +95,19 @@ export async function evaluateRun(dir: string, opts: EvalOptions = DEFAULT_EVAL)
   // evaluating chosen users, else from the trained users (figures don't change as users are added).
   const userCount = opts.users ? trained.users.length : trained.trainedUsers;
   const cache = imageCacheDir(cfg.data);
-  const test = await loadSplitImages(dataset, 'test', 64, cache, { skipBad: cfg.data.skipBad, onProgress: (a, b) => opts.onProgress?.('caching test images', a, b) });
-  const train = await loadSplitImages(dataset, 'train', 64, cache, { skipBad: cfg.data.skipBad, onProgress: (a, b) => opts.onProgress?.('caching train images', a, b) });
+  const test = await loadSplitImages(dataset, 'test', 64, cache, {
+    skipBad: cfg.data.skipBad,
+    onProgress: (a, b) => opts.onProgress?.('caching test images', a, b),
+  });
+  const train = await loadSplitImages(dataset, 'train', 64, cache, {
+    skipBad: cfg.data.skipBad,
+    onProgress: (a, b) => opts.onProgress?.('caching train images', a, b),
+  });
   // A synthetic world brings its ground truth and oracle classifier.
   const truth = loadWorldGroundTruth(cfg.data.path);
-  const world = truth?.world ?? null, oracleFile = truth?.oracleFile ?? null, oracle = truth?.oracle ?? null;
+  const world = truth?.world ?? null,
+    oracleFile = truth?.oracleFile ?? null,
+    oracle = truth?.oracle ?? null;
   const nets: FeatureNet[] = [];
   // Feature networks run where the designs are made; the oracle's classify() reads CPU
   // tensors, so a second copy is loaded only when the designs are made on a GPU.
@@ -102,11 +118,29 @@ export async function evaluateRun(dir: string, opts: EvalOptions = DEFAULT_EVAL)
   lap('load');
   const cases = evalCases(test, trained.model.config.targets, userCount, opts.n, opts.seed);
   const designs = await makeDesigns(trained.model, test, cases, {
-    users: userCount, fanoutQueries: opts.fanoutQueries, fanoutUsers: opts.fanoutUsers, seed: opts.seed, device: opts.device,
+    users: userCount,
+    fanoutQueries: opts.fanoutQueries,
+    fanoutUsers: opts.fanoutUsers,
+    seed: opts.seed,
+    device: opts.device,
     onProgress: (a, b) => opts.onProgress?.('designing', a, b),
   });
   lap('designs');
-  const ctx: EvalContext = { model: trained.model, designs, test, train, dataset, nets, world, oracle, seed: opts.seed, splits: opts.splits, ssimPairs: opts.ssimPairs, device: opts.device, cache: new Map() };
+  const ctx: EvalContext = {
+    model: trained.model,
+    designs,
+    test,
+    train,
+    dataset,
+    nets,
+    world,
+    oracle,
+    seed: opts.seed,
+    splits: opts.splits,
+    ssimPairs: opts.ssimPairs,
+    device: opts.device,
+    cache: new Map(),
+  };
   const metrics: Partial<Record<MetricKey, MetricValue>> = {};
   const keys = (Object.keys(METRICS) as MetricKey[]).filter((k) => METRICS[k].available(ctx));
   const evalDir = path.join(trained.run.dir, 'eval');
@@ -115,25 +149,64 @@ export async function evaluateRun(dir: string, opts: EvalOptions = DEFAULT_EVAL)
     opts.onProgress?.('metrics', i, keys.length);
     metrics[k] = METRICS[k].compute(ctx);
     lap(`metric ${k}`);
-    appendFileSync(path.join(evalDir, 'metrics.jsonl'), JSON.stringify({ date: new Date().toISOString(), iteration: trained.iteration, metric: k, designs: cases.length, ...(opts.users ? { users: opts.users } : {}), ...(opts.colourHistory !== undefined ? { colour_history: opts.colourHistory } : {}), ...metrics[k] }) + '\n');
+    appendFileSync(
+      path.join(evalDir, 'metrics.jsonl'),
+      JSON.stringify({
+        date: new Date().toISOString(),
+        iteration: trained.iteration,
+        metric: k,
+        designs: cases.length,
+        ...(opts.users ? { users: opts.users } : {}),
+        ...(opts.colourHistory !== undefined ? { colour_history: opts.colourHistory } : {}),
+        ...metrics[k],
+      }) + '\n',
+    );
   });
   opts.onProgress?.('metrics', keys.length, keys.length);
   const compatPerCase = (ctx.cache.get('oracle') as { compat_per_case?: number[] } | undefined)?.compat_per_case;
   for (const v of ctx.cache.values()) {
     const e = v as { features?: T.Tensor; logits?: T.Tensor };
-    if (v instanceof T.Tensor) v.dispose(); // the real reference sets' images
+    if (v instanceof T.Tensor)
+      v.dispose(); // the real reference sets' images
     else if (e.features instanceof T.Tensor) T.dispose([e.features, e.logits]);
   }
   const result: RunEvaluation = {
-    run: trained.run.dir, name: path.basename(trained.run.dir), iteration: trained.iteration, model: cfg.method ?? 'designer', preset: cfg.preset, userCond: cfg.userCond,
-    genCompatLoss: cfg.genCompatLoss, precision: trained.model.precision, ...(historyWeight !== undefined ? { colour_history: historyWeight } : {}), task: cfg.task, dataset: path.resolve(cfg.data.path),
-    samples: { designs: cases.length, real: cases.length, ssim_pairs: opts.ssimPairs, splits: opts.splits, fanout_queries: designs.fanout.cases.length, fanout_users: designs.fanout.users.length },
+    run: trained.run.dir,
+    name: path.basename(trained.run.dir),
+    iteration: trained.iteration,
+    model: cfg.method ?? 'designer',
+    preset: cfg.preset,
+    userCond: cfg.userCond,
+    genCompatLoss: cfg.genCompatLoss,
+    precision: trained.model.precision,
+    ...(historyWeight !== undefined ? { colour_history: historyWeight } : {}),
+    task: cfg.task,
+    dataset: path.resolve(cfg.data.path),
+    samples: {
+      designs: cases.length,
+      real: cases.length,
+      ssim_pairs: opts.ssimPairs,
+      splits: opts.splits,
+      fanout_queries: designs.fanout.cases.length,
+      fanout_users: designs.fanout.users.length,
+    },
     feature_nets: Object.fromEntries(nets.map((n) => [n.key, n.description])),
-    metrics, seconds, date: new Date().toISOString(),
+    metrics,
+    seconds,
+    date: new Date().toISOString(),
   };
   for (const n of nets) n.dispose();
   if (oracle !== oracleNet) oracle?.dispose(); // (the feature network disposed its own)
   test.dispose();
   train.dispose();
-  return { result, trained, designs, compatPerCase, dispose: () => { designs.dispose(); trained.dispose(); } };
+  return {
+    result,
+    trained,
+    designs,
+    compatPerCase,
+    dispose: () => {
+      designs.dispose();
+      trained.dispose();
+    },
+  };
 }

@@ -23,12 +23,14 @@ export interface FeatureNet {
 export function oracleFeatureNet(classifier: AttributeClassifier, source: string): FeatureNet {
   classifier.eval();
   return {
-    key: 'domain', label: 'domain',
+    key: 'domain',
+    label: 'domain',
     description: `the synthetic world's oracle attribute classifier (${source}): 128-d penultimate features; IS over silhouette x colour (108 classes)`,
     embed(x) {
       return T.noGrad(() => {
         const h = classifier.features.forward(x.size(2) === 64 ? x : T.resizeBilinear(x, [64, 64])); // [N, 128]
-        const sil = T.logSoftmax(classifier.silhouette.forward(h), 1), col = T.logSoftmax(classifier.colour.forward(h), 1);
+        const sil = T.logSoftmax(classifier.silhouette.forward(h), 1),
+          col = T.logSoftmax(classifier.colour.forward(h), 1);
         const joint = T.add(T.unsqueeze(sil, 2), T.unsqueeze(col, 1)); // log p(s) + log p(c)  [N, 9, 12]
         return { features: h, logits: T.flatten(joint, 1) };
       });
@@ -38,10 +40,14 @@ export function oracleFeatureNet(classifier: AttributeClassifier, source: string
 }
 
 export function inceptionFeatureNet(weights: string, device: T.Device = 'cpu', batch = 32): FeatureNet {
-  if (!existsSync(weights)) throw new Error(`--inception-weights ${weights}: file not found (convert pytorch-fid's pt_inception-2015-12-05-6726825d.pth as docs/evaluation.md shows)`);
+  if (!existsSync(weights))
+    throw new Error(
+      `--inception-weights ${weights}: file not found (convert pytorch-fid's pt_inception-2015-12-05-6726825d.pth as docs/evaluation.md shows)`,
+    );
   const net = loadFidInception(weights).to(device);
   return {
-    key: 'inception', label: 'Inception',
+    key: 'inception',
+    label: 'Inception',
     description: `pytorch-fid's FID Inception-v3 (${weights}): pool3 2048-d features, 1008 logits`,
     embed(x) {
       return T.noGrad(() => {

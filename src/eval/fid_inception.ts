@@ -44,12 +44,15 @@ class InceptionA extends nn.Module {
   }
   forward(x: T.Tensor): T.Tensor {
     const b = this.b;
-    return T.cat([
-      b.branch1x1!.forward(x),
-      b.branch5x5_2!.forward(b.branch5x5_1!.forward(x)),
-      b.branch3x3dbl_3!.forward(b.branch3x3dbl_2!.forward(b.branch3x3dbl_1!.forward(x))),
-      b.branch_pool!.forward(avgPoolTf(x)),
-    ], 1);
+    return T.cat(
+      [
+        b.branch1x1!.forward(x),
+        b.branch5x5_2!.forward(b.branch5x5_1!.forward(x)),
+        b.branch3x3dbl_3!.forward(b.branch3x3dbl_2!.forward(b.branch3x3dbl_1!.forward(x))),
+        b.branch_pool!.forward(avgPoolTf(x)),
+      ],
+      1,
+    );
   }
 }
 
@@ -65,7 +68,10 @@ class InceptionB extends nn.Module {
   }
   forward(x: T.Tensor): T.Tensor {
     const b = this.b;
-    return T.cat([b.branch3x3!.forward(x), b.branch3x3dbl_3!.forward(b.branch3x3dbl_2!.forward(b.branch3x3dbl_1!.forward(x))), T.maxPool2d(x, 3, 2)], 1);
+    return T.cat(
+      [b.branch3x3!.forward(x), b.branch3x3dbl_3!.forward(b.branch3x3dbl_2!.forward(b.branch3x3dbl_1!.forward(x))), T.maxPool2d(x, 3, 2)],
+      1,
+    );
   }
 }
 
@@ -74,7 +80,8 @@ class InceptionC extends nn.Module {
   constructor(cin: number, c7: number) {
     super();
     const add = (n: string, m: BasicConv2d) => (this.b[n] = this.registerModule(n, m));
-    const row = { padding: [0, 3] as [number, number] }, col = { padding: [3, 0] as [number, number] };
+    const row = { padding: [0, 3] as [number, number] },
+      col = { padding: [3, 0] as [number, number] };
     add('branch1x1', new BasicConv2d(cin, 192, 1));
     add('branch7x7_1', new BasicConv2d(cin, c7, 1));
     add('branch7x7_2', new BasicConv2d(c7, c7, [1, 7], row));
@@ -89,12 +96,15 @@ class InceptionC extends nn.Module {
   forward(x: T.Tensor): T.Tensor {
     const b = this.b;
     const chain = (names: string[]) => names.reduce((h, n) => b[n]!.forward(h), x);
-    return T.cat([
-      b.branch1x1!.forward(x),
-      chain(['branch7x7_1', 'branch7x7_2', 'branch7x7_3']),
-      chain(['branch7x7dbl_1', 'branch7x7dbl_2', 'branch7x7dbl_3', 'branch7x7dbl_4', 'branch7x7dbl_5']),
-      b.branch_pool!.forward(avgPoolTf(x)),
-    ], 1);
+    return T.cat(
+      [
+        b.branch1x1!.forward(x),
+        chain(['branch7x7_1', 'branch7x7_2', 'branch7x7_3']),
+        chain(['branch7x7dbl_1', 'branch7x7dbl_2', 'branch7x7dbl_3', 'branch7x7dbl_4', 'branch7x7dbl_5']),
+        b.branch_pool!.forward(avgPoolTf(x)),
+      ],
+      1,
+    );
   }
 }
 
@@ -113,14 +123,24 @@ class InceptionD extends nn.Module {
   forward(x: T.Tensor): T.Tensor {
     const b = this.b;
     const chain = (names: string[]) => names.reduce((h, n) => b[n]!.forward(h), x);
-    return T.cat([chain(['branch3x3_1', 'branch3x3_2']), chain(['branch7x7x3_1', 'branch7x7x3_2', 'branch7x7x3_3', 'branch7x7x3_4']), T.maxPool2d(x, 3, 2)], 1);
+    return T.cat(
+      [
+        chain(['branch3x3_1', 'branch3x3_2']),
+        chain(['branch7x7x3_1', 'branch7x7x3_2', 'branch7x7x3_3', 'branch7x7x3_4']),
+        T.maxPool2d(x, 3, 2),
+      ],
+      1,
+    );
   }
 }
 
 /** pool: 'avg' for Mixed_7b (FIDInceptionE_1), 'max' for Mixed_7c (FIDInceptionE_2). */
 class InceptionE extends nn.Module {
   private readonly b: Record<string, BasicConv2d> = {};
-  constructor(cin: number, private readonly pool: 'avg' | 'max') {
+  constructor(
+    cin: number,
+    private readonly pool: 'avg' | 'max',
+  ) {
     super();
     const add = (n: string, m: BasicConv2d) => (this.b[n] = this.registerModule(n, m));
     add('branch1x1', new BasicConv2d(cin, 320, 1));
@@ -138,12 +158,15 @@ class InceptionE extends nn.Module {
     const h3 = b.branch3x3_1!.forward(x);
     const hd = b.branch3x3dbl_2!.forward(b.branch3x3dbl_1!.forward(x));
     const pooled = this.pool === 'avg' ? avgPoolTf(x) : T.maxPool2d(x, 3, 1, 1);
-    return T.cat([
-      b.branch1x1!.forward(x),
-      T.cat([b.branch3x3_2a!.forward(h3), b.branch3x3_2b!.forward(h3)], 1),
-      T.cat([b.branch3x3dbl_3a!.forward(hd), b.branch3x3dbl_3b!.forward(hd)], 1),
-      b.branch_pool!.forward(pooled),
-    ], 1);
+    return T.cat(
+      [
+        b.branch1x1!.forward(x),
+        T.cat([b.branch3x3_2a!.forward(h3), b.branch3x3_2b!.forward(h3)], 1),
+        T.cat([b.branch3x3dbl_3a!.forward(hd), b.branch3x3dbl_3b!.forward(hd)], 1),
+        b.branch_pool!.forward(pooled),
+      ],
+      1,
+    );
   }
 }
 
@@ -200,7 +223,9 @@ export function loadFidInception(file: string): FidInceptionV3 {
     net.loadStateDict(tensors, { what: `Inception weights ${file}` });
   } catch (e) {
     net.dispose();
-    throw new Error(`${(e as Error).message}\n(expected pytorch-fid's pt_inception-2015-12-05-6726825d.pth converted to safetensors; see docs/evaluation.md)`);
+    throw new Error(
+      `${(e as Error).message}\n(expected pytorch-fid's pt_inception-2015-12-05-6726825d.pth converted to safetensors; see docs/evaluation.md)`,
+    );
   } finally {
     T.dispose([...tensors.values()]);
   }

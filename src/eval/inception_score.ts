@@ -20,10 +20,13 @@ export function inceptionScore(logits: T.Tensor, splits = 10, seed: number | nul
   const order = seed === null ? identity : new Rng(seed, 'inception-score').shuffle(identity);
   const scores = T.tidy(() => {
     const x = T.indexSelect(T.toDtype(logits, 'float64'), 0, T.tensor(order, { dtype: 'int64' }));
-    const logp = T.logSoftmax(x, 1), p = T.exp(logp);
+    const logp = T.logSoftmax(x, 1),
+      p = T.exp(logp);
     return Array.from({ length: splits }, (_, i) => {
-      const a = Math.floor((i * n) / splits), b = Math.floor(((i + 1) * n) / splits);
-      const pc = T.narrow(p, 0, a, b - a), lc = T.narrow(logp, 0, a, b - a);
+      const a = Math.floor((i * n) / splits),
+        b = Math.floor(((i + 1) * n) / splits);
+      const pc = T.narrow(p, 0, a, b - a),
+        lc = T.narrow(logp, 0, a, b - a);
       const logq = T.log(T.mean(pc, [0], true));
       return Math.exp(T.mean(T.sum(T.mul(pc, T.sub(lc, logq)), [1])).item());
     });

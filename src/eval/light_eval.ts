@@ -37,16 +37,28 @@ export class LightEvaluator {
   async evaluate(model: FashionModel): Promise<LightEvalFigures> {
     const users = model.config.users;
     this.cases ??= evalCases(this.o.test, model.config.targets, users, this.o.queries, this.o.seed);
-    const set = await makeDesigns(model, this.o.test, this.cases, { users, fanoutQueries: 0, fanoutUsers: 0, seed: this.o.seed, device: this.o.device });
+    const set = await makeDesigns(model, this.o.test, this.cases, {
+      users,
+      fanoutQueries: 0,
+      fanoutUsers: 0,
+      seed: this.o.seed,
+      device: this.o.device,
+    });
     try {
       const out: LightEvalFigures = {};
       // One user's designs for two different queries: near 1 when the query is ignored.
       // (and its reference: the two queries' ground-truth complements)
       [out.eval_query_ssim, out.ref_query_ssim_truth] = T.tidy(() => {
         const rows = swappedCases(set.cases);
-        const idx = T.tensor(rows, { dtype: 'int64' }), swapOf = T.tensor(rows.map((i) => set.cases[i]!.swap), { dtype: 'int64' });
-        return [T.mean(ssim(T.indexSelect(set.design, 0, idx), T.indexSelect(set.swapped, 0, idx), 2)).item(),
-          T.mean(ssim(T.indexSelect(set.truth, 0, idx), T.indexSelect(set.truth, 0, swapOf), 2)).item()];
+        const idx = T.tensor(rows, { dtype: 'int64' }),
+          swapOf = T.tensor(
+            rows.map((i) => set.cases[i]!.swap),
+            { dtype: 'int64' },
+          );
+        return [
+          T.mean(ssim(T.indexSelect(set.design, 0, idx), T.indexSelect(set.swapped, 0, idx), 2)).item(),
+          T.mean(ssim(T.indexSelect(set.truth, 0, idx), T.indexSelect(set.truth, 0, swapOf), 2)).item(),
+        ];
       });
       out.eval_user_ssim = T.tidy(() => T.mean(ssim(set.design, set.other, 2)).item());
       // How busy the designs are against real items (speckle reads as a pattern).
@@ -54,16 +66,27 @@ export class LightEvaluator {
       if (this.o.world && this.o.oracle) {
         const m = oracleMetrics(this.o.world, this.o.dataset, this.o.oracle, set, this.o.seed);
         Object.assign(out, {
-          eval_category: m.category_accuracy, eval_compat: m.compat_design, eval_taste: m.taste_design,
-          eval_personal_win: m.personal_win_rate, eval_own_query: m.own_query_advantage,
+          eval_category: m.category_accuracy,
+          eval_compat: m.compat_design,
+          eval_taste: m.taste_design,
+          eval_personal_win: m.personal_win_rate,
+          eval_own_query: m.own_query_advantage,
           // references, constant over training: drawn as lines beside the curves
-          ref_compat_truth: m.compat_truth, ref_compat_random: m.compat_random, ref_compat_best: m.compat_best,
-          ref_taste_truth: m.taste_truth, ref_own_query_truth: m.own_query_advantage_truth,
+          ref_compat_truth: m.compat_truth,
+          ref_compat_random: m.compat_random,
+          ref_compat_best: m.compat_best,
+          ref_taste_truth: m.taste_truth,
+          ref_own_query_truth: m.own_query_advantage_truth,
         });
       }
-      if (isDesigner(model)) { // (the baselines have no compatibility discriminator)
+      if (isDesigner(model)) {
+        // (the baselines have no compatibility discriminator)
         const a = compatAuc(model, this.o.test, this.o.seed, this.o.device);
-        Object.assign(out, { eval_auc_per_user: a.auc_per_user, eval_auc_kind1: a.auc_kind1, eval_auc_kind1_per_user: a.auc_kind1_per_user });
+        Object.assign(out, {
+          eval_auc_per_user: a.auc_per_user,
+          eval_auc_kind1: a.auc_kind1,
+          eval_auc_kind1_per_user: a.auc_kind1_per_user,
+        });
       }
       return out;
     } finally {

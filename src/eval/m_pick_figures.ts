@@ -19,7 +19,11 @@ import type { EvalCase } from './designs.js';
 import { classifyAll, oracleFigures, type OracleMetrics } from './oracle_metrics.js';
 import type { AttributeClassifier } from '../data/world/classifier.js';
 
-interface Catalog { ids: number[]; z: T.Tensor; row: Map<number, number> } // z [N, latent], kept
+interface Catalog {
+  ids: number[];
+  z: T.Tensor;
+  row: Map<number, number>;
+} // z [N, latent], kept
 
 function embedCatalog(model: Designer, test: SplitImages, cat: Category, device: T.Device): Catalog {
   const ids = [...(cat === 'top' ? test.topRow : test.bottomRow).keys()];
@@ -38,7 +42,16 @@ export interface MPickFigures {
 }
 
 /** The oracle's figures (oracle_metrics.ts) of M's first picks among the test items, for the evaluation's cases. */
-export function mPickFigures(model: Designer, test: SplitImages, dataset: FashionDataset, world: World, classifier: AttributeClassifier, cases: EvalCase[], seed: number, device: T.Device = 'cpu'): MPickFigures {
+export function mPickFigures(
+  model: Designer,
+  test: SplitImages,
+  dataset: FashionDataset,
+  world: World,
+  classifier: AttributeClassifier,
+  cases: EvalCase[],
+  seed: number,
+  device: T.Device = 'cpu',
+): MPickFigures {
   const oracle = new WorldOracle(world);
   const catalogs: Partial<Record<Category, Catalog>> = {};
   try {
@@ -49,13 +62,29 @@ export function mPickFigures(model: Designer, test: SplitImages, dataset: Fashio
       const out = new Array<number>(rows.length);
       for (const target of ['top', 'bottom'] as Category[]) {
         const idx = rows.map((r, i) => (r.target === target ? i : -1)).filter((i) => i >= 0);
-        const pool = catalogs[target]!, queries = catalogs[target === 'top' ? 'bottom' : 'top']!;
+        const pool = catalogs[target]!,
+          queries = catalogs[target === 'top' ? 'bottom' : 'top']!;
         const per = pickRowsFor(pool.ids.length);
         for (let a = 0; a < idx.length; a += per) {
           const chunk = idx.slice(a, a + per);
           const best = T.tidy(() => {
-            const zq = T.indexSelect(queries.z, 0, T.tensor(chunk.map((i) => queries.row.get(rows[i]!.query)!), { dtype: 'int64', device }));
-            return mPicks(model, T.tensor(chunk.map((i) => rows[i]!.user), { dtype: 'int64', device }), zq, pool.z).toArray();
+            const zq = T.indexSelect(
+              queries.z,
+              0,
+              T.tensor(
+                chunk.map((i) => queries.row.get(rows[i]!.query)!),
+                { dtype: 'int64', device },
+              ),
+            );
+            return mPicks(
+              model,
+              T.tensor(
+                chunk.map((i) => rows[i]!.user),
+                { dtype: 'int64', device },
+              ),
+              zq,
+              pool.z,
+            ).toArray();
           });
           chunk.forEach((i, k) => (out[i] = pool.ids[best[k]!]!));
         }
@@ -68,21 +97,44 @@ export function mPickFigures(model: Designer, test: SplitImages, dataset: Fashio
       swapped: cases.map((c) => ({ target: c.target, query: (c.swap >= 0 ? cases[c.swap]! : c).query, user: c.user })),
     };
     const chosen = { design: picks(sets.design), other: picks(sets.other), swapped: picks(sets.swapped) };
-    const exactOf = (rows: Row[], ids: number[]) => ids.map((id, i) => oracle.item(path.parse((rows[i]!.target === 'top' ? dataset.tops : dataset.bottoms)[id]!.id).name) as ItemAttributes);
+    const exactOf = (rows: Row[], ids: number[]) =>
+      ids.map(
+        (id, i) => oracle.item(path.parse((rows[i]!.target === 'top' ? dataset.tops : dataset.bottoms)[id]!.id).name) as ItemAttributes,
+      );
     /** The picked images read by the classifier, in row order. */
     const readOf = (rows: Row[], ids: number[]): ItemAttributes[] => {
       const out = new Array<ItemAttributes>(rows.length);
       for (const cat of ['top', 'bottom'] as Category[]) {
         const idx = rows.map((r, i) => (r.target === cat ? i : -1)).filter((i) => i >= 0);
         if (!idx.length) continue;
-        const attrs = T.tidy(() => classifyAll(classifier, bytesToUnit(splitItemBytes(test, cat, idx.map((i) => ids[i]!)))));
+        const attrs = T.tidy(() =>
+          classifyAll(
+            classifier,
+            bytesToUnit(
+              splitItemBytes(
+                test,
+                cat,
+                idx.map((i) => ids[i]!),
+              ),
+            ),
+          ),
+        );
         idx.forEach((i, k) => (out[i] = attrs[k]!));
       }
       return out;
     };
-    const figures = (of: (rows: Row[], ids: number[]) => ItemAttributes[]) => oracleFigures(world, dataset, cases, {
-      design: of(sets.design, chosen.design), other: of(sets.other, chosen.other), swapped: of(sets.swapped, chosen.swapped),
-    }, seed);
+    const figures = (of: (rows: Row[], ids: number[]) => ItemAttributes[]) =>
+      oracleFigures(
+        world,
+        dataset,
+        cases,
+        {
+          design: of(sets.design, chosen.design),
+          other: of(sets.other, chosen.other),
+          swapped: of(sets.swapped, chosen.swapped),
+        },
+        seed,
+      );
     return { read: figures(readOf), exact: figures(exactOf) };
   } finally {
     T.dispose(Object.values(catalogs).map((c) => c.z));

@@ -61,7 +61,8 @@ type RealSet = 'floor' | 'random';
 
 function realSetImages(ctx: EvalContext, which: RealSet): T.Tensor {
   const key = `images:${which}`;
-  if (!ctx.cache.has(key)) ctx.cache.set(key, T.keep((which === 'floor' ? floorImages : randomItemImages)(ctx.designs.cases, ctx.train, ctx.seed, 'cpu')));
+  if (!ctx.cache.has(key))
+    ctx.cache.set(key, T.keep((which === 'floor' ? floorImages : randomItemImages)(ctx.designs.cases, ctx.train, ctx.seed, 'cpu')));
   return ctx.cache.get(key) as T.Tensor;
 }
 
@@ -70,7 +71,8 @@ function embedded(ctx: EvalContext, net: FeatureNet, which: 'design' | 'truth' |
   if (!ctx.cache.has(key)) {
     const x = which === 'floor' || which === 'random' ? realSetImages(ctx, which) : ctx.designs[which];
     const parts = T.tidy(() => {
-      const feats: T.Tensor[] = [], logits: T.Tensor[] = [];
+      const feats: T.Tensor[] = [],
+        logits: T.Tensor[] = [];
       for (let a = 0; a < x.size(0); a += 128) {
         const e = net.embed(T.toDevice(T.narrow(x, 0, a, Math.min(128, x.size(0) - a)), ctx.device));
         feats.push(T.toDevice(e.features, 'cpu'));
@@ -105,9 +107,11 @@ function fidMetric(net: FeatureNet['key']): MetricDef {
     available: (ctx) => ctx.nets.some((n) => n.key === net),
     compute(ctx) {
       const n = ctx.nets.find((x) => x.key === net)!;
-      const d = embedded(ctx, n, 'design').features, t = embedded(ctx, n, 'truth').features;
+      const d = embedded(ctx, n, 'design').features,
+        t = embedded(ctx, n, 'truth').features;
       const fid = (a: T.Tensor) => {
-        const sa = featureStats(a), st = featureStats(t);
+        const sa = featureStats(a),
+          st = featureStats(t);
         const r = frechetDistance(sa, st);
         T.dispose([sa.mu, sa.sigma, st.mu, st.sigma]);
         return r;
@@ -115,30 +119,46 @@ function fidMetric(net: FeatureNet['key']): MetricDef {
       const full = fid(d);
       // The real-vs-real floor (each case's user's training complement of the same category)
       // and random catalog items of that category, against the same truths at the same n.
-      const floor = fid(embedded(ctx, n, 'floor').features).value, random = fid(embedded(ctx, n, 'random').features).value;
+      const floor = fid(embedded(ctx, n, 'floor').features).value,
+        random = fid(embedded(ctx, n, 'random').features).value;
       // Spread over splits only when every split has enough samples for its covariance.
-      const N = d.size(0), dim = d.size(1), per = Math.floor(N / ctx.splits);
+      const N = d.size(0),
+        dim = d.size(1),
+        per = Math.floor(N / ctx.splits);
       let std: number | undefined;
       if (per > dim) {
         const vals: number[] = [];
         for (let i = 0; i < ctx.splits; i++) {
-          const a = featureStats(T.tidy(() => T.narrow(d, 0, i * per, per))), b = featureStats(T.tidy(() => T.narrow(t, 0, i * per, per)));
+          const a = featureStats(T.tidy(() => T.narrow(d, 0, i * per, per))),
+            b = featureStats(T.tidy(() => T.narrow(t, 0, i * per, per)));
           vals.push(frechetDistance(a, b).value);
           T.dispose([a.mu, a.sigma, b.mu, b.sigma]);
         }
         std = meanStd(vals).std;
       }
-      return { value: full.value, std, real: floor, note: full.warning, details: { samples: N, dim, real_vs_real_floor: floor, ratio_to_floor: full.value / floor, random_items: random } };
+      return {
+        value: full.value,
+        std,
+        real: floor,
+        note: full.warning,
+        details: { samples: N, dim, real_vs_real_floor: floor, ratio_to_floor: full.value / floor, random_items: random },
+      };
     },
   };
 }
 
 /** Improved precision and recall (k = 3) in the domain features, designs against truths; the real row is the floor set's. */
-function precisionRecallOf(ctx: EvalContext): { design: { precision: number; recall: number }; floor: { precision: number; recall: number } } {
+function precisionRecallOf(ctx: EvalContext): {
+  design: { precision: number; recall: number };
+  floor: { precision: number; recall: number };
+} {
   if (!ctx.cache.has('precision-recall')) {
     const net = ctx.nets.find((n) => n.key === 'domain')!;
     const t = embedded(ctx, net, 'truth').features;
-    ctx.cache.set('precision-recall', { design: precisionRecall(embedded(ctx, net, 'design').features, t), floor: precisionRecall(embedded(ctx, net, 'floor').features, t) });
+    ctx.cache.set('precision-recall', {
+      design: precisionRecall(embedded(ctx, net, 'design').features, t),
+      floor: precisionRecall(embedded(ctx, net, 'floor').features, t),
+    });
   }
   return ctx.cache.get('precision-recall') as ReturnType<typeof precisionRecallOf>;
 }
@@ -150,7 +170,8 @@ function oppositeSsim(x: T.Tensor, cats: string[], pairs: number, seed: number):
   cats.forEach((c, i) => byCat.set(c, [...(byCat.get(c) ?? []), i]));
   const groups = [...byCat.values()].filter((g) => g.length > 1);
   if (!groups.length) return { mean: NaN, std: NaN };
-  const a: number[] = [], b: number[] = [];
+  const a: number[] = [],
+    b: number[] = [];
   for (let k = 0; k < pairs; k++) {
     const g = groups[k % groups.length]!;
     const i = rng.int(g.length);
@@ -159,12 +180,15 @@ function oppositeSsim(x: T.Tensor, cats: string[], pairs: number, seed: number):
     a.push(g[i]!);
     b.push(g[j]!);
   }
-  const s = T.tidy(() => ssim(T.indexSelect(x, 0, T.tensor(a, { dtype: 'int64' })), T.indexSelect(x, 0, T.tensor(b, { dtype: 'int64' })), 2).toArray());
+  const s = T.tidy(() =>
+    ssim(T.indexSelect(x, 0, T.tensor(a, { dtype: 'int64' })), T.indexSelect(x, 0, T.tensor(b, { dtype: 'int64' })), 2).toArray(),
+  );
   const ms = meanStd(s);
   return { mean: 1 - ms.mean, std: ms.std };
 }
 
-const prefixed = (prefix: string, x: object): Record<string, number> => Object.fromEntries(Object.entries(x).map(([k, v]) => [prefix + k, v as number]));
+const prefixed = (prefix: string, x: object): Record<string, number> =>
+  Object.fromEntries(Object.entries(x).map(([k, v]) => [prefix + k, v as number]));
 
 function oracle(ctx: EvalContext): OracleMetrics {
   if (!ctx.cache.has('oracle')) ctx.cache.set('oracle', oracleMetrics(ctx.world!, ctx.dataset, ctx.oracle!, ctx.designs, ctx.seed));
@@ -179,19 +203,26 @@ export const METRICS = {
   fid_inception: fidMetric('inception'),
   precision_domain: {
     // The share of designs inside the real items' manifold (each truth's ball reaching its 3rd nearest truth).
-    label: 'Precision (domain, k=3)', better: 'higher', available: (ctx) => ctx.nets.some((n) => n.key === 'domain') && ctx.designs.cases.length > 3,
+    label: 'Precision (domain, k=3)',
+    better: 'higher',
+    available: (ctx) => ctx.nets.some((n) => n.key === 'domain') && ctx.designs.cases.length > 3,
     compute: (ctx) => ({ value: precisionRecallOf(ctx).design.precision, real: precisionRecallOf(ctx).floor.precision, details: { k: 3 } }),
   },
   recall_domain: {
     // The share of real items the designs' manifold covers.
-    label: 'Recall (domain, k=3)', better: 'higher', available: (ctx) => ctx.nets.some((n) => n.key === 'domain') && ctx.designs.cases.length > 3,
+    label: 'Recall (domain, k=3)',
+    better: 'higher',
+    available: (ctx) => ctx.nets.some((n) => n.key === 'domain') && ctx.designs.cases.length > 3,
     compute: (ctx) => ({ value: precisionRecallOf(ctx).design.recall, real: precisionRecallOf(ctx).floor.recall, details: { k: 3 } }),
   },
   opposite_ssim: {
-    label: 'Opposite SSIM', better: 'higher', available: () => true,
+    label: 'Opposite SSIM',
+    better: 'higher',
+    available: () => true,
     compute(ctx) {
       const cats = ctx.designs.cases.map((c) => c.target);
-      const d = oppositeSsim(ctx.designs.design, cats, ctx.ssimPairs, ctx.seed), r = oppositeSsim(ctx.designs.truth, cats, ctx.ssimPairs, ctx.seed);
+      const d = oppositeSsim(ctx.designs.design, cats, ctx.ssimPairs, ctx.seed),
+        r = oppositeSsim(ctx.designs.truth, cats, ctx.ssimPairs, ctx.seed);
       return { value: d.mean, std: d.std, real: r.mean, realStd: r.std, details: { pairs: ctx.ssimPairs } };
     },
   },
@@ -199,7 +230,9 @@ export const METRICS = {
     // Per user, then averaged (the personalized AUC of Polyvore-U work): BPR ranks outfits
     // within a user, so scores of different users are not on one scale; the pooled
     // AUCs are in the details.
-    label: 'Compat. AUC (per user)', better: 'higher', available: (ctx) => isDesigner(ctx.model),
+    label: 'Compat. AUC (per user)',
+    better: 'higher',
+    available: (ctx) => isDesigner(ctx.model),
     compute(ctx) {
       if (!isDesigner(ctx.model)) throw new Error('compat_auc needs a model with a compatibility discriminator');
       const a = compatAuc(ctx.model, ctx.test, ctx.seed, ctx.device);
@@ -207,25 +240,42 @@ export const METRICS = {
     },
   },
   oracle_category: {
-    label: 'Category (oracle)', better: 'higher', available: hasOracle,
+    label: 'Category (oracle)',
+    better: 'higher',
+    available: hasOracle,
     compute: (ctx) => ({ value: oracle(ctx).category_accuracy, real: 1 }),
   },
   oracle_compat: {
-    label: 'Compat (oracle)', better: 'higher', available: hasOracle,
+    label: 'Compat (oracle)',
+    better: 'higher',
+    available: hasOracle,
     compute: (ctx) => {
       const o = oracle(ctx);
       return { value: o.compat_design, real: o.compat_truth, details: { random_item: o.compat_random, best_item: o.compat_best } };
     },
   },
   oracle_taste: {
-    label: 'Taste (oracle)', better: 'higher', available: hasOracle,
+    label: 'Taste (oracle)',
+    better: 'higher',
+    available: hasOracle,
     compute: (ctx) => {
       const o = oracle(ctx);
-      return { value: o.taste_design, real: o.taste_truth, details: { random_item: o.taste_random, best_item: o.taste_best, ...prefixed('design_', o.taste_terms_design), ...prefixed('truth_', o.taste_terms_truth) } };
+      return {
+        value: o.taste_design,
+        real: o.taste_truth,
+        details: {
+          random_item: o.taste_random,
+          best_item: o.taste_best,
+          ...prefixed('design_', o.taste_terms_design),
+          ...prefixed('truth_', o.taste_terms_truth),
+        },
+      };
     },
   },
   oracle_personal: {
-    label: 'Personal win (oracle)', better: 'higher', available: hasOracle,
+    label: 'Personal win (oracle)',
+    better: 'higher',
+    available: hasOracle,
     compute: (ctx) => {
       const o = oracle(ctx);
       return { value: o.personal_win_rate, details: { from_other_users_side: o.personal_win_rate_other, chance: 0.5 } };
@@ -233,7 +283,9 @@ export const METRICS = {
   },
   oracle_own_query: {
     // Zero when G ignores its query: the design for another query goes with q just as well.
-    label: 'Own-query advantage (oracle)', better: 'higher', available: hasOracle,
+    label: 'Own-query advantage (oracle)',
+    better: 'higher',
+    available: hasOracle,
     compute: (ctx) => {
       const o = oracle(ctx);
       return { value: o.own_query_advantage, real: o.own_query_advantage_truth, details: { chance: 0 } };
@@ -243,15 +295,35 @@ export const METRICS = {
     // What G would reach if it drew the compatibility model's favourite test item exactly
     // (m_pick_figures.ts): above the design's figures, G is the limit; near them, F, M and theta_u are.
     // Read by the classifier as the designs are; the picks' own attributes give the exact_ figures.
-    label: "M's pick compat (oracle)", better: 'higher', available: (ctx) => hasOracle(ctx) && isDesigner(ctx.model),
+    label: "M's pick compat (oracle)",
+    better: 'higher',
+    available: (ctx) => hasOracle(ctx) && isDesigner(ctx.model),
     compute: (ctx) => {
       if (!isDesigner(ctx.model)) throw new Error('oracle_m_pick needs a model with a compatibility discriminator');
-      const { read: o, exact: e } = mPickFigures(ctx.model, ctx.test, ctx.dataset, ctx.world!, ctx.oracle!, ctx.designs.cases, ctx.seed, ctx.device);
+      const { read: o, exact: e } = mPickFigures(
+        ctx.model,
+        ctx.test,
+        ctx.dataset,
+        ctx.world!,
+        ctx.oracle!,
+        ctx.designs.cases,
+        ctx.seed,
+        ctx.device,
+      );
       return {
-        value: o.compat_design, real: o.compat_truth,
+        value: o.compat_design,
+        real: o.compat_truth,
         details: {
-          taste: o.taste_design, taste_real: o.taste_truth, personal_win: o.personal_win_rate, own_query: o.own_query_advantage, random_item: o.compat_random, best_item: o.compat_best,
-          exact_compat: e.compat_design, exact_taste: e.taste_design, exact_personal_win: e.personal_win_rate, exact_own_query: e.own_query_advantage,
+          taste: o.taste_design,
+          taste_real: o.taste_truth,
+          personal_win: o.personal_win_rate,
+          own_query: o.own_query_advantage,
+          random_item: o.compat_random,
+          best_item: o.compat_best,
+          exact_compat: e.compat_design,
+          exact_taste: e.taste_design,
+          exact_personal_win: e.personal_win_rate,
+          exact_own_query: e.own_query_advantage,
           ...prefixed('taste_', o.taste_terms_design),
         },
       };
@@ -262,21 +334,31 @@ export const METRICS = {
     // busy query (compat.ts) and hides the user's colour. 0 when the designs' pattern mix,
     // as the classifier reads it, is the ground truth's; the real row reads the ground
     // truth's own images the same way (the classifier's floor, not exactly 0).
-    label: 'Pattern mix distance (oracle)', better: 'lower', available: hasOracle,
+    label: 'Pattern mix distance (oracle)',
+    better: 'lower',
+    available: hasOracle,
     compute: (ctx) => {
-      const o = oracle(ctx), t = o.pattern_share_truth;
+      const o = oracle(ctx),
+        t = o.pattern_share_truth;
       const distance = (x: Record<string, number>) => Object.keys(t).reduce((s, k) => s + Math.abs(x[k]! - t[k as keyof typeof t]), 0) / 2;
       const readTruth = o.pattern_share_truth_read;
       return {
-        value: distance(o.pattern_share_design), ...(readTruth ? { real: distance(readTruth) } : {}),
-        details: { ...prefixed('design_', o.pattern_share_design), ...prefixed('truth_', t), ...(readTruth ? prefixed('truth_read_', readTruth) : {}) },
+        value: distance(o.pattern_share_design),
+        ...(readTruth ? { real: distance(readTruth) } : {}),
+        details: {
+          ...prefixed('design_', o.pattern_share_design),
+          ...prefixed('truth_', t),
+          ...(readTruth ? prefixed('truth_read_', readTruth) : {}),
+        },
       };
     },
   },
   texture_tv: {
     // Mean absolute difference between neighbouring pixels (total_variation.ts), designs over
     // their ground-truth complements: above 1, the designs are busier than real items.
-    label: 'Total variation ratio', better: 'near 1', available: () => true,
+    label: 'Total variation ratio',
+    better: 'near 1',
+    available: () => true,
     compute: (ctx) => {
       const [d, t] = T.tidy(() => [totalVariation(ctx.designs.design).item(), totalVariation(ctx.designs.truth).item()]);
       return { value: d / t, real: 1, details: { design: d, real: t } };
@@ -286,33 +368,49 @@ export const METRICS = {
     // One user's designs for two different queries (the case's and another case's):
     // near 1 when G ignores the query; the real reference compares the two queries'
     // ground-truth complements.
-    label: 'Same-user SSIM across queries', better: 'lower', available: () => true,
+    label: 'Same-user SSIM across queries',
+    better: 'lower',
+    available: () => true,
     compute: (ctx) => {
-      const c = ctx.designs.cases, rows = swappedCases(c);
+      const c = ctx.designs.cases,
+        rows = swappedCases(c);
       const [d, r] = T.tidy(() => {
-        const idx = T.tensor(rows, { dtype: 'int64' }), swapOf = T.tensor(rows.map((i) => c[i]!.swap), { dtype: 'int64' });
+        const idx = T.tensor(rows, { dtype: 'int64' }),
+          swapOf = T.tensor(
+            rows.map((i) => c[i]!.swap),
+            { dtype: 'int64' },
+          );
         const pick = (x: T.Tensor) => T.indexSelect(x, 0, idx);
-        return [ssim(pick(ctx.designs.design), pick(ctx.designs.swapped), 2).toArray(),
-          ssim(pick(ctx.designs.truth), T.indexSelect(ctx.designs.truth, 0, swapOf), 2).toArray()];
+        return [
+          ssim(pick(ctx.designs.design), pick(ctx.designs.swapped), 2).toArray(),
+          ssim(pick(ctx.designs.truth), T.indexSelect(ctx.designs.truth, 0, swapOf), 2).toArray(),
+        ];
       });
-      const md = meanStd(d), mr = meanStd(r);
+      const md = meanStd(d),
+        mr = meanStd(r);
       return { value: md.mean, std: md.std, real: mr.mean, realStd: mr.std, details: { pairs: rows.length } };
     },
   },
   user_diversity: {
-    label: 'Cross-user SSIM', better: 'lower', available: (ctx) => ctx.designs.fanout.users.length > 1 && ctx.designs.fanout.cases.length > 0,
+    label: 'Cross-user SSIM',
+    better: 'lower',
+    available: (ctx) => ctx.designs.fanout.users.length > 1 && ctx.designs.fanout.cases.length > 0,
     compute: (ctx) => {
       const o = crossUserSsim(ctx.designs.fanout.designs);
       return { value: o.mean, std: o.std, details: { queries: ctx.designs.fanout.cases.length, users: ctx.designs.fanout.users.length } };
     },
   },
   nearest_real: {
-    label: 'NN-distance ratio', better: 'near 1', available: (ctx) => ctx.nets.some((n) => n.key === 'domain'),
+    label: 'NN-distance ratio',
+    better: 'near 1',
+    available: (ctx) => ctx.nets.some((n) => n.key === 'domain'),
     compute(ctx) {
       const net = ctx.nets.find((n) => n.key === 'domain')!;
-      const d = embedded(ctx, net, 'design').features, t = embedded(ctx, net, 'truth').features;
+      const d = embedded(ctx, net, 'design').features,
+        t = embedded(ctx, net, 'truth').features;
       const cats = ctx.designs.cases.map((c) => c.target);
-      const dd: number[] = [], td: number[] = [];
+      const dd: number[] = [],
+        td: number[] = [];
       for (const cat of ['top', 'bottom'] as const) {
         const rows = cats.map((c, i) => (c === cat ? i : -1)).filter((i) => i >= 0);
         if (!rows.length) continue;
@@ -323,10 +421,17 @@ export const METRICS = {
           dd.push(...nearestDistances(T.indexSelect(d, 0, idx), ref));
           // A real test item may also be a training item (outfits are split, items are shared): skip itself.
           const col = new Map(trainIds.map((id, j) => [id, j]));
-          td.push(...nearestDistances(T.indexSelect(t, 0, idx), ref, rows.map((i) => col.get(ctx.designs.cases[i]!.truth) ?? -1)));
+          td.push(
+            ...nearestDistances(
+              T.indexSelect(t, 0, idx),
+              ref,
+              rows.map((i) => col.get(ctx.designs.cases[i]!.truth) ?? -1),
+            ),
+          );
         });
       }
-      const md = median(dd), mt = median(td);
+      const md = median(dd),
+        mt = median(td);
       return { value: md / mt, details: { median_design_to_train: md, median_real_test_to_train: mt } };
     },
   },

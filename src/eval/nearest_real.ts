@@ -19,7 +19,8 @@ export function nearestDistances(a: T.Tensor, b: T.Tensor, exclude?: number[], c
         const d2 = T.add(T.sub(T.unsqueeze(T.sum(T.square(x), [1]), 1), T.mul(T.mm(x, T.transpose(b, 0, 1)), 2)), T.unsqueeze(bb, 0)); // [n, M]
         const k = Math.min(2, b.size(0));
         const [vals, idx] = T.callOp('aten::topk', d2, k, 1, false, true) as [T.Tensor, T.Tensor]; // two smallest [n, k]
-        const v = vals.toArray(), ix = idx.toArray();
+        const v = vals.toArray(),
+          ix = idx.toArray();
         for (let i = 0; i < x.size(0); i++) {
           const skipFirst = exclude !== undefined && exclude[s + i] === ix[i * k] && k > 1;
           out.push(Math.sqrt(Math.max(0, v[i * k + (skipFirst ? 1 : 0)]!)));

@@ -62,7 +62,10 @@ function tasteTerms(t: Taste, item: ItemAttributes, query: ItemAttributes): Tast
 }
 
 function addTerms(sum: TasteTerms, x: TasteTerms): void {
-  sum.colour += x.colour; sum.pattern += x.pattern; sum.silhouette += x.silhouette; sum.formality += x.formality;
+  sum.colour += x.colour;
+  sum.pattern += x.pattern;
+  sum.silhouette += x.silhouette;
+  sum.formality += x.formality;
 }
 
 function patternShares(xs: ItemAttributes[]): Record<Pattern, number> {
@@ -71,7 +74,12 @@ function patternShares(xs: ItemAttributes[]): Record<Pattern, number> {
   return Object.fromEntries(PATTERNS.map((p) => [p, counts[p] / xs.length])) as Record<Pattern, number>;
 }
 
-const meanTerms = (sum: TasteTerms, n: number): TasteTerms => ({ colour: sum.colour / n, pattern: sum.pattern / n, silhouette: sum.silhouette / n, formality: sum.formality / n });
+const meanTerms = (sum: TasteTerms, n: number): TasteTerms => ({
+  colour: sum.colour / n,
+  pattern: sum.pattern / n,
+  silhouette: sum.silhouette / n,
+  formality: sum.formality / n,
+});
 
 export function classifyAll(c: AttributeClassifier, x: T.Tensor, batch = 256): ItemAttributes[] {
   const out: ItemAttributes[] = [];
@@ -79,37 +87,67 @@ export function classifyAll(c: AttributeClassifier, x: T.Tensor, batch = 256): I
   return out;
 }
 
-export function oracleMetrics(world: World, dataset: FashionDataset, classifier: AttributeClassifier, set: DesignSet, seed: number): OracleMetrics {
-  const read = { design: classifyAll(classifier, set.design), other: classifyAll(classifier, set.other), swapped: classifyAll(classifier, set.swapped), truth: classifyAll(classifier, set.truth) };
+export function oracleMetrics(
+  world: World,
+  dataset: FashionDataset,
+  classifier: AttributeClassifier,
+  set: DesignSet,
+  seed: number,
+): OracleMetrics {
+  const read = {
+    design: classifyAll(classifier, set.design),
+    other: classifyAll(classifier, set.other),
+    swapped: classifyAll(classifier, set.swapped),
+    truth: classifyAll(classifier, set.truth),
+  };
   return oracleFigures(world, dataset, set.cases, read, seed);
 }
 
 /** The oracle's figures from the attributes read off each case's design, other-user design and other-query design. */
-export function oracleFigures(world: World, dataset: FashionDataset, cases: EvalCase[],
-  read: { design: ItemAttributes[]; other: ItemAttributes[]; swapped: ItemAttributes[]; truth?: ItemAttributes[] }, seed: number): OracleMetrics {
+export function oracleFigures(
+  world: World,
+  dataset: FashionDataset,
+  cases: EvalCase[],
+  read: { design: ItemAttributes[]; other: ItemAttributes[]; swapped: ItemAttributes[]; truth?: ItemAttributes[] },
+  seed: number,
+): OracleMetrics {
   const oracle = new WorldOracle(world);
-  const item = (category: 'top' | 'bottom', idx: number): WorldItem => oracle.item(path.parse((category === 'top' ? dataset.tops : dataset.bottoms)[idx]!.id).name);
+  const item = (category: 'top' | 'bottom', idx: number): WorldItem =>
+    oracle.item(path.parse((category === 'top' ? dataset.tops : dataset.bottoms)[idx]!.id).name);
   const user = (u: number) => dataset.users[u]!;
   const { design: designs, other: others, swapped } = read;
   const set = { cases };
   const catalog = { top: world.items.filter((it) => it.category === 'top'), bottom: world.items.filter((it) => it.category === 'bottom') };
   const rng = new Rng(seed, 'oracle-random-items');
-  const pool = { top: [...new Set(set.cases.filter((c) => c.target === 'top').map((c) => c.truth))], bottom: [...new Set(set.cases.filter((c) => c.target === 'bottom').map((c) => c.truth))] };
-  let correct = 0, wins = 0, winsOther = 0, swaps = 0;
+  const pool = {
+    top: [...new Set(set.cases.filter((c) => c.target === 'top').map((c) => c.truth))],
+    bottom: [...new Set(set.cases.filter((c) => c.target === 'bottom').map((c) => c.truth))],
+  };
+  let correct = 0,
+    wins = 0,
+    winsOther = 0,
+    swaps = 0;
   const sums = { cd: 0, ct: 0, cr: 0, td: 0, tt: 0, tr: 0, own: 0, ownTruth: 0, cb: 0, tb: 0 };
   const perCase: number[] = [];
-  const terms = { design: { colour: 0, pattern: 0, silhouette: 0, formality: 0 }, truth: { colour: 0, pattern: 0, silhouette: 0, formality: 0 } };
+  const terms = {
+    design: { colour: 0, pattern: 0, silhouette: 0, formality: 0 },
+    truth: { colour: 0, pattern: 0, silhouette: 0, formality: 0 },
+  };
   set.cases.forEach((c, i) => {
     const qCat = c.target === 'bottom' ? 'top' : 'bottom';
-    const q = item(qCat, c.query), truth = item(c.target, c.truth), rand = item(c.target, rng.pick(pool[c.target]));
-    const d = designs[i]!, o = others[i]!;
+    const q = item(qCat, c.query),
+      truth = item(c.target, c.truth),
+      rand = item(c.target, rng.pick(pool[c.target]));
+    const d = designs[i]!,
+      o = others[i]!;
     if (categoryOf(d.silhouette) === c.target) correct++;
     const outfit = (x: ItemAttributes): [ItemAttributes, ItemAttributes] => (c.target === 'bottom' ? [q, x] : [x, q]);
     perCase.push(oracle.compat(...outfit(d)));
     sums.cd += perCase[i]!;
     sums.ct += oracle.compat(...outfit(truth));
     sums.cr += oracle.compat(...outfit(rand));
-    const u = user(c.user), v = user(c.other);
+    const u = user(c.user),
+      v = user(c.other);
     sums.td += oracle.pref(u, ...outfit(d));
     sums.tt += oracle.pref(u, ...outfit(truth));
     sums.tr += oracle.pref(u, ...outfit(rand));
@@ -131,22 +169,37 @@ export function oracleFigures(world: World, dataset: FashionDataset, cases: Eval
   const n = set.cases.length;
   return {
     category_accuracy: correct / n,
-    compat_design: sums.cd / n, compat_truth: sums.ct / n, compat_random: sums.cr / n,
-    taste_design: sums.td / n, taste_truth: sums.tt / n, taste_random: sums.tr / n,
-    personal_win_rate: wins / n, personal_win_rate_other: winsOther / n,
-    own_query_advantage: swaps ? sums.own / swaps : NaN, own_query_advantage_truth: swaps ? sums.ownTruth / swaps : NaN,
-    compat_best: sums.cb / n, taste_best: sums.tb / n, designs: n, compat_per_case: perCase,
-    taste_terms_design: meanTerms(terms.design, n), taste_terms_truth: meanTerms(terms.truth, n),
-    pattern_share_design: patternShares(designs), pattern_share_truth: patternShares(set.cases.map((c) => item(c.target, c.truth))),
+    compat_design: sums.cd / n,
+    compat_truth: sums.ct / n,
+    compat_random: sums.cr / n,
+    taste_design: sums.td / n,
+    taste_truth: sums.tt / n,
+    taste_random: sums.tr / n,
+    personal_win_rate: wins / n,
+    personal_win_rate_other: winsOther / n,
+    own_query_advantage: swaps ? sums.own / swaps : NaN,
+    own_query_advantage_truth: swaps ? sums.ownTruth / swaps : NaN,
+    compat_best: sums.cb / n,
+    taste_best: sums.tb / n,
+    designs: n,
+    compat_per_case: perCase,
+    taste_terms_design: meanTerms(terms.design, n),
+    taste_terms_truth: meanTerms(terms.truth, n),
+    pattern_share_design: patternShares(designs),
+    pattern_share_truth: patternShares(set.cases.map((c) => item(c.target, c.truth))),
     pattern_share_truth_read: read.truth ? patternShares(read.truth) : null,
   };
 }
 
 function bestItem(items: WorldItem[], score: (x: WorldItem) => number): WorldItem {
-  let best = items[0]!, top = -Infinity;
+  let best = items[0]!,
+    top = -Infinity;
   for (const it of items) {
     const s = score(it);
-    if (s > top) { top = s; best = it; }
+    if (s > top) {
+      top = s;
+      best = it;
+    }
   }
   return best;
 }

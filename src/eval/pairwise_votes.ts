@@ -31,12 +31,14 @@ export function sameCases(a: EvalCase[], b: EvalCase[]): boolean {
 
 export function pairwiseVotes(reference: string, ref: number[], against: string, other: number[]): PairwiseVotes {
   if (ref.length !== other.length) throw new Error(`pairwise votes need the same cases: ${ref.length} vs ${other.length}`);
-  let wins = 0, ties = 0;
+  let wins = 0,
+    ties = 0;
   ref.forEach((x, i) => {
     const y = other[i]!;
     if (Math.abs(x - y) < 1e-12) ties++;
     else if (x > y) wins++;
   });
-  const n = ref.length, share = n ? (wins + ties / 2) / n : NaN;
+  const n = ref.length,
+    share = n ? (wins + ties / 2) / n : NaN;
   return { reference, against, cases: n, wins, ties, losses: n - wins - ties, share, ci95: wilson(share, n) };
 }

@@ -18,7 +18,8 @@ import type { EvalCase } from './designs.js';
 /** Squared Euclidean distances between rows of a [N, D] and b [M, D] -> [N, M] (float64 for stable near-ties). */
 function squaredDistances(a: T.Tensor, b: T.Tensor): T.Tensor {
   const [x, y] = [T.toDtype(a, 'float64'), T.toDtype(b, 'float64')];
-  const xx = T.sum(T.mul(x, x), [1], true), yy = T.sum(T.mul(y, y), [1], true); // [N, 1], [M, 1]
+  const xx = T.sum(T.mul(x, x), [1], true),
+    yy = T.sum(T.mul(y, y), [1], true); // [N, 1], [M, 1]
   return T.clamp(T.add(T.sub(xx, T.mul(T.matmul(x, T.transpose(y, 0, 1)), 2)), T.transpose(yy, 0, 1)), 0); // [N, M]
 }
 
@@ -37,7 +38,8 @@ function coveredShare(x: T.Tensor, ref: T.Tensor, radii: T.Tensor): number {
 
 /** Improved precision and recall of generated features `fake` [N, D] against real ones `real` [M, D], k nearest neighbours. */
 export function precisionRecall(fake: T.Tensor, real: T.Tensor, k = 3): { precision: number; recall: number } {
-  if (fake.size(0) <= k || real.size(0) <= k) throw new Error(`precision/recall with k = ${k} needs more than ${k} samples in each set (got ${fake.size(0)} and ${real.size(0)})`);
+  if (fake.size(0) <= k || real.size(0) <= k)
+    throw new Error(`precision/recall with k = ${k} needs more than ${k} samples in each set (got ${fake.size(0)} and ${real.size(0)})`);
   return T.tidy(() => ({
     precision: coveredShare(fake, real, kthNeighbourRadii(real, k)),
     recall: coveredShare(real, fake, kthNeighbourRadii(fake, k)),
@@ -48,7 +50,10 @@ export function precisionRecall(fake: T.Tensor, real: T.Tensor, k = 3): { precis
 function trainComplements(train: SplitImages): Map<string, number[]> {
   const by = new Map<string, number[]>();
   for (const o of train.outfits) {
-    for (const [c, item] of [['top', o.top], ['bottom', o.bottom]] as const) {
+    for (const [c, item] of [
+      ['top', o.top],
+      ['bottom', o.bottom],
+    ] as const) {
       const key = `${o.user}:${c}`;
       by.set(key, [...(by.get(key) ?? []), item]);
     }
@@ -76,7 +81,11 @@ export function floorImages(cases: readonly EvalCase[], train: SplitImages, seed
 export function randomItemImages(cases: readonly EvalCase[], train: SplitImages, seed: number, device: T.Device): T.Tensor {
   const rng = new Rng(seed, 'random-items');
   const all = { top: [...train.topRow.keys()], bottom: [...train.bottomRow.keys()] };
-  return imagesOf(cases.map((c) => ({ target: c.target, item: all[c.target][rng.int(all[c.target].length)]! })), train, device);
+  return imagesOf(
+    cases.map((c) => ({ target: c.target, item: all[c.target][rng.int(all[c.target].length)]! })),
+    train,
+    device,
+  );
 }
 
 /** Images of dataset items, in the order given [N, 3, S, S]. */
@@ -86,8 +95,19 @@ function imagesOf(items: { target: 'top' | 'bottom'; item: number }[], train: Sp
     for (const cat of ['top', 'bottom'] as const) {
       const rows = items.map((x, i) => (x.target === cat ? i : -1)).filter((i) => i >= 0);
       if (!rows.length) continue;
-      const x = bytesToUnit(T.toDevice(splitItemBytes(train, cat, rows.map((i) => items[i]!.item)), device)); // [n, 3, S, S]
-      rows.forEach((i, j) => { out[i] = T.select(x, 0, j); });
+      const x = bytesToUnit(
+        T.toDevice(
+          splitItemBytes(
+            train,
+            cat,
+            rows.map((i) => items[i]!.item),
+          ),
+          device,
+        ),
+      ); // [n, 3, S, S]
+      rows.forEach((i, j) => {
+        out[i] = T.select(x, 0, j);
+      });
     }
     return T.stack(out, 0);
   });

@@ -17,12 +17,17 @@ import { queryThenDesigns } from '../train/samples.js';
 import { modelVariant } from '../models/model_names.js';
 import { pairwiseVotes, sameCases, type PairwiseVotes } from './pairwise_votes.js';
 
-const fmt = (v: number | undefined, std?: number) => (v === undefined || !Number.isFinite(v) ? '–' : `${v.toFixed(4)}${std !== undefined && Number.isFinite(std) ? ` ± ${std.toFixed(2)}` : ''}`);
+const fmt = (v: number | undefined, std?: number) =>
+  v === undefined || !Number.isFinite(v)
+    ? '–'
+    : `${v.toFixed(4)}${std !== undefined && Number.isFinite(std) ? ` ± ${std.toFixed(2)}` : ''}`;
 
 function describe(r: EvaluatedRun['result']): string {
   // The baselines have no users whatever their config's (unused) user conditioning says.
   const designer = modelVariant(r.model ?? 'designer')?.designer ?? false;
-  const cond = designer ? { vector: 'theta_u', label: 'discrete user label', none: 'no user input' }[r.userCond] ?? r.userCond : 'no users';
+  const cond = designer
+    ? ({ vector: 'theta_u', label: 'discrete user label', none: 'no user input' }[r.userCond] ?? r.userCond)
+    : 'no users';
   return `${r.preset}, ${cond}${r.genCompatLoss ? '' : ', no L_G^FM'}, ${r.task}, iteration ${r.iteration}${r.precision === 'bf16' ? ', bf16' : ''}${r.colour_history !== undefined ? `, colour history ${r.colour_history}` : ''}`;
 }
 
@@ -33,7 +38,11 @@ export interface ReportFiles {
   metrics: string;
 }
 
-export async function writeReport(runs: EvaluatedRun[], out: string, opts: { fig5Queries?: number; fig7Queries?: number } = {}): Promise<ReportFiles> {
+export async function writeReport(
+  runs: EvaluatedRun[],
+  out: string,
+  opts: { fig5Queries?: number; fig7Queries?: number } = {},
+): Promise<ReportFiles> {
   mkdirSync(out, { recursive: true });
   const images: string[] = [];
   const save = (name: string, png: Buffer) => {
@@ -48,28 +57,63 @@ export async function writeReport(runs: EvaluatedRun[], out: string, opts: { fig
   const realOf = (k: MetricKey): MetricValue | undefined => runs.map((r) => r.result.metrics[k]).find((m) => m?.real !== undefined);
   const rows: string[][] = [
     ['Real', ...keys.map((k) => fmt(realOf(k)?.real, realOf(k)?.realStd))],
-    ...runs.map((r) => [`${r.result.name} (${describe(r.result)})`, ...keys.map((k) => fmt(r.result.metrics[k]?.value, r.result.metrics[k]?.std))]),
+    ...runs.map((r) => [
+      `${r.result.name} (${describe(r.result)})`,
+      ...keys.map((k) => fmt(r.result.metrics[k]?.value, r.result.metrics[k]?.std)),
+    ]),
   ];
   // Each oracle figure against its range: the ground truth, a random real item, the best catalog item.
-  const ranged = keys.filter((k) => runs.some((r) => r.result.metrics[k]?.details && ('random_item' in r.result.metrics[k]!.details! || 'best_item' in r.result.metrics[k]!.details! || 'chance' in r.result.metrics[k]!.details!)));
-  const rangeRows = runs.flatMap((r) => ranged.filter((k) => r.result.metrics[k]).map((k) => {
-    const m = r.result.metrics[k]!, d = m.details ?? {};
-    const num = (x: unknown) => (typeof x === 'number' ? x : undefined);
-    return [r.result.name, METRICS[k].label, fmt(m.value), fmt(m.real), fmt(num(d.random_item) ?? num(d.chance)), fmt(num(d.best_item))];
-  }));
-  const notes = runs.flatMap((r) => keys.filter((k) => r.result.metrics[k]?.note).map((k) => `${r.result.name}, ${METRICS[k].label}: ${r.result.metrics[k]!.note}`));
+  const ranged = keys.filter((k) =>
+    runs.some(
+      (r) =>
+        r.result.metrics[k]?.details &&
+        ('random_item' in r.result.metrics[k]!.details! ||
+          'best_item' in r.result.metrics[k]!.details! ||
+          'chance' in r.result.metrics[k]!.details!),
+    ),
+  );
+  const rangeRows = runs.flatMap((r) =>
+    ranged
+      .filter((k) => r.result.metrics[k])
+      .map((k) => {
+        const m = r.result.metrics[k]!,
+          d = m.details ?? {};
+        const num = (x: unknown) => (typeof x === 'number' ? x : undefined);
+        return [
+          r.result.name,
+          METRICS[k].label,
+          fmt(m.value),
+          fmt(m.real),
+          fmt(num(d.random_item) ?? num(d.chance)),
+          fmt(num(d.best_item)),
+        ];
+      }),
+  );
+  const notes = runs.flatMap((r) =>
+    keys.filter((k) => r.result.metrics[k]?.note).map((k) => `${r.result.name}, ${METRICS[k].label}: ${r.result.metrics[k]!.note}`),
+  );
 
   // Fig. 5: the first run's first cases of each designed category, designed by every run for the same user.
   const fig5: { category: Category; file: string; runs: string[] }[] = [];
   const first = runs[0]!;
   for (const target of ['bottom', 'top'] as Category[]) {
-    const cases = first.designs.cases.map((c, i) => ({ c, i })).filter(({ c }) => c.target === target).slice(0, opts.fig5Queries ?? 8);
+    const cases = first.designs.cases
+      .map((c, i) => ({ c, i }))
+      .filter(({ c }) => c.target === target)
+      .slice(0, opts.fig5Queries ?? 8);
     if (!cases.length) continue;
     const able = runs.filter((r) => r.trained.model.config.targets.includes(target));
     const grid = T.tidy(() => {
-      const idx = T.tensor(cases.map(({ i }) => i), { dtype: 'int64' });
-      const q = T.indexSelect(first.designs.query, 0, idx), truth = T.indexSelect(first.designs.truth, 0, idx);
-      const users = T.tensor(cases.map(({ c }) => c.user), { dtype: 'int64' });
+      const idx = T.tensor(
+        cases.map(({ i }) => i),
+        { dtype: 'int64' },
+      );
+      const q = T.indexSelect(first.designs.query, 0, idx),
+        truth = T.indexSelect(first.designs.truth, 0, idx);
+      const users = T.tensor(
+        cases.map(({ c }) => c.user),
+        { dtype: 'int64' },
+      );
       const designFor = (m: EvaluatedRun['trained']['model']) => {
         const device = m.device; // where that run's model lives
         return T.toDevice(m.design(T.toDevice(q, device), T.toDevice(users, device), target), 'cpu');
@@ -77,14 +121,19 @@ export async function writeReport(runs: EvaluatedRun[], out: string, opts: { fig
       const cols = [q, ...able.map((r) => designFor(r.trained.model)), truth];
       return T.keep(T.reshape(T.stack(cols, 1), [cases.length * cols.length, 3, q.size(2), q.size(3)]));
     });
-    fig5.push({ category: target, file: save(`fig5-${target}s.png`, await imageGridPng(grid, able.length + 2)), runs: able.map((r) => r.result.name) });
+    fig5.push({
+      category: target,
+      file: save(`fig5-${target}s.png`, await imageGridPng(grid, able.length + 2)),
+      runs: able.map((r) => r.result.name),
+    });
     grid.dispose();
   }
   // Fig. 4 without people: the first run against each other run, case by case, by the oracle.
   const votes: PairwiseVotes[] = [];
   if (first.compatPerCase) {
     for (const r of runs.slice(1)) {
-      if (r.compatPerCase && sameCases(first.designs.cases, r.designs.cases)) votes.push(pairwiseVotes(first.result.name, first.compatPerCase, r.result.name, r.compatPerCase));
+      if (r.compatPerCase && sameCases(first.designs.cases, r.designs.cases))
+        votes.push(pairwiseVotes(first.result.name, first.compatPerCase, r.result.name, r.compatPerCase));
     }
   }
   if (votes.length) writeFileSync(path.join(out, 'fig4-votes.json'), JSON.stringify(votes, null, 2) + '\n');
@@ -103,42 +152,100 @@ export async function writeReport(runs: EvaluatedRun[], out: string, opts: { fig
       grid.dispose();
     }
     const records = r.trained.run.readMetrics();
-    const curves = save(`curves-${r.result.name}.png`, await curvesPng(trainingSeries(records), `${r.result.name}: training losses per iteration (faint: raw, bold: moving average)`));
+    const curves = save(
+      `curves-${r.result.name}.png`,
+      await curvesPng(trainingSeries(records), `${r.result.name}: training losses per iteration (faint: raw, bold: moving average)`),
+    );
     const learning = evalSeries(records);
     const learningCurves = learning.length
-      ? save(`learning-${r.result.name}.png`, await curvesPng(learning, `${r.result.name}: light evaluation during training (dashed: reference values)`)) : undefined;
+      ? save(
+          `learning-${r.result.name}.png`,
+          await curvesPng(learning, `${r.result.name}: light evaluation during training (dashed: reference values)`),
+        )
+      : undefined;
     perRun.push({ name: r.result.name, fig7, users: fan.users.length, curves, learningCurves });
   }
   const metricsFile = path.join(out, 'metrics.json');
-  writeFileSync(metricsFile, JSON.stringify(runs.map((r) => r.result), null, 2) + '\n');
+  writeFileSync(
+    metricsFile,
+    JSON.stringify(
+      runs.map((r) => r.result),
+      null,
+      2,
+    ) + '\n',
+  );
 
   const s = first.result.samples;
   const nets = Object.entries(Object.assign({}, ...runs.map((r) => r.result.feature_nets)) as Record<string, string>);
   const md: string[] = [
-    '# Evaluation report', '',
-    `Runs: ${runs.map((r) => `\`${r.result.run}\``).join(', ')}. Generated ${new Date().toISOString()}.`, '',
-    '## Table 2', '',
-    `| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`), '',
+    '# Evaluation report',
+    '',
+    `Runs: ${runs.map((r) => `\`${r.result.run}\``).join(', ')}. Generated ${new Date().toISOString()}.`,
+    '',
+    '## Table 2',
+    '',
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+    '',
     `Samples: ${s.designs} designs per run (test queries with their own users) and as many real ground-truth items; IS over ${s.splits} splits (± std over splits); ` +
       `Opposite SSIM over ${s.ssim_pairs} random same-category pairs (± std over pairs); cross-user SSIM over ${s.fanout_queries} queries x ${s.fanout_users} users (lower = designs differ more between users).`,
-    ...(rangeRows.length ? ['', '### Oracle figures against their range', '',
-      '| Run | Figure | Design | Ground truth | Random real item (or chance) | Best catalog item for (q, u) by compat + taste |', '|---|---|---|---|---|---|',
-      ...rangeRows.map((r) => `| ${r.join(' | ')} |`)] : []),
-    '', ...nets.map(([k, d]) => `- ${k === 'domain' ? '"domain" metrics' : 'FID / IS'}: ${d}`),
-    ...(nets.some(([k]) => k === 'inception') ? [] : ['- FID and IS with the literature\'s Inception network need `--inception-weights FILE` (see docs/evaluation.md); "domain" numbers are not comparable with published FID/IS.']),
-    ...notes.map((n) => `- Note: ${n}`), '',
-    ...(votes.length ? ['## Pairwise votes (Fig. 4 without people)', '',
-      `For each test case, the oracle compares compat(query, design) of ${first.result.name}'s design with the other run's design for the same query and user (the paper's user study, with the world's rules as the judge; a tie is half a vote).`, '',
-      `| ${first.result.name} against | cases | ${first.result.name} preferred | ties | 95% interval (Wilson) |`, '|---|---|---|---|---|',
-      ...votes.map((v) => `| ${v.against} | ${v.cases} | **${(100 * v.share).toFixed(1)}%** | ${v.ties} | ${(100 * v.ci95[0]).toFixed(1)}-${(100 * v.ci95[1]).toFixed(1)}% |`), ''] : []),
-    '## Designs for test queries (Fig. 5 layout)', '',
-    ...fig5.flatMap((f) => [`Columns: query, ${f.runs.join(', ')}, ground truth (designed ${f.category}s).`, '', `![${f.category}s](${f.file})`, '']),
-    '## One query, many users (Fig. 7 layout)', '',
-    ...perRun.filter((p) => p.fig7).flatMap((p) => [`${p.name}: each row is a query followed by the designs for ${p.users} users.`, '', `![${p.name}](${p.fig7})`, '']),
-    '## Learning curves', '',
-    'A light evaluation during training (`--eval-every`, `--eval-queries`): fixed test cases designed for their own user, another user and another query.', '',
-    ...perRun.flatMap((p) => (p.learningCurves ? [`![${p.name} learning curves](${p.learningCurves})`, ''] : [`${p.name}: no light evaluation was recorded.`, ''])),
-    '## Training curves', '',
+    ...(rangeRows.length
+      ? [
+          '',
+          '### Oracle figures against their range',
+          '',
+          '| Run | Figure | Design | Ground truth | Random real item (or chance) | Best catalog item for (q, u) by compat + taste |',
+          '|---|---|---|---|---|---|',
+          ...rangeRows.map((r) => `| ${r.join(' | ')} |`),
+        ]
+      : []),
+    '',
+    ...nets.map(([k, d]) => `- ${k === 'domain' ? '"domain" metrics' : 'FID / IS'}: ${d}`),
+    ...(nets.some(([k]) => k === 'inception')
+      ? []
+      : [
+          '- FID and IS with the literature\'s Inception network need `--inception-weights FILE` (see docs/evaluation.md); "domain" numbers are not comparable with published FID/IS.',
+        ]),
+    ...notes.map((n) => `- Note: ${n}`),
+    '',
+    ...(votes.length
+      ? [
+          '## Pairwise votes (Fig. 4 without people)',
+          '',
+          `For each test case, the oracle compares compat(query, design) of ${first.result.name}'s design with the other run's design for the same query and user (the paper's user study, with the world's rules as the judge; a tie is half a vote).`,
+          '',
+          `| ${first.result.name} against | cases | ${first.result.name} preferred | ties | 95% interval (Wilson) |`,
+          '|---|---|---|---|---|',
+          ...votes.map(
+            (v) =>
+              `| ${v.against} | ${v.cases} | **${(100 * v.share).toFixed(1)}%** | ${v.ties} | ${(100 * v.ci95[0]).toFixed(1)}-${(100 * v.ci95[1]).toFixed(1)}% |`,
+          ),
+          '',
+        ]
+      : []),
+    '## Designs for test queries (Fig. 5 layout)',
+    '',
+    ...fig5.flatMap((f) => [
+      `Columns: query, ${f.runs.join(', ')}, ground truth (designed ${f.category}s).`,
+      '',
+      `![${f.category}s](${f.file})`,
+      '',
+    ]),
+    '## One query, many users (Fig. 7 layout)',
+    '',
+    ...perRun
+      .filter((p) => p.fig7)
+      .flatMap((p) => [`${p.name}: each row is a query followed by the designs for ${p.users} users.`, '', `![${p.name}](${p.fig7})`, '']),
+    '## Learning curves',
+    '',
+    'A light evaluation during training (`--eval-every`, `--eval-queries`): fixed test cases designed for their own user, another user and another query.',
+    '',
+    ...perRun.flatMap((p) =>
+      p.learningCurves ? [`![${p.name} learning curves](${p.learningCurves})`, ''] : [`${p.name}: no light evaluation was recorded.`, ''],
+    ),
+    '## Training curves',
+    '',
     ...perRun.flatMap((p) => [`![${p.name} curves](${p.curves})`, '']),
   ];
   const markdown = path.join(out, 'report.md');
@@ -151,22 +258,45 @@ export async function writeReport(runs: EvaluatedRun[], out: string, opts: { fig
 /** The report's small Markdown subset (headings, tables, images, lists, paragraphs) as HTML. */
 function markdownToHtml(lines: string[]): string {
   const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  const inline = (s: string) => esc(s).replace(/`([^`]+)`/g, '<code>$1</code>').replace(/!\[([^\]]*)\]\(([^)]+)\)/g, (_m, alt: string, src: string) => `<img alt="${alt}" src="${src}"${src.startsWith('fig') ? ' class="grid"' : ''}>`);
+  const inline = (s: string) =>
+    esc(s)
+      .replace(/`([^`]+)`/g, '<code>$1</code>')
+      .replace(
+        /!\[([^\]]*)\]\(([^)]+)\)/g,
+        (_m, alt: string, src: string) => `<img alt="${alt}" src="${src}"${src.startsWith('fig') ? ' class="grid"' : ''}>`,
+      );
   const out: string[] = [];
-  let inTable = false, inList = false;
+  let inTable = false,
+    inList = false;
   for (const l of lines) {
     const isRow = l.startsWith('|');
-    if (!isRow && inTable) { out.push('</table>'); inTable = false; }
-    if (!l.startsWith('- ') && inList) { out.push('</ul>'); inList = false; }
+    if (!isRow && inTable) {
+      out.push('</table>');
+      inTable = false;
+    }
+    if (!l.startsWith('- ') && inList) {
+      out.push('</ul>');
+      inList = false;
+    }
     if (isRow) {
       if (/^\|(-+\|)+$/.test(l.replace(/ /g, ''))) continue;
-      const cells = l.slice(1, -1).split('|').map((c) => c.trim());
-      out.push(inTable ? `<tr>${cells.map((c) => `<td>${inline(c)}</td>`).join('')}</tr>` : `<table><tr>${cells.map((c) => `<th>${inline(c)}</th>`).join('')}</tr>`);
+      const cells = l
+        .slice(1, -1)
+        .split('|')
+        .map((c) => c.trim());
+      out.push(
+        inTable
+          ? `<tr>${cells.map((c) => `<td>${inline(c)}</td>`).join('')}</tr>`
+          : `<table><tr>${cells.map((c) => `<th>${inline(c)}</th>`).join('')}</tr>`,
+      );
       inTable = true;
     } else if (l.startsWith('## ')) out.push(`<h2>${inline(l.slice(3))}</h2>`);
     else if (l.startsWith('# ')) out.push(`<h1>${inline(l.slice(2))}</h1>`);
     else if (l.startsWith('- ')) {
-      if (!inList) { out.push('<ul>'); inList = true; }
+      if (!inList) {
+        out.push('<ul>');
+        inList = true;
+      }
       out.push(`<li>${inline(l.slice(2))}</li>`);
     } else if (l.trim()) out.push(`<p>${inline(l)}</p>`);
   }

@@ -41,11 +41,13 @@ export function meanForegroundColour(images: T.Tensor, mask?: T.Tensor): T.Tenso
  * (r * levels + g) * levels + b. -> int64 [B] in [0, levels^3). No gradient.
  */
 export function colourBins(images: T.Tensor, levels: number): T.Tensor {
-  return T.tidy(() => T.noGrad(() => {
-    const q = T.toDtype(T.clamp(T.floor(T.mul(meanForegroundColour(images), levels)), 0, levels - 1), 'int64'); // [B, 3]
-    const [r, g, b] = [0, 1, 2].map((c) => T.select(q, 1, c)) as [T.Tensor, T.Tensor, T.Tensor];
-    return T.add(T.mul(T.add(T.mul(r, levels), g), levels), b);
-  }));
+  return T.tidy(() =>
+    T.noGrad(() => {
+      const q = T.toDtype(T.clamp(T.floor(T.mul(meanForegroundColour(images), levels)), 0, levels - 1), 'int64'); // [B, 3]
+      const [r, g, b] = [0, 1, 2].map((c) => T.select(q, 1, c)) as [T.Tensor, T.Tensor, T.Tensor];
+      return T.add(T.mul(T.add(T.mul(r, levels), g), levels), b);
+    }),
+  );
 }
 
 /**
@@ -115,13 +117,21 @@ export const HISTORY_PRIOR_OUTFITS = 27;
  * common for everyone, and the frequency alone would pull every user toward those bins (the
  * designs' colours, and IS, then collapse onto a few popular bins).
  */
-export function colourHistory(userOf: readonly number[], binOf: readonly number[], users: number, modes: number, base: readonly number[]): T.Tensor {
+export function colourHistory(
+  userOf: readonly number[],
+  binOf: readonly number[],
+  users: number,
+  modes: number,
+  base: readonly number[],
+): T.Tensor {
   if (userOf.length !== binOf.length) throw new Error(`colourHistory: ${userOf.length} users for ${binOf.length} bins`);
   if (base.length !== modes) throw new Error(`colourHistory: ${base.length} base frequencies for ${modes} bins`);
-  const counts = new Float64Array(users * modes), n = new Float64Array(users);
+  const counts = new Float64Array(users * modes),
+    n = new Float64Array(users);
   userOf.forEach((u, i) => {
     const b = binOf[i]!;
-    if (!(u >= 0 && u < users && b >= 0 && b < modes)) throw new Error(`colourHistory: outfit ${i} has user ${u} (of ${users}) and bin ${b} (of ${modes})`);
+    if (!(u >= 0 && u < users && b >= 0 && b < modes))
+      throw new Error(`colourHistory: outfit ${i} has user ${u} (of ${users}) and bin ${b} (of ${modes})`);
     counts[u * modes + b]!++;
     n[u]!++;
   });

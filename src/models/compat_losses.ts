@@ -29,3 +29,8 @@ export function generatorCompatLossScaled(sPos: T.Tensor, sStar: T.Tensor): T.Te
   const scale = T.clamp(T.detach(T.std(sPos)), 1, null);
   return generatorCompatLoss(T.div(sPos, scale), T.div(sStar, scale));
 }
+
+/** Eq. 11 in the given units: 'none' as printed, 'positive-std' scaled by the positives' spread. */
+export function generatorCompatTerm(scale: 'none' | 'positive-std', sPos: T.Tensor, sStar: T.Tensor): T.Tensor {
+  return scale === 'positive-std' ? generatorCompatLossScaled(sPos, sStar) : generatorCompatLoss(sPos, sStar);
+}

@@ -83,7 +83,8 @@ export class Decoder extends nn.Module {
     const pad = Math.floor(kernel / 2);
     channels.forEach((out, i) => {
       const s = strides[i]!;
-      if (config.upsample === 'nearest') layers.push(...(s > 1 ? [new nn.UpsampleNearest(s)] : []), new nn.Conv2d(c, out, kernel, { padding: pad }));
+      if (config.upsample === 'nearest')
+        layers.push(...(s > 1 ? [new nn.UpsampleNearest(s)] : []), new nn.Conv2d(c, out, kernel, { padding: pad }));
       else layers.push(new nn.ConvTranspose2d(c, out, kernel, { stride: s, padding: pad, outputPadding: s - 1 }));
       layers.push(new nn.BatchNorm2d(out), new nn.LeakyReLU(0.2));
       c = out;
@@ -98,7 +99,9 @@ export class Decoder extends nn.Module {
     this.modeEmbedding = modes > 1 ? this.registerModule('mode_embedding', new nn.Embedding(modes, baseChannels * 16)) : null;
     if (this.modeEmbedding) nn.normalInit_(this.modeEmbedding.weight, 0, MODE_INIT_STD);
     if (config.modePrior && modes < 2) throw new Error('Decoder: a mode prior needs modes > 1');
-    this.modePrior = config.modePrior ? this.registerModule('mode_prior', new nn.Sequential(new nn.Linear(inputDim, 64), new nn.LeakyReLU(0.2), new nn.Linear(64, modes))) : null;
+    this.modePrior = config.modePrior
+      ? this.registerModule('mode_prior', new nn.Sequential(new nn.Linear(inputDim, 64), new nn.LeakyReLU(0.2), new nn.Linear(64, modes)))
+      : null;
   }
 
   /** The number of design modes (1: the paper's G). */
@@ -111,7 +114,10 @@ export class Decoder extends nn.Module {
    * when the decoder has modes (and refused when it has none).
    */
   forward(h: T.Tensor, modes?: T.Tensor): T.Tensor {
-    if (!!this.modeEmbedding !== !!modes) throw new Error(this.modeEmbedding ? `Decoder: this G has ${this.modes} design modes; give each row's mode` : 'Decoder: this G has no design modes');
+    if (!!this.modeEmbedding !== !!modes)
+      throw new Error(
+        this.modeEmbedding ? `Decoder: this G has ${this.modes} design modes; give each row's mode` : 'Decoder: this G has no design modes',
+      );
     return this.decode(this.normalize(h), modes);
   }
 

@@ -30,7 +30,14 @@ function maskedMean(x: T.Tensor, valid: T.Tensor): T.Tensor {
  * With no user term (user-unaware models, or queryShare 1), pass sUser = null: L_rank is the
  * query term alone. queryShare in [0, 1] weighs the query term against the user term.
  */
-export function designRankingLoss(sOwn: T.Tensor, sQuery: T.Tensor, sUser: T.Tensor | null, queryDiffers: T.Tensor, userDiffers: T.Tensor | null, queryShare = 0.5): DesignRanking {
+export function designRankingLoss(
+  sOwn: T.Tensor,
+  sQuery: T.Tensor,
+  sUser: T.Tensor | null,
+  queryDiffers: T.Tensor,
+  userDiffers: T.Tensor | null,
+  queryShare = 0.5,
+): DesignRanking {
   const own = T.toDtype(sOwn, 'float32');
   const term = (other: T.Tensor, differs: T.Tensor) => {
     const valid = T.toDtype(differs, 'float32'); // [N]

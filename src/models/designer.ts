@@ -84,7 +84,8 @@ export class Designer extends nn.Module {
 
   constructor(readonly config: DesignerConfig) {
     super();
-    if (!Number.isInteger(config.users) || config.users < 1) throw new Error(`Designer: users must be a positive integer, got ${config.users}`);
+    if (!Number.isInteger(config.users) || config.users < 1)
+      throw new Error(`Designer: users must be a positive integer, got ${config.users}`);
     if (config.targets.length === 0) throw new Error('Designer: no target category');
     this.latent = config.encoder.latent;
     this.encoder = this.registerModule('encoder', new Encoder(config.encoder));
@@ -93,22 +94,35 @@ export class Designer extends nn.Module {
     this.scoreMean = config.userCond === 'none' ? this.registerBuffer('score_mean', T.zeros([1])) : null;
     const condDim = { vector: this.latent, label: config.users, none: 1 }[config.userCond];
     for (const c of config.targets) {
-      this.generators.set(c, this.registerModule(`gen_${c}`, new Decoder({ ...config.decoder, inputDim: this.latent + condDim, modes: this.modes, modePrior: this.colourModes })));
+      this.generators.set(
+        c,
+        this.registerModule(
+          `gen_${c}`,
+          new Decoder({ ...config.decoder, inputDim: this.latent + condDim, modes: this.modes, modePrior: this.colourModes }),
+        ),
+      );
       this.discriminators.set(c, this.registerModule(`disc_${c}`, new RealFakeDiscriminator(config.discriminator)));
-      if (config.pairDiscriminator) this.pairDiscriminators.set(c, this.registerModule(`pair_disc_${c}`, new QueryPairDiscriminator(config.discriminator)));
+      if (config.pairDiscriminator)
+        this.pairDiscriminators.set(c, this.registerModule(`pair_disc_${c}`, new QueryPairDiscriminator(config.discriminator)));
     }
     // Built after every other module, so that a model without averages is initialized as before.
     if (config.averageGenerators) {
       if (this.colourModes) throw new Error('Designer: averaged generators are not built for colour modes');
       for (const c of config.targets) {
         const avg = this.registerModule(`gen_avg_${c}`, new Decoder({ ...config.decoder, inputDim: this.latent + condDim }));
-        T.noGrad(() => { for (const [p, q] of avg.parameters().map((p, i) => [p, this.generators.get(c)!.parameters()[i]!] as const)) { T.copy_(p, q); p.requiresGrad = false; } });
+        T.noGrad(() => {
+          for (const [p, q] of avg.parameters().map((p, i) => [p, this.generators.get(c)!.parameters()[i]!] as const)) {
+            T.copy_(p, q);
+            p.requiresGrad = false;
+          }
+        });
         this.averagedGenerators.set(c, avg);
       }
     }
     if ((config.colourHistory ?? 0) > 0) {
       if (!this.colourModes) throw new Error('Designer: a colour history needs colour modes');
-      for (const c of config.targets) this.colourHistories.set(c, this.registerBuffer(`colour_history_${c}`, T.zeros([config.users, this.modes])));
+      for (const c of config.targets)
+        this.colourHistories.set(c, this.registerBuffer(`colour_history_${c}`, T.zeros([config.users, this.modes])));
       this.colourHistoryWeight = config.colourHistory!;
     }
   }
@@ -155,7 +169,10 @@ export class Designer extends nn.Module {
       case 'vector':
         return T.cat([zq, T.detach(this.userVectors!.forward(users))], 1);
       case 'label': {
-        const onehot = T.toDtype(T.eq(T.unsqueeze(users, 1), T.unsqueeze(T.arange(0, this.config.users, 1, { dtype: 'int64', device: users.device }), 0)), zq.dtype);
+        const onehot = T.toDtype(
+          T.eq(T.unsqueeze(users, 1), T.unsqueeze(T.arange(0, this.config.users, 1, { dtype: 'int64', device: users.device }), 0)),
+          zq.dtype,
+        );
         return T.cat([zq, onehot], 1); // [B, latent + users]
       }
       case 'none': {
@@ -199,7 +216,10 @@ export class Designer extends nn.Module {
    */
   private generate(zq: T.Tensor, users: T.Tensor, target: Category): T.Tensor {
     const G = this.averagedGenerators.get(target) ?? this.generator(target);
-    if (this.colourModes) return T.contiguous(T.toDtype(G.forwardWithPrior(this.generatorInput(zq, users), undefined, this.colourBias(users, target)).image, 'float32'));
+    if (this.colourModes)
+      return T.contiguous(
+        T.toDtype(G.forwardWithPrior(this.generatorInput(zq, users), undefined, this.colourBias(users, target)).image, 'float32'),
+      );
     return T.contiguous(T.toDtype(G.forward(this.generatorInput(zq, users)), 'float32'));
   }
 
@@ -207,7 +227,8 @@ export class Designer extends nn.Module {
   colourBias(users: T.Tensor, target: Category): T.Tensor | undefined {
     const h = this.colourHistories.get(target);
     if (!h || this.colourHistoryWeight === 0) {
-      if (this.colourHistoryWeight > 0 && !h) throw new Error(`this model has no colour history for ${target}s (train it with --colour-history)`);
+      if (this.colourHistoryWeight > 0 && !h)
+        throw new Error(`this model has no colour history for ${target}s (train it with --colour-history)`);
       return undefined;
     }
     return T.mul(T.indexSelect(h, 0, users), this.colourHistoryWeight);
@@ -220,8 +241,15 @@ export class Designer extends nn.Module {
   setColourHistory(c: Category, history: T.Tensor): void {
     const h = this.colourHistories.get(c);
     if (!h) throw new Error(`this model keeps no colour history for ${c}s`);
-    if (history.ndim !== 2 || history.size(0) !== this.config.users || history.size(1) !== h.size(1)) throw new Error(`setColourHistory: expected [${this.config.users}, ${h.size(1)}] (the trained users), got [${history.shape.join(', ')}]`);
-    T.noGrad(() => T.tidy(() => { T.copy_(T.narrow(h, 0, 0, this.config.users), T.toDevice(T.toDtype(history, h.dtype), h.device as T.Device)); }));
+    if (history.ndim !== 2 || history.size(0) !== this.config.users || history.size(1) !== h.size(1))
+      throw new Error(
+        `setColourHistory: expected [${this.config.users}, ${h.size(1)}] (the trained users), got [${history.shape.join(', ')}]`,
+      );
+    T.noGrad(() =>
+      T.tidy(() => {
+        T.copy_(T.narrow(h, 0, 0, this.config.users), T.toDevice(T.toDtype(history, h.dtype), h.device as T.Device));
+      }),
+    );
   }
 
   /** fn in eval mode (running statistics), without grad, in the model's precision; the mode is restored after. */
@@ -240,12 +268,15 @@ export class Designer extends nn.Module {
    * config.users .. config.users + n - 1. The trained users' vectors are not touched.
    */
   appendUsers(theta: T.Tensor, histories?: ReadonlyMap<Category, T.Tensor>): void {
-    if (!this.userVectors || this.config.userCond !== 'vector') throw new Error(`a model with user conditioning '${this.config.userCond}' cannot take new users`);
-    if (theta.ndim !== 2 || theta.size(1) !== this.latent) throw new Error(`appendUsers: expected vectors [n, ${this.latent}], got [${theta.shape.join(', ')}]`);
+    if (!this.userVectors || this.config.userCond !== 'vector')
+      throw new Error(`a model with user conditioning '${this.config.userCond}' cannot take new users`);
+    if (theta.ndim !== 2 || theta.size(1) !== this.latent)
+      throw new Error(`appendUsers: expected vectors [n, ${this.latent}], got [${theta.shape.join(', ')}]`);
     const n = theta.size(0);
     for (const [c, h] of histories ?? []) {
       if (!this.colourHistories.has(c)) throw new Error(`appendUsers: this model keeps no colour history for ${c}s`);
-      if (h.ndim !== 2 || h.size(0) !== n || h.size(1) !== this.modes) throw new Error(`appendUsers: expected ${c} colour histories [${n}, ${this.modes}], got [${h.shape.join(', ')}]`);
+      if (h.ndim !== 2 || h.size(0) !== n || h.size(1) !== this.modes)
+        throw new Error(`appendUsers: expected ${c} colour histories [${n}, ${this.modes}], got [${h.shape.join(', ')}]`);
     }
     const grow = (w: T.Tensor, rows: T.Tensor) => {
       // w takes the grown tensor's storage (PyTorch's `.data =`); the temporary's handle is freed by tidy.

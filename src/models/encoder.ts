@@ -17,7 +17,13 @@ export interface EncoderConfig {
 
 export const PAPER_ENCODER: EncoderConfig = {
   imageSize: 64,
-  blocks: [[64, 64], [128, 128], [256, 256, 256], [512, 512, 512], [512, 512, 512]],
+  blocks: [
+    [64, 64],
+    [128, 128],
+    [256, 256, 256],
+    [512, 512, 512],
+    [512, 512, 512],
+  ],
   batchNorm: true,
   fc: [1024, 512],
   latent: 64,
@@ -47,7 +53,8 @@ export class Encoder extends nn.Module {
       layers.push(new MaxPool2());
     }
     const side = config.imageSize / 2 ** config.blocks.length;
-    if (!Number.isInteger(side) || side < 1) throw new Error(`Encoder: image size ${config.imageSize} does not survive ${config.blocks.length} 2x2 pools`);
+    if (!Number.isInteger(side) || side < 1)
+      throw new Error(`Encoder: image size ${config.imageSize} does not survive ${config.blocks.length} 2x2 pools`);
     this.features = this.registerModule('features', new nn.Sequential(...layers));
     const head: nn.LayerModule[] = [new nn.Flatten()];
     let d = c * side * side;

@@ -23,7 +23,10 @@ export interface FashionModel extends nn.Module {
 
 /** The model as the paper's Designer, or a clear error naming what needs it. */
 export function requireDesigner(model: FashionModel, what: string): Designer {
-  if (!(model instanceof Designer)) throw new Error(`${what} needs the paper's designer (a compatibility discriminator and user vectors); this run's model is ${model.constructor.name}`);
+  if (!(model instanceof Designer))
+    throw new Error(
+      `${what} needs the paper's designer (a compatibility discriminator and user vectors); this run's model is ${model.constructor.name}`,
+    );
   return model;
 }
 

@@ -16,16 +16,20 @@ import type { Designer } from './designer.js';
  * the lowest index).
  */
 export function mPicks(model: Designer, users: T.Tensor, zq: T.Tensor, zPool: T.Tensor): T.Tensor {
-  return T.tidy(() => T.noGrad(() => T.withPrecision('fp32', zq.device as T.Device, () => {
-    const [B, L] = [zq.size(0), zq.size(1)];
-    const P = zPool.size(0);
-    // theta_u * z_q once per row [B, latent], then against every pool item [B, P, latent]:
-    // the products of compatibilityScore, (theta_u * z_q) * z_c, in the same order.
-    const tq = T.mul(T.toDtype(model.theta(users), 'float32'), T.toDtype(zq, 'float32'));
-    const o = T.mul(T.unsqueeze(tq, 1), T.unsqueeze(T.toDtype(zPool, 'float32'), 0));
-    const s = T.reshape(model.metric.forward(T.reshape(o, [B * P, L])), [B, P]); // [B, P]
-    return T.argmax(s, 1); // [B]
-  })));
+  return T.tidy(() =>
+    T.noGrad(() =>
+      T.withPrecision('fp32', zq.device as T.Device, () => {
+        const [B, L] = [zq.size(0), zq.size(1)];
+        const P = zPool.size(0);
+        // theta_u * z_q once per row [B, latent], then against every pool item [B, P, latent]:
+        // the products of compatibilityScore, (theta_u * z_q) * z_c, in the same order.
+        const tq = T.mul(T.toDtype(model.theta(users), 'float32'), T.toDtype(zq, 'float32'));
+        const o = T.mul(T.unsqueeze(tq, 1), T.unsqueeze(T.toDtype(zPool, 'float32'), 0));
+        const s = T.reshape(model.metric.forward(T.reshape(o, [B * P, L])), [B, P]); // [B, P]
+        return T.argmax(s, 1); // [B]
+      }),
+    ),
+  );
 }
 
 /** Rows per mPicks call so that its [rows * P, latent] products stay near 2^16 rows. */

@@ -7,7 +7,10 @@ import * as nn from '../nn/index.js';
 export class MetricNet extends nn.Module {
   readonly mlp: nn.Sequential;
 
-  constructor(readonly latent = 64, readonly hidden: number[] = [128]) {
+  constructor(
+    readonly latent = 64,
+    readonly hidden: number[] = [128],
+  ) {
     super();
     const layers: nn.LayerModule[] = [];
     let d = latent;

@@ -36,14 +36,27 @@ export const MODEL_PRESETS = {
   paper: {
     encoder: PAPER_ENCODER,
     metricHidden: [128],
-    decoder: { baseChannels: PAPER_DECODER.baseChannels, channels: PAPER_DECODER.channels, strides: PAPER_DECODER.strides, kernel: 5, imageChannels: 3 },
+    decoder: {
+      baseChannels: PAPER_DECODER.baseChannels,
+      channels: PAPER_DECODER.channels,
+      strides: PAPER_DECODER.strides,
+      kernel: 5,
+      imageChannels: 3,
+    },
     discriminator: PAPER_DISCRIMINATOR,
   },
   cpu: {
     encoder: { imageSize: 64, blocks: [[8], [16], [32], [64]], batchNorm: true, fc: [256, 128], latent: 64 },
     metricHidden: [128],
     // G standardizes its input [z_q, theta_u] (docs/training.md: without it G ignores the query).
-    decoder: { baseChannels: 64, channels: [64, 48, 48, 32, 24, 12], strides: [2, 1, 2, 1, 2, 2], kernel: 5, imageChannels: 3, inputNorm: true },
+    decoder: {
+      baseChannels: 64,
+      channels: [64, 48, 48, 32, 24, 12],
+      strides: [2, 1, 2, 1, 2, 2],
+      kernel: 5,
+      imageChannels: 3,
+      inputNorm: true,
+    },
     discriminator: { imageSize: 64, imageChannels: 3, channels: [12, 24, 48, 64], kernel: 5, hidden: 128 },
   },
 } as const satisfies Record<string, ModelPreset>;

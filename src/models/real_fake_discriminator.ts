@@ -18,7 +18,13 @@ export interface DiscriminatorConfig {
   norm?: 'batch' | 'spectral';
 }
 
-export const PAPER_DISCRIMINATOR: DiscriminatorConfig = { imageSize: 64, imageChannels: 3, channels: [64, 128, 256, 512], kernel: 5, hidden: 1024 };
+export const PAPER_DISCRIMINATOR: DiscriminatorConfig = {
+  imageSize: 64,
+  imageChannels: 3,
+  channels: [64, 128, 256, 512],
+  kernel: 5,
+  hidden: 1024,
+};
 
 export class RealFakeDiscriminator extends nn.Module {
   readonly convs: nn.Sequential;
@@ -39,9 +45,12 @@ export class RealFakeDiscriminator extends nn.Module {
     });
     this.convs = this.registerModule('convs', new nn.Sequential(...layers));
     const side = imageSize / 2 ** channels.length;
-    if (!Number.isInteger(side) || side < 1) throw new Error(`RealFakeDiscriminator: image size ${imageSize} is not divisible by 2^${channels.length}`);
-    this.head = this.registerModule('head', new nn.Sequential(
-      new nn.Flatten(), sn(new nn.Linear(c * side * side, hidden)), new nn.LeakyReLU(0.2), sn(new nn.Linear(hidden, 1))));
+    if (!Number.isInteger(side) || side < 1)
+      throw new Error(`RealFakeDiscriminator: image size ${imageSize} is not divisible by 2^${channels.length}`);
+    this.head = this.registerModule(
+      'head',
+      new nn.Sequential(new nn.Flatten(), sn(new nn.Linear(c * side * side, hidden)), new nn.LeakyReLU(0.2), sn(new nn.Linear(hidden, 1))),
+    );
     nn.dcganInit(this);
   }
 

@@ -10,7 +10,8 @@ import * as T from '../torch/index.js';
 /** x [N, C, H, W] -> [] mean absolute difference between vertical plus horizontal neighbours, in fp32. */
 export function totalVariation(x: T.Tensor): T.Tensor {
   const f = T.toDtype(x, 'float32');
-  const h = f.size(2), w = f.size(3);
+  const h = f.size(2),
+    w = f.size(3);
   const dy = T.mean(T.abs(T.sub(T.narrow(f, 2, 1, h - 1), T.narrow(f, 2, 0, h - 1))));
   const dx = T.mean(T.abs(T.sub(T.narrow(f, 3, 1, w - 1), T.narrow(f, 3, 0, w - 1))));
   return T.add(dy, dx);

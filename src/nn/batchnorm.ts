@@ -23,7 +23,10 @@ abstract class BatchNormBase extends Module {
 
   protected abstract readonly ranks: number[];
 
-  constructor(readonly numFeatures: number, opts: BatchNormOptions = {}) {
+  constructor(
+    readonly numFeatures: number,
+    opts: BatchNormOptions = {},
+  ) {
     super();
     this.eps = opts.eps ?? 1e-5;
     this.momentum = opts.momentum ?? 0.1;
@@ -39,8 +42,10 @@ abstract class BatchNormBase extends Module {
   forward(x: Tensor): Tensor {
     const shape = x.shape;
     if (!this.ranks.includes(shape.length) || shape[1] !== this.numFeatures) {
-      throw new Error(`${this.constructor.name}(${this.numFeatures}): expected input of rank ${this.ranks.join(' or ')} with ` +
-        `${this.numFeatures} channels in dim 1, got [${shape.join(', ')}]`);
+      throw new Error(
+        `${this.constructor.name}(${this.numFeatures}): expected input of rank ${this.ranks.join(' or ')} with ` +
+          `${this.numFeatures} channels in dim 1, got [${shape.join(', ')}]`,
+      );
     }
     const useBatchStats = this.training || !this.runningMean;
     if (this.training && this.numBatchesTracked) noGrad(() => add_(this.numBatchesTracked!, 1));

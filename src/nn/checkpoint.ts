@@ -16,10 +16,19 @@ export function saveModule(module: Module, file: string, metadata?: Record<strin
 }
 
 /** Loads `file` into module, checking names, shapes and dtypes (all mismatches named). */
-export function loadModule(module: Module, file: string, opts: { strict?: boolean; allowMissing?: (name: string) => boolean; ignore?: (name: string) => boolean } = {}): Record<string, string> {
+export function loadModule(
+  module: Module,
+  file: string,
+  opts: { strict?: boolean; allowMissing?: (name: string) => boolean; ignore?: (name: string) => boolean } = {},
+): Record<string, string> {
   const { tensors, metadata } = loadTensors(file);
   try {
-    module.loadStateDict(tensors, { strict: opts.strict, allowMissing: opts.allowMissing, ignore: opts.ignore, what: `checkpoint ${file}` });
+    module.loadStateDict(tensors, {
+      strict: opts.strict,
+      allowMissing: opts.allowMissing,
+      ignore: opts.ignore,
+      what: `checkpoint ${file}`,
+    });
   } finally {
     dispose([...tensors.values()]);
   }

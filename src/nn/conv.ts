@@ -22,7 +22,12 @@ export class Conv2d extends Module {
   readonly dilation: [number, number];
   readonly groups: number;
 
-  constructor(readonly inChannels: number, readonly outChannels: number, kernel: Pair, opts: Conv2dOptions = {}) {
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    kernel: Pair,
+    opts: Conv2dOptions = {},
+  ) {
     super();
     this.groups = opts.groups ?? 1;
     if (inChannels % this.groups || outChannels % this.groups) {

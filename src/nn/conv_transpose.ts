@@ -19,7 +19,12 @@ export class ConvTranspose2d extends Module {
   readonly dilation: [number, number];
   readonly groups: number;
 
-  constructor(readonly inChannels: number, readonly outChannels: number, kernel: Pair, opts: ConvTranspose2dOptions = {}) {
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    kernel: Pair,
+    opts: ConvTranspose2dOptions = {},
+  ) {
     super();
     this.groups = opts.groups ?? 1;
     this.stride = pair(opts.stride ?? 1);
@@ -48,7 +53,8 @@ export class ConvTranspose2d extends Module {
   }
 
   private dropCache(): void {
-    if (this.cache.phase) dispose([this.cache.phase.wt, ...(this.cache.phase.bt && this.cache.phase.bt !== this.bias ? [this.cache.phase.bt] : [])]);
+    if (this.cache.phase)
+      dispose([this.cache.phase.wt, ...(this.cache.phase.bt && this.cache.phase.bt !== this.bias ? [this.cache.phase.bt] : [])]);
     dispose(this.cache.sources ?? []);
     this.cache = { on: this.cache.on };
   }
@@ -70,6 +76,16 @@ export class ConvTranspose2d extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return convTranspose2d(x, this.weight, this.bias, this.stride, this.padding, this.outputPadding, this.groups, this.dilation, this.phase());
+    return convTranspose2d(
+      x,
+      this.weight,
+      this.bias,
+      this.stride,
+      this.padding,
+      this.outputPadding,
+      this.groups,
+      this.dilation,
+      this.phase(),
+    );
   }
 }

@@ -8,12 +8,27 @@
 // pixel_shuffle. Cropping by `padding` and extending by `output_padding`
 // become asymmetric input padding plus a final crop. Exactly the function of
 // aten::conv_transpose2d (values and gradients; see the tests).
-import { Tensor, contiguous, conv2d, convTranspose2dReference, pad, pixelShuffle, reshape, permute, flip, unsqueeze, expand } from '../torch/index.js';
+import {
+  Tensor,
+  contiguous,
+  conv2d,
+  convTranspose2dReference,
+  pad,
+  pixelShuffle,
+  reshape,
+  permute,
+  flip,
+  unsqueeze,
+  expand,
+} from '../torch/index.js';
 
 type P2 = [number, number];
 
 /** The decomposition's conv2d weight [Cout*s*s, Cin, K', K'] and bias [Cout*s*s] (or null). */
-export interface PhaseWeights { wt: Tensor; bt: Tensor | null }
+export interface PhaseWeights {
+  wt: Tensor;
+  bt: Tensor | null;
+}
 
 /** Whether convTranspose2d takes the decomposition (and so uses phaseWeights) for these settings. */
 export function usesPhaseWeights(stride: P2, groups: number, dilation: P2): boolean {
@@ -27,7 +42,8 @@ export function usesPhaseWeights(stride: P2, groups: number, dilation: P2): bool
  */
 export function phaseWeights(w: Tensor, b: Tensor | null, s: number): PhaseWeights {
   const [cin, cout, kh, kw] = w.shape as [number, number, number, number];
-  const kh2 = Math.ceil(kh / s), kw2 = Math.ceil(kw / s);
+  const kh2 = Math.ceil(kh / s),
+    kw2 = Math.ceil(kw / s);
   let wt = s * kh2 !== kh || s * kw2 !== kw ? pad(w, [0, s * kw2 - kw, 0, s * kh2 - kh]) : w;
   wt = reshape(wt, [cin, cout, kh2, s, kw2, s]);
   wt = permute(wt, [1, 3, 5, 0, 2, 4]);
@@ -41,8 +57,17 @@ export function phaseWeights(w: Tensor, b: Tensor | null, s: number): PhaseWeigh
  * x [N, Cin, H, W], w [Cin, Cout, kH, kW], b [Cout] -> [N, Cout, Hout, Wout]
  * with Hout = (H - 1) * stride - 2 * padding + kH + outputPadding.
  */
-export function convTranspose2d(x: Tensor, w: Tensor, b: Tensor | null, stride: P2, padding: P2, outputPadding: P2,
-  groups = 1, dilation: P2 = [1, 1], phase?: PhaseWeights): Tensor {
+export function convTranspose2d(
+  x: Tensor,
+  w: Tensor,
+  b: Tensor | null,
+  stride: P2,
+  padding: P2,
+  outputPadding: P2,
+  groups = 1,
+  dilation: P2 = [1, 1],
+  phase?: PhaseWeights,
+): Tensor {
   const [sh, sw] = stride;
   if (!usesPhaseWeights(stride, groups, dilation) || x.ndim !== 4) {
     // Outside the decomposition's scope: the reference kernel, same function.
@@ -56,7 +81,8 @@ export function convTranspose2d(x: Tensor, w: Tensor, b: Tensor | null, stride: 
   const hOut = (H - 1) * s - 2 * ph + kh + oph;
   const wOut = (W - 1) * s - 2 * pw + kw + opw;
   const taps = (k: number) => Math.ceil(k / s); // K'
-  const kh2 = taps(kh), kw2 = taps(kw);
+  const kh2 = taps(kh),
+    kw2 = taps(kw);
 
   // Per-dimension geometry: rows of the phase grid needed, input padding, crop.
   const geom = (size: number, k2: number, p: number, out: number) => {

@@ -6,7 +6,10 @@ import { normalInit_ } from './init.js';
 export class Embedding extends Module {
   readonly weight: Tensor; // [num, dim], N(0, 1) as PyTorch
 
-  constructor(readonly numEmbeddings: number, readonly embeddingDim: number) {
+  constructor(
+    readonly numEmbeddings: number,
+    readonly embeddingDim: number,
+  ) {
     super();
     this.weight = this.registerParameter('weight', normalInit_(empty([numEmbeddings, embeddingDim]), 0, 1));
   }

@@ -14,7 +14,7 @@ export function fanIn(weight: Tensor): number {
 /** PyTorch's default for Linear/Conv weights: kaiming_uniform_(a = sqrt(5)), i.e. U(-1/sqrt(fan_in), 1/sqrt(fan_in)). */
 export function kaimingUniformDefault_(weight: Tensor): Tensor {
   const gain = Math.sqrt(2 / (1 + 5));
-  const bound = Math.sqrt(3) * gain / Math.sqrt(fanIn(weight));
+  const bound = (Math.sqrt(3) * gain) / Math.sqrt(fanIn(weight));
   return noGrad(() => uniform_(weight, -bound, bound));
 }
 

@@ -7,7 +7,11 @@ export class Linear extends Module {
   readonly weight: Tensor; // [out, in]
   readonly bias: Tensor | null; // [out]
 
-  constructor(readonly inFeatures: number, readonly outFeatures: number, opts: { bias?: boolean } = {}) {
+  constructor(
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    opts: { bias?: boolean } = {},
+  ) {
     super();
     this.weight = this.registerParameter('weight', kaimingUniformDefault_(empty([outFeatures, inFeatures])));
     this.bias = opts.bias === false ? null : this.registerParameter('bias', biasDefault_(empty([outFeatures]), this.weight));

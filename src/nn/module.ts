@@ -83,7 +83,10 @@ export class Module {
    * allowMissing: names the source may lack even when strict (they keep their current values).
    * ignore: names the source may have that the module lacks, even when strict (not loaded).
    */
-  loadStateDict(source: Map<string, Tensor>, opts: { strict?: boolean; allowMissing?: (name: string) => boolean; ignore?: (name: string) => boolean; what?: string } = {}): void {
+  loadStateDict(
+    source: Map<string, Tensor>,
+    opts: { strict?: boolean; allowMissing?: (name: string) => boolean; ignore?: (name: string) => boolean; what?: string } = {},
+  ): void {
     const strict = opts.strict ?? true;
     const own = this.stateDict();
     const problems: string[] = [];
@@ -93,7 +96,8 @@ export class Module {
         if (strict && !opts.allowMissing?.(name)) problems.push(`missing '${name}' [${t.shape.join(', ')}]`);
         continue;
       }
-      if (s.shape.join(',') !== t.shape.join(',')) problems.push(`'${name}' has shape [${s.shape.join(', ')}], the model needs [${t.shape.join(', ')}]`);
+      if (s.shape.join(',') !== t.shape.join(','))
+        problems.push(`'${name}' has shape [${s.shape.join(', ')}], the model needs [${t.shape.join(', ')}]`);
       if (s.dtype !== t.dtype) problems.push(`'${name}' has dtype ${s.dtype}, the model needs ${t.dtype}`);
     }
     if (strict) for (const name of source.keys()) if (!own.has(name) && !opts.ignore?.(name)) problems.push(`unexpected '${name}'`);

@@ -16,7 +16,10 @@ export class SpectralNorm extends Module {
     super();
     this.registerModule('layer', layer);
     const out = layer.weight.size(0);
-    this.u = this.registerBuffer('u', T.noGrad(() => T.tidy(() => T.keep(unit(T.randn([out]))))));
+    this.u = this.registerBuffer(
+      'u',
+      T.noGrad(() => T.tidy(() => T.keep(unit(T.randn([out]))))),
+    );
   }
 
   /** W / sigma(W) (float32, with gradient through W and sigma; u and v are constants). */

@@ -47,9 +47,14 @@ export interface CatalogIndex {
 /** Embeds images in [-1, 1] [N, 3, 64, 64] for the index -> rows of numbers. */
 export function embedForIndex(trained: TrainedModel, images: T.Tensor, embedding: RetrievalEmbedding, device: T.Device): Float32Array[] {
   return T.tidy(() => {
-    const e = embedding === 'code'
-      ? itemCodes(requireDesigner(trained.model, 'retrieval by F\'s codes'), T.toDtype(T.round(T.mul(T.add(images, 1), 127.5)), 'uint8'), device) // [N, latent]
-      : T.reshape(T.adaptiveAvgPool2d(T.toDtype(images, 'float32'), [16, 16]), [images.size(0), -1]); // [N, 768]
+    const e =
+      embedding === 'code'
+        ? itemCodes(
+            requireDesigner(trained.model, "retrieval by F's codes"),
+            T.toDtype(T.round(T.mul(T.add(images, 1), 127.5)), 'uint8'),
+            device,
+          ) // [N, latent]
+        : T.reshape(T.adaptiveAvgPool2d(T.toDtype(images, 'float32'), [16, 16]), [images.size(0), -1]); // [N, 768]
     const flat = T.toDevice(T.contiguous(T.toDtype(e, 'float32')), 'cpu').data() as Float32Array;
     const d = e.size(1);
     return Array.from({ length: e.size(0) }, (_, i) => flat.subarray(i * d, (i + 1) * d));
@@ -65,24 +70,35 @@ function catalogKey(trained: TrainedModel, dataset: FashionDataset, category: Ca
     try {
       const s = statSync(it.path);
       st = `${s.size}:${Math.floor(s.mtimeMs)}`;
-    } catch { /* a missing image is reported when it is read */ }
+    } catch {
+      /* a missing image is reported when it is read */
+    }
     h.update(`${it.id}|${st}\n`);
   }
   return h.digest('hex').slice(0, 16);
 }
 
 /** The index of every `category` item of `dataset`, read from the run folder or built there. */
-export async function openCatalogIndex(trained: TrainedModel, dataset: FashionDataset, category: Category, embedding: RetrievalEmbedding,
-  opts: { device?: T.Device; onProgress?: (phase: string, done: number, total: number) => void } = {}): Promise<CatalogIndex> {
+export async function openCatalogIndex(
+  trained: TrainedModel,
+  dataset: FashionDataset,
+  category: Category,
+  embedding: RetrievalEmbedding,
+  opts: { device?: T.Device; onProgress?: (phase: string, done: number, total: number) => void } = {},
+): Promise<CatalogIndex> {
   const t0 = performance.now();
   const designer = requireDesigner(trained.model, 'design-and-retrieve');
   const device = opts.device ?? 'cpu';
   const dir = path.join(trained.run.dir, 'retrieval');
   const stem = `${category}-${embedding}-${catalogKey(trained, dataset, category, embedding)}`;
-  const file = path.join(dir, `${stem}.hnsw`), codesFile = path.join(dir, `${stem}.safetensors`);
+  const file = path.join(dir, `${stem}.hnsw`),
+    codesFile = path.join(dir, `${stem}.safetensors`);
   const list = category === 'top' ? dataset.tops : dataset.bottoms;
   if (list.length === 0) throw new Error(`${dataset.name} has no ${category}s to retrieve`);
-  let index: Hnsw.HierarchicalNSW, codes: T.Tensor, items: number[], built = false;
+  let index: Hnsw.HierarchicalNSW,
+    codes: T.Tensor,
+    items: number[],
+    built = false;
   if (existsSync(file) && existsSync(codesFile)) {
     const { tensors } = T.loadTensors(codesFile);
     codes = tensors.get('codes')!;
@@ -115,13 +131,30 @@ export async function openCatalogIndex(trained: TrainedModel, dataset: FashionDa
     rows.forEach((r, i) => index.addPoint(Array.from(r), i));
     mkdirSync(dir, { recursive: true });
     // Stale indexes of this category and embedding go; the new one is written under temporary names, then renamed.
-    for (const f of readdirSync(dir)) if (f.startsWith(`${category}-${embedding}-`) && !f.startsWith(stem)) rmSync(path.join(dir, f), { force: true });
+    for (const f of readdirSync(dir))
+      if (f.startsWith(`${category}-${embedding}-`) && !f.startsWith(stem)) rmSync(path.join(dir, f), { force: true });
     const tmp = `${file}.tmp-${process.pid}`;
     index.writeIndexSync(tmp);
-    T.tidy(() => T.saveTensors(codesFile, { codes, items: T.tensor(items, { dtype: 'int64' }) }, { format: 'pfd-retrieval-index', category, embedding }));
+    T.tidy(() =>
+      T.saveTensors(
+        codesFile,
+        { codes, items: T.tensor(items, { dtype: 'int64' }) },
+        { format: 'pfd-retrieval-index', category, embedding },
+      ),
+    );
     renameSync(tmp, file);
     built = true;
   }
   index.setEf(Math.max(64, Math.min(items.length, 256)));
-  return { category, embedding, items, codes, hnsw: index, file, built, seconds: (performance.now() - t0) / 1000, dispose: () => codes.dispose() };
+  return {
+    category,
+    embedding,
+    items,
+    codes,
+    hnsw: index,
+    file,
+    built,
+    seconds: (performance.now() - t0) / 1000,
+    dispose: () => codes.dispose(),
+  };
 }

@@ -37,7 +37,13 @@ export interface RetrievalEvalRow {
   ms_per_query: number;
 }
 
-export async function evaluateRetrieval(trained: TrainedModel, dataset: FashionDataset, test: SplitImages, world: World, o: RetrievalEvalOptions): Promise<{ rows: RetrievalEvalRow[]; cases: number }> {
+export async function evaluateRetrieval(
+  trained: TrainedModel,
+  dataset: FashionDataset,
+  test: SplitImages,
+  world: World,
+  o: RetrievalEvalOptions,
+): Promise<{ rows: RetrievalEvalRow[]; cases: number }> {
   const oracle = new WorldOracle(world);
   const targets = trained.model.config.targets;
   const cases = evalCases(test, targets, trained.trainedUsers, o.n, o.seed);
@@ -47,8 +53,16 @@ export async function evaluateRetrieval(trained: TrainedModel, dataset: FashionD
     if (!indexes.has(key)) indexes.set(key, await openCatalogIndex(trained, dataset, c, e, { device: o.device, onProgress: o.onProgress }));
     return indexes.get(key)!;
   };
-  const worldItem = (c: Category, idx: number): WorldItem => oracle.item(path.parse((c === 'top' ? dataset.tops : dataset.bottoms)[idx]!.id).name);
-  const methods = ['nearest / code', 'nearest / pixels', `design-then-rank / code (${o.candidates} nearest)`, 'rank catalog by s_{u,o}', 'random items', 'oracle best (ceiling)'];
+  const worldItem = (c: Category, idx: number): WorldItem =>
+    oracle.item(path.parse((c === 'top' ? dataset.tops : dataset.bottoms)[idx]!.id).name);
+  const methods = [
+    'nearest / code',
+    'nearest / pixels',
+    `design-then-rank / code (${o.candidates} nearest)`,
+    'rank catalog by s_{u,o}',
+    'random items',
+    'oracle best (ceiling)',
+  ];
   const sums = methods.map(() => ({ compat: 0, taste: 0, ms: 0, items: 0 }));
   const rng = new Rng(o.seed, 'retrieval-random');
   const ro = (ranking: RetrieveOptions['ranking']): RetrieveOptions => ({ k: o.k, ranking, candidates: o.candidates, device: o.device });
@@ -57,12 +71,15 @@ export async function evaluateRetrieval(trained: TrainedModel, dataset: FashionD
     for (let i = 0; i < cases.length; i++) {
       const c = cases[i]!;
       const qCat = complementOf(c.target);
-      const q = worldItem(qCat, c.query), user = dataset.users[c.user]!;
+      const q = worldItem(qCat, c.query),
+        user = dataset.users[c.user]!;
       const catalog = (c.target === 'top' ? dataset.tops : dataset.bottoms).map((_, j) => j);
       const query = T.keep(T.tidy(() => T.toDevice(bytesToUnit(splitItemBytes(test, qCat, [c.query])), o.device))); // [1, 3, S, S]
       try {
         const t0 = performance.now();
-        const design = T.tidy(() => T.keep(trained.model.design(query, T.tensor([c.user], { dtype: 'int64', device: o.device }), c.target)));
+        const design = T.tidy(() =>
+          T.keep(trained.model.design(query, T.tensor([c.user], { dtype: 'int64', device: o.device }), c.target)),
+        );
         const designMs = performance.now() - t0;
         const picks: [number[], number][] = [];
         const timed = (f: () => number[], extra = 0) => {
@@ -71,17 +88,32 @@ export async function evaluateRetrieval(trained: TrainedModel, dataset: FashionD
           picks.push([items, performance.now() - a + extra]);
         };
         try {
-          timed(() => retrieveNear(trained, dataset, indexes.get(`${c.target}/code`)!, design, query, c.user, ro('nearest')).map((x) => x.item), designMs);
-          timed(() => retrieveNear(trained, dataset, indexes.get(`${c.target}/pixels`)!, design, query, c.user, ro('nearest')).map((x) => x.item), designMs);
-          timed(() => retrieveNear(trained, dataset, indexes.get(`${c.target}/code`)!, design, query, c.user, ro('compat')).map((x) => x.item), designMs);
+          timed(
+            () => retrieveNear(trained, dataset, indexes.get(`${c.target}/code`)!, design, query, c.user, ro('nearest')).map((x) => x.item),
+            designMs,
+          );
+          timed(
+            () =>
+              retrieveNear(trained, dataset, indexes.get(`${c.target}/pixels`)!, design, query, c.user, ro('nearest')).map((x) => x.item),
+            designMs,
+          );
+          timed(
+            () => retrieveNear(trained, dataset, indexes.get(`${c.target}/code`)!, design, query, c.user, ro('compat')).map((x) => x.item),
+            designMs,
+          );
         } finally {
           design.dispose();
         }
         timed(() => rankCatalog(trained, dataset, indexes.get(`${c.target}/code`)!, query, c.user, o.k, o.device).map((x) => x.item));
         timed(() => rng.shuffle([...catalog]).slice(0, o.k));
         const outfit = (x: WorldItem): [WorldItem, WorldItem] => (c.target === 'bottom' ? [q, x] : [x, q]);
-        timed(() => catalog.map((j) => ({ j, s: oracle.compat(...outfit(worldItem(c.target, j))) + oracle.pref(user, ...outfit(worldItem(c.target, j))) }))
-          .sort((a, b) => b.s - a.s).slice(0, o.k).map((x) => x.j));
+        timed(() =>
+          catalog
+            .map((j) => ({ j, s: oracle.compat(...outfit(worldItem(c.target, j))) + oracle.pref(user, ...outfit(worldItem(c.target, j))) }))
+            .sort((a, b) => b.s - a.s)
+            .slice(0, o.k)
+            .map((x) => x.j),
+        );
         picks.forEach(([items, ms], m) => {
           for (const j of items) {
             const x = worldItem(c.target, j);
@@ -101,6 +133,11 @@ export async function evaluateRetrieval(trained: TrainedModel, dataset: FashionD
   }
   return {
     cases: cases.length,
-    rows: methods.map((method, m) => ({ method, compat: sums[m]!.compat / sums[m]!.items, taste: sums[m]!.taste / sums[m]!.items, ms_per_query: sums[m]!.ms / cases.length })),
+    rows: methods.map((method, m) => ({
+      method,
+      compat: sums[m]!.compat / sums[m]!.items,
+      taste: sums[m]!.taste / sums[m]!.items,
+      ms_per_query: sums[m]!.ms / cases.length,
+    })),
   };
 }

@@ -45,31 +45,61 @@ function scores(trained: TrainedModel, index: CatalogIndex, query: T.Tensor, use
 const itemsOf = (d: FashionDataset, index: CatalogIndex) => (index.category === 'top' ? d.tops : d.bottoms);
 
 /** Designs for (query, user) and retrieves k real items. design: [1, 3, S, S] in [-1, 1] (kept; dispose it). */
-export function designAndRetrieve(trained: TrainedModel, dataset: FashionDataset, index: CatalogIndex, query: T.Tensor, user: number, o: RetrieveOptions): { design: T.Tensor; items: RetrievedItem[] } {
+export function designAndRetrieve(
+  trained: TrainedModel,
+  dataset: FashionDataset,
+  index: CatalogIndex,
+  query: T.Tensor,
+  user: number,
+  o: RetrieveOptions,
+): { design: T.Tensor; items: RetrievedItem[] } {
   const design = T.tidy(() => T.keep(trained.model.design(query, T.tensor([user], { dtype: 'int64', device: o.device }), index.category)));
   const items = retrieveNear(trained, dataset, index, design, query, user, o);
   return { design, items };
 }
 
 /** The real items nearest to `design` [1, 3, S, S], ranked as `o.ranking` says. */
-export function retrieveNear(trained: TrainedModel, dataset: FashionDataset, index: CatalogIndex, design: T.Tensor, query: T.Tensor, user: number, o: RetrieveOptions): RetrievedItem[] {
+export function retrieveNear(
+  trained: TrainedModel,
+  dataset: FashionDataset,
+  index: CatalogIndex,
+  design: T.Tensor,
+  query: T.Tensor,
+  user: number,
+  o: RetrieveOptions,
+): RetrievedItem[] {
   const n = index.items.length;
   const want = Math.min(n, o.ranking === 'compat' ? Math.max(o.k, o.candidates) : o.k);
   const e = embedForIndex(trained, design, index.embedding, o.device)[0]!;
   const knn = index.hnsw.searchKnn(Array.from(e), want);
   const s = scores(trained, index, query, user, knn.neighbors, o.device);
   const list = itemsOf(dataset, index);
-  let out = knn.neighbors.map((row, i) => ({ item: index.items[row]!, id: list[index.items[row]!]!.id, distance: knn.distances[i]!, score: s[i]! }));
+  let out = knn.neighbors.map((row, i) => ({
+    item: index.items[row]!,
+    id: list[index.items[row]!]!.id,
+    distance: knn.distances[i]!,
+    score: s[i]!,
+  }));
   out.sort((a, b) => a.distance - b.distance);
   if (o.ranking === 'compat') out = out.sort((a, b) => b.score - a.score);
   return out.slice(0, o.k);
 }
 
 /** The recommender baseline: the k catalog items with the highest s_{u,o} with the query. */
-export function rankCatalog(trained: TrainedModel, dataset: FashionDataset, index: CatalogIndex, query: T.Tensor, user: number, k: number, device: T.Device): RetrievedItem[] {
+export function rankCatalog(
+  trained: TrainedModel,
+  dataset: FashionDataset,
+  index: CatalogIndex,
+  query: T.Tensor,
+  user: number,
+  k: number,
+  device: T.Device,
+): RetrievedItem[] {
   const rows = index.items.map((_, i) => i);
   const s = scores(trained, index, query, user, rows, device);
   const list = itemsOf(dataset, index);
-  return rows.map((r) => ({ item: index.items[r]!, id: list[index.items[r]!]!.id, distance: NaN, score: s[r]! }))
-    .sort((a, b) => b.score - a.score).slice(0, k);
+  return rows
+    .map((r) => ({ item: index.items[r]!, id: list[index.items[r]!]!.id, distance: NaN, score: s[r]! }))
+    .sort((a, b) => b.score - a.score)
+    .slice(0, k);
 }

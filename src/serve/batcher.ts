@@ -29,11 +29,18 @@ export class DesignBatcher {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   readonly stats: BatcherStats = { requests: 0, batches: 0 };
 
-  constructor(private readonly model: FashionModel, readonly waitMs: number, readonly maxBatch = 64) {}
+  constructor(
+    private readonly model: FashionModel,
+    readonly waitMs: number,
+    readonly maxBatch = 64,
+  ) {}
 
   /** The design for one query and one model user (the query is copied: the caller may dispose it at once). */
   design(query: QueryInput, user: number, target: Category): Promise<T.Tensor> {
-    if (query.code && !isDesigner(this.model)) return Promise.reject(new Error(`designing from query codes needs the paper's designer; this model is ${this.model.constructor.name}`));
+    if (query.code && !isDesigner(this.model))
+      return Promise.reject(
+        new Error(`designing from query codes needs the paper's designer; this model is ${this.model.constructor.name}`),
+      );
     this.stats.requests++;
     const key = `${target}:${query.code ? 'code' : 'image'}`;
     const own = T.tidy(() => T.keep((query.code ?? query.image).clone()));
@@ -42,7 +49,11 @@ export class DesignBatcher {
       q.push({ query: own, user, resolve, reject });
       this.queues.set(key, q);
       if (this.waitMs <= 0 || q.length >= this.maxBatch) this.flush(key);
-      else if (!this.timers.has(key)) this.timers.set(key, setTimeout(() => this.flush(key), this.waitMs));
+      else if (!this.timers.has(key))
+        this.timers.set(
+          key,
+          setTimeout(() => this.flush(key), this.waitMs),
+        );
     });
   }
 
@@ -57,9 +68,18 @@ export class DesignBatcher {
     const [target, kind] = key.split(':') as [Category, 'code' | 'image'];
     try {
       const out = T.tidy(() => {
-        const queries = T.cat(batch.map((p) => p.query), 0);
-        const users = T.tensor(batch.map((p) => p.user), { dtype: 'int64', device: this.model.device });
-        const d = kind === 'code' && isDesigner(this.model) ? this.model.designFromCodes(queries, users, target) : this.model.design(queries, users, target);
+        const queries = T.cat(
+          batch.map((p) => p.query),
+          0,
+        );
+        const users = T.tensor(
+          batch.map((p) => p.user),
+          { dtype: 'int64', device: this.model.device },
+        );
+        const d =
+          kind === 'code' && isDesigner(this.model)
+            ? this.model.designFromCodes(queries, users, target)
+            : this.model.design(queries, users, target);
         return batch.map((_, i) => T.keep(T.toDevice(T.narrow(d, 0, i, 1), 'cpu').contiguous()));
       });
       batch.forEach((p, i) => p.resolve(out[i]!));

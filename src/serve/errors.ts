@@ -18,7 +18,10 @@ export type ErrorCode = keyof typeof ERRORS;
 
 export class ApiError extends Error {
   readonly status: number;
-  constructor(readonly code: ErrorCode, message: string) {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
     super(message);
     this.name = 'ApiError';
     this.status = ERRORS[code];
@@ -30,6 +33,12 @@ export const errorBody = (code: ErrorCode | 'INTERNAL', message: string) => ({ e
 /** The JSON schema of an error body (for the OpenAPI description). */
 export const ERROR_SCHEMA = {
   type: 'object',
-  properties: { error: { type: 'object', properties: { code: { type: 'string', enum: [...Object.keys(ERRORS), 'INTERNAL'] }, message: { type: 'string' } }, required: ['code', 'message'] } },
+  properties: {
+    error: {
+      type: 'object',
+      properties: { code: { type: 'string', enum: [...Object.keys(ERRORS), 'INTERNAL'] }, message: { type: 'string' } },
+      required: ['code', 'message'],
+    },
+  },
   required: ['error'],
 } as const;

@@ -53,7 +53,10 @@ function publicIds(items: { id: string }[], category: Category): Map<string, num
   const m = new Map<string, number>();
   items.forEach((it, i) => {
     const id = publicId(it.id);
-    if (m.has(id)) throw new Error(`two ${category}s of the catalog share the name '${id}' (${items[m.get(id)!]!.id}, ${it.id}): the server names items by file name`);
+    if (m.has(id))
+      throw new Error(
+        `two ${category}s of the catalog share the name '${id}' (${items[m.get(id)!]!.id}, ${it.id}): the server names items by file name`,
+      );
     m.set(id, i);
   });
   return m;
@@ -74,10 +77,18 @@ export class DesignService {
   private readonly codes = new Map<string, Float32Array>();
   private static readonly CODES_MAX = 65_536; // 256 bytes each at 64-d
 
-  constructor(readonly runDir: string, readonly opts: ServiceOptions = DEFAULT_SERVICE) {
+  constructor(
+    readonly runDir: string,
+    readonly opts: ServiceOptions = DEFAULT_SERVICE,
+  ) {
     this.trained = openRun(runDir, opts.device);
     this.dataset = loadDataset(this.trained.config.data);
-    checkSameUsers(this.dataset.users, this.trained.users.slice(0, this.trained.trainedUsers), this.trained.config.data.path, this.trained.run.dir);
+    checkSameUsers(
+      this.dataset.users,
+      this.trained.users.slice(0, this.trained.trainedUsers),
+      this.trained.config.data.path,
+      this.trained.run.dir,
+    );
     this.items = { top: publicIds(this.dataset.tops, 'top'), bottom: publicIds(this.dataset.bottoms, 'bottom') };
     this.store = UserStore.forRun(this.trained.run.dir);
     const d = this.designer;
@@ -107,7 +118,10 @@ export class DesignService {
   }
 
   users(): { id: string; kind: 'trained' | 'added' | 'created' }[] {
-    return this.trained.users.map((id, i) => ({ id, kind: i < this.trained.trainedUsers ? 'trained' : this.created.has(id) ? 'created' : 'added' }));
+    return this.trained.users.map((id, i) => ({
+      id,
+      kind: i < this.trained.trainedUsers ? 'trained' : this.created.has(id) ? 'created' : 'added',
+    }));
   }
 
   userIndex(id: string): number {
@@ -131,8 +145,15 @@ export class DesignService {
     throw new ApiError('UNKNOWN_ITEM', `unknown item '${id}'`);
   }
 
-  listItems(category: Category | undefined, q: string | undefined, offset: number, limit: number): { total: number; items: { id: string; category: Category }[] } {
-    const all = (category ? [category] : (['top', 'bottom'] as Category[])).flatMap((c) => [...this.items[c].keys()].map((id) => ({ id, category: c })));
+  listItems(
+    category: Category | undefined,
+    q: string | undefined,
+    offset: number,
+    limit: number,
+  ): { total: number; items: { id: string; category: Category }[] } {
+    const all = (category ? [category] : (['top', 'bottom'] as Category[])).flatMap((c) =>
+      [...this.items[c].keys()].map((id) => ({ id, category: c })),
+    );
     const hits = q ? all.filter((x) => x.id.toLowerCase().includes(q.toLowerCase())) : all;
     return { total: hits.length, items: hits.slice(offset, offset + limit) };
   }
@@ -162,41 +183,70 @@ export class DesignService {
       const key = `${category}/${q.item}`;
       const hit = this.decoded.get(key);
       if (hit) this.decoded.delete(key); // re-inserted below as the most recent
-      bytes = hit ?? await loadImageBytes((category === 'top' ? this.dataset.tops : this.dataset.bottoms)[it.index]!.path, 64);
+      bytes = hit ?? (await loadImageBytes((category === 'top' ? this.dataset.tops : this.dataset.bottoms)[it.index]!.path, 64));
       this.decoded.set(key, bytes);
       if (this.decoded.size > DesignService.DECODED_MAX) this.decoded.delete(this.decoded.keys().next().value!);
     } else {
       const only = this.targets.length === 1 ? complementOf(this.targets[0]!) : undefined;
-      if (!q.as && !only) throw new ApiError('BAD_REQUEST', 'this model designs tops and bottoms: say what the uploaded image is with "as": "top" or "bottom"');
+      if (!q.as && !only)
+        throw new ApiError(
+          'BAD_REQUEST',
+          'this model designs tops and bottoms: say what the uploaded image is with "as": "top" or "bottom"',
+        );
       category = q.as ?? only!;
       try {
         // Photos only (not SVG, TIFF, GIF, ...: fewer decoders facing the network).
-        const format = await sharp(q.image!).metadata().then((m) => m.format, () => undefined);
-        if (!format || !['jpeg', 'png', 'webp'].includes(format)) throw new ApiError('BAD_IMAGE', `the uploaded image must be a JPEG, PNG or WebP${format ? `, not ${format}` : ''}`);
+        const format = await sharp(q.image!)
+          .metadata()
+          .then(
+            (m) => m.format,
+            () => undefined,
+          );
+        if (!format || !['jpeg', 'png', 'webp'].includes(format))
+          throw new ApiError('BAD_IMAGE', `the uploaded image must be a JPEG, PNG or WebP${format ? `, not ${format}` : ''}`);
         bytes = await loadImageBytes(q.image!, 64, this.opts.maxPixels);
       } catch (e) {
-        if (e instanceof DatasetError) throw new ApiError('BAD_IMAGE', `the uploaded image cannot be used: ${e.message.replace(/^<uploaded image>: /, '')}`);
+        if (e instanceof DatasetError)
+          throw new ApiError('BAD_IMAGE', `the uploaded image cannot be used: ${e.message.replace(/^<uploaded image>: /, '')}`);
         throw e;
       }
     }
     this.checkQueryCategory(category);
-    return { image: T.tidy(() => T.keep(T.toDevice(bytesToUnit(T.tensor(bytes, { dtype: 'uint8', shape: [1, 3, 64, 64] })), this.opts.device))), category };
+    return {
+      image: T.tidy(() => T.keep(T.toDevice(bytesToUnit(T.tensor(bytes, { dtype: 'uint8', shape: [1, 3, 64, 64] })), this.opts.device))),
+      category,
+    };
   }
 
   private checkQueryCategory(category: Category): void {
-    if (!this.targets.includes(complementOf(category))) throw new ApiError('WRONG_CATEGORY', `this model designs ${this.targets.join(' and ')}s, so its query must be a ${complementOf(this.targets[0]!)}; got a ${category}`);
+    if (!this.targets.includes(complementOf(category)))
+      throw new ApiError(
+        'WRONG_CATEGORY',
+        `this model designs ${this.targets.join(' and ')}s, so its query must be a ${complementOf(this.targets[0]!)}; got a ${category}`,
+      );
   }
 
   /** Designs for one query and several users, each with its k nearest real items (designer only when k > 0). */
-  async design(q: Query, users: string[], k: number, rank: 'nearest' | 'compat' = 'nearest', withScore = true): Promise<{ target: Category; designs: UserDesign[] }> {
+  async design(
+    q: Query,
+    users: string[],
+    k: number,
+    rank: 'nearest' | 'compat' = 'nearest',
+    withScore = true,
+  ): Promise<{ target: Category; designs: UserDesign[] }> {
     const idx = users.map((u) => this.userIndex(u));
-    if (k > 0 && !this.designer) throw new ApiError('NOT_SUPPORTED', `this run's model (${this.trained.config.method ?? 'designer'}) has no compatibility discriminator to retrieve real items with; ask with k = 0`);
+    if (k > 0 && !this.designer)
+      throw new ApiError(
+        'NOT_SUPPORTED',
+        `this run's model (${this.trained.config.method ?? 'designer'}) has no compatibility discriminator to retrieve real items with; ask with k = 0`,
+      );
     // The fast path: a catalog query whose code is known, and nothing that needs its pixels (no
     // score, no retrieval): the image is neither decoded nor built.
     const known = q.item !== undefined && k === 0 && !withScore && this.designer ? this.knownCode(q.item) : null;
     const { image, category } = known ? { image: null, category: known.category } : await this.queryImage(q);
     const target = complementOf(category);
-    let code: T.Tensor | null = known?.code ?? null, designs: T.Tensor[] = [];
+    let code: T.Tensor | null = known?.code ?? null,
+      designs: T.Tensor[] = [];
     try {
       if (!code && q.item !== undefined) code = this.queryCode(`${category}/${q.item}`, image!); // [1, latent] (kept) or null
       // (The batcher copies the query, so it can go as soon as every design is back.)
@@ -214,7 +264,14 @@ export class DesignService {
           const onDevice = T.toDevice(d, this.opts.device);
           return {
             score: this.designer && withScore ? this.score(image!, onDevice, idx[i]!) : null,
-            items: index ? retrieveNear(this.trained, this.dataset, index, onDevice, image!, idx[i]!, { k, ranking: rank, candidates: 50, device: this.opts.device }) : [],
+            items: index
+              ? retrieveNear(this.trained, this.dataset, index, onDevice, image!, idx[i]!, {
+                  k,
+                  ranking: rank,
+                  candidates: 50,
+                  device: this.opts.device,
+                })
+              : [],
             rgb: T.keep(T.select(d, 0, 0).clone()), // [3, S, S]
           };
         });
@@ -246,9 +303,19 @@ export class DesignService {
     let done = 0;
     for (let a = 0; a < queries.length; a += batch) {
       const part = queries.slice(a, a + batch);
-      const bytes = await Promise.all(part.map(({ c, id }) => loadImageBytes((c === 'top' ? this.dataset.tops : this.dataset.bottoms)[this.items[c].get(id)!]!.path, 64)));
+      const bytes = await Promise.all(
+        part.map(({ c, id }) => loadImageBytes((c === 'top' ? this.dataset.tops : this.dataset.bottoms)[this.items[c].get(id)!]!.path, 64)),
+      );
       const flat = T.tidy(() => {
-        const x = T.toDevice(bytesToUnit(T.tensor(Buffer.concat(bytes.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength))), { dtype: 'uint8', shape: [part.length, 3, 64, 64] })), this.opts.device);
+        const x = T.toDevice(
+          bytesToUnit(
+            T.tensor(Buffer.concat(bytes.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength))), {
+              dtype: 'uint8',
+              shape: [part.length, 3, 64, 64],
+            }),
+          ),
+          this.opts.device,
+        );
         return T.toDevice(d.queryCodes(x), 'cpu').data() as Float32Array; // [n * latent]
       });
       part.forEach(({ c, id }, i) => this.rememberCode(`${c}/${id}`, flat.slice(i * d.latent, (i + 1) * d.latent)));
@@ -295,22 +362,34 @@ export class DesignService {
   private score(query: T.Tensor, design: T.Tensor, user: number): number {
     const m = this.designer!;
     return T.tidy(() => {
-      const z = itemCodes(m, T.toDtype(T.round(T.mul(T.add(T.cat([query, T.toDevice(design, this.opts.device)], 0), 1), 127.5)), 'uint8'), this.opts.device); // [2, latent]
-      return T.noGrad(() => m.score(T.tensor([user], { dtype: 'int64', device: this.opts.device }), T.narrow(z, 0, 0, 1), T.narrow(z, 0, 1, 1))).item();
+      const z = itemCodes(
+        m,
+        T.toDtype(T.round(T.mul(T.add(T.cat([query, T.toDevice(design, this.opts.device)], 0), 1), 127.5)), 'uint8'),
+        this.opts.device,
+      ); // [2, latent]
+      return T.noGrad(() =>
+        m.score(T.tensor([user], { dtype: 'int64', device: this.opts.device }), T.narrow(z, 0, 0, 1), T.narrow(z, 0, 1, 1)),
+      ).item();
     });
   }
 
   /** A new user from outfits they like (catalog item ids): their theta_u learned with the model frozen, stored, usable at once. */
-  async createUser(id: string, outfits: { top: string; bottom: string }[]): Promise<{ id: string; outfits: number; ms: number; startedFrom: string }> {
+  async createUser(
+    id: string,
+    outfits: { top: string; bottom: string }[],
+  ): Promise<{ id: string; outfits: number; ms: number; startedFrom: string }> {
     const m = this.designer;
-    if (!m || m.config.userCond !== 'vector') throw new ApiError('NOT_SUPPORTED', `this run's model (${this.trained.config.method ?? 'designer'}) has no user vectors to learn`);
+    if (!m || m.config.userCond !== 'vector')
+      throw new ApiError('NOT_SUPPORTED', `this run's model (${this.trained.config.method ?? 'designer'}) has no user vectors to learn`);
     if (!ID.test(id)) throw new ApiError('BAD_REQUEST', `a user id is 1-64 letters, digits, '-' or '_'; got '${id.slice(0, 80)}'`);
-    if (this.trained.users.includes(id) || this.store.has(this.trained.iteration, id)) throw new ApiError('USER_EXISTS', `user '${id}' already exists`);
+    if (this.trained.users.includes(id) || this.store.has(this.trained.iteration, id))
+      throw new ApiError('USER_EXISTS', `user '${id}' already exists`);
     const rows: CodedOutfit[] = outfits.map((o) => ({ top: this.item('top', o.top), bottom: this.item('bottom', o.bottom) }));
     const t0 = performance.now();
     // F's codes of every catalog item, from the retrieval indexes (row i = item i: they cover the whole catalog).
     const [top, bottom] = await Promise.all([this.index('top'), this.index('bottom')]);
-    if (top.items.some((v, i) => v !== i) || bottom.items.some((v, i) => v !== i)) throw new Error('the catalog index does not cover the catalog in order');
+    if (top.items.some((v, i) => v !== i) || bottom.items.some((v, i) => v !== i))
+      throw new Error('the catalog index does not cover the catalog in order');
     const others = this.dataset.outfits.filter((o) => o.split === 'train').map((o) => ({ top: o.top, bottom: o.bottom }));
     const r = foldInUsers(m, { tops: top.codes, bottoms: bottom.codes, users: [rows], others }, DEFAULT_FOLD_IN);
     try {
@@ -319,7 +398,12 @@ export class DesignService {
       m.appendUsers(r.theta);
       this.trained.users.push(id);
       this.created.add(id);
-      return { id, outfits: rows.length, ms: performance.now() - t0, startedFrom: r.startUsers[0]! >= 0 ? this.trained.users[r.startUsers[0]!]! : '' };
+      return {
+        id,
+        outfits: rows.length,
+        ms: performance.now() - t0,
+        startedFrom: r.startUsers[0]! >= 0 ? this.trained.users[r.startUsers[0]!]! : '',
+      };
     } finally {
       r.theta.dispose();
     }

@@ -41,8 +41,15 @@ export class UserStore {
 
   /** The users learned against the snapshot at `iteration`, oldest first. */
   users(iteration: number): StoredUser[] {
-    const rows = this.db.prepare('SELECT id, theta, outfits, created FROM users WHERE snapshot_iteration = ? ORDER BY rowid').all(iteration) as { id: string; theta: Buffer; outfits: string; created: string }[];
-    return rows.map((r) => ({ id: r.id, theta: new Float32Array(r.theta.buffer.slice(r.theta.byteOffset, r.theta.byteOffset + r.theta.byteLength)), outfits: JSON.parse(r.outfits), created: r.created }));
+    const rows = this.db
+      .prepare('SELECT id, theta, outfits, created FROM users WHERE snapshot_iteration = ? ORDER BY rowid')
+      .all(iteration) as { id: string; theta: Buffer; outfits: string; created: string }[];
+    return rows.map((r) => ({
+      id: r.id,
+      theta: new Float32Array(r.theta.buffer.slice(r.theta.byteOffset, r.theta.byteOffset + r.theta.byteLength)),
+      outfits: JSON.parse(r.outfits),
+      created: r.created,
+    }));
   }
 
   has(iteration: number, id: string): boolean {
@@ -52,7 +59,15 @@ export class UserStore {
   /** Adds one user atomically; false when the id is taken. */
   add(iteration: number, u: Omit<StoredUser, 'created'>): boolean {
     const insert = this.db.prepare('INSERT OR IGNORE INTO users (id, snapshot_iteration, theta, outfits, created) VALUES (?, ?, ?, ?, ?)');
-    const r = this.db.transaction(() => insert.run(u.id, iteration, Buffer.from(u.theta.buffer, u.theta.byteOffset, u.theta.byteLength), JSON.stringify(u.outfits), new Date().toISOString()))();
+    const r = this.db.transaction(() =>
+      insert.run(
+        u.id,
+        iteration,
+        Buffer.from(u.theta.buffer, u.theta.byteOffset, u.theta.byteLength),
+        JSON.stringify(u.outfits),
+        new Date().toISOString(),
+      ),
+    )();
     return r.changes === 1;
   }
 

@@ -12,7 +12,12 @@ const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'we
 export function registerWebPage(app: FastifyInstance): void {
   const html = readFileSync(path.join(dir, 'index.html'));
   const css = readFileSync(path.join(dir, 'style.css'));
-  const js = transformSync(readFileSync(path.join(dir, 'app.ts'), 'utf8'), { loader: 'ts', format: 'esm', target: 'es2020', sourcefile: 'app.ts' }).code;
+  const js = transformSync(readFileSync(path.join(dir, 'app.ts'), 'utf8'), {
+    loader: 'ts',
+    format: 'esm',
+    target: 'es2020',
+    sourcefile: 'app.ts',
+  }).code;
   app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(html));
   app.get('/web/style.css', async (_req, reply) => reply.type('text/css; charset=utf-8').send(css));
   app.get('/web/app.js', async (_req, reply) => reply.type('text/javascript; charset=utf-8').send(js));

@@ -20,8 +20,10 @@ export function parseDevice(name: string): Device {
   const n = cudaDeviceCount();
   const index = m[1] === undefined ? 0 : Number(m[1]);
   if (n === 0) {
-    throw new Error(`device '${name}' asked for, but this libtorch has no CUDA (or no GPU is visible): ` +
-      `rebuild the addon with LIBTORCH=/path/to/a/cuda/libtorch, or use --device cpu`);
+    throw new Error(
+      `device '${name}' asked for, but this libtorch has no CUDA (or no GPU is visible): ` +
+        `rebuild the addon with LIBTORCH=/path/to/a/cuda/libtorch, or use --device cpu`,
+    );
   }
   if (index >= n) throw new Error(`device '${name}' asked for, but only ${n} CUDA device(s) are visible`);
   return name as Device;

@@ -5,7 +5,16 @@ export type DType = 'float32' | 'float64' | 'float16' | 'bfloat16' | 'int64' | '
 export const DTYPES: readonly DType[] = ['float32', 'float64', 'float16', 'bfloat16', 'int64', 'int32', 'int16', 'int8', 'uint8', 'bool'];
 
 export const BYTES_PER_ELEMENT: Record<DType, number> = {
-  float32: 4, float64: 8, float16: 2, bfloat16: 2, int64: 8, int32: 4, int16: 2, int8: 1, uint8: 1, bool: 1,
+  float32: 4,
+  float64: 8,
+  float16: 2,
+  bfloat16: 2,
+  int64: 8,
+  int32: 4,
+  int16: 2,
+  int8: 1,
+  uint8: 1,
+  bool: 1,
 };
 
 /** The typed array returned by Tensor.data() for each dtype (16-bit floats come back as raw bits). */
@@ -29,16 +38,24 @@ export type AnyTypedArray = Float32Array | Float64Array | BigInt64Array | Int32A
 
 export function typedArrayOf(dtype: DType, buf: ArrayBuffer): AnyTypedArray {
   switch (dtype) {
-    case 'float32': return new Float32Array(buf);
-    case 'float64': return new Float64Array(buf);
-    case 'int64': return new BigInt64Array(buf);
-    case 'int32': return new Int32Array(buf);
-    case 'int16': return new Int16Array(buf);
-    case 'int8': return new Int8Array(buf);
+    case 'float32':
+      return new Float32Array(buf);
+    case 'float64':
+      return new Float64Array(buf);
+    case 'int64':
+      return new BigInt64Array(buf);
+    case 'int32':
+      return new Int32Array(buf);
+    case 'int16':
+      return new Int16Array(buf);
+    case 'int8':
+      return new Int8Array(buf);
     case 'float16':
-    case 'bfloat16': return new Uint16Array(buf);
+    case 'bfloat16':
+      return new Uint16Array(buf);
     case 'uint8':
-    case 'bool': return new Uint8Array(buf);
+    case 'bool':
+      return new Uint8Array(buf);
   }
 }
 

@@ -7,5 +7,22 @@ export { noGrad, isGradEnabled, manualSeed, setNumThreads, getNumThreads, buildI
 export { callOp, opSchema, defineOp, opCallCount } from './op.js';
 export { type DType, DTYPES, isFloating } from './dtype.js';
 export { type Device, cudaAvailable, cudaDeviceCount, parseDevice, defaultDevice } from './device.js';
-export { saveTensors, loadTensors, encodeSafetensors, decodeSafetensors, readSafetensorsMetadata, writeFileAtomic, SafetensorsError, type SafetensorsEntry } from './safetensors.js';
-export { type Precision, PRECISIONS, cpuSupportsBf16, defaultPrecision, parsePrecision, withPrecision, autocastDtype } from './precision.js';
+export {
+  saveTensors,
+  loadTensors,
+  encodeSafetensors,
+  decodeSafetensors,
+  readSafetensorsMetadata,
+  writeFileAtomic,
+  SafetensorsError,
+  type SafetensorsEntry,
+} from './safetensors.js';
+export {
+  type Precision,
+  PRECISIONS,
+  cpuSupportsBf16,
+  defaultPrecision,
+  parsePrecision,
+  withPrecision,
+  autocastDtype,
+} from './precision.js';

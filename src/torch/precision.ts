@@ -43,7 +43,8 @@ export function defaultPrecision(device: Device): Precision {
 
 /** Checks a precision name from user input (a flag, a config). */
 export function parsePrecision(name: string): Precision {
-  if (!(PRECISIONS as readonly string[]).includes(name)) throw new Error(`unknown precision '${name}': expected ${PRECISIONS.join(' or ')}`);
+  if (!(PRECISIONS as readonly string[]).includes(name))
+    throw new Error(`unknown precision '${name}': expected ${PRECISIONS.join(' or ')}`);
   return name as Precision;
 }
 

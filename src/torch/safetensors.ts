@@ -12,8 +12,16 @@ import { Tensor } from './tensor.js';
 import { BYTES_PER_ELEMENT, type DType } from './dtype.js';
 
 const TO_ST: Record<DType, string> = {
-  float64: 'F64', float32: 'F32', float16: 'F16', bfloat16: 'BF16',
-  int64: 'I64', int32: 'I32', int16: 'I16', int8: 'I8', uint8: 'U8', bool: 'BOOL',
+  float64: 'F64',
+  float32: 'F32',
+  float16: 'F16',
+  bfloat16: 'BF16',
+  int64: 'I64',
+  int32: 'I32',
+  int16: 'I16',
+  int8: 'I8',
+  uint8: 'U8',
+  bool: 'BOOL',
 };
 const FROM_ST: Record<string, DType> = Object.fromEntries(Object.entries(TO_ST).map(([k, v]) => [v, k as DType]));
 // The reference's dtype order (ascending); layout sorts descending by it.
@@ -46,7 +54,8 @@ export function encodeSafetensors(entries: Map<string, SafetensorsEntry>, metada
   for (const name of names) {
     const e = entries.get(name)!;
     const expected = e.shape.reduce((a, b) => a * b, 1) * BYTES_PER_ELEMENT[e.dtype];
-    if (e.bytes.byteLength !== expected) throw new RangeError(`safetensors: '${name}' has ${e.bytes.byteLength} bytes, shape needs ${expected}`);
+    if (e.bytes.byteLength !== expected)
+      throw new RangeError(`safetensors: '${name}' has ${e.bytes.byteLength} bytes, shape needs ${expected}`);
     header[name] = { dtype: TO_ST[e.dtype], shape: e.shape, data_offsets: [offset, offset + expected] };
     offset += expected;
   }
@@ -66,7 +75,10 @@ export function encodeSafetensors(entries: Map<string, SafetensorsEntry>, metada
 }
 
 /** Parses and validates a safetensors buffer; `file` names it in errors. */
-export function decodeSafetensors(buf: Uint8Array, file = '<buffer>'): { entries: Map<string, SafetensorsEntry>; metadata: Record<string, string> } {
+export function decodeSafetensors(
+  buf: Uint8Array,
+  file = '<buffer>',
+): { entries: Map<string, SafetensorsEntry>; metadata: Record<string, string> } {
   if (buf.byteLength < 8) throw new SafetensorsError(file, `too short to be a safetensors file (${buf.byteLength} bytes)`);
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const n = view.getBigUint64(0, true);
@@ -96,11 +108,17 @@ export function decodeSafetensors(buf: Uint8Array, file = '<buffer>'): { entries
     }
     const [begin, end] = info.data_offsets ?? [];
     if (!Number.isInteger(begin) || !Number.isInteger(end) || begin! < 0 || end! < begin! || end! > dataLen) {
-      throw new SafetensorsError(file, `tensor '${name}' has data_offsets ${JSON.stringify(info.data_offsets)} outside the ${dataLen}-byte data section`);
+      throw new SafetensorsError(
+        file,
+        `tensor '${name}' has data_offsets ${JSON.stringify(info.data_offsets)} outside the ${dataLen}-byte data section`,
+      );
     }
     const expected = info.shape.reduce((a, b) => a * b, 1) * BYTES_PER_ELEMENT[dtype];
     if (end! - begin! !== expected) {
-      throw new SafetensorsError(file, `tensor '${name}' (${info.dtype} [${info.shape.join(', ')}]) needs ${expected} bytes, its offsets span ${end! - begin!}`);
+      throw new SafetensorsError(
+        file,
+        `tensor '${name}' (${info.dtype} [${info.shape.join(', ')}]) needs ${expected} bytes, its offsets span ${end! - begin!}`,
+      );
     }
     spans.push([begin!, end!, name]);
     // Copy out so the entry is aligned for any typed-array view of its dtype.
@@ -123,7 +141,11 @@ export function writeFileAtomic(file: string, data: Uint8Array): void {
     fsyncSync(fd);
   } catch (e) {
     closeSync(fd);
-    try { unlinkSync(tmp); } catch { /* already gone */ }
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* already gone */
+    }
     throw e;
   }
   closeSync(fd);
@@ -133,7 +155,9 @@ export function writeFileAtomic(file: string, data: Uint8Array): void {
     const dfd = openSync(path.dirname(file), 'r');
     fsyncSync(dfd);
     closeSync(dfd);
-  } catch { /* some filesystems refuse fsync on directories */ }
+  } catch {
+    /* some filesystems refuse fsync on directories */
+  }
 }
 
 /** Saves named tensors to `file` (atomically). */

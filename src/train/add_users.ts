@@ -42,22 +42,36 @@ export interface AddUsersResult {
   startUsers: string[]; // per new user, the trained user its vector started from ('' for the mean)
 }
 
-export async function addUsersToRun(runDir: string, outfits: NewUserOutfit[], o: Partial<AddUsersOptions> & { source: string }): Promise<AddUsersResult> {
+export async function addUsersToRun(
+  runDir: string,
+  outfits: NewUserOutfit[],
+  o: Partial<AddUsersOptions> & { source: string },
+): Promise<AddUsersResult> {
   const opts: AddUsersOptions = { ...DEFAULT_FOLD_IN, device: 'cpu', ...o };
   if (outfits.length === 0) throw new Error('no outfits given for the new users');
   const trained = openRun(runDir, opts.device, 'fp32');
   try {
     const model = requireDesigner(trained.model, 'adding users');
     const ids = [...new Set(outfits.map((x) => x.user))];
-    for (const id of ids) if (trained.users.includes(id)) throw new Error(`user '${id}' is already in ${path.basename(trained.run.dir)}${trained.users.indexOf(id) < trained.trainedUsers ? ' (trained with it)' : ' (added before)'}`);
+    for (const id of ids)
+      if (trained.users.includes(id))
+        throw new Error(
+          `user '${id}' is already in ${path.basename(trained.run.dir)}${trained.users.indexOf(id) < trained.trainedUsers ? ' (trained with it)' : ' (added before)'}`,
+        );
     const cfg = trained.config;
     const dataset = loadDataset(cfg.data);
     checkSameUsers(dataset.users, trained.users.slice(0, trained.trainedUsers), cfg.data.path, trained.run.dir);
-    const train = await loadSplitImages(dataset, 'train', 64, imageCacheDir(cfg.data), { skipBad: cfg.data.skipBad, onProgress: (a, b) => opts.onProgress?.('caching the catalog', a, b) });
+    const train = await loadSplitImages(dataset, 'train', 64, imageCacheDir(cfg.data), {
+      skipBad: cfg.data.skipBad,
+      onProgress: (a, b) => opts.onProgress?.('caching the catalog', a, b),
+    });
     try {
       const t0 = performance.now();
       // New items: every distinct image file of the new outfits, decoded once.
-      const files = { top: [...new Set(outfits.map((x) => path.resolve(x.top)))], bottom: [...new Set(outfits.map((x) => path.resolve(x.bottom)))] };
+      const files = {
+        top: [...new Set(outfits.map((x) => path.resolve(x.top)))],
+        bottom: [...new Set(outfits.map((x) => path.resolve(x.bottom)))],
+      };
       const decode = async (list: string[]) => {
         const out: Uint8Array[] = [];
         for (const f of list) {
@@ -69,7 +83,8 @@ export async function addUsersToRun(runDir: string, outfits: NewUserOutfit[], o:
         out.forEach((b, i) => all.set(b, i * b.length));
         return T.keep(T.tensor(all, { dtype: 'uint8', shape: [out.length, 3, 64, 64] })); // [N, 3, 64, 64]
       };
-      const newTops = await decode(files.top), newBottoms = await decode(files.bottom);
+      const newTops = await decode(files.top),
+        newBottoms = await decode(files.bottom);
       // Colour-history models: each new user's history per category, from the bins of their outfits'
       // items, against the training split's bin frequencies (as the trained users').
       const histories = new Map<Category, T.Tensor>();
@@ -80,30 +95,74 @@ export async function addUsersToRun(runDir: string, outfits: NewUserOutfit[], o:
         const list = c === 'top' ? files.top : files.bottom;
         const byFile = new Map(list.map((f, i) => [f, bins[i]!]));
         const own = outfits.map((x) => ({ user: ids.indexOf(x.user), bin: byFile.get(path.resolve(c === 'top' ? x.top : x.bottom))! }));
-        histories.set(c, T.keep(colourHistory(own.map((o) => o.user), own.map((o) => o.bin), ids.length, model.modes, base.get(c)!)));
+        histories.set(
+          c,
+          T.keep(
+            colourHistory(
+              own.map((o) => o.user),
+              own.map((o) => o.bin),
+              ids.length,
+              model.modes,
+              base.get(c)!,
+            ),
+          ),
+        );
       }
       const [tops, bottoms] = T.tidy(() => {
-        const z = (catalog: T.Tensor, extra: T.Tensor | null) => T.keep(T.cat([itemCodes(model, catalog, opts.device), ...(extra ? [itemCodes(model, extra, opts.device)] : [])]));
+        const z = (catalog: T.Tensor, extra: T.Tensor | null) =>
+          T.keep(T.cat([itemCodes(model, catalog, opts.device), ...(extra ? [itemCodes(model, extra, opts.device)] : [])]));
         return [z(train.tops, newTops), z(train.bottoms, newBottoms)];
       });
       T.dispose([newTops, newBottoms].filter((t): t is T.Tensor => t !== null));
       const encodeSeconds = (performance.now() - t0) / 1000;
       try {
-        const nt = train.tops.size(0), nb = train.bottoms.size(0);
+        const nt = train.tops.size(0),
+          nb = train.bottoms.size(0);
         const row = { top: new Map(files.top.map((f, i) => [f, nt + i])), bottom: new Map(files.bottom.map((f, i) => [f, nb + i])) };
-        const users: CodedOutfit[][] = ids.map((id) => outfits.filter((x) => x.user === id).map((x) => ({ top: row.top.get(path.resolve(x.top))!, bottom: row.bottom.get(path.resolve(x.bottom))! })));
+        const users: CodedOutfit[][] = ids.map((id) =>
+          outfits
+            .filter((x) => x.user === id)
+            .map((x) => ({ top: row.top.get(path.resolve(x.top))!, bottom: row.bottom.get(path.resolve(x.bottom))! })),
+        );
         const others: CodedOutfit[] = train.outfits.map((x) => ({ top: train.topRow.get(x.top)!, bottom: train.bottomRow.get(x.bottom)! }));
         opts.onProgress?.('learning theta_u', 0, 1);
         const r = foldInUsers(model, { tops, bottoms, users, others }, opts);
         opts.onProgress?.('learning theta_u', 1, 1);
         try {
           const counts = Object.fromEntries(ids.map((id, i) => [id, users[i]!.length]));
-          const file = writeAddedUsers(trained.run, trained.iteration, ids, r.theta, {
-            format: 'pfd-added-users', source: opts.source, outfits: JSON.stringify(counts),
-            fold_in: JSON.stringify({ steps: opts.steps, lr: opts.lr, l2: opts.l2, negativeMix: opts.negativeMix, negatives: opts.negatives, batch: opts.batch, start: opts.start, seed: opts.seed }),
-            start_users: JSON.stringify(r.startUsers.map((v) => (v < 0 ? '' : trained.users[v]!))),
-          }, histories);
-          return { file, users: ids, outfits: counts, encodeSeconds, foldSeconds: r.seconds, loss: r.loss, options: opts, startUsers: r.startUsers.map((v) => (v < 0 ? '' : trained.users[v]!)) };
+          const file = writeAddedUsers(
+            trained.run,
+            trained.iteration,
+            ids,
+            r.theta,
+            {
+              format: 'pfd-added-users',
+              source: opts.source,
+              outfits: JSON.stringify(counts),
+              fold_in: JSON.stringify({
+                steps: opts.steps,
+                lr: opts.lr,
+                l2: opts.l2,
+                negativeMix: opts.negativeMix,
+                negatives: opts.negatives,
+                batch: opts.batch,
+                start: opts.start,
+                seed: opts.seed,
+              }),
+              start_users: JSON.stringify(r.startUsers.map((v) => (v < 0 ? '' : trained.users[v]!))),
+            },
+            histories,
+          );
+          return {
+            file,
+            users: ids,
+            outfits: counts,
+            encodeSeconds,
+            foldSeconds: r.seconds,
+            loss: r.loss,
+            options: opts,
+            startUsers: r.startUsers.map((v) => (v < 0 ? '' : trained.users[v]!)),
+          };
         } finally {
           r.theta.dispose();
         }

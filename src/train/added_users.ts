@@ -33,46 +33,63 @@ export function addedUsersDir(run: RunDir, iteration: number): string {
 export function readAddedUsers(run: RunDir, iteration: number): AddedUsersFile[] {
   const dir = addedUsersDir(run, iteration);
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((f) => /^added-\d{4,}\.safetensors$/.test(f)).sort().map((f) => {
-    const file = path.join(dir, f);
-    const { tensors, metadata } = T.loadTensors(file);
-    const theta = tensors.get('theta');
-    let users: unknown;
-    try {
-      users = JSON.parse(metadata.users ?? 'null');
-    } catch {
-      users = null;
-    }
-    if (!theta || !Array.isArray(users) || users.some((u) => typeof u !== 'string') || theta.size(0) !== users.length) {
-      for (const t of tensors.values()) t.dispose();
-      throw new Error(`${file}: not an added-users file (needs a tensor 'theta' [n, latent] and metadata 'users' with n ids)`);
-    }
-    const histories = new Map<Category, T.Tensor>();
-    for (const [k, t] of tensors) {
-      const m = /^colour_history_(top|bottom)$/.exec(k);
-      if (m && !(t.ndim === 2 && t.size(0) === users.length)) {
-        for (const x of tensors.values()) x.dispose();
-        throw new Error(`${file}: '${k}' has shape [${t.shape.join(', ')}], expected [${users.length}, modes] (one row per user)`);
+  return readdirSync(dir)
+    .filter((f) => /^added-\d{4,}\.safetensors$/.test(f))
+    .sort()
+    .map((f) => {
+      const file = path.join(dir, f);
+      const { tensors, metadata } = T.loadTensors(file);
+      const theta = tensors.get('theta');
+      let users: unknown;
+      try {
+        users = JSON.parse(metadata.users ?? 'null');
+      } catch {
+        users = null;
       }
-      if (m) histories.set(m[1] as Category, t);
-      else if (k !== 'theta') t.dispose();
-    }
-    return { file, users: users as string[], theta, histories, metadata };
-  });
+      if (!theta || !Array.isArray(users) || users.some((u) => typeof u !== 'string') || theta.size(0) !== users.length) {
+        for (const t of tensors.values()) t.dispose();
+        throw new Error(`${file}: not an added-users file (needs a tensor 'theta' [n, latent] and metadata 'users' with n ids)`);
+      }
+      const histories = new Map<Category, T.Tensor>();
+      for (const [k, t] of tensors) {
+        const m = /^colour_history_(top|bottom)$/.exec(k);
+        if (m && !(t.ndim === 2 && t.size(0) === users.length)) {
+          for (const x of tensors.values()) x.dispose();
+          throw new Error(`${file}: '${k}' has shape [${t.shape.join(', ')}], expected [${users.length}, modes] (one row per user)`);
+        }
+        if (m) histories.set(m[1] as Category, t);
+        else if (k !== 'theta') t.dispose();
+      }
+      return { file, users: users as string[], theta, histories, metadata };
+    });
 }
 
 /** Writes the next version of added users for the snapshot at `iteration`; returns its path. */
-export function writeAddedUsers(run: RunDir, iteration: number, users: string[], theta: T.Tensor, metadata: Record<string, string>, histories?: ReadonlyMap<Category, T.Tensor>): string {
+export function writeAddedUsers(
+  run: RunDir,
+  iteration: number,
+  users: string[],
+  theta: T.Tensor,
+  metadata: Record<string, string>,
+  histories?: ReadonlyMap<Category, T.Tensor>,
+): string {
   if (theta.size(0) !== users.length) throw new Error(`writeAddedUsers: ${users.length} ids for ${theta.size(0)} vectors`);
   const dir = addedUsersDir(run, iteration);
   mkdirSync(dir, { recursive: true });
   // Written under a temporary name, then hard-linked to the next free number (link fails when the name
   // exists): two concurrent `users add` never overwrite each other's file.
   const tmp = path.join(dir, `.added-${process.pid}-${Date.now()}.tmp`);
-  T.saveTensors(tmp, { theta, ...Object.fromEntries([...(histories ?? [])].map(([c, h]) => [`colour_history_${c}`, h])) }, { ...metadata, users: JSON.stringify(users), snapshot_iteration: String(iteration), date: new Date().toISOString() });
+  T.saveTensors(
+    tmp,
+    { theta, ...Object.fromEntries([...(histories ?? [])].map(([c, h]) => [`colour_history_${c}`, h])) },
+    { ...metadata, users: JSON.stringify(users), snapshot_iteration: String(iteration), date: new Date().toISOString() },
+  );
   try {
     for (;;) {
-      const taken = readdirSync(dir).map((f) => /^added-(\d+)\.safetensors$/.exec(f)?.[1]).filter((x): x is string => !!x).map(Number);
+      const taken = readdirSync(dir)
+        .map((f) => /^added-(\d+)\.safetensors$/.exec(f)?.[1])
+        .filter((x): x is string => !!x)
+        .map(Number);
       const file = path.join(dir, `added-${String((taken.length ? Math.max(...taken) : 0) + 1).padStart(4, '0')}.safetensors`);
       try {
         linkSync(tmp, file);

@@ -9,42 +9,16 @@
 import * as T from '../torch/index.js';
 import { frozenParameters } from '../nn/index.js';
 import type { Designer } from '../models/designer.js';
-import { bprLoss, generatorCompatLoss, generatorCompatLossScaled } from '../models/compat_losses.js';
+import { bprLoss, generatorCompatTerm } from '../models/compat_losses.js';
 import { ralsganDiscriminatorLoss, ralsganGeneratorLoss } from '../models/ralsgan.js';
-import type { ImageBatch } from './batches.js';
+import { inLayout, type ImageBatch } from './batches.js';
 import type { Optimizers } from './optimizers.js';
 import { DesignContext } from './step_context.js';
 import { activeTerms } from './terms/registry.js';
 import type { LossTerm, StepOptions } from './terms/term.js';
+import type { StepLosses, StepTiming } from './step_losses.js';
 
-/** The paper's losses and diagnostics of one iteration (plain numbers). */
-export interface PaperLosses {
-  L_FM: number; // (a) total, with the L2 term
-  bpr: number; // (a) ranking part
-  auc_batch: number; // share of rows with s+ > s-
-  s_pos: number;
-  s_neg: number;
-  L_D: number; // (b) last of the n_D updates
-  L_G: number; // (c) total, with the terms' parts
-  L_G_adv: number;
-  L_G_FM: number; // NaN when the loss is switched off
-  s_design: number;
-  d_real: number;
-  d_fake: number;
-}
-
-/**
- * Losses of one iteration: the paper's, each active term's (its own keys), and, when the
- * iteration designs both categories, `by_target` with (b) and (c)'s values per category.
- */
-export type StepLosses = PaperLosses & { [key: string]: number | undefined };
-
-/** Milliseconds spent in each step, accumulated (CPU timings; on CUDA they measure launch time only). */
-export interface StepTiming {
-  a: number;
-  b: number;
-  c: number;
-}
+export type { PaperLosses, StepLosses, StepTiming } from './step_losses.js';
 
 /**
  * One iteration: (a) once on all the batches' outfits, then (b) and (c) for each batch's G and
@@ -52,9 +26,15 @@ export interface StepTiming {
  * discriminator whatever the number of tasks. Values are means over the designed categories
  * (each category's are kept in by_target).
  */
-export function algorithm1Step(model: Designer, opt: Optimizers, batches: ImageBatch | ImageBatch[], o: StepOptions, timing?: StepTiming): StepLosses {
+export function algorithm1Step(
+  model: Designer,
+  opt: Optimizers,
+  batches: ImageBatch | ImageBatch[],
+  o: StepOptions,
+  timing?: StepTiming,
+): StepLosses {
   return T.tidy(() => {
-    const list = (Array.isArray(batches) ? batches : [batches]).map((b) => inModelLayout(model, b));
+    const list = (Array.isArray(batches) ? batches : [batches]).map((b) => inLayout(b, (x) => model.images(x)));
     if (new Set(list.map((b) => b.target)).size !== list.length) throw new Error('algorithm1Step: one batch per designed category');
     const terms = activeTerms(o, model);
     let t0 = performance.now();
@@ -76,41 +56,57 @@ export function algorithm1Step(model: Designer, opt: Optimizers, batches: ImageB
         ctx.dispose();
       }
     });
-    for (const k of Object.keys(per[0]!)) if (per.every((p) => p[k] !== undefined)) out[k] = per.reduce((a, p) => a + p[k]!, 0) / per.length;
+    for (const k of Object.keys(per[0]!))
+      if (per.every((p) => p[k] !== undefined)) out[k] = per.reduce((a, p) => a + p[k]!, 0) / per.length;
     return list.length > 1 ? Object.assign(out, { by_target: Object.fromEntries(list.map((b, i) => [b.target, per[i]!])) }) : out;
   });
 }
 
-/** The batch's images in the model's memory layout (channels-last by default). */
-function inModelLayout(model: Designer, b: ImageBatch): ImageBatch {
-  const f = (x: T.Tensor | undefined) => (x ? model.images(x) : undefined);
-  return { ...b, query: f(b.query)!, positive: f(b.positive)!, negQuery: f(b.negQuery)!, negComplement: f(b.negComplement)!, ...(b.swapComplement ? { swapComplement: f(b.swapComplement) } : {}), ...(b.pickPool ? { pickPool: f(b.pickPool) } : {}) };
-}
-
 /** (a) the compatibility discriminator F, M, theta_u on every batch's outfits (and a term's extra negatives). */
-export function compatStep(model: Designer, opt: Optimizers, list: ImageBatch[], o: StepOptions, terms: readonly LossTerm[] = []): Record<string, number> {
+export function compatStep(
+  model: Designer,
+  opt: Optimizers,
+  list: ImageBatch[],
+  o: StepOptions,
+  terms: readonly LossTerm[] = [],
+): Record<string, number> {
   return T.tidy(() => {
     const F = model.encoder;
     opt.compat.zeroGrad();
     const all = (pick: (b: ImageBatch) => T.Tensor) => (list.length === 1 ? pick(list[0]!) : T.cat(list.map(pick), 0));
     const extras = terms.map((t) => t.compat?.(o, list)).filter((x) => !!x);
-    const parts = [all((b) => b.query), all((b) => b.positive), all((b) => b.negQuery), all((b) => b.negComplement), ...extras.map((e) => all((b) => e.complements(b)!))];
+    const parts = [
+      all((b) => b.query),
+      all((b) => b.positive),
+      all((b) => b.negQuery),
+      all((b) => b.negComplement),
+      ...extras.map((e) => all((b) => e.complements(b)!)),
+    ];
     const users = all((b) => b.users);
     const { loss, sPos, sNeg, sExtra, extraTerms } = model.autocast(() => {
       const [zq, zc, zqn, zcn, ...zExtra] = T.chunk(F.forward(model.images(T.cat(parts, 0))), parts.length, 0); // each [N, latent]
-      const sPos = model.score(users, zq!, zc!), sNeg = model.score(users, zqn!, zcn!); // [N]
+      const sPos = model.score(users, zq!, zc!),
+        sNeg = model.score(users, zqn!, zcn!); // [N]
       // theta_FM = the parameters of F and M; theta_u is learned by L_FM but not regularized (Eq. 10).
       let loss = bprLoss(sPos, sNeg, [...F.parameters(), ...model.metric.parameters()], o.l2);
       const sExtra = zExtra.map((z) => model.score(users, zq!, z)); // each [N]
       const extraTerms = sExtra.map((s) => bprLoss(sPos, s));
-      extraTerms.forEach((term, i) => { loss = T.add(loss, T.mul(term, extras[i]!.weight)); });
+      extraTerms.forEach((term, i) => {
+        loss = T.add(loss, T.mul(term, extras[i]!.weight));
+      });
       return { loss, sPos, sNeg, sExtra, extraTerms };
     });
     const bpr = T.noGrad(() => bprLoss(sPos, sNeg));
     loss.backward();
     opt.compat.step();
     const win = (other: T.Tensor) => T.mean(T.toDtype(T.gt(sPos, other), 'float32')).item();
-    const out: Record<string, number> = { L_FM: loss.item(), bpr: bpr.item(), auc_batch: win(sNeg), s_pos: T.mean(sPos).item(), s_neg: T.mean(sNeg).item() };
+    const out: Record<string, number> = {
+      L_FM: loss.item(),
+      bpr: bpr.item(),
+      auc_batch: win(sNeg),
+      s_pos: T.mean(sPos).item(),
+      s_neg: T.mean(sNeg).item(),
+    };
     extras.forEach((e, i) => {
       out[e.keys[0]] = extraTerms[i]!.item();
       out[e.keys[1]] = win(sExtra[i]!);
@@ -144,39 +140,47 @@ function discriminatorStep(ctx: DesignContext): Record<string, number> {
 function generatorStep(ctx: DesignContext): Record<string, number> {
   const { model, b, o, G, D } = ctx;
   return T.tidy(() => {
-    const gOpt = ctx.opt.gen.get(b.target)!, headOpt = ctx.opt.modeHead?.get(b.target) ?? null;
+    const gOpt = ctx.opt.gen.get(b.target)!,
+      headOpt = ctx.opt.modeHead?.get(b.target) ?? null;
     gOpt.zeroGrad();
     headOpt?.zeroGrad();
     const own = new Set(G.parameters());
-    const out = frozenParameters(model.parameters().filter((p) => !own.has(p)), () => {
-      const { loss, logs, dFake } = model.autocast(() => {
-        ctx.design = ctx.draw(ctx.input(), b.positive); // [B, 3, S, S]
-        const dFake = D.forward(ctx.design);
-        ctx.dReal = T.noGrad(() => D.forward(b.positive));
-        const adv = ralsganGeneratorLoss(ctx.dReal, dFake);
-        // s* [B] of the designed outfits, F in eval mode as for z_q and s+ (a batch of designs
-        // alone would otherwise be normalized by its own statistics).
-        ctx.sStar = o.genCompatLoss ? ctx.scoreDesign(ctx.design) : T.noGrad(() => ctx.scoreDesign(ctx.design));
-        // Eq. 11 as printed, or in units of the positives' spread (the cpu preset).
-        const gfm = !o.genCompatLoss ? null : o.genCompatScale === 'positive-std' ? generatorCompatLossScaled(ctx.sPos, ctx.sStar) : generatorCompatLoss(ctx.sPos, ctx.sStar);
-        let loss = gfm ? T.add(T.mul(adv, o.lambda3), T.mul(gfm, o.lambda1)) : T.mul(adv, o.lambda3);
-        const logs: Record<string, T.Tensor | number> = { L_G_adv: adv, L_G_FM: gfm ?? NaN };
-        for (const t of ctx.terms) {
-          const g = t.generator?.(ctx);
-          for (const p of g?.parts ?? []) loss = T.add(loss, T.mul(p.loss, p.weight));
-          Object.assign(logs, g?.logs ?? {});
-        }
-        return { loss, logs, dFake };
-      });
-      loss.backward();
-      gOpt.step();
-      headOpt?.step();
-      const values = Object.fromEntries(Object.entries(logs).map(([k, v]) => [k, typeof v === 'number' ? v : v.item()]));
-      return { L_G: loss.item(), ...values, s_design: T.mean(ctx.sStar).item(), d_real: T.mean(ctx.dReal).item(), d_fake: T.mean(dFake).item() };
-    });
+    const out = frozenParameters(
+      model.parameters().filter((p) => !own.has(p)),
+      () => {
+        const { loss, logs, dFake } = model.autocast(() => {
+          ctx.design = ctx.draw(ctx.input(), b.positive); // [B, 3, S, S]
+          const dFake = D.forward(ctx.design);
+          ctx.dReal = T.noGrad(() => D.forward(b.positive));
+          const adv = ralsganGeneratorLoss(ctx.dReal, dFake);
+          // s* [B] of the designed outfits, F in eval mode as for z_q and s+ (a batch of designs
+          // alone would otherwise be normalized by its own statistics).
+          ctx.sStar = o.genCompatLoss ? ctx.scoreDesign(ctx.design) : T.noGrad(() => ctx.scoreDesign(ctx.design));
+          const gfm = o.genCompatLoss ? generatorCompatTerm(o.genCompatScale, ctx.sPos, ctx.sStar) : null; // Eq. 11
+          let loss = gfm ? T.add(T.mul(adv, o.lambda3), T.mul(gfm, o.lambda1)) : T.mul(adv, o.lambda3);
+          const logs: Record<string, T.Tensor | number> = { L_G_adv: adv, L_G_FM: gfm ?? NaN };
+          for (const t of ctx.terms) {
+            const g = t.generator?.(ctx);
+            for (const p of g?.parts ?? []) loss = T.add(loss, T.mul(p.loss, p.weight));
+            Object.assign(logs, g?.logs ?? {});
+          }
+          return { loss, logs, dFake };
+        });
+        loss.backward();
+        gOpt.step();
+        headOpt?.step();
+        const values = Object.fromEntries(Object.entries(logs).map(([k, v]) => [k, typeof v === 'number' ? v : v.item()]));
+        return {
+          L_G: loss.item(),
+          ...values,
+          s_design: T.mean(ctx.sStar).item(),
+          d_real: T.mean(ctx.dReal).item(),
+          d_fake: T.mean(dFake).item(),
+        };
+      },
+    );
     // userCond 'none': G's score input when designing is the running mean of positive scores.
     if (model.scoreMean) T.noGrad(() => T.lerp_(model.scoreMean!, T.reshape(T.mean(ctx.sPos), [1]), o.scoreMomentum));
     return out;
   });
 }
-

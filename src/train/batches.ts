@@ -18,6 +18,19 @@ export interface ImageBatch {
   pickPool?: T.Tensor; // [N, 3, S, S] (--pick-pool): more random complements among which M picks
 }
 
+/** The batch with every image through f (e.g. to the model's memory layout); users unchanged. */
+export function inLayout(b: ImageBatch, f: (x: T.Tensor) => T.Tensor): ImageBatch {
+  return {
+    ...b,
+    query: f(b.query),
+    positive: f(b.positive),
+    negQuery: f(b.negQuery),
+    negComplement: f(b.negComplement),
+    ...(b.swapComplement ? { swapComplement: f(b.swapComplement) } : {}),
+    ...(b.pickPool ? { pickPool: f(b.pickPool) } : {}),
+  };
+}
+
 /** Images in [-1, 1] on `device` for one sampler batch. Tensors belong to the caller's scope. */
 export function imageBatch(images: SplitImages, b: OutfitBatch, device: T.Device = 'cpu'): ImageBatch {
   const [q, c] = b.direction === 'top2bottom' ? (['top', 'bottom'] as const) : (['bottom', 'top'] as const);

@@ -25,7 +25,12 @@ export function outfitBins(split: SplitImages, c: Category, levels: number): { u
 
 /** Per category the model keeps a history of: the log-frequency of each bin among every user's complements in `split`. */
 export function baseFrequencies(model: Designer, split: SplitImages): Map<Category, number[]> {
-  return new Map([...model.colourHistories.keys()].map((c) => [c, binLogFrequencies(outfitBins(split, c, model.config.colourModes!).binOf, model.modes)]));
+  return new Map(
+    [...model.colourHistories.keys()].map((c) => [
+      c,
+      binLogFrequencies(outfitBins(split, c, model.config.colourModes!).binOf, model.modes),
+    ]),
+  );
 }
 
 /** Sets model's colour history of each category it designs from `split`'s outfits (a no-op without histories). */

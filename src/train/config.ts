@@ -9,11 +9,17 @@ import { PRECISIONS, defaultPrecision, type Device, type Precision } from '../to
 import type { StepOptions } from './terms/term.js';
 import { ConfigError } from './config_error.js';
 import { parseStages, type Stage } from './recipes.js';
-import { choiceTermSettings, lossTerms, numericTermSettings, termDefaults, termSettings, type TermSettingValues } from './terms/registry.js';
+import {
+  choiceTermSettings,
+  lossTerms,
+  numericTermSettings,
+  termDefaults,
+  termSettings,
+  type TermSettingValues,
+} from './terms/registry.js';
 import { DATASET_FORMATS, type DatasetSpec } from '../data/load.js';
 import { modelNames, modelVariant, type ModelName } from '../models/model_names.js';
 import { NUMERIC_SETTINGS, numericDefaults, numericProblem, type NumericSettings } from './config_table.js';
-
 
 /** Every training setting; the numeric ones are declared by the table in config_table.ts. */
 export interface TrainConfigBase {
@@ -49,13 +55,35 @@ export type TrainConfig = TrainConfigBase & NumericSettings & TermSettingValues;
 const D = numericDefaults();
 /** The paper's step settings, then every registered term's, at their defaults. */
 export function defaultStepOptions(): StepOptions {
-  return { nD: D.nD, lambda1: D.lambda1, lambda2: D.lambda2, lambda3: D.lambda3, l2: D.l2, genCompatLoss: true, genCompatScale: 'none', scoreMomentum: 0.01, ...termDefaults() };
+  return {
+    nD: D.nD,
+    lambda1: D.lambda1,
+    lambda2: D.lambda2,
+    lambda3: D.lambda3,
+    l2: D.l2,
+    genCompatLoss: true,
+    genCompatScale: 'none',
+    scoreMomentum: 0.01,
+    ...termDefaults(),
+  };
 }
 export const DEFAULT_STEP: StepOptions = defaultStepOptions();
 
 const BASE = (): Omit<TrainConfig, 'preset' | 'model' | 'data'> => ({
-  ...D, ...(defaultStepOptions() as TermSettingValues & StepOptions), method: 'designer', task: 'both', userCond: 'vector', betas: [0.5, 0.999],
-  keepCheckpoints: 2, sampleQueries: 6, sampleUsers: 6, device: 'cpu', precision: 'fp32', initFrom: null, recipe: null, stages: [],
+  ...D,
+  ...(defaultStepOptions() as TermSettingValues & StepOptions),
+  method: 'designer',
+  task: 'both',
+  userCond: 'vector',
+  betas: [0.5, 0.999],
+  keepCheckpoints: 2,
+  sampleQueries: 6,
+  sampleUsers: 6,
+  device: 'cpu',
+  precision: 'fp32',
+  initFrom: null,
+  recipe: null,
+  stages: [],
 });
 
 /**
@@ -63,10 +91,17 @@ const BASE = (): Omit<TrainConfig, 'preset' | 'model' | 'data'> => ({
  * a saved config that holds one at its neutral value loads without it; any other value is refused.
  */
 const RETIRED: Record<string, { neutral: unknown; flag: string }> = {
-  msPool: { neutral: 1, flag: '--ms-pool' }, rankQueryShare: { neutral: 0.5, flag: '--rank-query-share' }, designNegatives: { neutral: 0, flag: '--design-negatives' },
-  modeColourMask: { neutral: 'design', flag: '--mode-colour-mask' }, compatWarmup: { neutral: 0, flag: '--compat-warmup' }, lrCompat: { neutral: 0, flag: '--lr-compat' },
+  msPool: { neutral: 1, flag: '--ms-pool' },
+  rankQueryShare: { neutral: 0.5, flag: '--rank-query-share' },
+  designNegatives: { neutral: 0, flag: '--design-negatives' },
+  modeColourMask: { neutral: 'design', flag: '--mode-colour-mask' },
+  compatWarmup: { neutral: 0, flag: '--compat-warmup' },
+  lrCompat: { neutral: 0, flag: '--lr-compat' },
 };
-const RETIRED_MODEL: Record<string, { neutral: unknown; flag: string }> = { designModes: { neutral: 1, flag: '--design-modes' }, userInit: { neutral: 'normal', flag: '--user-init' } };
+const RETIRED_MODEL: Record<string, { neutral: unknown; flag: string }> = {
+  designModes: { neutral: 1, flag: '--design-modes' },
+  userInit: { neutral: 'normal', flag: '--user-init' },
+};
 
 /** A saved config without its retired options (at their neutral values), or a ConfigError naming the first that is not. */
 export function withoutRetired<C extends object>(saved: C): C {
@@ -74,7 +109,10 @@ export function withoutRetired<C extends object>(saved: C): C {
   const drop = (o: Record<string, unknown>, table: typeof RETIRED) => {
     for (const [k, r] of Object.entries(table)) {
       if (!(k in o)) continue;
-      if (o[k] !== undefined && o[k] !== r.neutral) throw new ConfigError(`this config uses ${r.flag} ${JSON.stringify(o[k])}, an option retired for want of a measurement that supported it (docs/experiments/); train with the commit that had it`);
+      if (o[k] !== undefined && o[k] !== r.neutral)
+        throw new ConfigError(
+          `this config uses ${r.flag} ${JSON.stringify(o[k])}, an option retired for want of a measurement that supported it (docs/experiments/); train with the commit that had it`,
+        );
       delete o[k];
     }
   };
@@ -84,7 +122,10 @@ export function withoutRetired<C extends object>(saved: C): C {
     drop(model, RETIRED_MODEL);
     const enc = model.encoder as Record<string, unknown> | undefined;
     if (enc && 'centerCodes' in enc) {
-      if (enc.centerCodes) throw new ConfigError('this config uses --center-codes, an option retired for want of a measurement that supported it (docs/experiments/); train with the commit that had it');
+      if (enc.centerCodes)
+        throw new ConfigError(
+          'this config uses --center-codes, an option retired for want of a measurement that supported it (docs/experiments/); train with the commit that had it',
+        );
       const { centerCodes: _, ...rest } = enc;
       model.encoder = rest;
     }
@@ -107,7 +148,10 @@ export const TRAIN_PRESETS: Record<ModelPresetName, Partial<TrainConfig>> = {
   cpu: { batchSize: 32, iterations: 600, checkpointEvery: 200, sampleEvery: 100, evalEvery: 100, genCompatScale: 'positive-std' },
 };
 
-export type ConfigOverrides = Partial<Omit<TrainConfig, 'model' | 'data'>> & { model?: Partial<ModelPreset>; data?: Partial<TrainConfig['data']> };
+export type ConfigOverrides = Partial<Omit<TrainConfig, 'model' | 'data'>> & {
+  model?: Partial<ModelPreset>;
+  data?: Partial<TrainConfig['data']>;
+};
 
 export { ConfigError };
 
@@ -129,7 +173,14 @@ export function resolveConfig(preset: string, ...overrides: ConfigOverrides[]): 
   const method = overrides.reduce<string>((m, o) => o.method ?? m, 'designer');
   if (!modelVariant(method)) throw new ConfigError(`unknown model '${method}' (expected one of ${modelNames().join(', ')})`);
   const variant = modelVariant(method)!.defaults;
-  const c = structuredClone({ ...BASE(), ...TRAIN_PRESETS[p], ...variant, preset: p, model: MODEL_PRESETS[p], data: { path: '', format: 'manifest', skipBad: false } }) as TrainConfig;
+  const c = structuredClone({
+    ...BASE(),
+    ...TRAIN_PRESETS[p],
+    ...variant,
+    preset: p,
+    model: MODEL_PRESETS[p],
+    data: { path: '', format: 'manifest', skipBad: false },
+  }) as TrainConfig;
   for (const o of overrides.map(withoutRetired)) {
     const { model, data, ...rest } = o;
     const known = new Set(Object.keys(c));
@@ -152,35 +203,56 @@ function validate(c: TrainConfig): void {
     const problem = numericProblem(row, cfg[row.key]);
     if (problem) throw new ConfigError(problem);
   }
-  for (const row of choiceTermSettings()) if (!row.choices.includes(cfg[row.key] as string)) throw new ConfigError(`${row.key} (--${row.flag}) must be one of ${row.choices.join(', ')}, got '${cfg[row.key]}'`);
-  for (const k of ['keepCheckpoints', 'sampleQueries', 'sampleUsers'] as const) if (!Number.isInteger(c[k]) || c[k] < 1) throw new ConfigError(`${k} must be a positive integer, got ${c[k]}`);
-  if (!Number.isFinite(c.scoreMomentum) || c.scoreMomentum < 0) throw new ConfigError(`scoreMomentum must be a non-negative number, got ${c.scoreMomentum}`);
+  for (const row of choiceTermSettings())
+    if (!row.choices.includes(cfg[row.key] as string))
+      throw new ConfigError(`${row.key} (--${row.flag}) must be one of ${row.choices.join(', ')}, got '${cfg[row.key]}'`);
+  for (const k of ['keepCheckpoints', 'sampleQueries', 'sampleUsers'] as const)
+    if (!Number.isInteger(c[k]) || c[k] < 1) throw new ConfigError(`${k} must be a positive integer, got ${c[k]}`);
+  if (!Number.isFinite(c.scoreMomentum) || c.scoreMomentum < 0)
+    throw new ConfigError(`scoreMomentum must be a non-negative number, got ${c.scoreMomentum}`);
   const variant = modelVariant(c.method)!;
   for (const [k, v] of Object.entries(variant.defaults)) {
-    if (c[k as keyof TrainConfig] !== v) throw new ConfigError(`model '${c.method}' is the designer with ${k} = ${JSON.stringify(v)}; it cannot be trained with ${k} = ${JSON.stringify(c[k as keyof TrainConfig])} (use --model designer for that)`);
+    if (c[k as keyof TrainConfig] !== v)
+      throw new ConfigError(
+        `model '${c.method}' is the designer with ${k} = ${JSON.stringify(v)}; it cannot be trained with ${k} = ${JSON.stringify(c[k as keyof TrainConfig])} (use --model designer for that)`,
+      );
   }
   // Loss terms and their model parts are the designer's.
   const defaults = termDefaults();
-  const termFlags = termSettings().filter((s) => cfg[s.key] !== defaults[s.key]).map((s) => `--${s.flag}`);
+  const termFlags = termSettings()
+    .filter((s) => cfg[s.key] !== defaults[s.key])
+    .map((s) => `--${s.flag}`);
   if (!variant.designer && (c.model.pairDiscriminator || (c.model.colourModes ?? 0) > 0 || termFlags.length)) {
-    throw new ConfigError(`${[...(c.model.pairDiscriminator ? ['--pair-disc'] : []), ...((c.model.colourModes ?? 0) > 0 ? ['--colour-modes'] : []), ...termFlags].join(', ')}: options of the designer, not of the baseline '${c.method}'`);
+    throw new ConfigError(
+      `${[...(c.model.pairDiscriminator ? ['--pair-disc'] : []), ...((c.model.colourModes ?? 0) > 0 ? ['--colour-modes'] : []), ...termFlags].join(', ')}: options of the designer, not of the baseline '${c.method}'`,
+    );
   }
   for (const t of lossTerms()) {
     const problem = t.validate?.(cfg, variant.designer);
     if (problem) throw new ConfigError(problem);
   }
   const colour = c.model.colourModes ?? 0;
-  if (!Number.isInteger(colour) || colour < 0 || colour === 1 || colour > 6) throw new ConfigError(`model.colourModes (--colour-modes) must be 0 (off) or an integer from 2 to 6 (colour levels per channel), got ${JSON.stringify(c.model.colourModes)}`);
+  if (!Number.isInteger(colour) || colour < 0 || colour === 1 || colour > 6)
+    throw new ConfigError(
+      `model.colourModes (--colour-modes) must be 0 (off) or an integer from 2 to 6 (colour levels per channel), got ${JSON.stringify(c.model.colourModes)}`,
+    );
   const history = c.model.colourHistory ?? 0;
-  if (!(Number.isFinite(history) && history >= 0)) throw new ConfigError(`model.colourHistory (--colour-history) must be a non-negative number, got ${JSON.stringify(c.model.colourHistory)}`);
+  if (!(Number.isFinite(history) && history >= 0))
+    throw new ConfigError(
+      `model.colourHistory (--colour-history) must be a non-negative number, got ${JSON.stringify(c.model.colourHistory)}`,
+    );
   if (history > 0 && colour === 0) throw new ConfigError('--colour-history needs --colour-modes (it weighs the colour bins a user chose)');
-  if (c.initFrom !== null && (typeof c.initFrom !== 'string' || c.initFrom === '')) throw new ConfigError(`initFrom must be the path of a model snapshot or null, got ${JSON.stringify(c.initFrom)}`);
-  if (!Array.isArray(c.betas) || c.betas.length !== 2 || c.betas.some((b) => !(b >= 0 && b < 1))) throw new ConfigError(`betas must be two numbers in [0, 1), got ${JSON.stringify(c.betas)}`);
+  if (c.initFrom !== null && (typeof c.initFrom !== 'string' || c.initFrom === ''))
+    throw new ConfigError(`initFrom must be the path of a model snapshot or null, got ${JSON.stringify(c.initFrom)}`);
+  if (!Array.isArray(c.betas) || c.betas.length !== 2 || c.betas.some((b) => !(b >= 0 && b < 1)))
+    throw new ConfigError(`betas must be two numbers in [0, 1), got ${JSON.stringify(c.betas)}`);
   if (!TASKS.includes(c.task)) throw new ConfigError(`task must be one of ${TASKS.join(', ')}, got '${c.task}'`);
-  if (!GEN_COMPAT_SCALES.includes(c.genCompatScale)) throw new ConfigError(`genCompatScale must be one of ${GEN_COMPAT_SCALES.join(', ')}, got '${c.genCompatScale}'`);
+  if (!GEN_COMPAT_SCALES.includes(c.genCompatScale))
+    throw new ConfigError(`genCompatScale must be one of ${GEN_COMPAT_SCALES.join(', ')}, got '${c.genCompatScale}'`);
   if (!PRECISIONS.includes(c.precision)) throw new ConfigError(`precision must be one of ${PRECISIONS.join(', ')}, got '${c.precision}'`);
   if (!USER_CONDS.includes(c.userCond)) throw new ConfigError(`userCond must be one of ${USER_CONDS.join(', ')}, got '${c.userCond}'`);
-  if (c.recipe !== null && (typeof c.recipe !== 'object' || typeof c.recipe.name !== 'string' || typeof c.recipe.sha256 !== 'string')) throw new ConfigError(`recipe must be { name, sha256 } or null, got ${JSON.stringify(c.recipe)}`);
+  if (c.recipe !== null && (typeof c.recipe !== 'object' || typeof c.recipe.name !== 'string' || typeof c.recipe.sha256 !== 'string'))
+    throw new ConfigError(`recipe must be { name, sha256 } or null, got ${JSON.stringify(c.recipe)}`);
   if (c.stages.length) {
     parseStages(c.stages, 'stages');
     // Each stage's settings on top of the config must be a valid config too.
@@ -193,19 +265,34 @@ function validate(c: TrainConfig): void {
       }
     }
   }
-  if (!(DATASET_FORMATS as readonly string[]).includes(c.data.format)) throw new ConfigError(`data format must be one of ${DATASET_FORMATS.join(', ')}, got '${c.data.format}'`);
-  if ((c.gAverage ?? 0) > 0 && !variant.designer) throw new ConfigError(`--g-average is an option of the designer, not of the baseline '${c.method}'`);
-  if ((c.gAverage ?? 0) > 0 && (c.model.colourModes ?? 0) > 0) throw new ConfigError('--g-average is not built for --colour-modes (an averaged G has no mode head)');
+  if (!(DATASET_FORMATS as readonly string[]).includes(c.data.format))
+    throw new ConfigError(`data format must be one of ${DATASET_FORMATS.join(', ')}, got '${c.data.format}'`);
+  if ((c.gAverage ?? 0) > 0 && !variant.designer)
+    throw new ConfigError(`--g-average is an option of the designer, not of the baseline '${c.method}'`);
+  if ((c.gAverage ?? 0) > 0 && (c.model.colourModes ?? 0) > 0)
+    throw new ConfigError('--g-average is not built for --colour-modes (an averaged G has no mode head)');
   const dn = c.model.discriminator.norm;
-  if (dn !== undefined && dn !== 'batch' && dn !== 'spectral') throw new ConfigError(`model.discriminator.norm (--d-norm) must be batch or spectral, got '${dn}'`);
+  if (dn !== undefined && dn !== 'batch' && dn !== 'spectral')
+    throw new ConfigError(`model.discriminator.norm (--d-norm) must be batch or spectral, got '${dn}'`);
   const up = c.model.decoder.upsample;
-  if (up !== undefined && up !== 'transposed' && up !== 'nearest') throw new ConfigError(`model.decoder.upsample (--upsample) must be transposed or nearest, got '${up}'`);
-  if (c.model.encoder.imageSize !== 64 || c.model.discriminator.imageSize !== 64) throw new ConfigError('the model works on 64x64 images (encoder and discriminator imageSize must be 64)');
+  if (up !== undefined && up !== 'transposed' && up !== 'nearest')
+    throw new ConfigError(`model.decoder.upsample (--upsample) must be transposed or nearest, got '${up}'`);
+  if (c.model.encoder.imageSize !== 64 || c.model.discriminator.imageSize !== 64)
+    throw new ConfigError('the model works on 64x64 images (encoder and discriminator imageSize must be 64)');
 }
 
 /** Algorithm 1's options of a config: the paper's step settings and every registered term's. */
 export function stepOptions(c: TrainConfig): StepOptions {
   const cfg = c as unknown as Record<string, number | string>;
-  return { nD: c.nD, lambda1: c.lambda1, lambda2: c.lambda2, lambda3: c.lambda3, l2: c.l2, genCompatLoss: c.genCompatLoss, genCompatScale: c.genCompatScale, scoreMomentum: c.scoreMomentum,
-    ...Object.fromEntries(termSettings().map((s) => [s.key, cfg[s.key] ?? s.default])) };
+  return {
+    nD: c.nD,
+    lambda1: c.lambda1,
+    lambda2: c.lambda2,
+    lambda3: c.lambda3,
+    l2: c.l2,
+    genCompatLoss: c.genCompatLoss,
+    genCompatScale: c.genCompatScale,
+    scoreMomentum: c.scoreMomentum,
+    ...Object.fromEntries(termSettings().map((s) => [s.key, cfg[s.key] ?? s.default])),
+  };
 }

@@ -40,7 +40,16 @@ export interface FoldInOptions {
   seed: number;
 }
 
-export const DEFAULT_FOLD_IN: FoldInOptions = { steps: 100, lr: 0.05, l2: 1e-3, negativeMix: 0.5, negatives: 2, batch: 64, start: 'nearest', seed: 1 };
+export const DEFAULT_FOLD_IN: FoldInOptions = {
+  steps: 100,
+  lr: 0.05,
+  l2: 1e-3,
+  negativeMix: 0.5,
+  negatives: 2,
+  batch: 64,
+  start: 'nearest',
+  seed: 1,
+};
 
 export interface FoldInResult {
   theta: T.Tensor; // [users, latent] float32 on the CPU (kept: the caller disposes it)
@@ -53,46 +62,76 @@ export interface FoldInResult {
 export function foldInUsers(model: Designer, input: FoldInInput, opts: FoldInOptions = DEFAULT_FOLD_IN): FoldInResult {
   const t0 = performance.now();
   if (!model.userVectors) throw new Error('this model is user-unaware (user conditioning none): it has no theta_u to learn');
-  if (model.config.userCond !== 'vector') throw new Error(`a model with user conditioning '${model.config.userCond}' cannot take new users: G was trained on ${model.config.userCond === 'label' ? 'one-hot labels of its own users' : 'no user input'}, not on theta_u`);
-  input.users.forEach((os, i) => { if (os.length === 0) throw new Error(`new user #${i + 1} has no outfits: at least one is needed`); });
-  if (input.others.length === 0 && opts.negativeMix < 1) throw new Error('fold-in needs outfits of other users for kind-2 negatives (or negativeMix 1)');
+  if (model.config.userCond !== 'vector')
+    throw new Error(
+      `a model with user conditioning '${model.config.userCond}' cannot take new users: G was trained on ${model.config.userCond === 'label' ? 'one-hot labels of its own users' : 'no user input'}, not on theta_u`,
+    );
+  input.users.forEach((os, i) => {
+    if (os.length === 0) throw new Error(`new user #${i + 1} has no outfits: at least one is needed`);
+  });
+  if (input.others.length === 0 && opts.negativeMix < 1)
+    throw new Error('fold-in needs outfits of other users for kind-2 negatives (or negativeMix 1)');
   const device = model.device;
-  const n = input.users.length, latent = model.latent;
+  const n = input.users.length,
+    latent = model.latent;
   const rng = new Rng(opts.seed, 'fold-in');
-  const nt = input.tops.size(0), nb = input.bottoms.size(0);
+  const nt = input.tops.size(0),
+    nb = input.bottoms.size(0);
   const frozen = model.parameters();
   const was = frozen.map((p) => p.requiresGrad);
   for (const p of frozen) p.requiresGrad = false;
   const owned: T.Tensor[] = []; // kept here, disposed in finally
-  const own = (t: T.Tensor) => { owned.push(t); return t; };
+  const own = (t: T.Tensor) => {
+    owned.push(t);
+    return t;
+  };
   try {
     // F's codes where the model lives (the caller's may be on the CPU). [Nt | Nb, latent]
     const tops = own(T.tidy(() => T.keep(T.toDevice(input.tops, device).clone())));
     const bottoms = own(T.tidy(() => T.keep(T.toDevice(input.bottoms, device).clone())));
     const idx = (xs: number[]) => T.toDevice(T.tensor(xs, { dtype: 'int64' }), device);
     /** Negatives for positives `os`: kind 1 (one piece swapped for a random catalog item) or kind 2 (another user's outfit). */
-    const negativesOf = (os: CodedOutfit[]): CodedOutfit[] => os.map((o) => {
-      if (rng.next() < opts.negativeMix || input.others.length === 0) return rng.next() < 0.5 ? { top: o.top, bottom: rng.int(nb) } : { top: rng.int(nt), bottom: o.bottom };
-      return rng.pick(input.others);
-    });
+    const negativesOf = (os: CodedOutfit[]): CodedOutfit[] =>
+      os.map((o) => {
+        if (rng.next() < opts.negativeMix || input.others.length === 0)
+          return rng.next() < 0.5 ? { top: o.top, bottom: rng.int(nb) } : { top: rng.int(nt), bottom: o.bottom };
+        return rng.pick(input.others);
+      });
     const batchOf = (os: CodedOutfit[]) => (os.length <= opts.batch ? os : Array.from({ length: opts.batch }, () => rng.pick(os)));
-    const codes = (os: CodedOutfit[]) => T.mul(T.indexSelect(tops, 0, idx(os.map((o) => o.top))), T.indexSelect(bottoms, 0, idx(os.map((o) => o.bottom)))); // z_t * z_b [R, latent]
+    const codes = (os: CodedOutfit[]) =>
+      T.mul(T.indexSelect(tops, 0, idx(os.map((o) => o.top))), T.indexSelect(bottoms, 0, idx(os.map((o) => o.bottom)))); // z_t * z_b [R, latent]
     // Where each new user starts (and is pulled back to): the best-fitting trained vector, or the mean one.
     const trained = own(T.tidy(() => T.keep(T.narrow(model.userVectors!.weight, 0, 0, model.config.users)))); // [U, latent], the trained users only
     const startUsers = input.users.map((os) => {
       if (opts.start === 'mean') return -1;
       const p = batchOf(os).flatMap((o) => Array(opts.negatives).fill(o) as CodedOutfit[]);
       const ng = negativesOf(p);
-      return T.tidy(() => T.noGrad(() => {
-        // BPR loss of every trained user's vector on these outfits: [U]
-        const zp = codes(p), zn = codes(ng); // [R, latent]
-        const u = trained.size(0), r = p.length;
-        const s = (z: T.Tensor) => T.reshape(model.metric.forward(T.reshape(T.mul(T.unsqueeze(trained, 1), T.unsqueeze(z, 0)), [u * r, latent])), [u, r]);
-        const l = T.neg(T.mean(T.logSigmoid(T.sub(s(zp), s(zn))), [1]));
-        return T.argmin(l).item();
-      }));
+      return T.tidy(() =>
+        T.noGrad(() => {
+          // BPR loss of every trained user's vector on these outfits: [U]
+          const zp = codes(p),
+            zn = codes(ng); // [R, latent]
+          const u = trained.size(0),
+            r = p.length;
+          const s = (z: T.Tensor) =>
+            T.reshape(model.metric.forward(T.reshape(T.mul(T.unsqueeze(trained, 1), T.unsqueeze(z, 0)), [u * r, latent])), [u, r]);
+          const l = T.neg(T.mean(T.logSigmoid(T.sub(s(zp), s(zn))), [1]));
+          return T.argmin(l).item();
+        }),
+      );
     });
-    const prior = own(T.tidy(() => T.keep(T.noGrad(() => T.cat(startUsers.map((v) => (v < 0 ? T.mean(trained, [0], true) : T.narrow(trained, 0, v, 1))), 0))))); // [n, latent]
+    const prior = own(
+      T.tidy(() =>
+        T.keep(
+          T.noGrad(() =>
+            T.cat(
+              startUsers.map((v) => (v < 0 ? T.mean(trained, [0], true) : T.narrow(trained, 0, v, 1))),
+              0,
+            ),
+          ),
+        ),
+      ),
+    ); // [n, latent]
     const theta = own(T.tidy(() => T.keep(T.noGrad(() => prior.clone())))); // [n, latent], a leaf
     theta.requiresGrad = true;
     const adam = new nn.Adam([theta], { lr: opts.lr, betas: [0.9, 0.999] });
@@ -103,7 +142,8 @@ export function foldInUsers(model: Designer, input: FoldInInput, opts: FoldInOpt
           // Each user's minibatch of positives, each with `negatives` fresh negatives.
           const rows = input.users.map((os, u) => ({ u, p: batchOf(os).flatMap((o) => Array(opts.negatives).fill(o) as CodedOutfit[]) }));
           const users = rows.flatMap(({ u, p }) => p.map(() => u));
-          const pos = rows.flatMap(({ p }) => p), neg = negativesOf(pos);
+          const pos = rows.flatMap(({ p }) => p),
+            neg = negativesOf(pos);
           adam.zeroGrad();
           const th = T.indexSelect(theta, 0, idx(users)); // [R, latent]
           const score = (os: CodedOutfit[]) => model.metric.forward(T.mul(th, codes(os))); // [R]
@@ -119,7 +159,9 @@ export function foldInUsers(model: Designer, input: FoldInInput, opts: FoldInOpt
       adam.dispose();
     }
   } finally {
-    frozen.forEach((p, i) => { p.requiresGrad = was[i]!; });
+    frozen.forEach((p, i) => {
+      p.requiresGrad = was[i]!;
+    });
     T.dispose(owned);
   }
 }

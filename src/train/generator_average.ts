@@ -15,12 +15,14 @@ import { Rng } from '../data/rng.js';
 
 /** avg <- decay * avg + (1 - decay) * G for every designed category's parameters. */
 export function updateAverages(model: Designer, decay: number): void {
-  T.noGrad(() => T.tidy(() => {
-    for (const [c, avg] of model.averagedGenerators) {
-      const own = model.generator(c).parameters();
-      avg.parameters().forEach((p, i) => T.lerp_(p, own[i]!, 1 - decay));
-    }
-  }));
+  T.noGrad(() =>
+    T.tidy(() => {
+      for (const [c, avg] of model.averagedGenerators) {
+        const own = model.generator(c).parameters();
+        avg.parameters().forEach((p, i) => T.lerp_(p, own[i]!, 1 - decay));
+      }
+    }),
+  );
 }
 
 /** Fixed recalibration inputs per designed category: training queries (images) and their outfits' users. */
@@ -30,17 +32,45 @@ export interface RecalibrationSet {
 }
 
 /** `count` batches of `size` training outfits per designed category, drawn once with the seed. */
-export function recalibrationSet(model: Designer, train: SplitImages, seed: number, count = 8, size = 64, device: T.Device = 'cpu'): RecalibrationSet {
+export function recalibrationSet(
+  model: Designer,
+  train: SplitImages,
+  seed: number,
+  count = 8,
+  size = 64,
+  device: T.Device = 'cpu',
+): RecalibrationSet {
   const rng = new Rng(seed, 'average-recalibration');
   const batches: RecalibrationSet['batches'] = [];
   for (const target of model.averagedGenerators.keys()) {
     for (let k = 0; k < count; k++) {
       const outfits = Array.from({ length: size }, () => train.outfits[rng.int(train.outfits.length)]!);
-      batches.push(T.tidy(() => ({
-        target,
-        queries: T.keep(bytesToUnit(T.toDevice(splitItemBytes(train, target === 'bottom' ? 'top' : 'bottom', outfits.map((o) => (target === 'bottom' ? o.top : o.bottom))), device))),
-        users: T.keep(T.toDevice(T.tensor(outfits.map((o) => o.user), { dtype: 'int64' }), device)),
-      })));
+      batches.push(
+        T.tidy(() => ({
+          target,
+          queries: T.keep(
+            bytesToUnit(
+              T.toDevice(
+                splitItemBytes(
+                  train,
+                  target === 'bottom' ? 'top' : 'bottom',
+                  outfits.map((o) => (target === 'bottom' ? o.top : o.bottom)),
+                ),
+                device,
+              ),
+            ),
+          ),
+          users: T.keep(
+            T.toDevice(
+              T.tensor(
+                outfits.map((o) => o.user),
+                { dtype: 'int64' },
+              ),
+              device,
+            ),
+          ),
+        })),
+      );
     }
   }
   return { batches, dispose: () => T.dispose(batches.map((b) => [b.queries, b.users])) };
@@ -49,21 +79,32 @@ export function recalibrationSet(model: Designer, train: SplitImages, seed: numb
 /** Recomputes the averaged Gs' BatchNorm statistics as the cumulative average over the set's batches (F in eval mode). */
 export function recalibrateAverages(model: Designer, set: RecalibrationSet): void {
   for (const [c, avg] of model.averagedGenerators) {
-    const norms = avg.namedModules().map(([, m]) => m).filter((m): m is nn.BatchNorm2d | nn.BatchNorm1d => m instanceof nn.BatchNorm2d || m instanceof nn.BatchNorm1d);
-    const was = avg.training, momenta = norms.map((n) => n.momentum);
-    T.noGrad(() => T.tidy(() => {
-      for (const n of norms) { T.fill_(n.runningMean!, 0); T.fill_(n.runningVar!, 1); }
-      avg.train();
-      const batches = set.batches.filter((b) => b.target === c);
-      batches.forEach((b, k) => {
-        for (const n of norms) n.momentum = 1 / (k + 1);
-        T.tidy(() => {
-          const zq = nn.inEvalMode(model.encoder, () => model.autocast(() => model.encoder.forward(model.images(b.queries))));
-          model.autocast(() => avg.forward(model.generatorInput(zq, b.users)));
+    const norms = avg
+      .namedModules()
+      .map(([, m]) => m)
+      .filter((m): m is nn.BatchNorm2d | nn.BatchNorm1d => m instanceof nn.BatchNorm2d || m instanceof nn.BatchNorm1d);
+    const was = avg.training,
+      momenta = norms.map((n) => n.momentum);
+    T.noGrad(() =>
+      T.tidy(() => {
+        for (const n of norms) {
+          T.fill_(n.runningMean!, 0);
+          T.fill_(n.runningVar!, 1);
+        }
+        avg.train();
+        const batches = set.batches.filter((b) => b.target === c);
+        batches.forEach((b, k) => {
+          for (const n of norms) n.momentum = 1 / (k + 1);
+          T.tidy(() => {
+            const zq = nn.inEvalMode(model.encoder, () => model.autocast(() => model.encoder.forward(model.images(b.queries))));
+            model.autocast(() => avg.forward(model.generatorInput(zq, b.users)));
+          });
         });
-      });
-    }));
-    norms.forEach((n, i) => { n.momentum = momenta[i]!; });
+      }),
+    );
+    norms.forEach((n, i) => {
+      n.momentum = momenta[i]!;
+    });
     avg.train(was);
   }
 }

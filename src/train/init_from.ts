@@ -15,7 +15,10 @@ import { readServingMetadata } from './run_dir.js';
 /** The snapshot file a `--init-from` path names: a run (or pretrained) folder's model.safetensors, or the file itself. */
 export function initSnapshotPath(p: string): string {
   const abs = path.resolve(p);
-  if (!existsSync(abs)) throw new Error(`--init-from ${p}: not found (give a run folder, a pretrained folder such as pretrained/demo-cpu, or its model.safetensors)`);
+  if (!existsSync(abs))
+    throw new Error(
+      `--init-from ${p}: not found (give a run folder, a pretrained folder such as pretrained/demo-cpu, or its model.safetensors)`,
+    );
   const file = statSync(abs).isDirectory() ? path.join(abs, 'model.safetensors') : abs;
   if (!existsSync(file)) throw new Error(`--init-from ${p}: ${file} not found (the run has written no checkpoint yet)`);
   return file;
@@ -38,12 +41,15 @@ export function checkInitSnapshot(config: Readonly<TrainConfig>, users: readonly
   try {
     meta = readServingMetadata(file);
   } catch (e) {
-    const hint = /checkpoints[/\\]iter-/.test(file) ? " (a resume checkpoint's weights: give the run folder, whose model.safetensors is its serving snapshot)" : '';
+    const hint = /checkpoints[/\\]iter-/.test(file)
+      ? " (a resume checkpoint's weights: give the run folder, whose model.safetensors is its serving snapshot)"
+      : '';
     throw new Error(`--init-from ${file}: ${(e as Error).message}${hint}`);
   }
   const was = meta.config;
   const differ = (what: string, a: unknown, b: unknown, flag: string) => {
-    if (JSON.stringify(a) !== JSON.stringify(b)) throw new Error(`--init-from ${file}: it was trained with ${what} ${JSON.stringify(a)}, this run has ${JSON.stringify(b)} (${flag})`);
+    if (JSON.stringify(a) !== JSON.stringify(b))
+      throw new Error(`--init-from ${file}: it was trained with ${what} ${JSON.stringify(a)}, this run has ${JSON.stringify(b)} (${flag})`);
   };
   differ('the model', was.method ?? 'designer', config.method, '--model');
   differ('user conditioning', was.userCond, config.userCond, '--user-cond');
@@ -56,14 +62,22 @@ export function checkInitSnapshot(config: Readonly<TrainConfig>, users: readonly
   if (wasModes !== modes && wasModes !== '1') differ('colour modes', wasModes, modes, '--colour-modes');
   if (meta.users.length !== users.length || meta.users.some((u, i) => u !== users[i])) {
     const held = (c: TrainConfig) => (c.data.excludeUsers?.length ? `, ${c.data.excludeUsers.length} held out with --holdout-users` : '');
-    throw new Error(`--init-from ${file}: it was trained with ${meta.users.length} users${held(was)}, this run's data (${config.data.path}) has ${users.length}${held(config as TrainConfig)}` +
-      `${meta.users.length === users.length ? ' (different ids or order)' : ''}; a warm start needs the same users in the same order`);
+    throw new Error(
+      `--init-from ${file}: it was trained with ${meta.users.length} users${held(was)}, this run's data (${config.data.path}) has ${users.length}${held(config as TrainConfig)}` +
+        `${meta.users.length === users.length ? ' (different ids or order)' : ''}; a warm start needs the same users in the same order`,
+    );
   }
   const notes: string[] = [];
-  if (wasModes !== modes) notes.push(`--init-from: the snapshot's G has no colour modes; this run's (${modes}) start as random offsets of its design, and its mode head untrained (colour_modes.ts)`);
-  const data = (c: TrainConfig) => JSON.stringify({ format: c.data.format, set: c.data.set, version: c.data.version, excludeUsers: c.data.excludeUsers ?? [] });
+  if (wasModes !== modes)
+    notes.push(
+      `--init-from: the snapshot's G has no colour modes; this run's (${modes}) start as random offsets of its design, and its mode head untrained (colour_modes.ts)`,
+    );
+  const data = (c: TrainConfig) =>
+    JSON.stringify({ format: c.data.format, set: c.data.set, version: c.data.version, excludeUsers: c.data.excludeUsers ?? [] });
   if (data(was) !== data(config as TrainConfig) || path.resolve(was.data.path) !== path.resolve(config.data.path)) {
-    notes.push(`--init-from: the snapshot was trained on ${was.data.path} (${data(was)}), this run trains on ${config.data.path} (${data(config as TrainConfig)}); its users' ids match`);
+    notes.push(
+      `--init-from: the snapshot was trained on ${was.data.path} (${data(was)}), this run trains on ${config.data.path} (${data(config as TrainConfig)}); its users' ids match`,
+    );
   }
   return { file, iteration: meta.iteration, notes };
 }
@@ -77,8 +91,16 @@ export function loadInitSnapshot(model: FashionModel, init: InitSnapshot): void 
     const history = (name: string) => /^colour_history_(top|bottom)$/.test(name);
     // An averaged G (--g-average) the snapshot lacks starts as a copy of its G (and one it has is dropped by a run without averages).
     const average = (name: string) => /^gen_avg_(top|bottom)\./.test(name);
-    nn.loadModule(model, init.file, { allowMissing: (name) => /^gen_(top|bottom)\.(mode_embedding\.weight|mode_prior\.\d+\.(weight|bias))$/.test(name) || history(name) || average(name), ignore: (name) => history(name) || (average(name) && !(isDesigner(model) && model.averagedGenerators.size)) });
-    if (isDesigner(model)) T.noGrad(() => { for (const [c, avg] of model.averagedGenerators) avg.stateDict().forEach((t, k) => T.copy_(t, model.generator(c).stateDict().get(k)!)); });
+    nn.loadModule(model, init.file, {
+      allowMissing: (name) =>
+        /^gen_(top|bottom)\.(mode_embedding\.weight|mode_prior\.\d+\.(weight|bias))$/.test(name) || history(name) || average(name),
+      ignore: (name) => history(name) || (average(name) && !(isDesigner(model) && model.averagedGenerators.size)),
+    });
+    if (isDesigner(model))
+      T.noGrad(() => {
+        for (const [c, avg] of model.averagedGenerators)
+          avg.stateDict().forEach((t, k) => T.copy_(t, model.generator(c).stateDict().get(k)!));
+      });
   } catch (e) {
     throw new Error(`--init-from: ${(e as Error).message}. Train with the snapshot's architecture options (its config.json)`);
   }

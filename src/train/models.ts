@@ -64,7 +64,18 @@ function seeded<M extends FashionModel>(config: Readonly<TrainConfig>, make: () 
 type DesignerOptimizers = TrainOptimizers & { designer: Optimizers };
 
 const DESIGNER: ModelDefinition<Designer, DesignerOptimizers> = {
-  build: (config, users) => seeded(config, () => new Designer({ ...structuredClone(config.model) as TrainConfig['model'], users, userCond: config.userCond, targets: targetsOf(config.task), averageGenerators: (config.gAverage ?? 0) > 0 })),
+  build: (config, users) =>
+    seeded(
+      config,
+      () =>
+        new Designer({
+          ...(structuredClone(config.model) as TrainConfig['model']),
+          users,
+          userCond: config.userCond,
+          targets: targetsOf(config.task),
+          averageGenerators: (config.gAverage ?? 0) > 0,
+        }),
+    ),
   optimizers(model, config) {
     const designer = makeOptimizers(model, { lr: config.lr, betas: config.betas, lrModeHead: config.lrModeHead || config.lr });
     return { designer, named: namedOptimizers(designer) };
@@ -80,7 +91,11 @@ const DESIGNER: ModelDefinition<Designer, DesignerOptimizers> = {
   lossProblem(l, config) {
     // (The compatibility losses scale with the scores, which BPR lets grow; only their finiteness is checked.)
     const terms = lossTerms();
-    return lossCheck(l, ['L_FM', 'L_D', 'L_G', 'L_G_adv', ...terms.flatMap((t) => t.finite), ...(config.genCompatLoss ? ['L_G_FM'] : [])], ['L_D', 'L_G_adv', ...terms.flatMap((t) => t.bounded ?? [])]);
+    return lossCheck(
+      l,
+      ['L_FM', 'L_D', 'L_G', 'L_G_adv', ...terms.flatMap((t) => t.finite), ...(config.genCompatLoss ? ['L_G_FM'] : [])],
+      ['L_D', 'L_G_adv', ...terms.flatMap((t) => t.bounded ?? [])],
+    );
   },
 };
 
@@ -90,12 +105,23 @@ type Pix2pixOptimizers = TrainOptimizers & { gen: Map<string, nn.Optimizer>; dis
 const PIX2PIX_WIDTH: Record<TrainConfig['preset'], number> = { paper: 64, cpu: 16 };
 
 const PIX2PIX: ModelDefinition<Pix2pix, Pix2pixOptimizers> = {
-  build: (config, users) => seeded(config, () => new Pix2pix({ targets: targetsOf(config.task), users, ngf: PIX2PIX_WIDTH[config.preset], ndf: PIX2PIX_WIDTH[config.preset] })),
+  build: (config, users) =>
+    seeded(
+      config,
+      () => new Pix2pix({ targets: targetsOf(config.task), users, ngf: PIX2PIX_WIDTH[config.preset], ndf: PIX2PIX_WIDTH[config.preset] }),
+    ),
   optimizers(model, config) {
     const adam = (m: nn.Module) => new nn.Adam(m.parameters(), { lr: config.lr, betas: config.betas });
     const gen = new Map([...model.generators].map(([c, g]) => [c, adam(g)] as const));
     const disc = new Map([...model.discriminators].map(([c, d]) => [c, adam(d)] as const));
-    return { gen, disc, named: [...[...disc].map(([c, o]) => [`disc_${c}`, o] as [string, nn.Optimizer]), ...[...gen].map(([c, o]) => [`gen_${c}`, o] as [string, nn.Optimizer])] };
+    return {
+      gen,
+      disc,
+      named: [
+        ...[...disc].map(([c, o]) => [`disc_${c}`, o] as [string, nn.Optimizer]),
+        ...[...gen].map(([c, o]) => [`gen_${c}`, o] as [string, nn.Optimizer]),
+      ],
+    };
   },
   step(model, opt, batches) {
     return { phase: 'pix2pix', losses: pix2pixStep(model, opt, batches) };
@@ -112,17 +138,44 @@ function adamPerModule(mods: [string, nn.Module][], config: Readonly<TrainConfig
 }
 
 const PLDT: ModelDefinition<PixelDomainTransfer, NamedOptimizers> = {
-  build: (config, users) => seeded(config, () => new PixelDomainTransfer({ targets: targetsOf(config.task), users, nets: structuredClone(config.model) as TrainConfig['model'] })),
-  optimizers: (model, config) => adamPerModule(model.config.targets.flatMap((c) => [[`disc_${c}`, model.realFake.get(c)!], [`domain_${c}`, model.domain.get(c)!], [`conv_${c}`, model.converters.get(c)!]] as [string, nn.Module][]), config),
+  build: (config, users) =>
+    seeded(
+      config,
+      () =>
+        new PixelDomainTransfer({ targets: targetsOf(config.task), users, nets: structuredClone(config.model) as TrainConfig['model'] }),
+    ),
+  optimizers: (model, config) =>
+    adamPerModule(
+      model.config.targets.flatMap(
+        (c) =>
+          [
+            [`disc_${c}`, model.realFake.get(c)!],
+            [`domain_${c}`, model.domain.get(c)!],
+            [`conv_${c}`, model.converters.get(c)!],
+          ] as [string, nn.Module][],
+      ),
+      config,
+    ),
   step: (model, opt, batches) => ({ phase: 'pldt', losses: pixelDomainTransferStep(model, opt.byName, batches) }),
   lossProblem: (l) => lossCheck(l, ['L_DR', 'L_DA', 'L_C'], ['L_DR', 'L_DA', 'L_C']),
 };
 
 const DISCOGAN: ModelDefinition<DiscoGan, NamedOptimizers> = {
-  build: (config, users) => seeded(config, () => new DiscoGan({ targets: targetsOf(config.task), users, nets: structuredClone(config.model) as TrainConfig['model'] })),
+  build: (config, users) =>
+    seeded(
+      config,
+      () => new DiscoGan({ targets: targetsOf(config.task), users, nets: structuredClone(config.model) as TrainConfig['model'] }),
+    ),
   optimizers(model, config) {
-    const adam = (ms: nn.Module[]) => new nn.Adam(ms.flatMap((m) => m.parameters()), { lr: config.lr, betas: config.betas });
-    const named: [string, nn.Optimizer][] = [['disc', adam([...model.discriminators.values()])], ['gen', adam([...model.generators.values()])]];
+    const adam = (ms: nn.Module[]) =>
+      new nn.Adam(
+        ms.flatMap((m) => m.parameters()),
+        { lr: config.lr, betas: config.betas },
+      );
+    const named: [string, nn.Optimizer][] = [
+      ['disc', adam([...model.discriminators.values()])],
+      ['gen', adam([...model.generators.values()])],
+    ];
     return { named, byName: new Map(named) };
   },
   step: (model, opt, batches) => ({ phase: 'discogan', losses: discoGanStep(model, opt.byName, batches) }),
@@ -130,14 +183,38 @@ const DISCOGAN: ModelDefinition<DiscoGan, NamedOptimizers> = {
 };
 
 /** MrCGAN's compatibility family size and noise dimension. */
-const MRCGAN_PROTOTYPES = 4, MRCGAN_NOISE = 16;
+const MRCGAN_PROTOTYPES = 4,
+  MRCGAN_NOISE = 16;
 
 const MRCGAN: ModelDefinition<MrCgan, NamedOptimizers> = {
-  build: (config, users) => seeded(config, () => new MrCgan({ targets: targetsOf(config.task), users, nets: structuredClone(config.model) as TrainConfig['model'], prototypes: MRCGAN_PROTOTYPES, noise: MRCGAN_NOISE })),
+  build: (config, users) =>
+    seeded(
+      config,
+      () =>
+        new MrCgan({
+          targets: targetsOf(config.task),
+          users,
+          nets: structuredClone(config.model) as TrainConfig['model'],
+          prototypes: MRCGAN_PROTOTYPES,
+          noise: MRCGAN_NOISE,
+        }),
+    ),
   optimizers: (model, config) => {
-    const adam = (ms: nn.Module[]) => new nn.Adam(ms.flatMap((m) => m.parameters()), { lr: config.lr, betas: config.betas });
-    const named: [string, nn.Optimizer][] = [['proj', adam([model.embed, ...model.projections.values()])],
-      ...model.config.targets.flatMap((c) => [[`disc_${c}`, adam([model.discriminators.get(c)!])], [`gen_${c}`, adam([model.generators.get(c)!])]] as [string, nn.Optimizer][])];
+    const adam = (ms: nn.Module[]) =>
+      new nn.Adam(
+        ms.flatMap((m) => m.parameters()),
+        { lr: config.lr, betas: config.betas },
+      );
+    const named: [string, nn.Optimizer][] = [
+      ['proj', adam([model.embed, ...model.projections.values()])],
+      ...model.config.targets.flatMap(
+        (c) =>
+          [
+            [`disc_${c}`, adam([model.discriminators.get(c)!])],
+            [`gen_${c}`, adam([model.generators.get(c)!])],
+          ] as [string, nn.Optimizer][],
+      ),
+    ];
     return { named, byName: new Map(named) };
   },
   step: (model, opt, batches, config, iteration) => mrcganStep(model, opt.byName, batches, iteration, PROJECTION_ITERATIONS[config.preset]),
@@ -145,7 +222,10 @@ const MRCGAN: ModelDefinition<MrCgan, NamedOptimizers> = {
 };
 
 /** Every base model; each name of MODEL_VARIANTS maps to one of them. */
-const BASES = { designer: DESIGNER, pix2pix: PIX2PIX, pldt: PLDT, discogan: DISCOGAN, mrcgan: MRCGAN } as const satisfies Record<ModelVariant['base'], unknown>;
+const BASES = { designer: DESIGNER, pix2pix: PIX2PIX, pldt: PLDT, discogan: DISCOGAN, mrcgan: MRCGAN } as const satisfies Record<
+  ModelVariant['base'],
+  unknown
+>;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyModelDefinition = ModelDefinition<any, any>;
@@ -170,4 +250,5 @@ export function modelDefinition(name: ModelName | string | undefined): AnyModelD
   return r;
 }
 
-export const targetsOf = (task: TrainConfig['task']): ('top' | 'bottom')[] => (task === 'top2bottom' ? ['bottom'] : task === 'bottom2top' ? ['top'] : ['bottom', 'top']);
+export const targetsOf = (task: TrainConfig['task']): ('top' | 'bottom')[] =>
+  task === 'top2bottom' ? ['bottom'] : task === 'bottom2top' ? ['top'] : ['bottom', 'top'];

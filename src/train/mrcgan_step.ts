@@ -20,7 +20,13 @@ export const LAMBDA_MR = 1;
 /** Iterations of the projection phase per preset, before the GAN trains. */
 export const PROJECTION_ITERATIONS: Record<TrainConfig['preset'], number> = { cpu: 150, paper: 2000 };
 
-export function mrcganStep(model: MrCgan, opt: Map<string, nn.Optimizer>, batches: ImageBatch[], iteration: number, projectionIterations: number): { phase: string; losses: Record<string, number> } {
+export function mrcganStep(
+  model: MrCgan,
+  opt: Map<string, nn.Optimizer>,
+  batches: ImageBatch[],
+  iteration: number,
+  projectionIterations: number,
+): { phase: string; losses: Record<string, number> } {
   return iteration < projectionIterations
     ? { phase: 'mrcgan-projection', losses: projectionStep(model, opt.get('proj')!, batches) }
     : { phase: 'mrcgan-gan', losses: ganStep(model, opt, batches) };
@@ -29,16 +35,30 @@ export function mrcganStep(model: MrCgan, opt: Map<string, nn.Optimizer>, batche
 function projectionStep(model: MrCgan, o: nn.Optimizer, batches: ImageBatch[]): Record<string, number> {
   return T.tidy(() => {
     o.zeroGrad();
-    const parts = batches.map((b) => model.autocast(() => {
-      const z = model.code(model.images(T.cat([b.query, b.positive, b.negComplement], 0))); // [3B, d]
-      const [zq, zp, zn] = T.chunk(z, 3, 0) as [T.Tensor, T.Tensor, T.Tensor];
-      return { pos: model.distance(b.target, zq, zp), neg: model.distance(b.target, zq, zn) }; // [B] each
-    }));
-    const pos = T.cat(parts.map((p) => p.pos), 0), neg = T.cat(parts.map((p) => p.neg), 0);
+    const parts = batches.map((b) =>
+      model.autocast(() => {
+        const z = model.code(model.images(T.cat([b.query, b.positive, b.negComplement], 0))); // [3B, d]
+        const [zq, zp, zn] = T.chunk(z, 3, 0) as [T.Tensor, T.Tensor, T.Tensor];
+        return { pos: model.distance(b.target, zq, zp), neg: model.distance(b.target, zq, zn) }; // [B] each
+      }),
+    );
+    const pos = T.cat(
+        parts.map((p) => p.pos),
+        0,
+      ),
+      neg = T.cat(
+        parts.map((p) => p.neg),
+        0,
+      );
     const loss = T.mean(T.softplus(T.sub(pos, neg)));
     loss.backward();
     o.step();
-    return { L_proj: loss.item(), auc_batch: T.mean(T.toDtype(T.lt(pos, neg), 'float32')).item(), d_pos: T.mean(pos).item(), d_neg: T.mean(neg).item() };
+    return {
+      L_proj: loss.item(),
+      auc_batch: T.mean(T.toDtype(T.lt(pos, neg), 'float32')).item(),
+      d_pos: T.mean(pos).item(),
+      d_neg: T.mean(neg).item(),
+    };
   });
 }
 
@@ -47,23 +67,31 @@ function ganStep(model: MrCgan, opt: Map<string, nn.Optimizer>, batches: ImageBa
   const fixed = [model.embed, ...model.projections.values()];
   for (const b of batches) {
     T.tidy(() => {
-      const t = b.target, D = model.discriminators.get(t)!;
+      const t = b.target,
+        D = model.discriminators.get(t)!;
       const real = model.images(b.positive);
       // Codes of the real complements, from the fixed embedding (running statistics).
       const e = inEvalMode(model.embed, () => T.noGrad(() => model.autocast(() => model.code(real)))); // [B, d]
       const n = T.randn([e.size(0), model.config.noise], { device: e.device });
       const fake = model.autocast(() => model.generate(t, e, n)); // [B, 3, S, S]
-      const dOpt = opt.get(`disc_${t}`)!, gOpt = opt.get(`gen_${t}`)!;
+      const dOpt = opt.get(`disc_${t}`)!,
+        gOpt = opt.get(`gen_${t}`)!;
       dOpt.zeroGrad();
-      const lossD = model.autocast(() => T.mul(T.add(bceGanLoss(D.forward(real), true), bceGanLoss(D.forward(T.detach(fake)), false)), 0.5));
+      const lossD = model.autocast(() =>
+        T.mul(T.add(bceGanLoss(D.forward(real), true), bceGanLoss(D.forward(T.detach(fake)), false)), 0.5),
+      );
       lossD.backward();
       dOpt.step();
       gOpt.zeroGrad();
-      const { loss, adv, mr } = frozen([D, ...fixed], () => inEvalMode(model.embed, () => model.autocast(() => {
-        const adv = bceGanLoss(D.forward(fake), true);
-        const mr = T.mean(T.sum(T.square(T.sub(T.toDtype(model.code(fake), 'float32'), e)), -1));
-        return { loss: T.add(adv, T.mul(mr, LAMBDA_MR)), adv, mr };
-      })));
+      const { loss, adv, mr } = frozen([D, ...fixed], () =>
+        inEvalMode(model.embed, () =>
+          model.autocast(() => {
+            const adv = bceGanLoss(D.forward(fake), true);
+            const mr = T.mean(T.sum(T.square(T.sub(T.toDtype(model.code(fake), 'float32'), e)), -1));
+            return { loss: T.add(adv, T.mul(mr, LAMBDA_MR)), adv, mr };
+          }),
+        ),
+      );
       loss.backward();
       gOpt.step();
       sums.L_D! += lossD.item();

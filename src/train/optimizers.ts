@@ -18,7 +18,12 @@ export function makeOptimizers(model: Designer, o: { lr: number; betas: [number,
   const heads = new Map([...model.generators].filter(([, g]) => g.modePrior).map(([c, g]) => [c, g.modePrior!.parameters()] as const));
   const notHead = (c: Category, params: ReturnType<typeof nn.parametersOf>) => params.filter((p) => !heads.get(c)?.includes(p));
   // parametersOf over every set at once proves they are disjoint.
-  nn.parametersOf(model.compatParameters(), ...model.discriminators.values(), ...model.pairDiscriminators.values(), ...model.generators.values());
+  nn.parametersOf(
+    model.compatParameters(),
+    ...model.discriminators.values(),
+    ...model.pairDiscriminators.values(),
+    ...model.generators.values(),
+  );
   return {
     compat: adam(model.compatParameters()),
     disc: new Map([...model.discriminators].map(([c, d]) => [c, adam(d.parameters())])),
@@ -30,8 +35,11 @@ export function makeOptimizers(model: Designer, o: { lr: number; betas: [number,
 
 /** Every optimizer with a stable name, for checkpoints. */
 export function namedOptimizers(opt: Optimizers): [string, nn.Optimizer][] {
-  return [['compat', opt.compat], ...[...opt.disc].map(([c, o]) => [`disc_${c}`, o] as [string, nn.Optimizer]),
+  return [
+    ['compat', opt.compat],
+    ...[...opt.disc].map(([c, o]) => [`disc_${c}`, o] as [string, nn.Optimizer]),
     ...[...opt.gen].map(([c, o]) => [`gen_${c}`, o] as [string, nn.Optimizer]),
     ...[...(opt.pairDisc ?? [])].map(([c, o]) => [`pair_disc_${c}`, o] as [string, nn.Optimizer]),
-    ...[...(opt.modeHead ?? [])].map(([c, o]) => [`mode_head_${c}`, o] as [string, nn.Optimizer])];
+    ...[...(opt.modeHead ?? [])].map(([c, o]) => [`mode_head_${c}`, o] as [string, nn.Optimizer]),
+  ];
 }

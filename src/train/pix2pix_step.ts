@@ -11,17 +11,25 @@ import type { ImageBatch } from './batches.js';
 
 export const LAMBDA_L1 = 100;
 
-export function pix2pixStep(model: Pix2pix, opt: { gen: Map<string, nn.Optimizer>; disc: Map<string, nn.Optimizer> }, batches: ImageBatch[]): Record<string, number> {
+export function pix2pixStep(
+  model: Pix2pix,
+  opt: { gen: Map<string, nn.Optimizer>; disc: Map<string, nn.Optimizer> },
+  batches: ImageBatch[],
+): Record<string, number> {
   const sums: Record<string, number> = { L_D: 0, L_G: 0, L_G_adv: 0, L_L1: 0, d_real: 0, d_fake: 0 };
   for (const b of batches) {
     T.tidy(() => {
-      const G = model.generator(b.target), D = model.discriminators.get(b.target)!;
-      const q = model.images(b.query), real = model.images(b.positive);
+      const G = model.generator(b.target),
+        D = model.discriminators.get(b.target)!;
+      const q = model.images(b.query),
+        real = model.images(b.positive);
       const fake = model.autocast(() => G.forward(q)); // [B, 3, S, S]
-      const dOpt = opt.disc.get(b.target)!, gOpt = opt.gen.get(b.target)!;
+      const dOpt = opt.disc.get(b.target)!,
+        gOpt = opt.gen.get(b.target)!;
       dOpt.zeroGrad();
       const { lossD, dReal, dFake } = model.autocast(() => {
-        const dReal = D.forward(q, real), dFake = D.forward(q, T.detach(fake));
+        const dReal = D.forward(q, real),
+          dFake = D.forward(q, T.detach(fake));
         return { lossD: T.mul(T.add(patchGanLoss(dReal, true), patchGanLoss(dFake, false)), 0.5), dReal, dFake };
       });
       lossD.backward();

@@ -35,13 +35,19 @@ export const RECIPES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.u
 
 /** The names of the shipped recipes (recipes/*.json). */
 export function recipeNames(): string[] {
-  return existsSync(RECIPES_DIR) ? readdirSync(RECIPES_DIR).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort() : [];
+  return existsSync(RECIPES_DIR)
+    ? readdirSync(RECIPES_DIR)
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => f.slice(0, -5))
+        .sort()
+    : [];
 }
 
 /** A shipped recipe by name, or a recipe file by path. */
 export function loadRecipe(nameOrFile: string): Recipe {
   const file = existsSync(nameOrFile) ? nameOrFile : path.join(RECIPES_DIR, `${nameOrFile}.json`);
-  if (!existsSync(file)) throw new ConfigError(`--recipe ${nameOrFile}: neither a file nor a shipped recipe (${recipeNames().join(', ') || 'none'})`);
+  if (!existsSync(file))
+    throw new ConfigError(`--recipe ${nameOrFile}: neither a file nor a shipped recipe (${recipeNames().join(', ') || 'none'})`);
   const bytes = readFileSync(file);
   let raw: unknown;
   try {
@@ -50,14 +56,26 @@ export function loadRecipe(nameOrFile: string): Recipe {
     throw new ConfigError(`recipe ${file}: not valid JSON (${(e as Error).message})`);
   }
   const r = raw as Record<string, unknown>;
-  if (!r || typeof r !== 'object' || Array.isArray(r)) throw new ConfigError(`recipe ${file}: expected an object with description, preset, settings and stages`);
-  for (const k of Object.keys(r)) if (!['description', 'preset', 'settings', 'stages'].includes(k)) throw new ConfigError(`recipe ${file}: unknown field '${k}' (expected description, preset, settings, stages)`);
-  if (typeof r.description !== 'string' || !r.description) throw new ConfigError(`recipe ${file}: 'description' must say what the recipe is for`);
+  if (!r || typeof r !== 'object' || Array.isArray(r))
+    throw new ConfigError(`recipe ${file}: expected an object with description, preset, settings and stages`);
+  for (const k of Object.keys(r))
+    if (!['description', 'preset', 'settings', 'stages'].includes(k))
+      throw new ConfigError(`recipe ${file}: unknown field '${k}' (expected description, preset, settings, stages)`);
+  if (typeof r.description !== 'string' || !r.description)
+    throw new ConfigError(`recipe ${file}: 'description' must say what the recipe is for`);
   if (r.preset !== undefined && typeof r.preset !== 'string') throw new ConfigError(`recipe ${file}: 'preset' must be a preset name`);
   const settings = (r.settings ?? {}) as Record<string, unknown>;
-  if (typeof settings !== 'object' || Array.isArray(settings)) throw new ConfigError(`recipe ${file}: 'settings' must be an object of config keys`);
+  if (typeof settings !== 'object' || Array.isArray(settings))
+    throw new ConfigError(`recipe ${file}: 'settings' must be an object of config keys`);
   const stages = parseStages(r.stages ?? [], file);
-  return { name: path.basename(file, '.json'), sha256: createHash('sha256').update(bytes).digest('hex'), description: r.description, ...(r.preset ? { preset: r.preset as string } : {}), settings, stages };
+  return {
+    name: path.basename(file, '.json'),
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    description: r.description,
+    ...(r.preset ? { preset: r.preset as string } : {}),
+    settings,
+    stages,
+  };
 }
 
 /** Stages in order from 0, each with settings a stage may change. */
@@ -66,13 +84,18 @@ export function parseStages(raw: unknown, where: string): Stage[] {
   const keys = stageKeys();
   const stages = raw.map((s, i) => {
     const st = s as Record<string, unknown>;
-    if (!Number.isInteger(st?.from) || (st.from as number) < 0) throw new ConfigError(`${where}: stage ${i + 1}'s 'from' must be an iteration (an integer >= 0)`);
+    if (!Number.isInteger(st?.from) || (st.from as number) < 0)
+      throw new ConfigError(`${where}: stage ${i + 1}'s 'from' must be an iteration (an integer >= 0)`);
     const settings = (st.settings ?? {}) as Record<string, number | string>;
-    for (const k of Object.keys(settings)) if (!keys.has(k)) throw new ConfigError(`${where}: stage ${i + 1} sets '${k}', which a stage cannot change (it may set ${[...keys].join(', ')})`);
+    for (const k of Object.keys(settings))
+      if (!keys.has(k))
+        throw new ConfigError(`${where}: stage ${i + 1} sets '${k}', which a stage cannot change (it may set ${[...keys].join(', ')})`);
     return { from: st.from as number, settings };
   });
   if (stages.length && stages[0]!.from !== 0) throw new ConfigError(`${where}: the first stage must start at iteration 0`);
-  for (let i = 1; i < stages.length; i++) if (stages[i]!.from <= stages[i - 1]!.from) throw new ConfigError(`${where}: stages must start at increasing iterations (stage ${i + 1} at ${stages[i]!.from})`);
+  for (let i = 1; i < stages.length; i++)
+    if (stages[i]!.from <= stages[i - 1]!.from)
+      throw new ConfigError(`${where}: stages must start at increasing iterations (stage ${i + 1} at ${stages[i]!.from})`);
   return stages;
 }
 

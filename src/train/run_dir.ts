@@ -85,7 +85,10 @@ export class RunDir {
 
   readMetrics(): Record<string, unknown>[] {
     if (!existsSync(this.metrics)) return [];
-    return readFileSync(this.metrics, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    return readFileSync(this.metrics, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
   }
 
   latestCheckpoint(): string | null {
@@ -99,7 +102,12 @@ export class RunDir {
 
   /** Serving snapshot: weights plus what `pfd design` needs to rebuild the model. */
   saveServing(model: nn.Module, config: Readonly<TrainConfig>, users: string[], iteration: number): void {
-    nn.saveModule(model, this.model, { format: 'pfd-designer', config: JSON.stringify(config), users: JSON.stringify(users), iteration: String(iteration) });
+    nn.saveModule(model, this.model, {
+      format: 'pfd-designer',
+      config: JSON.stringify(config),
+      users: JSON.stringify(users),
+      iteration: String(iteration),
+    });
   }
 
   saveCheckpoint(model: nn.Module, optimizers: [string, nn.Optimizer][], state: TrainerState, keep: number): string {
@@ -115,8 +123,11 @@ export class RunDir {
     renameSync(tmp, final);
     T.writeFileAtomic(path.join(this.checkpoints, 'latest'), new TextEncoder().encode(name + '\n'));
     // Keep the newest `keep` checkpoints.
-    const all = readdirSync(this.checkpoints).filter((n) => /^iter-\d+$/.test(n)).sort();
-    for (const old of all.slice(0, Math.max(0, all.length - keep))) rmSync(path.join(this.checkpoints, old), { recursive: true, force: true });
+    const all = readdirSync(this.checkpoints)
+      .filter((n) => /^iter-\d+$/.test(n))
+      .sort();
+    for (const old of all.slice(0, Math.max(0, all.length - keep)))
+      rmSync(path.join(this.checkpoints, old), { recursive: true, force: true });
     return final;
   }
 
@@ -141,12 +152,18 @@ export function readServingMetadata(file: string): { config: TrainConfig; users:
   if (!existsSync(file)) throw new Error(`${file} not found: the run has no model yet (train it with 'pfd train')`);
   const metadata = T.readSafetensorsMetadata(file);
   if (metadata.format !== 'pfd-designer') throw new Error(`${file} is not a pfd designer snapshot`);
-  return { config: JSON.parse(metadata.config!) as TrainConfig, users: JSON.parse(metadata.users!) as string[], iteration: Number(metadata.iteration) };
+  return {
+    config: JSON.parse(metadata.config!) as TrainConfig,
+    users: JSON.parse(metadata.users!) as string[],
+    iteration: Number(metadata.iteration),
+  };
 }
 
 /** A run's users must be the dataset's users, in order (theta_u rows are indexed by them). */
 export function checkSameUsers(datasetUsers: string[], runUsers: string[], dataPath: string, runDir: string): void {
   if (datasetUsers.length === runUsers.length && datasetUsers.every((u, i) => u === runUsers[i])) return;
-  throw new Error(`the dataset at ${dataPath} has changed since ${runDir} was trained: it has ${datasetUsers.length} users, the run has ${runUsers.length}` +
-    `${datasetUsers.length === runUsers.length ? ' (different ids or order)' : ''}. Evaluate the run on the data it was trained on.`);
+  throw new Error(
+    `the dataset at ${dataPath} has changed since ${runDir} was trained: it has ${datasetUsers.length} users, the run has ${runUsers.length}` +
+      `${datasetUsers.length === runUsers.length ? ' (different ids or order)' : ''}. Evaluate the run on the data it was trained on.`,
+  );
 }

@@ -7,11 +7,15 @@ import { imageGridPng } from '../data/images.js';
 
 /** queries [Q, 3, S, S] in [-1, 1]; users: indices -> images [Q * (1 + U), 3, S, S] (caller's scope). */
 export function designGrid(model: FashionModel, queries: T.Tensor, target: Category, users: number[]): T.Tensor {
-  const Q = queries.size(0), U = users.length;
+  const Q = queries.size(0),
+    U = users.length;
   const device = queries.device;
   // Every (query, user) pair in one batch: queries repeated per user.
   const q = T.reshape(T.expand(T.unsqueeze(queries, 1), [Q, U, ...queries.shape.slice(1)]), [Q * U, ...queries.shape.slice(1)]);
-  const u = T.tensor(Array.from({ length: Q * U }, (_, i) => users[i % U]!), { dtype: 'int64', device });
+  const u = T.tensor(
+    Array.from({ length: Q * U }, (_, i) => users[i % U]!),
+    { dtype: 'int64', device },
+  );
   return queryThenDesigns(queries, T.reshape(model.design(q, u, target), [Q, U, ...queries.shape.slice(1)]));
 }
 

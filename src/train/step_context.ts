@@ -32,20 +32,32 @@ export class DesignContext {
   private memo = new Map<string, T.Tensor | null>();
   private targets: { forNextQuery: T.Tensor | null; forNextUser: T.Tensor | null } | null = null;
 
-  constructor(readonly model: Designer, readonly opt: Optimizers, readonly b: ImageBatch, readonly o: StepOptions, readonly terms: readonly LossTerm[]) {
+  constructor(
+    readonly model: Designer,
+    readonly opt: Optimizers,
+    readonly b: ImageBatch,
+    readonly o: StepOptions,
+    readonly terms: readonly LossTerm[],
+  ) {
     this.G = model.generator(b.target);
     this.D = model.discriminator(b.target);
     // F embeds with its running statistics (eval mode), as when designing: G is trained on the
     // codes it will be given (in training mode they would depend on the batch), and s+ is on the
     // scale of L_G^FM's s*.
     const F = model.encoder;
-    [this.zq, this.sPos] = inEvalMode(F, () => T.tidy(() => T.noGrad(() => model.autocast(() => {
-      const z = F.forward(model.images(T.cat([b.query, b.positive], 0))); // [2B, latent]
-      const [zq, zc] = T.chunk(z, 2, 0) as [T.Tensor, T.Tensor];
-      for (const t of terms) t.prepareCodes?.(this, zc);
-      for (const x of this.scratch.values()) T.keep(x);
-      return [T.keep(zq.contiguous()), T.keep(model.score(b.users, zq, zc))] as const;
-    }))));
+    [this.zq, this.sPos] = inEvalMode(F, () =>
+      T.tidy(() =>
+        T.noGrad(() =>
+          model.autocast(() => {
+            const z = F.forward(model.images(T.cat([b.query, b.positive], 0))); // [2B, latent]
+            const [zq, zc] = T.chunk(z, 2, 0) as [T.Tensor, T.Tensor];
+            for (const t of terms) t.prepareCodes?.(this, zc);
+            for (const x of this.scratch.values()) T.keep(x);
+            return [T.keep(zq.contiguous()), T.keep(model.score(b.users, zq, zc))] as const;
+          }),
+        ),
+      ),
+    );
     for (const t of terms) t.prepare?.(this);
     for (const x of this.scratch.values()) T.keep(x);
   }
@@ -64,7 +76,12 @@ export class DesignContext {
   /** G's design for input h [B, D]; with colour modes in the bin of `target` (its head learns that bin). */
   draw(h: T.Tensor, target: T.Tensor | null): T.Tensor {
     if (!this.model.colourModes) return this.G.forward(h);
-    const bins = target === this.b.positive ? this.scratch.get('positiveBins')! : target ? colourBins(target, this.model.config.colourModes!) : undefined;
+    const bins =
+      target === this.b.positive
+        ? this.scratch.get('positiveBins')!
+        : target
+          ? colourBins(target, this.model.config.colourModes!)
+          : undefined;
     const r = this.G.forwardWithPrior(h, bins);
     if (target) this.priorLosses.push(T.crossEntropy(r.logits, r.modes));
     return r.image;
@@ -72,7 +89,11 @@ export class DesignContext {
 
   /** The same users' designs for the next row's queries [B, 3, S, S]; null for a batch of one row. */
   forNextQuery(): T.Tensor | null {
-    return this.memoized('forNextQuery', () => (this.b.users.size(0) > 1 ? this.draw(this.input(nextRow(this.zq), this.b.users, nextRow(this.sPos)), this.counterfactuals().forNextQuery) : null));
+    return this.memoized('forNextQuery', () =>
+      this.b.users.size(0) > 1
+        ? this.draw(this.input(nextRow(this.zq), this.b.users, nextRow(this.sPos)), this.counterfactuals().forNextQuery)
+        : null,
+    );
   }
 
   /** The next row's users' designs for the rows' queries [B, 3, S, S]. */

@@ -30,7 +30,10 @@ export interface TrainedModel {
 export function openRun(dir: string, device: T.Device = 'cpu', precision?: T.Precision): TrainedModel {
   const run = new RunDir(dir);
   if (!existsSync(run.dir)) throw new Error(`run '${dir}' not found (${run.dir})`);
-  if (!existsSync(run.model)) throw new Error(`${run.dir} has no model.safetensors yet: train it with 'pfd train' (a checkpoint is written every checkpointEvery iterations)`);
+  if (!existsSync(run.model))
+    throw new Error(
+      `${run.dir} has no model.safetensors yet: train it with 'pfd train' (a checkpoint is written every checkpointEvery iterations)`,
+    );
   const { config, users: trainedUsers, iteration } = readServingMetadata(run.model);
   const model = buildModel(config, trainedUsers.length);
   nn.loadModule(model, run.model);
@@ -45,7 +48,10 @@ export function openRun(dir: string, device: T.Device = 'cpu', precision?: T.Pre
       const dup = a.users.find((u) => known.has(u));
       if (dup !== undefined) throw new Error(`${a.file}: user '${dup}' is already in the run`);
       designer!.appendUsers(a.theta, a.histories);
-      for (const u of a.users) { users.push(u); known.add(u); }
+      for (const u of a.users) {
+        users.push(u);
+        known.add(u);
+      }
     }
   } catch (e) {
     model.dispose();
@@ -57,11 +63,18 @@ export function openRun(dir: string, device: T.Device = 'cpu', precision?: T.Pre
   model.precision = precision ?? (config.precision === 'bf16' && T.defaultPrecision(device) === 'bf16' ? 'bf16' : 'fp32');
   const index = new Map(users.map((u, i) => [u, i]));
   return {
-    run, model, config, users, trainedUsers: trainedUsers.length, iteration,
+    run,
+    model,
+    config,
+    users,
+    trainedUsers: trainedUsers.length,
+    iteration,
     userIndex(id) {
       const i = index.get(id);
       if (i === undefined) {
-        throw new Error(`unknown user '${id}' in ${path.basename(run.dir)} (${users.length} users: ${users.slice(0, 5).join(', ')}${users.length > 5 ? ', ...' : ''})`);
+        throw new Error(
+          `unknown user '${id}' in ${path.basename(run.dir)} (${users.length} users: ${users.slice(0, 5).join(', ')}${users.length > 5 ? ', ...' : ''})`,
+        );
       }
       return i;
     },

@@ -91,7 +91,10 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
   const dist = opts.dist ?? null;
   // With several ranks, rank 0 alone writes the run folder; every rank reads a checkpoint to resume.
   const writer = !dist || dist.isWriter;
-  if (dist && config.batchSize % dist.worldSize !== 0) throw new Error(`batch ${config.batchSize} cannot be split evenly over ${dist.worldSize} processes (choose --batch as a multiple of the world size)`);
+  if (dist && config.batchSize % dist.worldSize !== 0)
+    throw new Error(
+      `batch ${config.batchSize} cannot be split evenly over ${dist.worldSize} processes (choose --batch as a multiple of the world size)`,
+    );
   const run = new RunDir(runDir);
   // The folder is written only once the data, model and sampler are built: a start that fails
   // (bad data, a setting the dataset cannot take) leaves nothing behind to block the retry.
@@ -105,8 +108,14 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
   const cache = imageCacheDir(config.data);
   // Rank 0 fills the image cache first; the others then read it (no two processes write it).
   if (dist && !dist.isWriter) await dist.group.barrierAsync();
-  const trainImgs = await loadSplitImages(d, 'train', 64, cache, { skipBad: config.data.skipBad, onProgress: (a, b) => ev.onLoad?.('caching train images', a, b) });
-  const testImgs = await loadSplitImages(d, 'test', 64, cache, { skipBad: config.data.skipBad, onProgress: (a, b) => ev.onLoad?.('caching test images', a, b) });
+  const trainImgs = await loadSplitImages(d, 'train', 64, cache, {
+    skipBad: config.data.skipBad,
+    onProgress: (a, b) => ev.onLoad?.('caching train images', a, b),
+  });
+  const testImgs = await loadSplitImages(d, 'test', 64, cache, {
+    skipBad: config.data.skipBad,
+    onProgress: (a, b) => ev.onLoad?.('caching test images', a, b),
+  });
   if (dist && dist.isWriter) await dist.group.barrierAsync();
   // Learning curves: a light evaluation every evalEvery iterations, with the oracle's figures on a
   // synthetic world. (Loaded before the model, whose construction seeds libtorch's generator.)
@@ -132,20 +141,39 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
   // With one user (a shop's outfits without user ids, Polyvore Outfits' pseudo-user) there is no
   // other user's outfit to draw: every negative is then of kind 1.
   const negativeMix = d.users.length < 2 ? 1 : config.negativeMix;
-  if (negativeMix !== config.negativeMix) ev.onNote?.(`one user in the data: every negative is a random complement (kind 1), none another user's outfit (kind 2)`);
-  const sampler = new OutfitSampler(trainImgs.outfits, { batchSize: config.batchSize, negativeMix, swapNegatives: config.swapNegatives ?? 0, swapExtra: (config.swapExtra ?? 0) > 0, pickPool: (config.lambdaPick ?? 0) > 0 ? config.pickPool ?? 0 : 0, task: config.task, seed: config.seed });
+  if (negativeMix !== config.negativeMix)
+    ev.onNote?.(`one user in the data: every negative is a random complement (kind 1), none another user's outfit (kind 2)`);
+  const sampler = new OutfitSampler(trainImgs.outfits, {
+    batchSize: config.batchSize,
+    negativeMix,
+    swapNegatives: config.swapNegatives ?? 0,
+    swapExtra: (config.swapExtra ?? 0) > 0,
+    pickPool: (config.lambdaPick ?? 0) > 0 ? (config.pickPool ?? 0) : 0,
+    task: config.task,
+    seed: config.seed,
+  });
   if (writer) {
     if (!opts.resume) run.create(config);
     else run.writeConfig(config); // the settings a resume may change (iterations, minutes, precision, evalEvery)
   }
-  const total = (config.iterations || Math.ceil((config.epochs * trainImgs.outfits.length) / (config.batchSize * model.config.targets.length)));
+  const total =
+    config.iterations || Math.ceil((config.epochs * trainImgs.outfits.length) / (config.batchSize * model.config.targets.length));
   const users = Array.from({ length: Math.min(config.sampleUsers, d.users.length) }, (_, i) => i);
   const queries = new Map(model.config.targets.map((c) => [c, sampleQueries(testImgs, c, config.sampleQueries, device)] as const));
   const lightEval = evalOn
-    ? new LightEvaluator({ test: testImgs, dataset: d, world: truth?.world ?? null, oracle: truth?.oracle ?? null, queries: config.evalQueries, seed: config.seed, device })
+    ? new LightEvaluator({
+        test: testImgs,
+        dataset: d,
+        world: truth?.world ?? null,
+        oracle: truth?.oracle ?? null,
+        queries: config.evalQueries,
+        seed: config.seed,
+        device,
+      })
     : null;
   // --g-average: the averaged Gs' BatchNorm statistics, recomputed before they design (once per iteration).
-  const recalibration = isDesigner(model) && model.averagedGenerators.size ? recalibrationSet(model, trainImgs, config.seed, 8, 64, device) : null;
+  const recalibration =
+    isDesigner(model) && model.averagedGenerators.size ? recalibrationSet(model, trainImgs, config.seed, 8, 64, device) : null;
   let recalibratedAt = -1;
   const freshAverages = () => {
     if (!recalibration || recalibratedAt === iteration) return;
@@ -161,7 +189,8 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
     run.appendMetrics(record);
     ev.onEval?.(iteration, record);
   };
-  let iteration = 0, elapsed = 0;
+  let iteration = 0,
+    elapsed = 0;
   if (opts.resume) {
     if (existsSync(run.model)) checkSameUsers(d.users, readServingMetadata(run.model).users, config.data.path, run.dir);
     const s = run.loadCheckpoint(model, opt.named);
@@ -172,13 +201,22 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
   // Colour histories (--colour-history): counted from the training split with this code's
   // definition, after any checkpoint (whose counts may be of an earlier definition).
   if (isDesigner(model)) T.noGrad(() => fillColourHistory(model, trainImgs));
-  dist?.attach(model, (opt.named as TrainOptimizers["named"]).map((e) => e[1]));
+  dist?.attach(
+    model,
+    (opt.named as TrainOptimizers['named']).map((e) => e[1]),
+  );
   const startedAt = performance.now();
   const seconds = () => elapsed + (performance.now() - startedAt) / 1000;
   const checkpoint = () => {
     if (!writer) return;
     freshAverages();
-    const state: TrainerState = { iteration, epoch: sampler.epochsDone, sampler: sampler.state(), metricsBytes: run.metricsBytes(), elapsedSeconds: seconds() };
+    const state: TrainerState = {
+      iteration,
+      epoch: sampler.epochsDone,
+      sampler: sampler.state(),
+      metricsBytes: run.metricsBytes(),
+      elapsedSeconds: seconds(),
+    };
     const dir = run.saveCheckpoint(model, opt.named, state, config.keepCheckpoints);
     run.saveServing(model, config, d.users, iteration);
     ev.onCheckpoint?.(dir);
@@ -207,9 +245,23 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
       // optimizer's, and its decay runs over the stage.
       const at = stageAt(config.stages ?? [], iteration, total);
       const c: Readonly<TrainConfig> = at ? { ...config, ...at.stage.settings } : config;
-      const f = (c.lr / config.lr) * (at ? lrFactor(iteration - at.stage.from, at.end - at.stage.from, c.lrDecay ?? 0) : lrFactor(iteration, total, config.lrDecay ?? 0));
-      (opt.named as TrainOptimizers['named']).forEach(([name, o], i) => { if (!def.constantLr?.includes(name)) o.lr = baseLr[i]! * f; });
-      const stepped = T.tidy(() => def.step(model, opt, batches.map((b) => imageBatch(trainImgs, b, device)), c, iteration));
+      const f =
+        (c.lr / config.lr) *
+        (at
+          ? lrFactor(iteration - at.stage.from, at.end - at.stage.from, c.lrDecay ?? 0)
+          : lrFactor(iteration, total, config.lrDecay ?? 0));
+      (opt.named as TrainOptimizers['named']).forEach(([name, o], i) => {
+        if (!def.constantLr?.includes(name)) o.lr = baseLr[i]! * f;
+      });
+      const stepped = T.tidy(() =>
+        def.step(
+          model,
+          opt,
+          batches.map((b) => imageBatch(trainImgs, b, device)),
+          c,
+          iteration,
+        ),
+      );
       const phase = stepped.phase;
       let losses = stepped.losses;
       // Every rank logs and checks the same (averaged) figures.
@@ -220,8 +272,10 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
       const bad = def.lossProblem(losses, config);
       if (bad) {
         const last = run.latestCheckpoint();
-        throw new TrainingDivergedError(`training diverged at iteration ${iteration + 1}: ${bad}; ${last ? `the last good checkpoint is ${last}` : 'no checkpoint was written yet'}. ` +
-          'Lower --lr or change the seed, then resume or start again.');
+        throw new TrainingDivergedError(
+          `training diverged at iteration ${iteration + 1}: ${bad}; ${last ? `the last good checkpoint is ${last}` : 'no checkpoint was written yet'}. ` +
+            'Lower --lr or change the seed, then resume or start again.',
+        );
       }
       iteration++;
       if (writer) run.appendMetrics({ iteration, epoch: sampler.epochsDone, phase, ...(at ? { stage: at.index } : {}), ...losses });
@@ -234,7 +288,10 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
       // Stop on Ctrl-C or the time budget; with several ranks, all stop when any one would.
       let stopNow = !!opts.signal?.aborted || (config.minutes > 0 && seconds() >= config.minutes * 60);
       if (dist) stopNow = dist.agree({}, stopNow).stop;
-      if (stopNow && iteration < total) { stopped = opts.signal?.aborted || !(config.minutes > 0 && seconds() >= config.minutes * 60) ? 'interrupted' : 'time budget'; break; }
+      if (stopNow && iteration < total) {
+        stopped = opts.signal?.aborted || !(config.minutes > 0 && seconds() >= config.minutes * 60) ? 'interrupted' : 'time budget';
+        break;
+      }
     }
     if (stopped !== 'done') {
       await evaluate(); // the learning curves' last point (before the checkpoint, as above)

@@ -4,15 +4,38 @@
 // Compiled for the browser by esbuild when the server starts (src/serve/web.ts).
 
 type Category = 'top' | 'bottom';
-interface Item { id: string; category: Category; image: string }
-interface Retrieved { id: string; score: number; image: string }
-interface Design { user: string; image: string; score: number | null; items: Retrieved[] }
+interface Item {
+  id: string;
+  category: Category;
+  image: string;
+}
+interface Retrieved {
+  id: string;
+  score: number;
+  image: string;
+}
+interface Design {
+  user: string;
+  image: string;
+  score: number | null;
+  items: Retrieved[];
+}
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-const state = { user: '', query: null as Item | null, photo: '' as string, targets: [] as Category[], liked: new Map<string, { top: string; bottom: string }>(), request: 0 };
+const state = {
+  user: '',
+  query: null as Item | null,
+  photo: '' as string,
+  targets: [] as Category[],
+  liked: new Map<string, { top: string; bottom: string }>(),
+  request: 0,
+};
 
 async function api<T>(url: string, body?: unknown): Promise<T> {
-  const r = await fetch(url, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const r = await fetch(
+    url,
+    body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+  );
   const j = await r.json();
   if (!r.ok) throw new Error(j.error?.message ?? `${r.status}`);
   return j as T;
@@ -39,36 +62,46 @@ async function loadQueries(q = ''): Promise<void> {
   const cats = state.targets.map((t) => (t === 'top' ? 'bottom' : 'top'));
   const lists = await Promise.all(cats.map((c) => api<{ items: Item[] }>(`/api/items?category=${c}&limit=60&q=${encodeURIComponent(q)}`)));
   const box = $('queries');
-  box.replaceChildren(...lists.flatMap((l) => l.items).map((it) => {
-    const i = img(it.image, it.id);
-    i.dataset.id = it.id;
-    i.title = it.id;
-    i.onclick = () => {
-      state.query = it;
-      state.photo = '';
-      for (const x of box.querySelectorAll('img')) x.classList.toggle('selected', x === i);
-      void design();
-    };
-    return i;
-  }));
+  box.replaceChildren(
+    ...lists
+      .flatMap((l) => l.items)
+      .map((it) => {
+        const i = img(it.image, it.id);
+        i.dataset.id = it.id;
+        i.title = it.id;
+        i.onclick = () => {
+          state.query = it;
+          state.photo = '';
+          for (const x of box.querySelectorAll('img')) x.classList.toggle('selected', x === i);
+          void design();
+        };
+        return i;
+      }),
+  );
 }
 
 async function loadOutfits(): Promise<void> {
-  const [tops, bottoms] = await Promise.all([api<{ items: Item[] }>('/api/items?category=top&limit=12'), api<{ items: Item[] }>('/api/items?category=bottom&limit=12')]);
+  const [tops, bottoms] = await Promise.all([
+    api<{ items: Item[] }>('/api/items?category=top&limit=12'),
+    api<{ items: Item[] }>('/api/items?category=bottom&limit=12'),
+  ]);
   const n = Math.min(tops.items.length, bottoms.items.length);
-  $('outfits').replaceChildren(...tops.items.slice(0, n).map((t, k) => {
-    const b = bottoms.items[k]!;
-    const key = JSON.stringify([t.id, b.id]);
-    const div = document.createElement('div');
-    div.className = 'pair';
-    div.append(img(t.image, t.id), img(b.image, b.id));
-    div.onclick = () => {
-      if (state.liked.has(key)) state.liked.delete(key); else state.liked.set(key, { top: t.id, bottom: b.id });
-      div.classList.toggle('selected', state.liked.has(key));
-      $<HTMLButtonElement>('create').disabled = state.liked.size === 0;
-    };
-    return div;
-  }));
+  $('outfits').replaceChildren(
+    ...tops.items.slice(0, n).map((t, k) => {
+      const b = bottoms.items[k]!;
+      const key = JSON.stringify([t.id, b.id]);
+      const div = document.createElement('div');
+      div.className = 'pair';
+      div.append(img(t.image, t.id), img(b.image, b.id));
+      div.onclick = () => {
+        if (state.liked.has(key)) state.liked.delete(key);
+        else state.liked.set(key, { top: t.id, bottom: b.id });
+        div.classList.toggle('selected', state.liked.has(key));
+        $<HTMLButtonElement>('create').disabled = state.liked.size === 0;
+      };
+      return div;
+    }),
+  );
 }
 
 async function createUser(): Promise<void> {
@@ -97,19 +130,21 @@ async function design(): Promise<void> {
     const r = await api<{ target: Category; designs: Design[] }>('/api/design', { query, users: [state.user, ...others], k: 5 });
     if (mine !== state.request) return;
     status.textContent = `${r.target}s designed for ${state.photo ? 'your photo' : state.query!.id}; under each, the nearest real ${r.target}s`;
-    $('results').replaceChildren(...r.designs.map((d, i) => {
-      const col = document.createElement('div');
-      col.className = `column${i === 0 ? ' mine' : ''}`;
-      const h = document.createElement('h3');
-      h.textContent = `${d.user}${d.score === null ? '' : ` · s=${d.score.toFixed(2)}`}`;
-      const main = img(d.image, `design for ${d.user}`);
-      main.className = 'design';
-      const near = document.createElement('div');
-      near.className = 'retrieved';
-      near.append(...d.items.map((x) => img(x.image, x.id)));
-      col.append(h, main, near);
-      return col;
-    }));
+    $('results').replaceChildren(
+      ...r.designs.map((d, i) => {
+        const col = document.createElement('div');
+        col.className = `column${i === 0 ? ' mine' : ''}`;
+        const h = document.createElement('h3');
+        h.textContent = `${d.user}${d.score === null ? '' : ` · s=${d.score.toFixed(2)}`}`;
+        const main = img(d.image, `design for ${d.user}`);
+        main.className = 'design';
+        const near = document.createElement('div');
+        near.className = 'retrieved';
+        near.append(...d.items.map((x) => img(x.image, x.id)));
+        col.append(h, main, near);
+        return col;
+      }),
+    );
   } catch (e) {
     if (mine === state.request) status.textContent = (e as Error).message;
   }
@@ -127,17 +162,31 @@ async function readPhoto(file: File): Promise<void> {
 async function main(): Promise<void> {
   const h = await api<{ model: string; iteration: number; targets: Category[]; users: number }>('/api/health');
   state.targets = h.targets;
-  $('model').textContent = `model ${h.model}, iteration ${h.iteration}, ${h.users} users; designs ${h.targets.map((t) => `${t}s`).join(' and ')}`;
+  $('model').textContent =
+    `model ${h.model}, iteration ${h.iteration}, ${h.users} users; designs ${h.targets.map((t) => `${t}s`).join(' and ')}`;
   $('aslabel').hidden = h.targets.length < 2;
   await Promise.all([loadUsers(), loadQueries(), loadOutfits()]);
-  $<HTMLSelectElement>('user').onchange = (e) => { state.user = (e.target as HTMLSelectElement).value; void design(); };
+  $<HTMLSelectElement>('user').onchange = (e) => {
+    state.user = (e.target as HTMLSelectElement).value;
+    void design();
+  };
   let t: ReturnType<typeof setTimeout> | undefined;
-  $<HTMLInputElement>('search').oninput = (e) => { clearTimeout(t); t = setTimeout(() => void loadQueries((e.target as HTMLInputElement).value), 200); };
+  $<HTMLInputElement>('search').oninput = (e) => {
+    clearTimeout(t);
+    t = setTimeout(() => void loadQueries((e.target as HTMLInputElement).value), 200);
+  };
   $<HTMLButtonElement>('create').onclick = () => void createUser();
-  $<HTMLInputElement>('photo').onchange = (e) => { const f = (e.target as HTMLInputElement).files?.[0]; if (f) void readPhoto(f); };
+  $<HTMLInputElement>('photo').onchange = (e) => {
+    const f = (e.target as HTMLInputElement).files?.[0];
+    if (f) void readPhoto(f);
+  };
   const drop = $('drop');
   drop.ondragover = (e) => e.preventDefault();
-  drop.ondrop = (e) => { e.preventDefault(); const f = e.dataTransfer?.files[0]; if (f) void readPhoto(f); };
+  drop.ondrop = (e) => {
+    e.preventDefault();
+    const f = e.dataTransfer?.files[0];
+    if (f) void readPhoto(f);
+  };
 }
 
 void main();

@@ -10,7 +10,8 @@ import { writeFileSync } from 'node:fs';
 import { TINY_MODEL, tinyWorldWithOracle } from '../train/fixtures.js';
 import { compareCommand } from '../../src/cli/compare.js';
 
-let world = '', config = '';
+let world = '',
+  config = '';
 before(async () => {
   world = await tinyWorldWithOracle();
   config = path.join(tmp('compare'), 'tiny.json');
@@ -27,8 +28,16 @@ test('pfd compare trains, evaluates and votes; a second call reuses and resumes'
   const report = readFileSync(path.join(out, 'report', 'report.md'), 'utf8');
   assert.match(report, /## Table 2/);
   assert.match(report, /## Pairwise votes \(Fig\. 4 without people\)/);
-  const votes = JSON.parse(readFileSync(path.join(out, 'report', 'fig4-votes.json'), 'utf8')) as { against: string; cases: number; share: number; ci95: [number, number] }[];
-  assert.deepEqual(votes.map((v) => v.against), ['pix2pix']);
+  const votes = JSON.parse(readFileSync(path.join(out, 'report', 'fig4-votes.json'), 'utf8')) as {
+    against: string;
+    cases: number;
+    share: number;
+    ci95: [number, number];
+  }[];
+  assert.deepEqual(
+    votes.map((v) => v.against),
+    ['pix2pix'],
+  );
   for (const v of votes) {
     assert.equal(v.cases, 12);
     assert.ok(v.ci95[0] <= v.share && v.share <= v.ci95[1]);
@@ -39,12 +48,20 @@ test('pfd compare trains, evaluates and votes; a second call reuses and resumes'
   assert.equal(lines(path.join(out, 'runs', 'designer', 'metrics.jsonl')), before);
   // A larger budget resumes each run where it stopped.
   await compareCommand([...args, '--iterations', '3']);
-  const iters = readFileSync(path.join(out, 'runs', 'pix2pix', 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { iteration: number; phase?: string }).filter((m) => m.phase !== 'eval').map((m) => m.iteration);
+  const iters = readFileSync(path.join(out, 'runs', 'pix2pix', 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { iteration: number; phase?: string })
+    .filter((m) => m.phase !== 'eval')
+    .map((m) => m.iteration);
   assert.deepEqual(iters, [1, 2, 3]);
 });
 
 test('pfd compare refuses unknown models, both or neither budget, and a missing --out', async () => {
-  await assert.rejects(compareCommand(['--data', world, '--iterations', '1', '--models', 'designer,gan9', '--out', 'x']), /unknown model gan9/);
+  await assert.rejects(
+    compareCommand(['--data', world, '--iterations', '1', '--models', 'designer,gan9', '--out', 'x']),
+    /unknown model gan9/,
+  );
   await assert.rejects(compareCommand(['--data', world, '--iterations', '1', '--budget', '2', '--out', 'x']), /exactly one of --budget/);
   await assert.rejects(compareCommand(['--data', world, '--out', 'x']), /exactly one of --budget/);
   await assert.rejects(compareCommand(['--data', world, '--iterations', '1']), /needs --out/);

@@ -6,9 +6,14 @@ import { gracefulStop } from '../../src/cli/graceful_stop.js';
 test('gracefulStop: the first SIGINT aborts the signal and says so; a second exits with 130; release stops listening', (t) => {
   const listeners = process.listenerCount('SIGINT');
   const written: string[] = [];
-  t.mock.method(process.stderr, 'write', (s: string) => { written.push(s); return true; });
+  t.mock.method(process.stderr, 'write', (s: string) => {
+    written.push(s);
+    return true;
+  });
   const exits: unknown[] = [];
-  t.mock.method(process, 'exit', (code: unknown) => { exits.push(code); });
+  t.mock.method(process, 'exit', (code: unknown) => {
+    exits.push(code);
+  });
   const stop = gracefulStop('stopping after this iteration');
   assert.equal(process.listenerCount('SIGINT'), listeners + 1);
   assert.equal(stop.signal.aborted, false);

@@ -7,11 +7,19 @@ import { main } from '../../src/cli/pfd.js';
 import { tmp } from '../data/fixtures.js';
 
 async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [], err: string[] = [];
+  const out: string[] = [],
+    err: string[] = [];
   const [log, error, write] = [console.log, console.error, process.stderr.write.bind(process.stderr)];
-  console.log = (...a: unknown[]) => { out.push(a.join(' ')); };
-  console.error = (...a: unknown[]) => { err.push(a.join(' ')); };
-  process.stderr.write = ((s: string) => { err.push(String(s)); return true; }) as typeof process.stderr.write;
+  console.log = (...a: unknown[]) => {
+    out.push(a.join(' '));
+  };
+  console.error = (...a: unknown[]) => {
+    err.push(a.join(' '));
+  };
+  process.stderr.write = ((s: string) => {
+    err.push(String(s));
+    return true;
+  }) as typeof process.stderr.write;
   try {
     const code = await main(argv);
     return { code, out: out.join('\n'), err: err.join('\n') };
@@ -24,7 +32,23 @@ async function run(argv: string[]): Promise<{ code: number; out: string; err: st
 
 test('data make writes a world; data inspect prints its statistics and a contact sheet', async () => {
   const dir = path.join(tmp('cli'), 'world');
-  const made = await run(['data', 'make', '--users', '3', '--tops', '400', '--bottoms', '400', '--train-per-user', '48', '--test-per-user', '8', '--no-classifier', '--out', dir]);
+  const made = await run([
+    'data',
+    'make',
+    '--users',
+    '3',
+    '--tops',
+    '400',
+    '--bottoms',
+    '400',
+    '--train-per-user',
+    '48',
+    '--test-per-user',
+    '8',
+    '--no-classifier',
+    '--out',
+    dir,
+  ]);
   assert.equal(made.code, 0, made.err);
   assert.match(made.out, /world 'demo' \(seed 1\): 3 users, 800 items, 168 outfits, 64x64/);
   for (const f of ['manifest.jsonl', 'world.json', 'images/t000000.png']) assert.ok(existsSync(path.join(dir, f)), f);
@@ -62,7 +86,25 @@ test('bad use gets one clear message and a usage exit code', async () => {
 
 test('data make takes size knobs; data inspect reads the Polyvore layouts too', async () => {
   const dir = path.join(tmp('cli-knobs'), 'w');
-  const made = await run(['data', 'make', '--users', '2', '--train-per-user', '5', '--test-per-user', '2', '--tops', '30', '--bottoms', '20', '--size', '32', '--no-classifier', '--out', dir]);
+  const made = await run([
+    'data',
+    'make',
+    '--users',
+    '2',
+    '--train-per-user',
+    '5',
+    '--test-per-user',
+    '2',
+    '--tops',
+    '30',
+    '--bottoms',
+    '20',
+    '--size',
+    '32',
+    '--no-classifier',
+    '--out',
+    dir,
+  ]);
   assert.equal(made.code, 0, made.err);
   assert.match(made.out, /2 users, 50 items, 14 outfits, 32x32/);
   const tooMany = await run(['data', 'make', '--users', '2', '--train-per-user', '30000', '--no-classifier', '--out', path.join(dir, 'x')]);

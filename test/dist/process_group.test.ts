@@ -24,19 +24,51 @@ function freePort(): Promise<number> {
   });
 }
 
-interface Outcome { code: number | null; lines: Record<string, unknown>[]; stderr: string }
+interface Outcome {
+  code: number | null;
+  lines: Record<string, unknown>[];
+  stderr: string;
+}
 
 /** Runs `worldSize` workers of one mode; resolves with each rank's outcome. */
 async function ranks(mode: string, worldSize: number, extra: string[] = [], timeoutS = 20): Promise<Outcome[]> {
   const port = await freePort();
-  return Promise.all(Array.from({ length: worldSize }, (_, rank) => new Promise<Outcome>((resolve) => {
-    const env = { ...process.env, RANK: String(rank), WORLD_SIZE: String(worldSize), MASTER_ADDR: '127.0.0.1', MASTER_PORT: String(port), PFD_DIST_TIMEOUT: String(timeoutS), PFD_THREADS: '1' };
-    const p = spawn(process.execPath, ['--import', 'tsx', worker, mode, ...extra], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '', err = '';
-    p.stdout.on('data', (b: Buffer) => { out += b.toString(); });
-    p.stderr.on('data', (b: Buffer) => { err += b.toString(); });
-    p.on('exit', (code) => resolve({ code, stderr: err, lines: out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>) }));
-  })));
+  return Promise.all(
+    Array.from(
+      { length: worldSize },
+      (_, rank) =>
+        new Promise<Outcome>((resolve) => {
+          const env = {
+            ...process.env,
+            RANK: String(rank),
+            WORLD_SIZE: String(worldSize),
+            MASTER_ADDR: '127.0.0.1',
+            MASTER_PORT: String(port),
+            PFD_DIST_TIMEOUT: String(timeoutS),
+            PFD_THREADS: '1',
+          };
+          const p = spawn(process.execPath, ['--import', 'tsx', worker, mode, ...extra], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+          let out = '',
+            err = '';
+          p.stdout.on('data', (b: Buffer) => {
+            out += b.toString();
+          });
+          p.stderr.on('data', (b: Buffer) => {
+            err += b.toString();
+          });
+          p.on('exit', (code) =>
+            resolve({
+              code,
+              stderr: err,
+              lines: out
+                .split('\n')
+                .filter((l) => l.startsWith('{'))
+                .map((l) => JSON.parse(l) as Record<string, unknown>),
+            }),
+          );
+        }),
+    ),
+  );
 }
 
 const skip = distributedAvailable() ? false : 'the addon was built without Gloo headers (libgloo-dev)';
@@ -51,7 +83,8 @@ test('all-reduce, broadcast, gradient and buffer averaging across 2 ranks', { sk
 
 test('2 processes with batch 8 each train a small MLP exactly like 1 process with batch 16 (20 Adam steps)', { skip }, async () => {
   const dir = tmp('dist-tiny');
-  const one = path.join(dir, 'one.json'), two = path.join(dir, 'two.json');
+  const one = path.join(dir, 'one.json'),
+    two = path.join(dir, 'two.json');
   const [a] = await ranks('tiny', 1, [one]);
   assert.equal(a!.code, 0, a!.stderr);
   const b = await ranks('tiny', 2, [two]);
@@ -60,7 +93,11 @@ test('2 processes with batch 8 each train a small MLP exactly like 1 process wit
   const y = JSON.parse(readFileSync(two, 'utf8')) as { losses: number[]; weights: number[][] };
   assert.ok(x.losses[19]! < x.losses[0]!, 'the MLP learns');
   let maxDiff = 0;
-  x.weights.forEach((w, i) => w.forEach((v, j) => { maxDiff = Math.max(maxDiff, Math.abs(v - y.weights[i]![j]!)); }));
+  x.weights.forEach((w, i) =>
+    w.forEach((v, j) => {
+      maxDiff = Math.max(maxDiff, Math.abs(v - y.weights[i]![j]!));
+    }),
+  );
   x.losses.forEach((l, i) => assert.ok(Math.abs(l - y.losses[i]!) < 1e-5, `loss ${i}: ${l} vs ${y.losses[i]}`));
   assert.ok(maxDiff < 1e-5, `weights differ by ${maxDiff}`);
 });

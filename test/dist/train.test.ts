@@ -12,17 +12,32 @@ import { distributedAvailable } from '../../src/dist/process_group.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const skip = distributedAvailable() ? false : 'the addon was built without Gloo headers (libgloo-dev)';
-let world = '', config = '';
+let world = '',
+  config = '';
 
 before(async () => {
   world = await tinyWorld();
   config = path.join(tmp('dist-train'), 'tiny.json');
-  writeFileSync(config, JSON.stringify({ model: TINY_MODEL, batchSize: 4, checkpointEvery: 2, sampleEvery: 2, sampleQueries: 2, sampleUsers: 2, evalEvery: 0 }));
+  writeFileSync(
+    config,
+    JSON.stringify({ model: TINY_MODEL, batchSize: 4, checkpointEvery: 2, sampleEvery: 2, sampleQueries: 2, sampleUsers: 2, evalEvery: 0 }),
+  );
 });
 
-const pfd = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/pfd.ts'), 'train', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, PFD_THREADS: '1' } });
+const pfd = (args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/pfd.ts'), 'train', ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, PFD_THREADS: '1' },
+  });
 const port = () => String(30_000 + Math.floor(Math.random() * 20_000));
-const iterations = (run: string) => readFileSync(path.join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { iteration: number; phase?: string }).filter((m) => m.phase === 'algorithm1').map((m) => m.iteration);
+const iterations = (run: string) =>
+  readFileSync(path.join(run, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { iteration: number; phase?: string })
+    .filter((m) => m.phase === 'algorithm1')
+    .map((m) => m.iteration);
 
 test('pfd train --nproc 2 trains, writes from rank 0 only, and resumes', { skip }, () => {
   const run = path.join(tmp('dist-train'), 'run');
@@ -38,7 +53,22 @@ test('pfd train --nproc 2 trains, writes from rank 0 only, and resumes', { skip 
 });
 
 test('launcher flags: a batch that does not split, no --out, a bad node rank', { skip }, () => {
-  const odd = pfd(['--data', world, '--config', config, '--batch', '3', '--iterations', '1', '--out', path.join(tmp('dist-train'), 'odd'), '--nproc', '2', '--master-port', port()]);
+  const odd = pfd([
+    '--data',
+    world,
+    '--config',
+    config,
+    '--batch',
+    '3',
+    '--iterations',
+    '1',
+    '--out',
+    path.join(tmp('dist-train'), 'odd'),
+    '--nproc',
+    '2',
+    '--master-port',
+    port(),
+  ]);
   assert.notEqual(odd.status, 0);
   assert.match(odd.stderr, /batch 3 cannot be split evenly over 2 processes/);
   const noOut = pfd(['--data', world, '--nproc', '2']);

@@ -58,15 +58,20 @@ async function tiny(out: string): Promise<void> {
   const model = new nn.Sequential(new nn.Linear(8, 16), new nn.Tanh(), new nn.Linear(16, 1));
   const opt = new nn.Adam(model.parameters(), { lr: 1e-2 });
   const dist = r.worldSize > 1 ? new DataParallel(await ProcessGroup.connect(r)) : null;
-  if (r.rank === 1) T.tidy(() => { for (const p of model.parameters()) T.noGrad(() => T.add_(p, 1)); }); // rank 0's weights must win
+  if (r.rank === 1)
+    T.tidy(() => {
+      for (const p of model.parameters()) T.noGrad(() => T.add_(p, 1));
+    }); // rank 0's weights must win
   dist?.attach(model, [opt]);
   const per = 16 / r.worldSize;
   const losses: number[] = [];
   for (let it = 0; it < 20; it++) {
     T.tidy(() => {
       T.manualSeed(100);
-      const x = T.randn([16, 8]), y = T.randn([16, 1]); // [16, 8], [16, 1]: the global batch, the same every step
-      const xs = T.narrow(x, 0, r.rank * per, per), ys = T.narrow(y, 0, r.rank * per, per);
+      const x = T.randn([16, 8]),
+        y = T.randn([16, 1]); // [16, 8], [16, 1]: the global batch, the same every step
+      const xs = T.narrow(x, 0, r.rank * per, per),
+        ys = T.narrow(y, 0, r.rank * per, per);
       opt.zeroGrad();
       const loss = T.mseLoss(model.forward(xs), ys);
       loss.backward();

@@ -19,16 +19,32 @@ before(async () => {
 
 test('light evaluation: records every evalEvery iterations, and the losses are those of a run without it', async () => {
   const dir = tmp('light');
-  const withEval = path.join(dir, 'with'), without = path.join(dir, 'without');
+  const withEval = path.join(dir, 'with'),
+    without = path.join(dir, 'without');
   await train(tinyConfig(world, { iterations: 4, evalEvery: 2, evalQueries: 6 }), withEval);
   await train(tinyConfig(world, { iterations: 4, evalEvery: 0 }), without);
-  const a = new RunDir(withEval).readMetrics(), b = new RunDir(without).readMetrics();
+  const a = new RunDir(withEval).readMetrics(),
+    b = new RunDir(without).readMetrics();
   const evals = a.filter((r) => r.phase === 'eval');
-  assert.deepEqual(evals.map((r) => r.iteration), [0, 2, 4], 'at the start, every 2 iterations and at the end');
+  assert.deepEqual(
+    evals.map((r) => r.iteration),
+    [0, 2, 4],
+    'at the start, every 2 iterations and at the end',
+  );
   for (const r of evals) {
-    for (const k of ['eval_query_ssim', 'eval_user_ssim', 'eval_tv', 'ref_tv_truth', 'eval_auc_per_user', 'eval_auc_kind1_per_user', 'eval_seconds']) assert.equal(typeof r[k], 'number', `${k} in ${JSON.stringify(r)}`);
+    for (const k of [
+      'eval_query_ssim',
+      'eval_user_ssim',
+      'eval_tv',
+      'ref_tv_truth',
+      'eval_auc_per_user',
+      'eval_auc_kind1_per_user',
+      'eval_seconds',
+    ])
+      assert.equal(typeof r[k], 'number', `${k} in ${JSON.stringify(r)}`);
   }
-  const losses = (rs: Record<string, unknown>[]) => rs.filter((r) => r.phase !== 'eval').map(({ iteration, L_FM, L_D, L_G }) => ({ iteration, L_FM, L_D, L_G }));
+  const losses = (rs: Record<string, unknown>[]) =>
+    rs.filter((r) => r.phase !== 'eval').map(({ iteration, L_FM, L_D, L_G }) => ({ iteration, L_FM, L_D, L_G }));
   assert.deepEqual(losses(a), losses(b), 'the evaluation does not change the training trajectory');
 });
 

@@ -29,7 +29,8 @@ test('SSIM equals scikit-image structural_similarity (Gaussian 11x11, sigma 1.5,
 });
 
 test('Frechet distance equals SciPy sqrtm-based FID; a set against itself is 0; it grows with a shift', () => {
-  const a = featureStats(f.get('fid.a')), b = featureStats(f.get('fid.b'));
+  const a = featureStats(f.get('fid.a')),
+    b = featureStats(f.get('fid.b'));
   const expected = f.get('fid.expected').item();
   const got = frechetDistance(a, b);
   assert.ok(Math.abs(got.value - expected) <= 1e-6 * Math.max(1, expected), `${got.value} vs ${expected}`);
@@ -53,11 +54,15 @@ test('Inception Score: torch-fidelity formula (10 splits); a uniform predictor s
   close([got.mean, got.std], e, 1e-9, 'IS');
   T.tidy(() => {
     assert.ok(Math.abs(inceptionScore(T.zeros([50, 7]), 10).mean - 1) < 1e-12, 'uniform');
-    const confident = T.tensor(Array.from({ length: 400 * 4 }, (_, i) => (Math.floor(i / 4) % 4 === i % 4 ? 50 : 0)), { dtype: 'float64', shape: [400, 4] });
+    const confident = T.tensor(
+      Array.from({ length: 400 * 4 }, (_, i) => (Math.floor(i / 4) % 4 === i % 4 ? 50 : 0)),
+      { dtype: 'float64', shape: [400, 4] },
+    );
     const s = inceptionScore(confident, 1);
     assert.ok(Math.abs(s.mean - 4) < 1e-9, `4 equally used confident classes: ${s.mean}`);
   });
-  const a = inceptionScore(f.get('is.logits'), 10, 5), b = inceptionScore(f.get('is.logits'), 10, 5);
+  const a = inceptionScore(f.get('is.logits'), 10, 5),
+    b = inceptionScore(f.get('is.logits'), 10, 5);
   assert.deepEqual(a, b, 'the shuffle is seeded');
 });
 
@@ -68,6 +73,10 @@ test('AUC: hand-computed cases, ties count one half, per-group mean', () => {
   assert.equal(auc([2], [2]), 0.5);
   assert.equal(auc([1, 2, 3], [2, 2]), (0 + 0.5 + 0.5 + 1 + 1) / 6);
   assert.throws(() => auc([], [1]), /need positives and negatives/);
-  const g = meanGroupAuc([{ pos: [2], neg: [1] }, { pos: [1], neg: [2] }, { pos: [], neg: [1] }]);
+  const g = meanGroupAuc([
+    { pos: [2], neg: [1] },
+    { pos: [1], neg: [2] },
+    { pos: [], neg: [1] },
+  ]);
   assert.deepEqual(g, { mean: 0.5, groups: 2 });
 });

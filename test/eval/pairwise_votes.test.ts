@@ -18,11 +18,14 @@ test('Wilson interval matches the textbook value and narrows with n', () => {
   assert.ok(Math.abs(lo - 0.4038) < 1e-3 && Math.abs(hi - 0.5962) < 1e-3, `${lo} ${hi}`);
   const [lo2, hi2] = wilson(0.5, 1000);
   assert.ok(hi2 - lo2 < hi - lo);
-  assert.deepEqual(wilson(1, 10).map((x) => x <= 1), [true, true]);
+  assert.deepEqual(
+    wilson(1, 10).map((x) => x <= 1),
+    [true, true],
+  );
 });
 
 test('sameCases compares target, query and user in order', () => {
-  const c = (query: number, user: number): EvalCase => ({ target: 'bottom', query, user } as unknown as EvalCase);
+  const c = (query: number, user: number): EvalCase => ({ target: 'bottom', query, user }) as unknown as EvalCase;
   assert.ok(sameCases([c(1, 2), c(3, 4)], [c(1, 2), c(3, 4)]));
   assert.ok(!sameCases([c(1, 2), c(3, 4)], [c(3, 4), c(1, 2)]));
   assert.ok(!sameCases([c(1, 2)], [c(1, 2), c(3, 4)]));

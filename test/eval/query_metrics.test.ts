@@ -19,9 +19,26 @@ import { tinyWorld } from '../train/fixtures.js';
 const N = 6;
 function handSet(design: T.Tensor, swapped: T.Tensor, truth: T.Tensor): DesignSet {
   // Cases 0..5 with users 0,0,1,1,2,2; each swaps with the next case (another query).
-  const cases: EvalCase[] = Array.from({ length: N }, (_, i) => ({ outfit: i, user: Math.floor(i / 2), other: 0, swap: (i + 1) % N, target: 'bottom', query: i, truth: i }));
+  const cases: EvalCase[] = Array.from({ length: N }, (_, i) => ({
+    outfit: i,
+    user: Math.floor(i / 2),
+    other: 0,
+    swap: (i + 1) % N,
+    target: 'bottom',
+    query: i,
+    truth: i,
+  }));
   const none = T.zeros([0]);
-  return { cases, query: none, truth, design, other: none, swapped, fanout: { cases: [], users: [], designs: none }, dispose: () => undefined };
+  return {
+    cases,
+    query: none,
+    truth,
+    design,
+    other: none,
+    swapped,
+    fanout: { cases: [], users: [], designs: none },
+    dispose: () => undefined,
+  };
 }
 
 test('query dependence: 1 when each user gets one design whatever the query; the real value when designs copy the ground truth', () => {
@@ -56,20 +73,39 @@ before(async () => {
   cases = evalCases(test, ['bottom', 'top'], dataset.users.length, 12, 3);
 });
 
-test('own-query advantage (oracle): 0 when the query is ignored; the ground truth\'s value when designs are the ground truth; best catalog item is the ceiling', () => {
+test("own-query advantage (oracle): 0 when the query is ignored; the ground truth's value when designs are the ground truth; best catalog item is the ceiling", () => {
   const oracle = new WorldOracle(world);
-  const attrs = (category: 'top' | 'bottom', idx: number) => oracle.item(path.parse((category === 'top' ? dataset.tops : dataset.bottoms)[idx]!.id).name);
-  assert.ok(cases.every((c, i) => c.swap !== i && cases[c.swap]!.target === c.target && cases[c.swap]!.query !== c.query), 'every case swaps with another query of its category');
+  const attrs = (category: 'top' | 'bottom', idx: number) =>
+    oracle.item(path.parse((category === 'top' ? dataset.tops : dataset.bottoms)[idx]!.id).name);
+  assert.ok(
+    cases.every((c, i) => c.swap !== i && cases[c.swap]!.target === c.target && cases[c.swap]!.query !== c.query),
+    'every case swaps with another query of its category',
+  );
   // One fixed design per (user, category), whatever the query.
   const fixed = (c: EvalCase) => attrs(c.target, cases.find((d) => d.user === c.user && d.target === c.target)!.truth);
-  const ignoring = oracleFigures(world, dataset, cases, { design: cases.map(fixed), other: cases.map(fixed), swapped: cases.map(fixed) }, 1);
+  const ignoring = oracleFigures(
+    world,
+    dataset,
+    cases,
+    { design: cases.map(fixed), other: cases.map(fixed), swapped: cases.map(fixed) },
+    1,
+  );
   assert.equal(ignoring.own_query_advantage, 0);
   const truths = cases.map((c) => attrs(c.target, c.truth));
-  const copying = oracleFigures(world, dataset, cases, { design: truths, other: truths, swapped: cases.map((c) => attrs(c.target, cases[c.swap]!.truth)), truth: truths }, 1);
+  const copying = oracleFigures(
+    world,
+    dataset,
+    cases,
+    { design: truths, other: truths, swapped: cases.map((c) => attrs(c.target, cases[c.swap]!.truth)), truth: truths },
+    1,
+  );
   assert.equal(copying.own_query_advantage, copying.own_query_advantage_truth);
   assert.equal(copying.compat_design, copying.compat_truth);
   assert.equal(copying.taste_design, copying.taste_truth);
-  assert.ok(copying.compat_best + copying.taste_best >= copying.compat_truth + copying.taste_truth, 'the best catalog item scores at least the ground truth');
+  assert.ok(
+    copying.compat_best + copying.taste_best >= copying.compat_truth + copying.taste_truth,
+    'the best catalog item scores at least the ground truth',
+  );
   assert.equal(copying.category_accuracy, 1);
   assert.deepEqual(copying.taste_terms_design, copying.taste_terms_truth, 'designs that copy the ground truth have its taste terms');
   assert.deepEqual(copying.pattern_share_design, copying.pattern_share_truth, 'and its pattern mix');
@@ -77,11 +113,26 @@ test('own-query advantage (oracle): 0 when the query is ignored; the ground trut
   assert.equal(ignoring.pattern_share_truth_read, null, 'without the truth read, no floor');
   assert.ok(Math.abs(Object.values(copying.pattern_share_design).reduce((a, b) => a + b, 0) - 1) < 1e-9, 'pattern shares sum to 1');
   // The terms are the design's half of pref: recombined with the query's half they give taste.
-  const prefFromTerms = cases.reduce((sum, c) => {
-    const t = oracle.taste(dataset.users[c.user]!), q = attrs(c.target === 'bottom' ? 'top' : 'bottom', c.query), a = itemAffinity(t, q);
-    const d = oracleFigures(world, dataset, [{ ...c, swap: -1 }], { design: [attrs(c.target, c.truth)], other: [attrs(c.target, c.truth)], swapped: [attrs(c.target, c.truth)] }, 1).taste_terms_design;
-    return sum + 0.35 * (a.colour + d.colour) / 2 + 0.2 * (a.pattern + d.pattern) / 2 + 0.2 * (a.silhouette + d.silhouette) / 2 + 0.25 * d.formality;
-  }, 0) / cases.length;
+  const prefFromTerms =
+    cases.reduce((sum, c) => {
+      const t = oracle.taste(dataset.users[c.user]!),
+        q = attrs(c.target === 'bottom' ? 'top' : 'bottom', c.query),
+        a = itemAffinity(t, q);
+      const d = oracleFigures(
+        world,
+        dataset,
+        [{ ...c, swap: -1 }],
+        { design: [attrs(c.target, c.truth)], other: [attrs(c.target, c.truth)], swapped: [attrs(c.target, c.truth)] },
+        1,
+      ).taste_terms_design;
+      return (
+        sum +
+        (0.35 * (a.colour + d.colour)) / 2 +
+        (0.2 * (a.pattern + d.pattern)) / 2 +
+        (0.2 * (a.silhouette + d.silhouette)) / 2 +
+        0.25 * d.formality
+      );
+    }, 0) / cases.length;
   assert.ok(Math.abs(prefFromTerms - copying.taste_truth) < 1e-9, `taste from its terms ${prefFromTerms} vs ${copying.taste_truth}`);
   assert.ok(ignoring.taste_terms_design.colour !== copying.taste_terms_design.colour, 'the terms follow the designs');
 });

@@ -5,13 +5,23 @@ import assert from 'node:assert/strict';
 import * as T from '../../src/torch/index.js';
 import { Decoder } from '../../src/models/decoder.js';
 import { Designer } from '../../src/models/designer.js';
-import { binColourLoss, colourBins, colourModeCount, foregroundMask, meanForegroundColour, randomBins } from '../../src/models/colour_modes.js';
+import {
+  binColourLoss,
+  colourBins,
+  colourModeCount,
+  foregroundMask,
+  meanForegroundColour,
+  randomBins,
+} from '../../src/models/colour_modes.js';
 import { TINY_MODEL } from '../train/fixtures.js';
 
 /** A white 8x8 image ([-1, 1]) with a square of colour rgb (in [0, 1]) in rows/cols 2..5. */
 function item(rgb: [number, number, number] | null): T.Tensor {
   const px = (c: number, y: number, x: number) => (rgb && y >= 2 && y < 6 && x >= 2 && x < 6 ? rgb[c]! : 1);
-  return T.reshape(T.tensor(Array.from({ length: 3 * 64 }, (_, i) => px(Math.floor(i / 64), Math.floor(i / 8) % 8, i % 8) * 2 - 1)), [1, 3, 8, 8]);
+  return T.reshape(
+    T.tensor(Array.from({ length: 3 * 64 }, (_, i) => px(Math.floor(i / 64), Math.floor(i / 8) % 8, i % 8) * 2 - 1)),
+    [1, 3, 8, 8],
+  );
 }
 
 test('colourBins: the mean colour of the foreground (the white padding left out), cut into levels per channel', () => {
@@ -31,8 +41,22 @@ test('binColourLoss: zero for designs inside their bins, the distance to the box
   const live = T.liveTensors();
   T.tidy(() => {
     const x = T.cat([item([1, 0, 0]), item([0.5, 0.5, 0.5])], 0); // bins 18 (red) and 13 (grey) at 3 levels
-    assert.ok(T.allclose(meanForegroundColour(x), T.tensor([[1, 0, 0], [0.5, 0.5, 0.5]]), 1e-5, 1e-6));
-    assert.equal(binColourLoss(x, T.tensor([18, 13], { dtype: 'int64' }), 3).item(), 0, 'each in its own bin (pure red sits on the outer edges of bin 18: no margin there)');
+    assert.ok(
+      T.allclose(
+        meanForegroundColour(x),
+        T.tensor([
+          [1, 0, 0],
+          [0.5, 0.5, 0.5],
+        ]),
+        1e-5,
+        1e-6,
+      ),
+    );
+    assert.equal(
+      binColourLoss(x, T.tensor([18, 13], { dtype: 'int64' }), 3).item(),
+      0,
+      'each in its own bin (pure red sits on the outer edges of bin 18: no margin there)',
+    );
     // Red asked for bin 0 (black: [0, 1/3] per channel, its inner edge moved in by 1/12: [0, 1/4]):
     // red is 3/4 above the box in r, inside it in g and b; grey asked for bin 13 costs nothing;
     // the mean over the two rows 3/8. Grey asked for bin 14 (b level 2: [2/3 + 1/12, 1]) is 1/4 below.
@@ -55,14 +79,14 @@ test('binColourLoss: zero for designs inside their bins, the distance to the box
     assert.equal(T.sum(mask).item(), 16);
     const bin = T.tensor([18], { dtype: 'int64' });
     assert.ok(binColourLoss(smudged, bin, 3).item() > 0, 'the smudge pulls the unmasked mean out of red');
-    assert.equal(binColourLoss(smudged, bin, 3, mask).item(), 0, 'the masked mean is the red square\'s');
+    assert.equal(binColourLoss(smudged, bin, 3, mask).item(), 0, "the masked mean is the red square's");
     const bins = randomBins(1000, 2, 'cpu').toArray();
     assert.ok(bins.every((k) => Number.isInteger(k) && k >= 0 && k < 8) && new Set(bins).size === 8, 'random bins cover [0, 8)');
   });
   assert.equal(T.liveTensors(), live, 'no tensor leaked');
 });
 
-test('a decoder with a mode prior: its logits, the teacher\'s modes when given, else the prior\'s first choice', () => {
+test("a decoder with a mode prior: its logits, the teacher's modes when given, else the prior's first choice", () => {
   T.manualSeed(3);
   const G = new Decoder({ ...TINY_MODEL.decoder, inputDim: 6, modes: 8, modePrior: true }).eval();
   const live = T.liveTensors();
@@ -72,7 +96,7 @@ test('a decoder with a mode prior: its logits, the teacher\'s modes when given, 
     const forced = G.forwardWithPrior(h, teacher);
     assert.deepEqual(forced.logits.shape, [5, 8]);
     assert.deepEqual(forced.modes.toArray(), teacher.toArray());
-    assert.ok(T.allclose(forced.image, G.forward(h, teacher), 1e-5, 1e-6), 'the image is the teacher mode\'s');
+    assert.ok(T.allclose(forced.image, G.forward(h, teacher), 1e-5, 1e-6), "the image is the teacher mode's");
     const free = G.forwardWithPrior(h);
     assert.deepEqual(free.modes.toArray(), T.argmax(free.logits, 1).toArray());
     assert.ok(T.allclose(free.image, G.forward(h, free.modes), 1e-5, 1e-6));

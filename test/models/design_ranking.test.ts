@@ -7,7 +7,7 @@ import { designRankingLoss } from '../../src/models/design_ranking.js';
 const t = (x: number[]) => T.tensor(x);
 const b = (x: boolean[]) => T.gt(T.tensor(x.map(Number)), 0.5);
 
-test('designRankingLoss: BPR of the own design against the other query\'s and the other user\'s, over the rows whose partner differs', () => {
+test("designRankingLoss: BPR of the own design against the other query's and the other user's, over the rows whose partner differs", () => {
   T.tidy(() => {
     // Own design far ahead of both: no loss, every row wins.
     const ahead = designRankingLoss(t([10, 10]), t([-10, -10]), t([-10, -10]), b([true, true]), b([true, true]));
@@ -39,9 +39,11 @@ test('designRankingLoss: BPR of the own design against the other query\'s and th
   });
 });
 
-test('designRankingLoss: gradient raises the own score and lowers the others\'', () => {
+test("designRankingLoss: gradient raises the own score and lowers the others'", () => {
   T.tidy(() => {
-    const own = t([0.5, -0.2]).requiresGrad_(), q = t([0.1, 0.3]).requiresGrad_(), u = t([0.0, 0.0]).requiresGrad_();
+    const own = t([0.5, -0.2]).requiresGrad_(),
+      q = t([0.1, 0.3]).requiresGrad_(),
+      u = t([0.0, 0.0]).requiresGrad_();
     designRankingLoss(own, q, u, b([true, true]), b([true, true])).loss.backward();
     for (const x of own.grad!.toArray()) assert.ok(x < 0);
     for (const x of [...q.grad!.toArray(), ...u.grad!.toArray()]) assert.ok(x > 0);

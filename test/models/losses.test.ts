@@ -10,8 +10,10 @@ const sig = (x: number) => 1 / (1 + Math.exp(-x));
 
 test('RaLSGAN discriminator and generator losses (Eq. 1, 2)', () => {
   T.tidy(() => {
-    const r = [1, 3], f = [0, -2]; // E r = 2, E f = -1
-    const dr = T.tensor(r), df = T.tensor(f);
+    const r = [1, 3],
+      f = [0, -2]; // E r = 2, E f = -1
+    const dr = T.tensor(r),
+      df = T.tensor(f);
     // L_D = 1/2 mean((r - Ef - 1)^2) + 1/2 mean((f - Er + 1)^2) = 1/2 (1+9)/2 + 1/2 (1+9)/2 = 5
     close(ralsganDiscriminatorLoss(dr, df).item(), 0.5 * ((1 + 9) / 2) + 0.5 * ((1 + 9) / 2), 'L_D');
     // L_G = 1/2 mean((f - Er)^2) + 1/2 mean((r - Ef)^2) = 1/2 (4+16)/2 + 1/2 (4+16)/2 = 10
@@ -21,10 +23,15 @@ test('RaLSGAN discriminator and generator losses (Eq. 1, 2)', () => {
 
 test('BPR loss with L2 regularization (Eq. 10)', () => {
   T.tidy(() => {
-    const sPos = T.tensor([2, 0.5]), sNeg = T.tensor([1, 1]);
+    const sPos = T.tensor([2, 0.5]),
+      sNeg = T.tensor([1, 1]);
     const expected = -(Math.log(sig(1)) + Math.log(sig(-0.5))) / 2;
     close(bprLoss(sPos, sNeg).item(), expected, 'BPR without regularization');
-    const w = T.tensor([[1, 2], [3, 0]]), b = T.tensor([1]); // ||.||^2 = 14 + 1
+    const w = T.tensor([
+        [1, 2],
+        [3, 0],
+      ]),
+      b = T.tensor([1]); // ||.||^2 = 14 + 1
     close(bprLoss(sPos, sNeg, [w, b], 1e-2).item(), expected + 1e-2 * 15, 'BPR + lambda ||theta||^2');
     // Ranking positives above negatives lowers it.
     assert.ok(bprLoss(T.tensor([5, 5]), sNeg).item() < bprLoss(sPos, sNeg).item());
@@ -33,7 +40,8 @@ test('BPR loss with L2 regularization (Eq. 10)', () => {
 
 test('generator compatibility loss (Eq. 11)', () => {
   T.tidy(() => {
-    const sPos = T.tensor([1, 3]), sStar = T.tensor([0, 0]); // E s+ = 2, E s* = 0
+    const sPos = T.tensor([1, 3]),
+      sStar = T.tensor([0, 0]); // E s+ = 2, E s* = 0
     // 1/2 mean((s+ - 0)^2) + 1/2 mean((s* - 2)^2) = 1/2 * 5 + 1/2 * 4
     close(generatorCompatLoss(sPos, sStar).item(), 4.5, 'L_G^FM');
     close(generatorCompatLoss(sPos, sPos).item(), 0.5 * 1 + 0.5 * 1, 'same scores still pay the spread');
@@ -44,14 +52,18 @@ test('generator compatibility loss (Eq. 11)', () => {
   });
 });
 
-test('Eq. 11 in units of the positives\' spread: divided by std(s+)^2 when that exceeds 1, unchanged below', () => {
+test("Eq. 11 in units of the positives' spread: divided by std(s+)^2 when that exceeds 1, unchanged below", () => {
   T.tidy(() => {
     // s+ = [0, 4]: E s+ = 2, unbiased std = 2 sqrt(2); s* = [1, 1].
     // raw = 1/2 mean((s+ - 1)^2) + 1/2 mean((1 - 2)^2) = 1/2 * 5 + 1/2 * 1 = 3; scaled = 3 / 8.
     close(generatorCompatLoss(T.tensor([0, 4]), T.tensor([1, 1])).item(), 3, 'raw');
     close(generatorCompatLossScaled(T.tensor([0, 4]), T.tensor([1, 1])).item(), 3 / 8, 'scaled');
     // A spread below 1 is left alone (no amplification of tiny early spreads).
-    close(generatorCompatLossScaled(T.tensor([0, 0.5]), T.tensor([1, 1])).item(), generatorCompatLoss(T.tensor([0, 0.5]), T.tensor([1, 1])).item(), 'small spread');
+    close(
+      generatorCompatLossScaled(T.tensor([0, 0.5]), T.tensor([1, 1])).item(),
+      generatorCompatLoss(T.tensor([0, 0.5]), T.tensor([1, 1])).item(),
+      'small spread',
+    );
     // The scale is a constant for the gradient: d/ds* = raw gradient / 8.
     const s = T.tensor([1, 1], { requiresGrad: true });
     generatorCompatLossScaled(T.tensor([0, 4]), s).backward();
@@ -61,10 +73,11 @@ test('Eq. 11 in units of the positives\' spread: divided by std(s+)^2 when that 
   });
 });
 
-test('query-pair losses: associated pairs -> 1, designed and unassociated pairs -> 0; unassociated pairs are another row\'s complement', async () => {
+test("query-pair losses: associated pairs -> 1, designed and unassociated pairs -> 0; unassociated pairs are another row's complement", async () => {
   const { pairDiscriminatorLoss, pairGeneratorLoss, unassociated } = await import('../../src/models/query_pair_discriminator.js');
   T.tidy(() => {
-    const one = T.ones([4]), zero = T.zeros([4]);
+    const one = T.ones([4]),
+      zero = T.zeros([4]);
     assert.equal(pairDiscriminatorLoss(one, zero, zero).item(), 0, 'a perfect D_pair');
     assert.equal(pairDiscriminatorLoss(zero, one, one).item(), 1, '(1 + (1 + 1) / 2) / 2');
     assert.equal(pairGeneratorLoss(one).item(), 0);
@@ -96,7 +109,11 @@ test('query mode-seeking term with a mask: colour put outside the silhouettes do
     const x = T.cat([design(0, 0), design(0, 1), design(0, 0), design(0, 1)], 0); // the garments alike, the backgrounds not
     const topHalf = T.reshape(T.tensor(Array.from({ length: 16 }, (_, i) => (i >= 8 ? 0 : 1))), [1, 1, 4, 4]);
     const mask = T.cat([topHalf, topHalf, topHalf, topHalf], 0); // [4, 1, 4, 4]
-    near(queryModeSeekingLoss(zq, x, nextRow(x)).item(), (3 * (2 / 0.5) + 6 / 0.5) / 4, 'unmasked: the background differs by 1 on half the pixels');
+    near(
+      queryModeSeekingLoss(zq, x, nextRow(x)).item(),
+      (3 * (2 / 0.5) + 6 / 0.5) / 4,
+      'unmasked: the background differs by 1 on half the pixels',
+    );
     assert.ok(queryModeSeekingLoss(zq, x, nextRow(x), mask).item() > 1e4, 'masked: the garments are the same, so the designs are too');
     // A change inside the mask counts as the mean over the masked pixels: garments 0, 2, 0, 2.
     const y4 = T.cat([design(0, 0), design(2, 1), design(0, 0), design(2, 1)], 0);

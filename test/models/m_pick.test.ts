@@ -11,14 +11,24 @@ test('mPicks: for every row, the argmax of s_u(q, c) over the pool, as scoring e
   const model = new Designer({ ...TINY_MODEL, users: 4, userCond: 'vector', targets: ['bottom'] });
   const live = T.liveTensors();
   T.tidy(() => {
-    const L = TINY_MODEL.encoder.latent, B = 6, P = 9;
-    const zq = T.randn([B, L]), pool = T.randn([P, L]);
-    const bruteForce = (users: number[]) => users.map((u, i) => {
-      const s = Array.from({ length: P }, (_, j) => model.score(T.tensor([u], { dtype: 'int64' }), T.narrow(zq, 0, i, 1), T.narrow(pool, 0, j, 1)).item());
-      return s.indexOf(Math.max(...s));
-    });
+    const L = TINY_MODEL.encoder.latent,
+      B = 6,
+      P = 9;
+    const zq = T.randn([B, L]),
+      pool = T.randn([P, L]);
+    const bruteForce = (users: number[]) =>
+      users.map((u, i) => {
+        const s = Array.from({ length: P }, (_, j) =>
+          model.score(T.tensor([u], { dtype: 'int64' }), T.narrow(zq, 0, i, 1), T.narrow(pool, 0, j, 1)).item(),
+        );
+        return s.indexOf(Math.max(...s));
+      });
     const seen = new Set<string>();
-    for (const users of [[0, 1, 2, 3, 0, 1], [3, 3, 3, 3, 3, 3], [1, 0, 3, 2, 2, 0]]) {
+    for (const users of [
+      [0, 1, 2, 3, 0, 1],
+      [3, 3, 3, 3, 3, 3],
+      [1, 0, 3, 2, 2, 0],
+    ]) {
       const picks = mPicks(model, T.tensor(users, { dtype: 'int64' }), zq, pool).toArray();
       assert.deepEqual(picks, bruteForce(users), `users ${users}`);
       seen.add(picks.join(','));

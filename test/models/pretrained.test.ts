@@ -15,7 +15,7 @@ test('pretrained/demo-cpu loads and designs per query and per user', () => {
   assert.ok(existsSync(path.join(dir, 'model.safetensors')), `${dir}/model.safetensors is shipped with the repository`);
   const trained = openRun(dir, 'cpu', 'fp32');
   assert.equal(trained.config.preset, 'cpu');
-  assert.equal(trained.users.length, 24, 'the demo world\'s users');
+  assert.equal(trained.users.length, 24, "the demo world's users");
   assert.deepEqual([...trained.model.config.targets].sort(), ['bottom', 'top']);
   T.tidy(() => {
     // Two plain tops of very different colours (as the world renders them: a garment on white).

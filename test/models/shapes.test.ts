@@ -20,7 +20,9 @@ test('paper encoder F: VGG16-like blocks, fc 1024 -> 512 -> 64', () => {
 });
 
 test('paper decoder G: [z_q, theta_u] (128) -> 3x64x64 in [-1, 1]; D and M shapes', () => {
-  const G = new Decoder(PAPER_DECODER), D = new RealFakeDiscriminator(), M = new MetricNet();
+  const G = new Decoder(PAPER_DECODER),
+    D = new RealFakeDiscriminator(),
+    M = new MetricNet();
   T.tidy(() => {
     const img = G.forward(T.randn([2, 128]));
     assert.deepEqual(img.shape, [2, 3, 64, 64]);
@@ -36,18 +38,20 @@ test('paper decoder G: [z_q, theta_u] (128) -> 3x64x64 in [-1, 1]; D and M shape
 test('the designer at 64x64 for both presets: F -> [N, 64], each G -> [N, 3, 64, 64], each D -> [N], s -> [N]', () => {
   for (const [name, preset] of Object.entries(MODEL_PRESETS)) {
     const m = new Designer({ ...preset, users: 3, userCond: 'vector', targets: ['bottom', 'top'] });
-    T.tidy(() => T.noGrad(() => {
-      const x = T.randn([2, 3, 64, 64]);
-      const users = T.tensor([0, 2], { dtype: 'int64' });
-      const z = m.encoder.forward(x);
-      assert.deepEqual(z.shape, [2, 64], `${name}: F`);
-      assert.deepEqual(m.score(users, z, z).shape, [2], `${name}: s`);
-      for (const c of ['bottom', 'top'] as const) {
-        const img = m.generator(c).forward(m.generatorInput(z, users));
-        assert.deepEqual(img.shape, [2, 3, 64, 64], `${name}: G_${c}`);
-        assert.deepEqual(m.discriminator(c).forward(img).shape, [2], `${name}: D_${c}`);
-      }
-    }));
+    T.tidy(() =>
+      T.noGrad(() => {
+        const x = T.randn([2, 3, 64, 64]);
+        const users = T.tensor([0, 2], { dtype: 'int64' });
+        const z = m.encoder.forward(x);
+        assert.deepEqual(z.shape, [2, 64], `${name}: F`);
+        assert.deepEqual(m.score(users, z, z).shape, [2], `${name}: s`);
+        for (const c of ['bottom', 'top'] as const) {
+          const img = m.generator(c).forward(m.generatorInput(z, users));
+          assert.deepEqual(img.shape, [2, 3, 64, 64], `${name}: G_${c}`);
+          assert.deepEqual(m.discriminator(c).forward(img).shape, [2], `${name}: D_${c}`);
+        }
+      }),
+    );
     m.dispose();
   }
 });

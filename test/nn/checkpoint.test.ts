@@ -27,22 +27,27 @@ test('save then load restores every parameter and buffer, with metadata', () => 
 test('a checkpoint that does not fit names every missing, unexpected, mis-shaped and mis-typed tensor, and changes nothing', () => {
   const net = new nn.Sequential(new nn.Linear(3, 2), new nn.BatchNorm1d(2));
   const file = path.join(dir, 'bad.safetensors');
-  T.tidy(() => T.saveTensors(file, {
-    '0.weight': T.zeros([2, 4]), // wrong shape
-    '0.bias': T.zeros([2], { dtype: 'float64' }), // wrong dtype
-    '1.weight': T.zeros([2]),
-    'extra.thing': T.zeros([1]), // unexpected
-  }));
+  T.tidy(() =>
+    T.saveTensors(file, {
+      '0.weight': T.zeros([2, 4]), // wrong shape
+      '0.bias': T.zeros([2], { dtype: 'float64' }), // wrong dtype
+      '1.weight': T.zeros([2]),
+      'extra.thing': T.zeros([1]), // unexpected
+    }),
+  );
   const before = net.stateDict().get('0.weight')!.toArray();
-  assert.throws(() => nn.loadModule(net, file), (e: Error) => {
-    assert.match(e.message, /checkpoint .*bad\.safetensors does not match Sequential/);
-    assert.match(e.message, /'0\.weight' has shape \[2, 4\], the model needs \[2, 3\]/);
-    assert.match(e.message, /'0\.bias' has dtype float64, the model needs float32/);
-    assert.match(e.message, /missing '1\.bias' \[2\]/);
-    assert.match(e.message, /missing '1\.running_mean'/);
-    assert.match(e.message, /unexpected 'extra\.thing'/);
-    return true;
-  });
+  assert.throws(
+    () => nn.loadModule(net, file),
+    (e: Error) => {
+      assert.match(e.message, /checkpoint .*bad\.safetensors does not match Sequential/);
+      assert.match(e.message, /'0\.weight' has shape \[2, 4\], the model needs \[2, 3\]/);
+      assert.match(e.message, /'0\.bias' has dtype float64, the model needs float32/);
+      assert.match(e.message, /missing '1\.bias' \[2\]/);
+      assert.match(e.message, /missing '1\.running_mean'/);
+      assert.match(e.message, /unexpected 'extra\.thing'/);
+      return true;
+    },
+  );
   assert.deepEqual(net.stateDict().get('0.weight')!.toArray(), before);
   assert.throws(() => nn.loadModule(net, path.join(dir, 'nope.safetensors')), /nope\.safetensors: cannot read: ENOENT/);
   net.dispose();

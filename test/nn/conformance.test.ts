@@ -8,17 +8,27 @@ import { assertClose, fixture } from '../helpers.js';
 import { Net } from './conformance_net.js';
 
 const fx = fixture('torch_modules.safetensors');
-const initial = new Map(fx.keys().filter((k) => k.startsWith('init.')).map((k) => [k.slice(5), fx.get(k)]));
+const initial = new Map(
+  fx
+    .keys()
+    .filter((k) => k.startsWith('init.'))
+    .map((k) => [k.slice(5), fx.get(k)]),
+);
 
-test('state dict names and order are PyTorch\'s', () => {
+test("state dict names and order are PyTorch's", () => {
   const net = new Net();
   assert.deepEqual([...net.stateDict().keys()], JSON.parse(fx.metadata.keys!));
   net.dispose();
 });
 
-test('parameter counts per submodule are PyTorch\'s', () => {
+test("parameter counts per submodule are PyTorch's", () => {
   const net = new Net();
-  const counts = Object.fromEntries(net.namedModules().filter(([n]) => n && !n.includes('.')).map(([n, m]) => [n, m.numParameters()]));
+  const counts = Object.fromEntries(
+    net
+      .namedModules()
+      .filter(([n]) => n && !n.includes('.'))
+      .map(([n, m]) => [n, m.numParameters()]),
+  );
   assert.deepEqual(counts, JSON.parse(fx.metadata.param_counts!));
   net.dispose();
 });
@@ -32,7 +42,8 @@ test('forward, backward and running statistics match PyTorch (train mode), then 
     assertClose(score, fx.get('score'), { what: 'score' });
     T.add(T.sum(T.mul(img, fx.get('gimg'))), T.sum(T.mul(score, fx.get('gscore')))).backward();
     // atol 1e-4: a bias right before BatchNorm has a true gradient of 0, and both sides hold float32 rounding noise there.
-    for (const [name, p] of net.namedParameters()) assertClose(p.grad!, fx.get(`grad.${name}`), { what: `grad of ${name}`, atol: 1e-4, rtol: 1e-3 });
+    for (const [name, p] of net.namedParameters())
+      assertClose(p.grad!, fx.get(`grad.${name}`), { what: `grad of ${name}`, atol: 1e-4, rtol: 1e-3 });
     for (const [name, b] of net.namedBuffers()) assertClose(b, fx.get(`after.${name}`), { what: name });
   });
   net.eval();

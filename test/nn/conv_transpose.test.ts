@@ -8,7 +8,8 @@ import * as nn from '../../src/nn/index.js';
 import { assertClose } from '../helpers.js';
 
 const cases: [number, number, number, number][] = []; // [stride, kernel, padding, outputPadding]
-for (const s of [1, 2]) for (const k of [3, 4, 5]) for (const p of [0, 1, 2]) for (const op of s === 2 ? [0, 1] : [0]) cases.push([s, k, p, op]);
+for (const s of [1, 2])
+  for (const k of [3, 4, 5]) for (const p of [0, 1, 2]) for (const op of s === 2 ? [0, 1] : [0]) cases.push([s, k, p, op]);
 cases.push([3, 5, 1, 2]); // a stride the decoder does not use, for generality
 
 for (const [s, k, p, op] of cases) {
@@ -27,7 +28,8 @@ for (const [s, k, p, op] of cases) {
       layer.zeroGrad();
       T.sum(T.mul(fast, g)).backward();
       [x.grad!, layer.weight.grad!, layer.bias!.grad!].forEach((gr, i) =>
-        assertClose(gr, refGrads[i]!, { atol: 1e-4, rtol: 1e-4, what: ['grad x', 'grad weight', 'grad bias'][i] }));
+        assertClose(gr, refGrads[i]!, { atol: 1e-4, rtol: 1e-4, what: ['grad x', 'grad weight', 'grad bias'][i] }),
+      );
     });
     layer.dispose();
   });
@@ -60,7 +62,11 @@ test('ConvTranspose2d inference cache: same values, refreshed when the weights c
   const again = run(); // the cache is reused, not grown
   const withCache = T.liveTensors();
   // An in-place change of the weights (what an optimizer or a checkpoint load does) refreshes it.
-  T.noGrad(() => T.tidy(() => { T.mul_(layer.weight, 0.5); }));
+  T.noGrad(() =>
+    T.tidy(() => {
+      T.mul_(layer.weight, 0.5);
+    }),
+  );
   const changed = run();
   // So does a replaced weight (set_data: a new storage; autograd's version counter is kept).
   const replaced = T.tidy(() => T.keep(T.mul(layer.weight, -1)));
@@ -79,7 +85,9 @@ test('ConvTranspose2d inference cache: same values, refreshed when the weights c
   assert.ok(T.tidy(() => T.max(T.abs(T.sub(changed, plain))).item()) > 1e-3, 'the weight change must change the output');
   // With grad, the cache is not used: gradients reach the weights.
   layer.setInferenceCache(true);
-  T.tidy(() => { T.sum(layer.forward(x)).backward(); });
+  T.tidy(() => {
+    T.sum(layer.forward(x)).backward();
+  });
   const grad = layer.weight.grad;
   assert.ok(grad, 'no gradient for the weight with the cache on');
   grad.dispose();

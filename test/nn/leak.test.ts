@@ -7,11 +7,24 @@ import * as nn from '../../src/nn/index.js';
 
 test('live tensors are unchanged after each training step', () => {
   T.manualSeed(5);
-  const G = new nn.Sequential(new nn.Linear(8, 16 * 4 * 4), new nn.Unflatten([16, 4, 4]),
-    new nn.ConvTranspose2d(16, 8, 5, { stride: 2, padding: 2, outputPadding: 1 }), new nn.BatchNorm2d(8), new nn.LeakyReLU(0.2),
-    new nn.ConvTranspose2d(8, 3, 5, { stride: 2, padding: 2, outputPadding: 1 }), new nn.Tanh());
-  const D = new nn.Sequential(new nn.Conv2d(3, 8, 5, { stride: 2, padding: 2 }), new nn.LeakyReLU(0.2),
-    new nn.Conv2d(8, 16, 5, { stride: 2, padding: 2 }), new nn.BatchNorm2d(16), new nn.LeakyReLU(0.2), new nn.Flatten(), new nn.Linear(16 * 4 * 4, 1));
+  const G = new nn.Sequential(
+    new nn.Linear(8, 16 * 4 * 4),
+    new nn.Unflatten([16, 4, 4]),
+    new nn.ConvTranspose2d(16, 8, 5, { stride: 2, padding: 2, outputPadding: 1 }),
+    new nn.BatchNorm2d(8),
+    new nn.LeakyReLU(0.2),
+    new nn.ConvTranspose2d(8, 3, 5, { stride: 2, padding: 2, outputPadding: 1 }),
+    new nn.Tanh(),
+  );
+  const D = new nn.Sequential(
+    new nn.Conv2d(3, 8, 5, { stride: 2, padding: 2 }),
+    new nn.LeakyReLU(0.2),
+    new nn.Conv2d(8, 16, 5, { stride: 2, padding: 2 }),
+    new nn.BatchNorm2d(16),
+    new nn.LeakyReLU(0.2),
+    new nn.Flatten(),
+    new nn.Linear(16 * 4 * 4, 1),
+  );
   const optG = new nn.Adam(G.parameters(), { lr: 2e-4, betas: [0.5, 0.999] });
   const optD = new nn.Adam(D.parameters(), { lr: 2e-4, betas: [0.5, 0.999] });
   const real = T.keep(T.randn([4, 3, 16, 16]));

@@ -23,12 +23,15 @@ test('output shapes and parameter counts follow PyTorch', () => {
     assert.deepEqual(emb.forward(T.tensor([[1, 2]], { dtype: 'int64' })).shape, [1, 2, 3]);
     const seq = new nn.Sequential(new nn.Flatten(), new nn.Linear(12, 2), new nn.Unflatten([1, 2]));
     assert.deepEqual(seq.forward(T.zeros([5, 3, 4])).shape, [5, 1, 2]);
-    assert.deepEqual(seq.namedParameters().map(([n]) => n), ['1.weight', '1.bias']);
+    assert.deepEqual(
+      seq.namedParameters().map(([n]) => n),
+      ['1.weight', '1.bias'],
+    );
     for (const m of [lin, conv, deconv, bn, emb, seq]) m.dispose();
   });
 });
 
-test('default initializations have PyTorch\'s ranges; DCGAN init has std 0.02', () => {
+test("default initializations have PyTorch's ranges; DCGAN init has std 0.02", () => {
   T.manualSeed(3);
   const lin = new nn.Linear(400, 300);
   const w = lin.weight.toArray();
@@ -61,11 +64,11 @@ test('BatchNorm2d: batch statistics and running-stat updates in training, runnin
     const expected = [1, 3, 5, 7].map((v) => (v - 4) / Math.sqrt(5 + 1e-5)); // biased var 5 normalizes
     assert.ok(y.toArray().every((v, i) => Math.abs(v - expected[i]!) < 1e-5));
     assert.ok(Math.abs(bn.runningMean!.item() - 2) < 1e-6); // 0.5 * 0 + 0.5 * 4
-    assert.ok(Math.abs(bn.runningVar!.item() - (0.5 + 0.5 * 20 / 3)) < 1e-5);
+    assert.ok(Math.abs(bn.runningVar!.item() - (0.5 + (0.5 * 20) / 3)) < 1e-5);
     assert.equal(bn.numBatchesTracked!.item(), 1);
     bn.eval();
     const z = bn.forward(x);
-    const rv = 0.5 + 0.5 * 20 / 3;
+    const rv = 0.5 + (0.5 * 20) / 3;
     assert.ok(z.toArray().every((v, i) => Math.abs(v - ([1, 3, 5, 7][i]! - 2) / Math.sqrt(rv + 1e-5)) < 1e-5));
     assert.equal(bn.numBatchesTracked!.item(), 1, 'eval does not count batches');
     assert.throws(() => bn.forward(T.zeros([2, 3, 4, 4])), /BatchNorm2d\(1\): expected input of rank 4 with 1 channels/);
@@ -82,7 +85,12 @@ test('Dropout: scales kept units in training, identity in eval', () => {
     const kept = y.filter((v) => v === 2).length;
     assert.ok(kept > 400 && kept < 600);
     d.eval();
-    assert.ok(d.forward(T.ones([10])).toArray().every((v) => v === 1));
+    assert.ok(
+      d
+        .forward(T.ones([10]))
+        .toArray()
+        .every((v) => v === 1),
+    );
     assert.throws(() => new nn.Dropout(1.5), /p must be in \[0, 1\]/);
   });
 });

@@ -12,8 +12,13 @@ import { assertClose, fixture } from '../helpers.js';
 test('Adam: two steps against the update computed by hand', () => {
   const p = T.keep(T.tensor([1.0, -2.0], { dtype: 'float64', requiresGrad: true }));
   const opt = new nn.Adam([p], { lr: 0.1, betas: [0.9, 0.99], eps: 1e-8, weightDecay: 0.5 });
-  let m = [0, 0], v = [0, 0], w = [1.0, -2.0];
-  const grads = [[0.3, -0.7], [1.2, 0.4]];
+  let m = [0, 0],
+    v = [0, 0],
+    w = [1.0, -2.0];
+  const grads = [
+    [0.3, -0.7],
+    [1.2, 0.4],
+  ];
   grads.forEach((g, t) => {
     T.tidy(() => p.setGrad(T.tensor(g, { dtype: 'float64' })));
     opt.step();
@@ -24,7 +29,7 @@ test('Adam: two steps against the update computed by hand', () => {
       v[i] = 0.99 * v[i]! + 0.01 * gi * gi;
       const mhat = m[i]! / (1 - 0.9 ** step);
       const vhat = v[i]! / (1 - 0.99 ** step);
-      return wi - 0.1 * mhat / (Math.sqrt(vhat) + 1e-8);
+      return wi - (0.1 * mhat) / (Math.sqrt(vhat) + 1e-8);
     });
     p.toArray().forEach((x, i) => assert.ok(Math.abs(x - w[i]!) < 1e-12, `step ${step}: ${x} vs ${w[i]}`));
   });
@@ -53,17 +58,27 @@ for (const [name, make] of trajectories) {
 }
 
 test('optimizers over disjoint sets update only their own parameters', () => {
-  const a = new nn.Linear(3, 3), b = new nn.Linear(3, 1);
+  const a = new nn.Linear(3, 3),
+    b = new nn.Linear(3, 1);
   const optA = new nn.Adam(nn.parametersOf(a), { lr: 0.1 });
   T.tidy(() => T.sum(b.forward(a.forward(T.randn([4, 3])))).backward());
   const before = b.parameters().map((p) => p.toArray());
   const beforeA = a.parameters().map((p) => p.toArray());
   optA.step();
-  assert.deepEqual(b.parameters().map((p) => p.toArray()), before);
-  assert.notDeepEqual(a.parameters().map((p) => p.toArray()), beforeA);
+  assert.deepEqual(
+    b.parameters().map((p) => p.toArray()),
+    before,
+  );
+  assert.notDeepEqual(
+    a.parameters().map((p) => p.toArray()),
+    beforeA,
+  );
   optA.zeroGrad();
   assert.ok(a.parameters().every((p) => p.grad === null));
-  assert.ok(b.parameters().every((p) => p.grad !== null), 'zeroGrad leaves other sets alone');
+  assert.ok(
+    b.parameters().every((p) => p.grad !== null),
+    'zeroGrad leaves other sets alone',
+  );
   assert.throws(() => nn.parametersOf(a, a.weight), /share a parameter/);
   assert.throws(() => new nn.Adam([]), /no parameters/);
   a.dispose();
@@ -100,7 +115,10 @@ test('optimizer state saved and loaded resumes to identical parameters', () => {
     T.tidy(() => T.sum(T.square(resumed.net.forward(T.full([3, 4], i + 1)))).backward());
     resumed.opt.step();
   }
-  assert.deepEqual(resumed.net.parameters().map((p) => p.toArray()), straight.net.parameters().map((p) => p.toArray()));
+  assert.deepEqual(
+    resumed.net.parameters().map((p) => p.toArray()),
+    straight.net.parameters().map((p) => p.toArray()),
+  );
   assert.equal((resumed.opt as nn.Adam).steps, 6);
   const sgd = new nn.SGD(new nn.Linear(4, 2).parameters(), { lr: 0.1 });
   assert.throws(() => nn.loadOptimizer(sgd, path.join(dir, 'opt.safetensors')), /holds Adam optimizer state, expected SGD/);

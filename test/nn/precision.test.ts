@@ -21,7 +21,13 @@ test('withPrecision switches autocast on for bf16 and restores the previous stat
     assert.equal(T.autocastDtype('cpu'), 'bfloat16');
   });
   assert.equal(T.autocastDtype('cpu'), null);
-  assert.throws(() => T.withPrecision('bf16', 'cpu', () => { throw new Error('inside'); }), /inside/);
+  assert.throws(
+    () =>
+      T.withPrecision('bf16', 'cpu', () => {
+        throw new Error('inside');
+      }),
+    /inside/,
+  );
   assert.equal(T.autocastDtype('cpu'), null, 'restored after a throw');
   assert.throws(() => T.parsePrecision('fp16'), /unknown precision 'fp16': expected fp32 or bf16/);
 });
@@ -29,7 +35,11 @@ test('withPrecision switches autocast on for bf16 and restores the previous stat
 const layers: [string, () => nn.Module & { forward(x: T.Tensor): T.Tensor }, number[]][] = [
   ['Conv2d', () => new nn.Conv2d(6, 8, 3, { padding: 1 }), [4, 6, 12, 12]],
   ['Conv2d stride 2', () => new nn.Conv2d(6, 8, 5, { stride: 2, padding: 2 }), [4, 6, 12, 12]],
-  ['ConvTranspose2d (phase decomposition)', () => new nn.ConvTranspose2d(6, 8, 5, { stride: 2, padding: 2, outputPadding: 1 }), [4, 6, 8, 8]],
+  [
+    'ConvTranspose2d (phase decomposition)',
+    () => new nn.ConvTranspose2d(6, 8, 5, { stride: 2, padding: 2, outputPadding: 1 }),
+    [4, 6, 8, 8],
+  ],
   ['ConvTranspose2d to RGB', () => new nn.ConvTranspose2d(6, 3, 5, { stride: 1, padding: 2 }), [4, 6, 8, 8]],
   ['Linear', () => new nn.Linear(24, 16), [8, 24]],
   ['BatchNorm2d (training)', () => new nn.BatchNorm2d(6), [4, 6, 8, 8]],
@@ -43,21 +53,23 @@ for (const [name, make, shape] of layers) {
       const m = make();
       const x = T.keep(T.contiguous(T.randn(shape), layout === 'channels_last' && shape.length === 4 ? 'channels_last' : 'contiguous'));
       const gout = T.keep(T.randn(T.tidy(() => m.forward(x)).shape));
-      const run = (precision: T.Precision) => T.tidy(() => {
-        m.zeroGrad();
-        const xi = T.keep(x.clone().requiresGrad_(true));
-        const y = T.withPrecision(precision, 'cpu', () => m.forward(xi));
-        T.sum(T.mul(T.toDtype(y, 'float32'), gout)).backward();
-        const grads = m.parameters().map((p) => {
-          assert.equal(p.dtype, 'float32', 'master weights stay float32');
-          assert.equal(p.grad!.dtype, 'float32', 'gradients reach the float32 weights');
-          return T.keep(p.grad!.clone());
+      const run = (precision: T.Precision) =>
+        T.tidy(() => {
+          m.zeroGrad();
+          const xi = T.keep(x.clone().requiresGrad_(true));
+          const y = T.withPrecision(precision, 'cpu', () => m.forward(xi));
+          T.sum(T.mul(T.toDtype(y, 'float32'), gout)).backward();
+          const grads = m.parameters().map((p) => {
+            assert.equal(p.dtype, 'float32', 'master weights stay float32');
+            assert.equal(p.grad!.dtype, 'float32', 'gradients reach the float32 weights');
+            return T.keep(p.grad!.clone());
+          });
+          const out = { y: T.keep(T.toDtype(y, 'float32')), gx: T.keep(xi.grad!.clone()), grads, dtype: y.dtype };
+          xi.dispose();
+          return out;
         });
-        const out = { y: T.keep(T.toDtype(y, 'float32')), gx: T.keep(xi.grad!.clone()), grads, dtype: y.dtype };
-        xi.dispose();
-        return out;
-      });
-      const ref = run('fp32'), low = run('bf16');
+      const ref = run('fp32'),
+        low = run('bf16');
       if (name.startsWith('BatchNorm')) assert.equal(low.dtype, 'float32', 'autocast keeps batch norm of float32 input in float32');
       else assert.equal(low.dtype, 'bfloat16', 'convolutions and matrix products run in bfloat16');
       // bf16 keeps 8 bits of mantissa: relative error ~2^-8 per rounding, a few roundings deep.
@@ -73,7 +85,19 @@ for (const [name, make, shape] of layers) {
 
 function batch(B: number): ImageBatch {
   const img = () => T.keep(T.sub(T.mul(T.rand([B, 3, 64, 64]), 2), 1));
-  return { target: 'bottom', users: T.keep(T.tensor(Array.from({ length: B }, (_, i) => i % 3), { dtype: 'int64' })), query: img(), positive: img(), negQuery: img(), negComplement: img() };
+  return {
+    target: 'bottom',
+    users: T.keep(
+      T.tensor(
+        Array.from({ length: B }, (_, i) => i % 3),
+        { dtype: 'int64' },
+      ),
+    ),
+    query: img(),
+    positive: img(),
+    negQuery: img(),
+    negComplement: img(),
+  };
 }
 
 test('a bf16 Algorithm 1 step leaves no live tensors behind, keeps float32 weights and optimizer state, and finite losses', () => {
@@ -107,11 +131,16 @@ test('designs: channels-last equals contiguous; bf16 is close to fp32 and return
     model.precision = precision;
     return T.keep(model.design(q, u, 'bottom'));
   };
-  const nchw = designs('contiguous', 'fp32'), nhwc = designs('channels_last', 'fp32'), low = designs('channels_last', 'bf16');
+  const nchw = designs('contiguous', 'fp32'),
+    nhwc = designs('channels_last', 'fp32'),
+    low = designs('channels_last', 'bf16');
   assertClose(nhwc, nchw, { atol: 1e-5, rtol: 1e-4, what: 'channels-last design' });
   assertClose(low, nchw, { atol: 0.05, rtol: 0.05, what: 'bf16 design' });
   assert.equal(low.dtype, 'float32');
-  assert.ok(T.tidy(() => T.equal(low, T.contiguous(low))), 'designs come back in NCHW layout');
+  assert.ok(
+    T.tidy(() => T.equal(low, T.contiguous(low))),
+    'designs come back in NCHW layout',
+  );
   T.dispose([q, u, nchw, nhwc, low]);
   model.dispose();
 });

@@ -10,7 +10,8 @@ import { RealFakeDiscriminator } from '../../src/models/real_fake_discriminator.
 function sigmaMax(W: T.Tensor): number {
   return T.tidy(() => {
     let v = T.ones([W.size(1)]);
-    for (let i = 0; i < 200; i++) v = T.div(T.matmul(T.transpose(W, 0, 1), T.matmul(W, v)), T.norm(T.matmul(T.transpose(W, 0, 1), T.matmul(W, v))));
+    for (let i = 0; i < 200; i++)
+      v = T.div(T.matmul(T.transpose(W, 0, 1), T.matmul(W, v)), T.norm(T.matmul(T.transpose(W, 0, 1), T.matmul(W, v))));
     return T.norm(T.matmul(W, v)).item();
   });
 }
@@ -20,14 +21,19 @@ test('spectral norm: the normalized weight has spectral norm 1 once u has conver
   for (const layer of [new nn.Linear(12, 7), new nn.Conv2d(3, 5, 3, { padding: 1 })]) {
     const sn = new nn.SpectralNorm(layer);
     const x = layer instanceof nn.Linear ? T.randn([4, 12]) : T.randn([2, 3, 8, 8]);
-    for (let i = 0; i < 30; i++) T.tidy(() => { sn.forward(x); });
+    for (let i = 0; i < 30; i++)
+      T.tidy(() => {
+        sn.forward(x);
+      });
     const w = T.tidy(() => T.keep(T.noGrad(() => sn.normalizedWeight())));
     const s = sigmaMax(T.reshape(w, [w.size(0), -1]));
     assert.ok(Math.abs(s - 1) < 1e-3, `sigma of the normalized weight ${s}`);
     assert.ok(Math.abs(sigmaMax(T.reshape(layer.weight, [layer.weight.size(0), -1])) - 1) > 0.05, 'the raw weight is not normalized');
     sn.eval();
     const u = Array.from(sn.u.toArray() as number[]);
-    T.tidy(() => { sn.forward(x); });
+    T.tidy(() => {
+      sn.forward(x);
+    });
     assert.deepEqual(Array.from(sn.u.toArray() as number[]), u, 'eval mode reads u');
     // Gradient reaches the raw weight through W / sigma.
     sn.train();

@@ -18,7 +18,8 @@ import { tmp } from '../data/fixtures.js';
 import { quietly } from '../helpers.js';
 import { tinyConfig, tinyWorldWithOracle } from '../train/fixtures.js';
 
-let world = '', run = '';
+let world = '',
+  run = '';
 before(async () => {
   world = await tinyWorldWithOracle();
   run = path.join(tmp('retrieve'), 'run');
@@ -39,10 +40,16 @@ test('catalog index: nearest items as brute force finds them; rankings ordered; 
   const all = await Promise.all(dataset.bottoms.map((b) => loadImageBytes(b.path, 64)));
   const flat = new Uint8Array(all.length * 3 * 64 * 64);
   all.forEach((b, i) => flat.set(b, i * b.length));
-  const rows = T.tidy(() => embedForIndex(trained, bytesToUnit(T.tensor(flat, { dtype: 'uint8', shape: [all.length, 3, 64, 64] })), 'code', 'cpu'));
+  const rows = T.tidy(() =>
+    embedForIndex(trained, bytesToUnit(T.tensor(flat, { dtype: 'uint8', shape: [all.length, 3, 64, 64] })), 'code', 'cpu'),
+  );
   const d = embedForIndex(trained, r.design, 'code', 'cpu')[0]!;
   const dist = rows.map((row, i) => [row.reduce((s, v, j) => s + (v - d[j]!) ** 2, 0), i] as const).sort((a, b) => a[0] - b[0]);
-  assert.deepEqual(r.items.map((x) => x.item), dist.slice(0, 5).map(([, i]) => i), 'HNSW finds the exact nearest items on a small catalog');
+  assert.deepEqual(
+    r.items.map((x) => x.item),
+    dist.slice(0, 5).map(([, i]) => i),
+    'HNSW finds the exact nearest items on a small catalog',
+  );
   for (let i = 1; i < r.items.length; i++) assert.ok(r.items[i]!.distance >= r.items[i - 1]!.distance);
   const c = designAndRetrieve(trained, dataset, index, query, 1, { k: 5, ranking: 'compat', candidates: 10, device: 'cpu' });
   for (let i = 1; i < c.items.length; i++) assert.ok(c.items[i]!.score <= c.items[i - 1]!.score, 'design-then-rank: by s_{u,o}');
@@ -59,15 +66,38 @@ test('catalog index: nearest items as brute force finds them; rankings ordered; 
   utimesSync(path.join(run, 'model.safetensors'), t, t);
   const fresh = await openCatalogIndex(trained, dataset, 'bottom', 'code');
   assert.ok(fresh.built && fresh.file !== index.file);
-  assert.deepEqual(readdirSync(path.join(run, 'retrieval')).filter((f) => f.startsWith('bottom-code-')).length, 2, 'one graph and one codes file');
+  assert.deepEqual(
+    readdirSync(path.join(run, 'retrieval')).filter((f) => f.startsWith('bottom-code-')).length,
+    2,
+    'one graph and one codes file',
+  );
   fresh.dispose();
   trained.dispose();
 });
 
 test('pfd retrieve: picture and JSON for several users; --evaluate ranks every method below the oracle ceiling; clear errors', async () => {
   const dataset = loadDataset({ path: world, format: 'manifest', skipBad: false });
-  const out = path.join(tmp('retrieve'), 'fig6.png'), json = path.join(tmp('retrieve'), 'fig6.json');
-  const r = await quietly(() => main(['retrieve', '--run', run, '--query', path.parse(dataset.tops[2]!.id).name, '--users', 'u0000,u0002', '--k', '3', '--rank', 'compat', '--out', out, '--json', json]));
+  const out = path.join(tmp('retrieve'), 'fig6.png'),
+    json = path.join(tmp('retrieve'), 'fig6.json');
+  const r = await quietly(() =>
+    main([
+      'retrieve',
+      '--run',
+      run,
+      '--query',
+      path.parse(dataset.tops[2]!.id).name,
+      '--users',
+      'u0000,u0002',
+      '--k',
+      '3',
+      '--rank',
+      'compat',
+      '--out',
+      out,
+      '--json',
+      json,
+    ]),
+  );
   assert.equal(r.result, 0, r.err);
   assert.ok(readFileSync(out).subarray(1, 4).toString() === 'PNG');
   const j = JSON.parse(readFileSync(json, 'utf8'));

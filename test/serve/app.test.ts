@@ -16,7 +16,11 @@ import { Rng } from '../../src/data/rng.js';
 import { tmp } from '../data/fixtures.js';
 import { tinyConfig, tinyWorldWithOracle } from '../train/fixtures.js';
 
-let world = '', run = '', top = '', bottom = '', service: DesignService;
+let world = '',
+  run = '',
+  top = '',
+  bottom = '',
+  service: DesignService;
 before(async () => {
   world = await tinyWorldWithOracle();
   run = path.join(tmp('serve'), 'run');
@@ -37,7 +41,10 @@ test('routes: health, users, catalog with search and paging, item images, design
   const app = buildApp(service);
   const h = (await json(app, 'GET', '/api/health')).json();
   assert.deepEqual([h.status, h.model, h.targets], ['ok', 'designer', ['bottom']]);
-  assert.deepEqual((await json(app, 'GET', '/api/users')).json().users.map((u: { id: string }) => u.id), ['u0000', 'u0001', 'u0002', 'u0003']);
+  assert.deepEqual(
+    (await json(app, 'GET', '/api/users')).json().users.map((u: { id: string }) => u.id),
+    ['u0000', 'u0001', 'u0002', 'u0003'],
+  );
   const items = (await json(app, 'GET', '/api/items?category=top&limit=3&offset=1')).json();
   assert.equal(items.items.length, 3);
   assert.ok(items.total >= 3 && items.items.every((x: { category: string }) => x.category === 'top'));
@@ -55,11 +62,14 @@ test('routes: health, users, catalog with search and paging, item images, design
     assert.equal(typeof d.score, 'number');
     assert.equal(d.items.length, 3);
     for (let i = 1; i < 3; i++) assert.ok(d.items[i].score <= d.items[i - 1].score, 'ranked by s_{u,o}');
-    assert.equal((await json(app, 'GET', d.items[0].image)).statusCode, 200, 'each retrieved item\'s image is served');
+    assert.equal((await json(app, 'GET', d.items[0].image)).statusCode, 200, "each retrieved item's image is served");
   }
   // Once the catalog's index is loaded, a design request leaves no tensor behind.
   const live = T.liveTensors();
-  assert.equal((await json(app, 'POST', '/api/design', { query: { item: top }, users: ['u0000', 'u0001', 'u0003'], k: 3 })).statusCode, 200);
+  assert.equal(
+    (await json(app, 'POST', '/api/design', { query: { item: top }, users: ['u0000', 'u0001', 'u0003'], k: 3 })).statusCode,
+    200,
+  );
   assert.equal(T.liveTensors(), live, 'no leaked tensors per request');
   const png = await json(app, 'GET', `/api/design.png?item=${top}&user=u0001`);
   assert.equal(png.headers['content-type'], 'image/png');
@@ -70,7 +80,8 @@ test('routes: health, users, catalog with search and paging, item images, design
   assert.equal(up.statusCode, 200, up.body);
   assert.equal(up.json().designs[0].image, `data:image/png;base64,${png.rawPayload.toString('base64')}`);
   const api = (await json(app, 'GET', '/api/openapi.json')).json();
-  for (const p of ['/api/health', '/api/users', '/api/items', '/api/items/{category}/{id}/image', '/api/design', '/api/design.png']) assert.ok(api.paths[p], p);
+  for (const p of ['/api/health', '/api/users', '/api/items', '/api/items/{category}/{id}/image', '/api/design', '/api/design.png'])
+    assert.ok(api.paths[p], p);
   assert.ok(api.paths['/api/design'].post.requestBody);
   await app.close();
 });
@@ -81,19 +92,74 @@ test('errors: every failure is a 4xx from the catalogue with a message naming th
     ['unknown user', () => json(app, 'POST', '/api/design', { query: { item: top }, users: ['nobody'] }), 'UNKNOWN_USER', /'nobody'/],
     ['unknown item', () => json(app, 'POST', '/api/design', { query: { item: 'zzz' }, users: ['u0000'] }), 'UNKNOWN_ITEM', /'zzz'/],
     ['unknown item image', () => json(app, 'GET', '/api/items/top/zzz/image'), 'UNKNOWN_ITEM', /'zzz'/],
-    ['a bottom as query of a top->bottom model', () => json(app, 'POST', '/api/design', { query: { item: bottom }, users: ['u0000'] }), 'WRONG_CATEGORY', /query must be a top/],
-    ['malformed JSON', () => app.inject({ method: 'POST', url: '/api/design', headers: { 'content-type': 'application/json' }, payload: '{"query": ' }), 'BAD_REQUEST', /JSON/],
-    ['wrong content type', () => app.inject({ method: 'POST', url: '/api/design', headers: { 'content-type': 'text/plain' }, payload: 'hello' }), 'UNSUPPORTED_MEDIA_TYPE', /text\/plain/],
+    [
+      'a bottom as query of a top->bottom model',
+      () => json(app, 'POST', '/api/design', { query: { item: bottom }, users: ['u0000'] }),
+      'WRONG_CATEGORY',
+      /query must be a top/,
+    ],
+    [
+      'malformed JSON',
+      () => app.inject({ method: 'POST', url: '/api/design', headers: { 'content-type': 'application/json' }, payload: '{"query": ' }),
+      'BAD_REQUEST',
+      /JSON/,
+    ],
+    [
+      'wrong content type',
+      () => app.inject({ method: 'POST', url: '/api/design', headers: { 'content-type': 'text/plain' }, payload: 'hello' }),
+      'UNSUPPORTED_MEDIA_TYPE',
+      /text\/plain/,
+    ],
     ['schema: no users', () => json(app, 'POST', '/api/design', { query: { item: top }, users: [] }), 'BAD_REQUEST', /users/],
-    ['schema: unknown field', () => json(app, 'POST', '/api/design', { query: { item: top }, users: ['u0000'], colour: 'red' }), 'BAD_REQUEST', /additional/],
+    [
+      'schema: unknown field',
+      () => json(app, 'POST', '/api/design', { query: { item: top }, users: ['u0000'], colour: 'red' }),
+      'BAD_REQUEST',
+      /additional/,
+    ],
     ['schema: bad category', () => json(app, 'GET', '/api/items?category=hat'), 'BAD_REQUEST', /category/],
-    ['both item and image', () => json(app, 'POST', '/api/design', { query: { item: top, image: 'AAAA' }, users: ['u0000'] }), 'BAD_REQUEST', /exactly one/],
-    ['body too large', () => json(app, 'POST', '/api/design', { query: { image: 'A'.repeat(8000) }, users: ['u0000'] }), 'PAYLOAD_TOO_LARGE', /4096 bytes/],
-    ['not an image', () => json(app, 'POST', '/api/design', { query: { image: Buffer.from('hello, not a picture').toString('base64') }, users: ['u0000'] }), 'BAD_IMAGE', /must be a JPEG, PNG or WebP/],
-    ['an SVG upload', () => json(app, 'POST', '/api/design', { query: { image: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"/>').toString('base64') }, users: ['u0000'] }), 'BAD_IMAGE', /not svg/],
+    [
+      'both item and image',
+      () => json(app, 'POST', '/api/design', { query: { item: top, image: 'AAAA' }, users: ['u0000'] }),
+      'BAD_REQUEST',
+      /exactly one/,
+    ],
+    [
+      'body too large',
+      () => json(app, 'POST', '/api/design', { query: { image: 'A'.repeat(8000) }, users: ['u0000'] }),
+      'PAYLOAD_TOO_LARGE',
+      /4096 bytes/,
+    ],
+    [
+      'not an image',
+      () =>
+        json(app, 'POST', '/api/design', { query: { image: Buffer.from('hello, not a picture').toString('base64') }, users: ['u0000'] }),
+      'BAD_IMAGE',
+      /must be a JPEG, PNG or WebP/,
+    ],
+    [
+      'an SVG upload',
+      () =>
+        json(app, 'POST', '/api/design', {
+          query: { image: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"/>').toString('base64') },
+          users: ['u0000'],
+        }),
+      'BAD_IMAGE',
+      /not svg/,
+    ],
     ['no route', () => json(app, 'GET', '/api/nothing'), 'NOT_FOUND', /\/api\/nothing/],
-    ['bad user id', () => json(app, 'POST', '/api/users', { id: 'a b/../c', outfits: [{ top, bottom }] }), 'BAD_REQUEST', /letters, digits/],
-    ['user outfit with an unknown item', () => json(app, 'POST', '/api/users', { id: 'zoe', outfits: [{ top, bottom: 'nope' }] }), 'UNKNOWN_ITEM', /'nope'/],
+    [
+      'bad user id',
+      () => json(app, 'POST', '/api/users', { id: 'a b/../c', outfits: [{ top, bottom }] }),
+      'BAD_REQUEST',
+      /letters, digits/,
+    ],
+    [
+      'user outfit with an unknown item',
+      () => json(app, 'POST', '/api/users', { id: 'zoe', outfits: [{ top, bottom: 'nope' }] }),
+      'UNKNOWN_ITEM',
+      /'nope'/,
+    ],
   ];
   for (const [what, call, code, message] of cases) {
     const r = await call();
@@ -110,7 +176,9 @@ test('users created through the API design at once, are refused twice, and survi
   assert.equal(r.statusCode, 201, r.body);
   assert.equal(r.json().outfits, 1);
   assert.equal((await json(app, 'POST', '/api/users', { id: 'alice', outfits: [{ top, bottom }] })).json().error.code, 'USER_EXISTS');
-  assert.ok((await json(app, 'GET', '/api/users')).json().users.some((u: { id: string; kind: string }) => u.id === 'alice' && u.kind === 'created'));
+  assert.ok(
+    (await json(app, 'GET', '/api/users')).json().users.some((u: { id: string; kind: string }) => u.id === 'alice' && u.kind === 'created'),
+  );
   const before = (await json(app, 'GET', `/api/design.png?item=${top}&user=alice`)).rawPayload;
   await app.close();
   // A second process on the same run: alice is back, with the same vector.
@@ -125,7 +193,8 @@ test('users created through the API design at once, are refused twice, and survi
 
 test('batching: concurrent requests share forward passes and get the designs they would get alone', async () => {
   const batched = new DesignService(run, { ...DEFAULT_SERVICE, batchWaitMs: 30 });
-  const a = buildApp(batched), b = buildApp(service);
+  const a = buildApp(batched),
+    b = buildApp(service);
   const users = ['u0000', 'u0001', 'u0002', 'u0003', 'u0000', 'u0002'];
   const together = await Promise.all(users.map((u) => json(a, 'GET', `/api/design.png?item=${top}&user=${u}`)));
   assert.ok(batched.batcher.stats.batches < batched.batcher.stats.requests, JSON.stringify(batched.batcher.stats));
@@ -140,16 +209,23 @@ test('batching: concurrent requests share forward passes and get the designs the
   await batched.close();
 });
 
-test('the catalog\'s query codes computed at start-up (pfd serve) design like codes computed per request', async () => {
+test("the catalog's query codes computed at start-up (pfd serve) design like codes computed per request", async () => {
   const warm = new DesignService(run, { ...DEFAULT_SERVICE, batchWaitMs: 0 });
-  const a = buildApp(warm), b = buildApp(service);
+  const a = buildApp(warm),
+    b = buildApp(service);
   const progress: number[] = [];
   const n = await warm.warmCatalogCodes({ batch: 7, onProgress: (done) => progress.push(done) });
   assert.equal(n, warm.items.top.size, 'one code per catalog top (the query category of a top2bottom run)');
   assert.equal(progress.at(-1), n);
   assert.ok(progress.length > 1, 'in batches');
   for (const item of [...warm.items.top.keys()].slice(0, 5)) {
-    const [x, y] = await Promise.all([a, b].map(async (app) => sharp((await json(app, 'GET', `/api/design.png?item=${item}&user=u0001`)).rawPayload).raw().toBuffer()));
+    const [x, y] = await Promise.all(
+      [a, b].map(async (app) =>
+        sharp((await json(app, 'GET', `/api/design.png?item=${item}&user=u0001`)).rawPayload)
+          .raw()
+          .toBuffer(),
+      ),
+    );
     const diff = Math.max(...x!.map((v, j) => Math.abs(v - y![j]!)));
     assert.ok(diff <= 1, `item ${item}: designs from warmed and per-request codes differ by ${diff}`);
   }
@@ -163,11 +239,15 @@ test('fuzz: truncated, corrupt, huge and non-image uploads all get a 4xx', async
   const png = readFileSync(loadDataset({ path: world, format: 'manifest', skipBad: false }).tops[1]!.path);
   const rng = new Rng(7, 'fuzz');
   const bodies: Buffer[] = [
-    png.subarray(0, 20), png.subarray(0, png.length >> 1), Buffer.from([0x89, 0x50, 0x4e, 0x47]),
+    png.subarray(0, 20),
+    png.subarray(0, png.length >> 1),
+    Buffer.from([0x89, 0x50, 0x4e, 0x47]),
     Buffer.from(Array.from({ length: 3000 }, () => rng.int(256))),
     Buffer.concat([png.subarray(0, 40), Buffer.from(Array.from({ length: 500 }, () => rng.int(256)))]),
     Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="100000" height="100000"></svg>'),
-    await sharp({ create: { width: 5000, height: 4000, channels: 3, background: '#fff' } }).jpeg({ quality: 1 }).toBuffer(), // 20 MP: beyond the pixel limit
+    await sharp({ create: { width: 5000, height: 4000, channels: 3, background: '#fff' } })
+      .jpeg({ quality: 1 })
+      .toBuffer(), // 20 MP: beyond the pixel limit
     Buffer.alloc(900_000, 0x41),
   ];
   const limited = new DesignService(run, { ...DEFAULT_SERVICE, batchWaitMs: 0, maxPixels: 4096 * 4096 });

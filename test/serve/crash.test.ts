@@ -13,7 +13,9 @@ import { tmp } from '../data/fixtures.js';
 import { tinyConfig, tinyWorld } from '../train/fixtures.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-let run = '', top = '', bottom = '';
+let run = '',
+  top = '',
+  bottom = '';
 
 before(async () => {
   const world = await tinyWorld();
@@ -26,7 +28,10 @@ before(async () => {
 
 /** Starts `pfd serve` on a free port; resolves with its URL once it listens. */
 function serve(): Promise<{ proc: ChildProcess; url: string; exited: Promise<unknown> }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src', 'cli', 'pfd.ts'), 'serve', '--run', run, '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src', 'cli', 'pfd.ts'), 'serve', '--run', run, '--port', '0'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const exited = new Promise((r) => proc.once('exit', r)); // (listening from the start: a fast exit is not missed)
   return new Promise((resolve, reject) => {
     let out = '';
@@ -35,7 +40,9 @@ function serve(): Promise<{ proc: ChildProcess; url: string; exited: Promise<unk
       const m = /at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
       if (m) resolve({ proc, url: m[1]!, exited });
     });
-    proc.stderr!.on('data', (b: Buffer) => { out += b.toString(); });
+    proc.stderr!.on('data', (b: Buffer) => {
+      out += b.toString();
+    });
     proc.on('exit', (code) => reject(new Error(`pfd serve exited (${code}) before listening:\n${out}`)));
   });
 }
@@ -48,7 +55,11 @@ test('kill -9 while creating users, restart: the store opens cleanly; each user 
       for (;;) {
         const id = `crash${n++}`;
         try {
-          await fetch(`${url}/api/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id, outfits: [{ top, bottom }] }) });
+          await fetch(`${url}/api/users`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ id, outfits: [{ top, bottom }] }),
+          });
         } catch {
           return; // the server is gone
         }
@@ -74,7 +85,9 @@ test('kill -9 while creating users, restart: the store opens cleanly; each user 
   // A restarted server serves every stored user, and none other of the attempted ids.
   const { proc, url } = await serve();
   try {
-    const listed = ((await (await fetch(`${url}/api/users`)).json()) as { users: { id: string; kind: string }[] }).users.filter((u) => u.kind === 'created').map((u) => u.id);
+    const listed = ((await (await fetch(`${url}/api/users`)).json()) as { users: { id: string; kind: string }[] }).users
+      .filter((u) => u.kind === 'created')
+      .map((u) => u.id);
     assert.deepEqual(listed.sort(), users.map((u) => u.id).sort());
     for (const id of listed.slice(0, 3)) assert.equal((await fetch(`${url}/api/design.png?item=${top}&user=${id}`)).status, 200);
   } finally {

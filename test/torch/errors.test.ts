@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as T from '../../src/torch/index.js';
 
-test('shape mismatch carries libtorch\'s message', () => {
+test("shape mismatch carries libtorch's message", () => {
   T.tidy(() => {
     assert.throws(() => T.add(T.ones([2, 3]), T.ones([4])), /size of tensor a \(3\) must match the size of tensor b \(4\)/);
     assert.throws(() => T.matmul(T.ones([2, 3]), T.ones([2, 3])), /cannot be multiplied|shapes cannot/);
@@ -15,7 +15,10 @@ test('shape mismatch carries libtorch\'s message', () => {
 test('wrong argument types name the operator and the argument', () => {
   T.tidy(() => {
     assert.throws(() => T.callOp('aten::add.Tensor', T.ones([1]), 'two'), /aten::add\.Tensor: argument 'other': expected a Tensor/);
-    assert.throws(() => T.callOp('aten::conv2d', T.ones([1, 1, 3, 3]), T.ones([1, 1, 1, 1]), null, 1.5), /argument 'stride' expects an integer/);
+    assert.throws(
+      () => T.callOp('aten::conv2d', T.ones([1, 1, 3, 3]), T.ones([1, 1, 1, 1]), null, 1.5),
+      /argument 'stride' expects an integer/,
+    );
     assert.throws(() => T.callOp('aten::sum'), /missing required argument 'self'/);
     assert.throws(() => T.zeros([2, -1]), /non-negative integers/);
     assert.throws(() => T.tensor([1, 2], { dtype: 'complex64' as T.DType }), /unknown dtype 'complex64'/);

@@ -28,18 +28,50 @@ const CASES: [string, (...x: X[]) => X, X[]][] = [
   ['matmul', (a, b) => T.matmul(a!, b!), [r(2, 3, 4), r(4, 2)]],
   ['linear', (x, w, b) => T.linear(x!, w!, b!), [r(3, 4), r(2, 4), r(2)]],
   ['conv2d k5 s2 p2', (x, w, b) => T.conv2d(x!, w!, b!, 2, 2), [r(2, 2, 7, 6), r(3, 2, 5, 5), r(3)]],
-  ['fast convTranspose2d k5 s2 p2 op1', (x, w, b) => convTranspose2d(x!, w!, b!, [2, 2], [2, 2], [1, 1]), [r(1, 2, 3, 3), r(2, 3, 5, 5), r(3)]],
+  [
+    'fast convTranspose2d k5 s2 p2 op1',
+    (x, w, b) => convTranspose2d(x!, w!, b!, [2, 2], [2, 2], [1, 1]),
+    [r(1, 2, 3, 3), r(2, 3, 5, 5), r(3)],
+  ],
   ['fast convTranspose2d k5 s1 p2', (x, w, b) => convTranspose2d(x!, w!, b!, [1, 1], [2, 2], [0, 0]), [r(1, 2, 3, 3), r(2, 2, 5, 5), r(2)]],
   ['fast convTranspose2d k4 s2 p1', (x, w) => convTranspose2d(x!, w!, null, [2, 2], [1, 1], [0, 0]), [r(1, 2, 3, 3), r(2, 2, 4, 4)]],
   ['batchNorm (training)', (x, w, b) => T.batchNorm(x!, w!, b!, null, null, true, 0.1, 1e-5), [r(3, 2, 2, 2), r(2), r(2)]],
-  ['embedding', (w) => T.embedding(w!, T.tensor([[0, 2], [2, 1]], { dtype: 'int64' })), [r(3, 4)]],
+  [
+    'embedding',
+    (w) =>
+      T.embedding(
+        w!,
+        T.tensor(
+          [
+            [0, 2],
+            [2, 1],
+          ],
+          { dtype: 'int64' },
+        ),
+      ),
+    [r(3, 4)],
+  ],
   ['reshape/permute/flatten', (a) => T.flatten(T.permute(T.reshape(a!, [2, 3, 2]), [2, 0, 1]), 1), [r(12)]],
   ['cat', (a, b) => T.cat([a!, b!], 1), [r(2, 1), r(2, 3)]],
   ['pad (pad and crop)', (a) => T.pad(a!, [1, -1, -1, 2]), [r(1, 1, 3, 3)]],
   ['pixelShuffle', (a) => T.pixelShuffle(a!, 2), [r(1, 4, 2, 2)]],
   ['flip', (a) => T.flip(a!, [0]), [r(3, 2)]],
   ['mseLoss', (a, b) => T.mseLoss(a!, b!), [r(3, 2), r(3, 2)]],
-  ['bceWithLogits', (a) => T.bceWithLogits(a!, T.tensor([[1, 0], [0, 1]], { dtype: 'float64' })), [r(2, 2)]],
+  [
+    'bceWithLogits',
+    (a) =>
+      T.bceWithLogits(
+        a!,
+        T.tensor(
+          [
+            [1, 0],
+            [0, 1],
+          ],
+          { dtype: 'float64' },
+        ),
+      ),
+    [r(2, 2)],
+  ],
   ['resizeBilinear', (a) => T.resizeBilinear(a!, [5, 4]), [r(1, 1, 3, 3)]],
   ['adaptiveAvgPool2d', (a) => T.adaptiveAvgPool2d(a!, 1), [r(1, 2, 3, 3)]],
 ];

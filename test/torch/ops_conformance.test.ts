@@ -114,7 +114,10 @@ for (const [name, fn] of Object.entries(CASES)) {
       const outs = Array.isArray(out) ? out : [out];
       outs.forEach((o, i) => assertClose(o, fx.get(outs.length === 1 ? `${name}.out` : `${name}.out${i}`), { what: `${name} output` }));
       if (!fx.has(`${name}.gout`)) return;
-      outs[0]!.mul(fx.get(`${name}.gout`)).sum().backward();
+      outs[0]!
+        .mul(fx.get(`${name}.gout`))
+        .sum()
+        .backward();
       inputs.forEach((x, i) => {
         if (fx.has(`${name}.grad${i}`)) assertClose(x.grad!, fx.get(`${name}.grad${i}`), { what: `${name} grad of input ${i}` });
       });

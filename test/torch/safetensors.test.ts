@@ -71,13 +71,47 @@ test('corrupt files give errors that name the file and the problem', () => {
   garbled[9] = 0x7b;
   garbled[10] = 0x7b;
   assert.throws(() => T.decodeSafetensors(garbled, 'f.st'), /f\.st: header is not valid JSON/);
-  assert.throws(() => T.decodeSafetensors(corrupt((h) => { (h.bias as { dtype: string }).dtype = 'C64'; }), 'f.st'), /'bias' has unsupported dtype "C64"/);
-  assert.throws(() => T.decodeSafetensors(corrupt((h) => { (h.bias as { shape: number[] }).shape = [3]; }), 'f.st'), /'bias' \(F64 \[3\]\) needs 24 bytes, its offsets span 16/);
-  assert.throws(() => T.decodeSafetensors(corrupt((h) => { (h.bias as { data_offsets: number[] }).data_offsets = [0, 99999]; }), 'f.st'), /outside the/);
-  assert.throws(() => T.decodeSafetensors(corrupt((h) => {
-    const w = h.weight as { data_offsets: number[] };
-    (h.bias as { data_offsets: number[] }).data_offsets = [w.data_offsets[0]!, w.data_offsets[0]! + 16];
-  }), 'f.st'), /overlap/);
+  assert.throws(
+    () =>
+      T.decodeSafetensors(
+        corrupt((h) => {
+          (h.bias as { dtype: string }).dtype = 'C64';
+        }),
+        'f.st',
+      ),
+    /'bias' has unsupported dtype "C64"/,
+  );
+  assert.throws(
+    () =>
+      T.decodeSafetensors(
+        corrupt((h) => {
+          (h.bias as { shape: number[] }).shape = [3];
+        }),
+        'f.st',
+      ),
+    /'bias' \(F64 \[3\]\) needs 24 bytes, its offsets span 16/,
+  );
+  assert.throws(
+    () =>
+      T.decodeSafetensors(
+        corrupt((h) => {
+          (h.bias as { data_offsets: number[] }).data_offsets = [0, 99999];
+        }),
+        'f.st',
+      ),
+    /outside the/,
+  );
+  assert.throws(
+    () =>
+      T.decodeSafetensors(
+        corrupt((h) => {
+          const w = h.weight as { data_offsets: number[] };
+          (h.bias as { data_offsets: number[] }).data_offsets = [w.data_offsets[0]!, w.data_offsets[0]! + 16];
+        }),
+        'f.st',
+      ),
+    /overlap/,
+  );
   assert.throws(() => T.loadTensors('/nonexistent/x.safetensors'), /\/nonexistent\/x\.safetensors: cannot read: ENOENT/);
 });
 

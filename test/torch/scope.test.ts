@@ -23,11 +23,12 @@ test('tidy frees intermediates and hands the result to the enclosing scope', () 
 
 test('keep() survives its scope; dispose() frees at once; use after free is a clear error', () => {
   const before = T.liveTensors();
-  const kept = T.tidy(() => {
-    const k = T.keep(T.ones([2]));
-    T.ones([2]);
-    return null;
-  }) ?? null;
+  const kept =
+    T.tidy(() => {
+      const k = T.keep(T.ones([2]));
+      T.ones([2]);
+      return null;
+    }) ?? null;
   assert.equal(kept, null);
   assert.equal(T.liveTensors(), before + 1);
   const t = T.tidy(() => T.ones([2]));
@@ -39,10 +40,14 @@ test('keep() survives its scope; dispose() frees at once; use after free is a cl
 
 test('a throwing function still frees its scope', () => {
   const before = T.liveTensors();
-  assert.throws(() => T.tidy(() => {
-    T.ones([4]);
-    throw new Error('boom');
-  }), /boom/);
+  assert.throws(
+    () =>
+      T.tidy(() => {
+        T.ones([4]);
+        throw new Error('boom');
+      }),
+    /boom/,
+  );
   assert.equal(T.liveTensors(), before);
 });
 
@@ -55,7 +60,9 @@ test('backward and grads inside tidy leave no tensors behind', () => {
   const before = T.liveTensors();
   for (let i = 0; i < 5; i++) {
     T.tidy(() => {
-      const y = T.matmul(T.randn([2, 4]), w).tanh().sum();
+      const y = T.matmul(T.randn([2, 4]), w)
+        .tanh()
+        .sum();
       y.backward();
       w.grad!.toArray();
       w.setGrad(null);

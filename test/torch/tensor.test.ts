@@ -5,7 +5,10 @@ import * as T from '../../src/torch/index.js';
 
 test('tensor() from nested arrays infers the shape; data() returns the dtype array', () => {
   T.tidy(() => {
-    const t = T.tensor([[1, 2, 3], [4, 5, 6]]);
+    const t = T.tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     assert.deepEqual(t.shape, [2, 3]);
     assert.equal(t.dtype, 'float32');
     assert.equal(t.device, 'cpu');
@@ -43,7 +46,9 @@ test('creation ops give known values', () => {
     assert.deepEqual(T.eye(2).toArray(), [1, 0, 0, 1]);
     assert.deepEqual(T.scalarTensor(3).shape, []);
     assert.equal(T.scalarTensor(3).item(), 3);
-    const p = T.randperm(10).toArray().sort((a, b) => a - b);
+    const p = T.randperm(10)
+      .toArray()
+      .sort((a, b) => a - b);
     assert.deepEqual(p, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     const ri = T.randint(2, 5, [1000]).toArray();
     assert.ok(ri.every((v) => v >= 2 && v < 5) && new Set(ri).size === 3);
@@ -75,19 +80,37 @@ test('scalar operands keep integer dtypes; division is true division', () => {
 
 test('comparisons, argmax, max along a dim, chunk/split, masked fill, index', () => {
   T.tidy(() => {
-    const x = T.tensor([[1, 5, 3], [7, 2, 9]]);
+    const x = T.tensor([
+      [1, 5, 3],
+      [7, 2, 9],
+    ]);
     assert.deepEqual(T.gt(x, 2.5).toArray(), [0, 1, 1, 1, 0, 1]);
     assert.deepEqual(T.eq(x, T.tensor([1, 2, 3])).toArray(), [1, 0, 1, 0, 1, 0]);
     assert.deepEqual(T.argmax(x, 1).toArray(), [1, 2]);
     const [v, idx] = T.maxDim(x, 0);
     assert.deepEqual(v.toArray(), [7, 5, 9]);
     assert.deepEqual(idx.toArray(), [1, 0, 1]);
-    assert.deepEqual(T.chunk(x, 3, 1).map((c) => c.shape), [[2, 1], [2, 1], [2, 1]]);
-    assert.deepEqual(T.split(T.arange(5), 2).map((c) => c.toArray()), [[0, 1], [2, 3], [4]]);
+    assert.deepEqual(
+      T.chunk(x, 3, 1).map((c) => c.shape),
+      [
+        [2, 1],
+        [2, 1],
+        [2, 1],
+      ],
+    );
+    assert.deepEqual(
+      T.split(T.arange(5), 2).map((c) => c.toArray()),
+      [[0, 1], [2, 3], [4]],
+    );
     assert.deepEqual(T.maskedFill(x, T.lt(x, 3), 0).toArray(), [0, 5, 3, 7, 0, 9]);
     assert.deepEqual(T.index(x, [T.tensor([1, 0], { dtype: 'int64' })]).toArray(), [7, 2, 9, 1, 5, 3]);
     assert.equal(T.allclose(x, T.add(x, 1e-9)), true);
-    assert.equal(T.isfinite(T.div(x, 0)).toArray().every((b) => b === 0), true);
+    assert.equal(
+      T.isfinite(T.div(x, 0))
+        .toArray()
+        .every((b) => b === 0),
+      true,
+    );
   });
 });
 

@@ -13,7 +13,19 @@ import { totalVariation } from '../../src/models/total_variation.js';
 
 function batch(B: number, users: number): ImageBatch {
   const img = () => T.keep(T.sub(T.mul(T.rand([B, 3, 64, 64]), 2), 1));
-  return { target: 'bottom', users: T.keep(T.tensor(Array.from({ length: B }, (_, i) => i % users), { dtype: 'int64' })), query: img(), positive: img(), negQuery: img(), negComplement: img() };
+  return {
+    target: 'bottom',
+    users: T.keep(
+      T.tensor(
+        Array.from({ length: B }, (_, i) => i % users),
+        { dtype: 'int64' },
+      ),
+    ),
+    query: img(),
+    positive: img(),
+    negQuery: img(),
+    negComplement: img(),
+  };
 }
 
 const snapshot = (m: Designer) => new Map(m.namedParameters().map(([n, p]) => [n, T.keep(p.clone())]));
@@ -36,7 +48,13 @@ for (const userCond of ['vector', 'label', 'none'] as UserCond[]) {
     T.manualSeed(3);
     const model = new Designer({ ...TINY_MODEL, users: 3, userCond, targets: ['bottom', 'top'] });
     const opt = makeOptimizers(model, { lr: 1e-3, betas: [0.5, 0.999] });
-    const names = (prefixes: string[]) => new Set(model.namedParameters().map(([n]) => n).filter((n) => prefixes.some((p) => n.startsWith(p))));
+    const names = (prefixes: string[]) =>
+      new Set(
+        model
+          .namedParameters()
+          .map(([n]) => n)
+          .filter((n) => prefixes.some((p) => n.startsWith(p))),
+      );
     const steps: Set<string>[] = [];
     // Spy on each optimizer's step(): which parameters did it move?
     const spy = (o: nn.Optimizer) => {
@@ -80,7 +98,13 @@ test('Algorithm 1 with both tasks: one (a) step on both batches, then (b) and (c
   T.manualSeed(5);
   const model = new Designer({ ...TINY_MODEL, users: 3, userCond: 'vector', targets: ['bottom', 'top'] });
   const opt = makeOptimizers(model, { lr: 1e-3, betas: [0.5, 0.999] });
-  const names = (prefix: string) => new Set(model.namedParameters().map(([n]) => n).filter((n) => n.startsWith(prefix)));
+  const names = (prefix: string) =>
+    new Set(
+      model
+        .namedParameters()
+        .map(([n]) => n)
+        .filter((n) => n.startsWith(prefix)),
+    );
   const log: [string, Set<string>][] = [];
   const spy = (label: string, o: nn.Optimizer) => {
     const real = o.step.bind(o);
@@ -94,9 +118,13 @@ test('Algorithm 1 with both tasks: one (a) step on both batches, then (b) and (c
   spy('compat', opt.compat);
   for (const [c, o] of opt.disc) spy(`disc_${c}`, o);
   for (const [c, o] of opt.gen) spy(`gen_${c}`, o);
-  const bottom = batch(4, 3), top = { ...batch(4, 3), target: 'top' as const };
+  const bottom = batch(4, 3),
+    top = { ...batch(4, 3), target: 'top' as const };
   const l = algorithm1Step(model, opt, [bottom, top], DEFAULT_STEP);
-  assert.deepEqual(log.map(([k]) => k), ['compat', 'disc_bottom', 'disc_bottom', 'gen_bottom', 'disc_top', 'disc_top', 'gen_top']);
+  assert.deepEqual(
+    log.map(([k]) => k),
+    ['compat', 'disc_bottom', 'disc_bottom', 'gen_bottom', 'disc_top', 'disc_top', 'gen_top'],
+  );
   for (const [k, moved] of log.slice(1)) {
     movesOnly(moved, names(`${k}.`), [`${k}.head.3.bias`]);
   }
@@ -125,7 +153,11 @@ test('the "remove L_G^FM" ablation: G is trained by RaLSGAN alone (L_G = L_G_adv
 });
 
 test('designer: generator input per user conditioning, and designs at 64x64', () => {
-  for (const [userCond, dim] of [['vector', 16], ['label', 8 + 5], ['none', 9]] as const) {
+  for (const [userCond, dim] of [
+    ['vector', 16],
+    ['label', 8 + 5],
+    ['none', 9],
+  ] as const) {
     const model = new Designer({ ...TINY_MODEL, users: 5, userCond, targets: ['top'] });
     T.tidy(() => {
       const users = T.tensor([0, 4], { dtype: 'int64' });
@@ -147,7 +179,13 @@ test('Algorithm 1 with a query-pair discriminator and the query mode-seeking ter
   const model = new Designer({ ...TINY_MODEL, pairDiscriminator: true, users: 3, userCond: 'vector', targets: ['bottom'] });
   const opt = makeOptimizers(model, { lr: 1e-3, betas: [0.5, 0.999] });
   assert.equal(opt.pairDisc!.size, 1);
-  const names = (prefix: string) => new Set(model.namedParameters().map(([n]) => n).filter((n) => n.startsWith(prefix)));
+  const names = (prefix: string) =>
+    new Set(
+      model
+        .namedParameters()
+        .map(([n]) => n)
+        .filter((n) => n.startsWith(prefix)),
+    );
   const moves: [string, Set<string>][] = [];
   const spy = (label: string, o: nn.Optimizer) => {
     const real = o.step.bind(o);
@@ -163,7 +201,10 @@ test('Algorithm 1 with a query-pair discriminator and the query mode-seeking ter
   const b = batch(4, 3);
   const step = { ...DEFAULT_STEP, modeSeeking: 1 };
   const losses = algorithm1Step(model, opt, b, step);
-  assert.deepEqual(moves.map(([l]) => l), ['pair', 'gen']);
+  assert.deepEqual(
+    moves.map(([l]) => l),
+    ['pair', 'gen'],
+  );
   movesOnly(moves[0]![1], names('pair_disc_bottom.'), []);
   assert.deepEqual(moves[1]![1], names('gen_bottom.'), 'G alone moves in (c): D_pair is fixed there');
   assert.ok(Number.isFinite(losses.L_Dpair) && Number.isFinite(losses.L_G_pair) && losses.L_G_ms! > 0, JSON.stringify(losses));
@@ -179,7 +220,7 @@ test('Algorithm 1 with a query-pair discriminator and the query mode-seeking ter
   model.dispose();
 });
 
-test('swapExtra: step (a) adds a second ranking term against the user\'s other complement; weight 0 is the paper\'s step exactly', () => {
+test("swapExtra: step (a) adds a second ranking term against the user's other complement; weight 0 is the paper's step exactly", () => {
   const run = (swapExtra: number, withSwap: boolean) => {
     T.manualSeed(5);
     const model = new Designer({ ...TINY_MODEL, users: 3, userCond: 'vector', targets: ['bottom'] });
@@ -197,13 +238,15 @@ test('swapExtra: step (a) adds a second ranking term against the user\'s other c
     model.dispose();
     return { losses, encoder };
   };
-  const paper = run(0, false), off = run(0, true), on = run(1, true);
+  const paper = run(0, false),
+    off = run(0, true),
+    on = run(1, true);
   assert.equal(off.losses.L_FM, paper.losses.L_FM);
   assert.equal(off.encoder, paper.encoder);
   assert.equal(off.losses.bpr_swap, undefined);
   // (F's batch statistics now include the extra complements, so the kind-1/2 term moves a little too.)
   const l2 = paper.losses.L_FM - paper.losses.bpr;
-  assert.ok(Math.abs(on.losses.L_FM - (on.losses.bpr + l2 + on.losses.bpr_swap!)) < 1e-5, 'L_FM = BPR(s+, s-) + L2 + 1 x BPR(s+, s\')');
+  assert.ok(Math.abs(on.losses.L_FM - (on.losses.bpr + l2 + on.losses.bpr_swap!)) < 1e-5, "L_FM = BPR(s+, s-) + L2 + 1 x BPR(s+, s')");
   assert.ok(on.losses.auc_swap! >= 0 && on.losses.auc_swap! <= 1);
   assert.notEqual(on.encoder, paper.encoder, 'the extra term moves F');
 });
@@ -213,7 +256,13 @@ test('swapExtra: step (a) adds a second ranking term against the user\'s other c
  * each time: the first step's losses, the parameters G's optimizer moved in the second, G's
  * parameter names; asserts that the second step leaks no tensor.
  */
-function gStepRun(userCond: UserCond, extra: Partial<typeof DEFAULT_STEP>, pickPool?: (b: ImageBatch) => T.Tensor, colourModes = 0, whiteBelow?: number) {
+function gStepRun(
+  userCond: UserCond,
+  extra: Partial<typeof DEFAULT_STEP>,
+  pickPool?: (b: ImageBatch) => T.Tensor,
+  colourModes = 0,
+  whiteBelow?: number,
+) {
   T.manualSeed(11);
   const model = new Designer({ ...TINY_MODEL, users: 3, userCond, targets: ['bottom'], colourModes });
   const opt = makeOptimizers(model, { lr: 1e-3, betas: [0.5, 0.999] });
@@ -232,7 +281,9 @@ function gStepRun(userCond: UserCond, extra: Partial<typeof DEFAULT_STEP>, pickP
   if (whiteBelow !== undefined) {
     // The real complements' rows from `whiteBelow` down are background (white): a silhouette that is not the whole image.
     const s = b.positive.size(2);
-    const white = T.keep(T.tidy(() => T.cat([T.narrow(b.positive, 2, 0, whiteBelow), T.ones([b.positive.size(0), 3, s - whiteBelow, s])], 2)));
+    const white = T.keep(
+      T.tidy(() => T.cat([T.narrow(b.positive, 2, 0, whiteBelow), T.ones([b.positive.size(0), 3, s - whiteBelow, s])], 2)),
+    );
     b.positive.dispose();
     b.positive = white;
   }
@@ -240,7 +291,12 @@ function gStepRun(userCond: UserCond, extra: Partial<typeof DEFAULT_STEP>, pickP
   const live = T.liveTensors();
   algorithm1Step(model, opt, b, { ...DEFAULT_STEP, ...extra } as typeof DEFAULT_STEP);
   assert.equal(T.liveTensors(), live, 'no tensor leaked');
-  const names = new Set(model.namedParameters().map(([n]) => n).filter((n) => n.startsWith('gen_bottom.')));
+  const names = new Set(
+    model
+      .namedParameters()
+      .map(([n]) => n)
+      .filter((n) => n.startsWith('gen_bottom.')),
+  );
   T.dispose([b.users, b.query, b.positive, b.negQuery, b.negComplement, ...(b.pickPool ? [b.pickPool] : [])]);
   model.dispose();
   return { losses, moved, names };
@@ -249,12 +305,16 @@ function gStepRun(userCond: UserCond, extra: Partial<typeof DEFAULT_STEP>, pickP
 for (const userCond of ['vector', 'none'] as UserCond[]) {
   test(`designRank (${userCond}): (c) adds w x L_rank and still moves exactly G; weight 0 is the paper's step exactly; no leaks`, () => {
     const run = (designRank: number) => gStepRun(userCond, { designRank });
-    const paper = run(0), on = run(2);
+    const paper = run(0),
+      on = run(2);
     assert.equal(paper.losses.L_G_rank, undefined);
-    assert.equal(on.losses.L_G_adv, paper.losses.L_G_adv, 'the ranking term changes nothing before G\'s update');
+    assert.equal(on.losses.L_G_adv, paper.losses.L_G_adv, "the ranking term changes nothing before G's update");
     assert.ok(on.losses.L_G_rank! > 0 && Number.isFinite(on.losses.L_G_rank!));
     const expected = paper.losses.L_G + 2 * on.losses.L_G_rank!;
-    assert.ok(Math.abs(on.losses.L_G - expected) < 1e-4 * Math.max(1, Math.abs(expected)), `L_G ${on.losses.L_G} = paper's ${paper.losses.L_G} + 2 x ${on.losses.L_G_rank}`);
+    assert.ok(
+      Math.abs(on.losses.L_G - expected) < 1e-4 * Math.max(1, Math.abs(expected)),
+      `L_G ${on.losses.L_G} = paper's ${paper.losses.L_G} + 2 x ${on.losses.L_G_rank}`,
+    );
     assert.ok(on.losses.g_query_win! >= 0 && on.losses.g_query_win! <= 1);
     // A user-unaware model has no other user's design to rank against.
     assert.equal(Number.isNaN(on.losses.g_user_win!), userCond === 'none');
@@ -262,35 +322,44 @@ for (const userCond of ['vector', 'none'] as UserCond[]) {
   });
 }
 
-test('lambdaPick: (c) adds w x L1(another user\'s design, M\'s pick for that user) and still moves exactly G; weight 0 is the paper\'s step exactly; shares the other user\'s design with designRank; no leaks', () => {
+test("lambdaPick: (c) adds w x L1(another user's design, M's pick for that user) and still moves exactly G; weight 0 is the paper's step exactly; shares the other user's design with designRank; no leaks", () => {
   const run = (lambdaPick: number, designRank = 0, pickQueryShare = 0) => gStepRun('vector', { lambdaPick, designRank, pickQueryShare });
-  const paper = run(0), on = run(10);
+  const paper = run(0),
+    on = run(10);
   assert.equal(paper.losses.L_G_pick, undefined);
   assert.deepEqual(run(0, 0, 1).losses, paper.losses, 'a query share without the term changes nothing');
   assert.equal(on.losses.L_FM, paper.losses.L_FM, 'step (a) is untouched');
-  assert.equal(on.losses.L_G_adv, paper.losses.L_G_adv, 'the pick term changes nothing before G\'s update');
+  assert.equal(on.losses.L_G_adv, paper.losses.L_G_adv, "the pick term changes nothing before G's update");
   assert.ok(on.losses.L_G_pick! > 0 && Number.isFinite(on.losses.L_G_pick!));
   assert.ok(on.losses.pick_own! >= 0 && on.losses.pick_own! <= 1);
   const expected = paper.losses.L_G + 10 * on.losses.L_G_pick!;
-  assert.ok(Math.abs(on.losses.L_G - expected) < 1e-4 * Math.max(1, Math.abs(expected)), `L_G ${on.losses.L_G} = paper's ${paper.losses.L_G} + 10 x ${on.losses.L_G_pick}`);
+  assert.ok(
+    Math.abs(on.losses.L_G - expected) < 1e-4 * Math.max(1, Math.abs(expected)),
+    `L_G ${on.losses.L_G} = paper's ${paper.losses.L_G} + 10 x ${on.losses.L_G_pick}`,
+  );
   assert.deepEqual(on.moved, on.names, 'G alone moves in (c)');
   // With the ranking term too: one design per other user serves both terms, each term as it is alone.
-  const rank = run(0, 2), both = run(10, 2);
+  const rank = run(0, 2),
+    both = run(10, 2);
   assert.equal(both.losses.L_G_rank, rank.losses.L_G_rank);
   assert.equal(both.losses.L_G_pick, on.losses.L_G_pick);
   const sum = paper.losses.L_G + 2 * rank.losses.L_G_rank! + 10 * on.losses.L_G_pick!;
   assert.ok(Math.abs(both.losses.L_G - sum) < 1e-4 * Math.max(1, Math.abs(sum)), `L_G ${both.losses.L_G} = ${sum}`);
   // The other query's half (pickQueryShare): share 1 is that half alone, 1/2 the mean of the two halves.
-  const queryOnly = run(10, 0, 1), half = run(10, 0, 0.5);
+  const queryOnly = run(10, 0, 1),
+    half = run(10, 0, 0.5);
   assert.ok(Number.isNaN(queryOnly.losses.pick_own!), 'no other-user pick at share 1');
   assert.ok(queryOnly.losses.L_G_pick! > 0 && queryOnly.losses.L_G_pick !== on.losses.L_G_pick);
-  assert.ok(Math.abs(queryOnly.losses.L_G - (paper.losses.L_G + 10 * queryOnly.losses.L_G_pick!)) < 1e-4 * Math.max(1, Math.abs(queryOnly.losses.L_G)));
+  assert.ok(
+    Math.abs(queryOnly.losses.L_G - (paper.losses.L_G + 10 * queryOnly.losses.L_G_pick!)) <
+      1e-4 * Math.max(1, Math.abs(queryOnly.losses.L_G)),
+  );
   const mean = 0.5 * (on.losses.L_G_pick! + queryOnly.losses.L_G_pick!);
   assert.ok(Math.abs(half.losses.L_G_pick! - mean) < 1e-6, `L_G_pick ${half.losses.L_G_pick} = ${mean}`);
   for (const r of [queryOnly, half]) assert.deepEqual(r.moved, r.names, 'G alone moves in (c)');
 });
 
-test('pickPool: M also picks among the batch\'s extra complements, their codes and images aligned; no leaks', () => {
+test("pickPool: M also picks among the batch's extra complements, their codes and images aligned; no leaks", () => {
   const run = (pool?: (b: ImageBatch) => T.Tensor) => gStepRun('vector', { lambdaPick: 10, pickQueryShare: 0.5 }, pool);
   const base = run();
   // The negatives again, in reverse order: the same candidates, so the same picked images (a
@@ -305,7 +374,7 @@ test('pickPool: M also picks among the batch\'s extra complements, their codes a
   assert.deepEqual(fresh.moved, fresh.names, 'G alone moves in (c)');
 });
 
-test('lambdaTv: (c) adds the design\'s total variation, which G then lowers; weight 0 is the paper\'s step exactly', () => {
+test("lambdaTv: (c) adds the design's total variation, which G then lowers; weight 0 is the paper's step exactly", () => {
   const run = (lambdaTv: number, steps: number) => {
     T.manualSeed(11);
     const model = new Designer({ ...TINY_MODEL, users: 3, userCond: 'vector', targets: ['bottom'] });
@@ -324,54 +393,69 @@ test('lambdaTv: (c) adds the design\'s total variation, which G then lowers; wei
   };
   // One step from the same seeds: (a) and (b) are the same, and (c)'s loss (read before G's
   // update) is the paper's plus exactly 20 x the design's total variation.
-  const paper = run(0, 1), weighted = run(20, 1);
+  const paper = run(0, 1),
+    weighted = run(20, 1);
   assert.equal(paper.losses.L_G_tv, undefined);
   assert.equal(weighted.losses.L_D, paper.losses.L_D);
   const expected = paper.losses.L_G + 20 * weighted.losses.L_G_tv!;
   assert.ok(Math.abs(weighted.losses.L_G - expected) < 1e-4 * Math.abs(expected), `L_G ${weighted.losses.L_G} vs ${expected}`);
-  const on = run(20, 8), without = run(0, 8);
+  const on = run(20, 8),
+    without = run(0, 8);
   assert.ok(on.losses.L_G_tv! > 0, JSON.stringify(on.losses));
   assert.ok(on.tv < 0.8 * without.tv, `designs trained against their total variation are smoother: ${on.tv} vs ${without.tv}`);
 });
 
-test('colour modes: (c) draws each design in its target\'s colour bin and trains G\'s mode head on it (its own optimizer); G\'s optimizer moves the rest of G; no leaks', () => {
+test("colour modes: (c) draws each design in its target's colour bin and trains G's mode head on it (its own optimizer); G's optimizer moves the rest of G; no leaks", () => {
   const extra = { lambdaRec: 10, lambdaPick: 10, pickQueryShare: 0.5, modeSeeking: 1 };
   const r = gStepRun('vector', extra, undefined, 3);
   // A fresh head over 27 bins: cross-entropy near ln 27.
   assert.ok(Math.abs(r.losses.L_G_prior! - Math.log(27)) < 1, `L_G_prior ${r.losses.L_G_prior}`);
   for (const k of ['L_G', 'L_G_rec', 'L_G_pick', 'L_G_ms', 'L_D'] as const) assert.ok(Number.isFinite(r.losses[k]!), `${k} ${r.losses[k]}`);
   assert.ok(r.names.has('gen_bottom.mode_prior.0.weight') && r.names.has('gen_bottom.mode_embedding.weight'), [...r.names].join(', '));
-  assert.deepEqual(r.moved, new Set([...r.names].filter((n) => !n.includes('mode_prior'))), "G's optimizer moves G but its head, mode offsets included");
+  assert.deepEqual(
+    r.moved,
+    new Set([...r.names].filter((n) => !n.includes('mode_prior'))),
+    "G's optimizer moves G but its head, mode offsets included",
+  );
   assert.equal(gStepRun('vector', extra).losses.L_G_prior, undefined, 'no colour modes, no head loss');
 });
 
 test('modeColour: (c) adds w x the bin-colour term and a realism term for designs in random bins; weight 0 draws no extra design; G alone moves; no leaks', () => {
   const base = { lambdaRec: 10, modeSeeking: 1 };
-  const off = gStepRun('vector', base, undefined, 3), on = gStepRun('vector', { ...base, modeColour: 10 }, undefined, 3);
+  const off = gStepRun('vector', base, undefined, 3),
+    on = gStepRun('vector', { ...base, modeColour: 10 }, undefined, 3);
   const twice = gStepRun('vector', { ...base, modeColour: 20 }, undefined, 3);
   assert.equal(off.losses.L_G_colour, undefined, 'off: no term');
   assert.ok(on.losses.L_G_colour! > 0 && on.losses.L_G_colour! < 3 && Number.isFinite(on.losses.L_G), `L_G_colour ${on.losses.L_G_colour}`);
   // Same seed, same draws: doubling the weight adds the term once more, and nothing else changes.
   assert.equal(twice.losses.L_G_colour, on.losses.L_G_colour);
   const diff = twice.losses.L_G - on.losses.L_G;
-  assert.ok(Math.abs(diff - 10 * on.losses.L_G_colour!) < 1e-3 * Math.max(1, diff), `L_G grows by 10 x L_G_colour: ${diff} vs ${10 * on.losses.L_G_colour!}`);
+  assert.ok(
+    Math.abs(diff - 10 * on.losses.L_G_colour!) < 1e-3 * Math.max(1, diff),
+    `L_G grows by 10 x L_G_colour: ${diff} vs ${10 * on.losses.L_G_colour!}`,
+  );
   assert.deepEqual(on.moved, new Set([...on.names].filter((n) => !n.includes('mode_prior'))), "G's optimizer moves G but its head");
 });
 
-test('msMask target: the mode-seeking term compares the designs inside the real complements\' silhouettes alone; nothing else changes; no leaks', () => {
+test("msMask target: the mode-seeking term compares the designs inside the real complements' silhouettes alone; nothing else changes; no leaks", () => {
   const base = { lambdaRec: 10, modeSeeking: 1 };
-  const all = gStepRun('vector', base, undefined, 0, 40), target = gStepRun('vector', { ...base, msMask: 'target' }, undefined, 0, 40);
+  const all = gStepRun('vector', base, undefined, 0, 40),
+    target = gStepRun('vector', { ...base, msMask: 'target' }, undefined, 0, 40);
   assert.ok(Number.isFinite(target.losses.L_G_ms!) && target.losses.L_G_ms! > 0, `L_G_ms ${target.losses.L_G_ms}`);
   assert.notEqual(target.losses.L_G_ms, all.losses.L_G_ms, 'another distance: the white rows are left out');
-  assert.equal(target.losses.L_G_adv, all.losses.L_G_adv, 'nothing else changes before G\'s update');
+  assert.equal(target.losses.L_G_adv, all.losses.L_G_adv, "nothing else changes before G's update");
   assert.equal(target.losses.L_G_rec, all.losses.L_G_rec);
   assert.deepEqual(target.moved, all.moved, 'G alone moves');
   // A silhouette that is the whole image (random images have no white pixel): the same term as every pixel.
-  const full = gStepRun('vector', { ...base, msMask: 'target' }), fullAll = gStepRun('vector', base);
-  assert.ok(Math.abs(full.losses.L_G_ms! - fullAll.losses.L_G_ms!) < 1e-2 * fullAll.losses.L_G_ms!, `${full.losses.L_G_ms} vs ${fullAll.losses.L_G_ms}`);
+  const full = gStepRun('vector', { ...base, msMask: 'target' }),
+    fullAll = gStepRun('vector', base);
+  assert.ok(
+    Math.abs(full.losses.L_G_ms! - fullAll.losses.L_G_ms!) < 1e-2 * fullAll.losses.L_G_ms!,
+    `${full.losses.L_G_ms} vs ${fullAll.losses.L_G_ms}`,
+  );
 });
 
-test('colour modes: the mode head learns its targets\' bins through its own optimizer, at its own rate', () => {
+test("colour modes: the mode head learns its targets' bins through its own optimizer, at its own rate", () => {
   const run = (lrModeHead: number) => {
     T.manualSeed(11);
     const model = new Designer({ ...TINY_MODEL, users: 3, userCond: 'vector', targets: ['bottom'], colourModes: 2 });
@@ -387,7 +471,8 @@ test('colour modes: the mode head learns its targets\' bins through its own opti
     model.dispose();
     return first - last;
   };
-  const slow = run(1e-4), fast = run(1e-2);
+  const slow = run(1e-4),
+    fast = run(1e-2);
   assert.ok(fast > 0.1, `the head's cross-entropy falls on a fixed batch: ${fast}`);
   assert.ok(fast > 3 * slow, `a higher head rate learns faster: ${fast} vs ${slow}`);
 });

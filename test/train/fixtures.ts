@@ -26,10 +26,21 @@ export async function tinyWorld(): Promise<string> {
 }
 
 export function tinyConfig(data: string, ...overrides: ConfigOverrides[]): Readonly<TrainConfig> {
-  return resolveConfig('cpu', {
-    model: TINY_MODEL, data: { path: data, format: 'manifest' }, batchSize: 4, iterations: 4,
-    checkpointEvery: 2, sampleEvery: 2, sampleQueries: 2, sampleUsers: 2, evalEvery: 0, // (the light evaluation has its own tests)
-  }, ...overrides);
+  return resolveConfig(
+    'cpu',
+    {
+      model: TINY_MODEL,
+      data: { path: data, format: 'manifest' },
+      batchSize: 4,
+      iterations: 4,
+      checkpointEvery: 2,
+      sampleEvery: 2,
+      sampleQueries: 2,
+      sampleUsers: 2,
+      evalEvery: 0, // (the light evaluation has its own tests)
+    },
+    ...overrides,
+  );
 }
 
 /**
@@ -42,7 +53,11 @@ export async function tinyWorldWithOracle(): Promise<string> {
   if (existsSync(classifierPath(64))) copyFileSync(classifierPath(64), oracle);
   else {
     const c = new AttributeClassifier();
-    saveClassifier(c, { accuracy: { silhouette: 0, category: 0, colour: 0, pattern: 0, secondary: 0 }, heldOut: 0, seconds: 0, trainImages: 0, epochs: 0 }, oracle);
+    saveClassifier(
+      c,
+      { accuracy: { silhouette: 0, category: 0, colour: 0, pattern: 0, secondary: 0 }, heldOut: 0, seconds: 0, trainImages: 0, epochs: 0 },
+      oracle,
+    );
     c.dispose();
   }
   return world;

@@ -30,16 +30,24 @@ test('updateAverages: avg <- decay * avg + (1 - decay) * G; the average starts a
   const before = values(avg);
   T.noGrad(() => T.add_(g, 1));
   updateAverages(model, 0.75);
-  const got = values(avg), now = values(g);
+  const got = values(avg),
+    now = values(g);
   got.forEach((v, i) => assert.ok(Math.abs(v - (0.75 * before[i]! + 0.25 * now[i]!)) < 1e-6, `${v}`));
-  assert.throws(() => new Designer({ ...TINY_MODEL, users: 3, userCond: 'vector', targets: ['bottom'], averageGenerators: true, colourModes: 3 }), /not built for colour modes/);
-  assert.throws(() => resolveConfig('cpu', { data: { path: 'x' }, gAverage: 0.99, method: 'pix2pix' }), /--g-average is an option of the designer/);
+  assert.throws(
+    () => new Designer({ ...TINY_MODEL, users: 3, userCond: 'vector', targets: ['bottom'], averageGenerators: true, colourModes: 3 }),
+    /not built for colour modes/,
+  );
+  assert.throws(
+    () => resolveConfig('cpu', { data: { path: 'x' }, gAverage: 0.99, method: 'pix2pix' }),
+    /--g-average is an option of the designer/,
+  );
   model.dispose();
 });
 
 test('a run with --g-average saves and resumes the average bit-exactly, and its snapshot designs with it', async () => {
   const dir = tmp('average');
-  const a = path.join(dir, 'straight'), b = path.join(dir, 'resumed');
+  const a = path.join(dir, 'straight'),
+    b = path.join(dir, 'resumed');
   const config = (iterations: number) => tinyConfig(world, { iterations, gAverage: 0.9, checkpointEvery: 2, task: 'top2bottom' });
   await train(config(4), a);
   await train(config(2), b);
@@ -48,14 +56,20 @@ test('a run with --g-average saves and resumes the average bit-exactly, and its 
   assert.deepEqual(losses(b), losses(a), 'resume continues bit-exactly');
   const [ta, tb] = [openRun(a), openRun(b)];
   const model = ta.model as Designer;
-  const sa = model.stateDict(), sb = (tb.model as Designer).stateDict();
+  const sa = model.stateDict(),
+    sb = (tb.model as Designer).stateDict();
   for (const [k, v] of sa) if (k.startsWith('gen_avg_')) assert.deepEqual(values(v), values(sb.get(k)!), k);
   assert.notDeepEqual(values(sa.get('gen_avg_bottom.fc.weight')!), values(sa.get('gen_bottom.fc.weight')!), 'the average lags G');
   // design() draws with the averaged G (in eval mode, with its own statistics).
   T.tidy(() => {
-    const q = T.sub(T.mul(T.rand([2, 3, 64, 64]), 2), 1), u = T.tensor([0, 1], { dtype: 'int64' });
+    const q = T.sub(T.mul(T.rand([2, 3, 64, 64]), 2), 1),
+      u = T.tensor([0, 1], { dtype: 'int64' });
     const designed = model.design(q, u, 'bottom');
-    const by = (g: typeof model.generators extends Map<unknown, infer D> ? D : never) => T.toDtype(T.noGrad(() => model.autocast(() => g.forward(model.generatorInput(model.encoder.forward(model.images(q)), u)))), 'float32');
+    const by = (g: typeof model.generators extends Map<unknown, infer D> ? D : never) =>
+      T.toDtype(
+        T.noGrad(() => model.autocast(() => g.forward(model.generatorInput(model.encoder.forward(model.images(q)), u)))),
+        'float32',
+      );
     const byAverage = by(model.averagedGenerators.get('bottom')!);
     assert.ok(T.max(T.abs(T.sub(designed, byAverage))).item() < 1e-6, 'the averaged G designs');
     const byG = by(model.generator('bottom'));
@@ -65,7 +79,7 @@ test('a run with --g-average saves and resumes the average bit-exactly, and its 
   tb.dispose();
 });
 
-test('recalibration: the averaged G\'s BatchNorm statistics are recomputed for its weights, the same each time, and leave G alone', async () => {
+test("recalibration: the averaged G's BatchNorm statistics are recomputed for its weights, the same each time, and leave G alone", async () => {
   const c = tinyConfig(world, { gAverage: 0.9, task: 'top2bottom' });
   const d = loadDataset(c.data);
   const trainImgs = await loadSplitImages(d, 'train', 64, imageCacheDir(c.data));
@@ -78,10 +92,13 @@ test('recalibration: the averaged G\'s BatchNorm statistics are recomputed for i
   recalibrateAverages(model, set);
   assert.equal(T.liveTensors(), live, 'no tensor leaked');
   const first = stats();
-  assert.ok(first.some((v) => v !== 0), 'statistics of the averaged weights, not the fresh zeros');
+  assert.ok(
+    first.some((v) => v !== 0),
+    'statistics of the averaged weights, not the fresh zeros',
+  );
   recalibrateAverages(model, set);
   assert.deepEqual(stats(), first, 'the same inputs give the same statistics');
-  assert.deepEqual(values(model.generator('bottom').fcNorm.runningMean!), gStats, 'G\'s own statistics are untouched');
+  assert.deepEqual(values(model.generator('bottom').fcNorm.runningMean!), gStats, "G's own statistics are untouched");
   assert.equal(model.averagedGenerators.get('bottom')!.fcNorm.momentum, 0.1, 'the momentum is restored');
   set.dispose();
   trainImgs.dispose();

@@ -44,27 +44,45 @@ test('ablations are the designer with their switch; a contradicting flag or a de
   assert.equal(resolveConfig('cpu', { method: 'designer-label' }).userCond, 'label');
   assert.equal(resolveConfig('cpu', { method: 'designer-no-theta' }).userCond, 'none');
   assert.equal(resolveConfig('cpu', { method: 'designer-no-gfm' }).genCompatLoss, false);
-  assert.throws(() => resolveConfig('cpu', { method: 'designer-label' }, { userCond: 'vector' }), /model 'designer-label' is the designer with userCond = "label"/);
-  assert.throws(() => resolveConfig('cpu', { method: 'pix2pix', modeSeeking: 1 }), /options of the designer, not of the baseline 'pix2pix'/);
-  for (const o of [{ lambdaTv: 5 }, { modeSeeking: 4 }]) assert.throws(() => resolveConfig('cpu', { method: 'pix2pix', ...o }), /options of the designer, not of the baseline 'pix2pix'/, JSON.stringify(o));
+  assert.throws(
+    () => resolveConfig('cpu', { method: 'designer-label' }, { userCond: 'vector' }),
+    /model 'designer-label' is the designer with userCond = "label"/,
+  );
+  assert.throws(
+    () => resolveConfig('cpu', { method: 'pix2pix', modeSeeking: 1 }),
+    /options of the designer, not of the baseline 'pix2pix'/,
+  );
+  for (const o of [{ lambdaTv: 5 }, { modeSeeking: 4 }])
+    assert.throws(
+      () => resolveConfig('cpu', { method: 'pix2pix', ...o }),
+      /options of the designer, not of the baseline 'pix2pix'/,
+      JSON.stringify(o),
+    );
   assert.equal(resolveConfig('cpu').method, 'designer');
   assert.throws(() => resolveConfig('cpu', { method: 'gan9000' as never }), /unknown model 'gan9000' \(expected one of designer, /);
 });
 
 test('pix2pix trains, checkpoints and resumes exactly like an uninterrupted run, and pfd eval/design work on it', async () => {
   const dir = tmp('pix2pix');
-  const a = path.join(dir, 'straight'), b = path.join(dir, 'resumed');
+  const a = path.join(dir, 'straight'),
+    b = path.join(dir, 'resumed');
   await train(tinyConfig(world, { method: 'pix2pix', iterations: 4 }), a);
   await train(tinyConfig(world, { method: 'pix2pix', iterations: 2 }), b);
   await train(tinyConfig(world, { method: 'pix2pix', iterations: 4 }), b, { resume: true });
-  const losses = (d: string) => new RunDir(d).readMetrics().filter((r) => r.phase === 'pix2pix').map(({ iteration, L_D, L_G, L_L1 }) => ({ iteration, L_D, L_G, L_L1 }));
+  const losses = (d: string) =>
+    new RunDir(d)
+      .readMetrics()
+      .filter((r) => r.phase === 'pix2pix')
+      .map(({ iteration, L_D, L_G, L_L1 }) => ({ iteration, L_D, L_G, L_L1 }));
   assert.equal(losses(a).length, 4);
   assert.deepEqual(losses(b), losses(a), 'resume continues bit-exactly');
   for (const r of losses(a)) assert.ok(Number.isFinite(r.L_L1) && (r.L_L1 as number) > 0);
   const trained = openRun(a);
   assert.ok(trained.model instanceof Pix2pix);
   trained.dispose();
-  const e = await quietly(() => main(['eval', '--run', a, '--n', '12', '--splits', '2', '--ssim-pairs', '20', '--fanout-queries', '2', '--fanout-users', '2']));
+  const e = await quietly(() =>
+    main(['eval', '--run', a, '--n', '12', '--splits', '2', '--ssim-pairs', '20', '--fanout-queries', '2', '--fanout-users', '2']),
+  );
   assert.equal(e.result, 0, e.err);
   const m = JSON.parse(readFileSync(path.join(a, 'eval', 'metrics.json'), 'utf8'));
   const run = (Array.isArray(m) ? m : [m])[0];
@@ -91,15 +109,31 @@ for (const [name, prefixes] of Object.entries(MOVES)) {
     const model: FashionModel = def.build(config, 4);
     const opt = def.optimizers(model, config);
     const img = () => T.keep(T.sub(T.mul(T.rand([4, 3, 64, 64]), 2), 1));
-    const b = { target: 'bottom' as const, users: T.keep(T.tensor([0, 1, 2, 3], { dtype: 'int64' })), query: img(), positive: img(), negQuery: img(), negComplement: img() };
+    const b = {
+      target: 'bottom' as const,
+      users: T.keep(T.tensor([0, 1, 2, 3], { dtype: 'int64' })),
+      query: img(),
+      positive: img(),
+      negQuery: img(),
+      negComplement: img(),
+    };
     const before = new Map<string, T.Tensor>(model.namedParameters().map(([n, p]) => [n, T.keep(p.clone())]));
     const r = T.tidy(() => def.step(model, opt, [b], config, 0));
     for (const [k, v] of Object.entries(r.losses)) assert.ok(Number.isFinite(v), `${k} = ${v}`);
     assert.equal(def.lossProblem(r.losses, config), null);
     const moved = new Set<string>();
-    T.tidy(() => { for (const [n, p] of model.namedParameters()) if (!T.equal(p, before.get(n)!)) moved.add(n); });
-    assert.ok([...moved].every((n) => prefixes.some((x) => n.startsWith(x))), `unexpected: ${[...moved].filter((n) => !prefixes.some((x) => n.startsWith(x))).join(', ')}`);
-    for (const x of prefixes) assert.ok([...moved].some((n) => n.startsWith(x)), `${x} did not move`);
+    T.tidy(() => {
+      for (const [n, p] of model.namedParameters()) if (!T.equal(p, before.get(n)!)) moved.add(n);
+    });
+    assert.ok(
+      [...moved].every((n) => prefixes.some((x) => n.startsWith(x))),
+      `unexpected: ${[...moved].filter((n) => !prefixes.some((x) => n.startsWith(x))).join(', ')}`,
+    );
+    for (const x of prefixes)
+      assert.ok(
+        [...moved].some((n) => n.startsWith(x)),
+        `${x} did not move`,
+      );
     T.tidy(() => def.step(model, opt, [b], config, 1));
     const live = T.liveTensors();
     T.tidy(() => def.step(model, opt, [b], config, 2));

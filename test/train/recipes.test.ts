@@ -53,13 +53,18 @@ test('bad recipe files are refused by name: not JSON, unknown fields, stages tha
   bad({ description: 'x', stages: [{ from: 0, settings: { batchSize: 8 } }] }, /stage 1 sets 'batchSize', which a stage cannot change/);
   // A stage's values are validated as settings.
   const r = loadRecipe(writeRecipe('neg', { description: 'x', stages: [{ from: 0, settings: { lambdaRec: -1 } }] }));
-  assert.throws(() => resolveConfig('cpu', { data: { path: world }, stages: r.stages }), /stage 1 \(from iteration 0\): lambdaRec must be a non-negative number, got -1/);
+  assert.throws(
+    () => resolveConfig('cpu', { data: { path: world }, stages: r.stages }),
+    /stage 1 \(from iteration 0\): lambdaRec must be a non-negative number, got -1/,
+  );
 });
 
 test('pfd train --recipe: flags override the recipe, the config records its name and hash', async () => {
   const dir = path.join(tmp('recipes'), 'cli');
   const cfg = writeRecipe('tiny-config', { model: TINY_MODEL, batchSize: 4, sampleQueries: 2, sampleUsers: 2, evalEvery: 0 });
-  const t = await quietly(() => main(['train', '--recipe', 'demo', '--data', world, '--config', cfg, '--out', dir, '--iterations', '1', '--mode-seeking', '0.7']));
+  const t = await quietly(() =>
+    main(['train', '--recipe', 'demo', '--data', world, '--config', cfg, '--out', dir, '--iterations', '1', '--mode-seeking', '0.7']),
+  );
   assert.equal(t.result, 0, t.err);
   const c = new RunDir(dir).readConfig();
   assert.deepEqual(c.recipe, { name: 'demo', sha256: loadRecipe('demo').sha256 });
@@ -70,16 +75,27 @@ test('pfd train --recipe: flags override the recipe, the config records its name
   assert.match(help.out, /Recipes \(recipes\/\*\.json; flags override a recipe's settings\): demo, paper/);
 });
 
-test('a schedule of stages switches its settings at the stage\'s iteration and resumes mid-stage bit-exactly', async () => {
-  const stages: Stage[] = [{ from: 0, settings: { lambdaRec: 0, lrDecay: 1 } }, { from: 2, settings: { lambdaRec: 5, lr: 1e-3 } }];
+test("a schedule of stages switches its settings at the stage's iteration and resumes mid-stage bit-exactly", async () => {
+  const stages: Stage[] = [
+    { from: 0, settings: { lambdaRec: 0, lrDecay: 1 } },
+    { from: 2, settings: { lambdaRec: 5, lr: 1e-3 } },
+  ];
   const config = (iterations: number) => tinyConfig(world, { iterations, stages, checkpointEvery: 1 });
   const dir = tmp('stages');
-  const a = path.join(dir, 'straight'), b = path.join(dir, 'resumed');
+  const a = path.join(dir, 'straight'),
+    b = path.join(dir, 'resumed');
   await train(config(5), a);
   await train(config(3), b);
   await train(config(5), b, { resume: true });
   const lines = (d: string) => new RunDir(d).readMetrics().filter((r) => r.phase !== 'eval') as unknown as Record<string, number>[];
-  assert.deepEqual(lines(a).map((l) => l.stage), [0, 0, 1, 1, 1]);
-  assert.deepEqual(lines(a).map((l) => l.L_G_rec === undefined), [true, true, false, false, false], 'the L1 term starts with stage 2');
+  assert.deepEqual(
+    lines(a).map((l) => l.stage),
+    [0, 0, 1, 1, 1],
+  );
+  assert.deepEqual(
+    lines(a).map((l) => l.L_G_rec === undefined),
+    [true, true, false, false, false],
+    'the L1 term starts with stage 2',
+  );
   assert.deepEqual(lines(b), lines(a), 'a run resumed inside a stage continues bit-exactly');
 });

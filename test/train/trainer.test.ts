@@ -19,7 +19,6 @@ before(async () => {
   world = await tinyWorld();
 });
 
-
 function weights(file: string): Map<string, T.Tensor> {
   const { tensors } = T.loadTensors(file);
   for (const t of tensors.values()) T.keep(t);
@@ -36,14 +35,24 @@ test('a run folder: frozen config, a metrics line per iteration, checkpoints, sa
   const run = new RunDir(dir);
   assert.deepEqual(run.readConfig(), JSON.parse(JSON.stringify(config)));
   const m = run.readMetrics();
-  assert.deepEqual(m.map((x) => x.iteration), [1, 2, 3, 4]);
+  assert.deepEqual(
+    m.map((x) => x.iteration),
+    [1, 2, 3, 4],
+  );
   const byTarget = m[0]!.by_target as unknown as Record<string, Record<string, number>>;
   assert.deepEqual(Object.keys(byTarget), ['bottom', 'top'], 'task both trains both designers every iteration');
   assert.ok(Number.isFinite(byTarget.top!.L_D!) && Number.isFinite(byTarget.bottom!.L_G!));
   for (const k of ['L_FM', 'L_D', 'L_G', 'L_G_adv', 'L_G_FM', 's_pos', 's_neg']) assert.ok(Number.isFinite(m[3]![k]), k);
   assert.deepEqual(readdirSync(run.checkpoints).sort(), ['iter-0000002', 'iter-0000004', 'latest']);
-  assert.deepEqual(readdirSync(path.join(run.checkpoints, 'iter-0000004')).sort(),
-    ['model.safetensors', 'optim-compat.safetensors', 'optim-disc_bottom.safetensors', 'optim-disc_top.safetensors', 'optim-gen_bottom.safetensors', 'optim-gen_top.safetensors', 'trainer.json']);
+  assert.deepEqual(readdirSync(path.join(run.checkpoints, 'iter-0000004')).sort(), [
+    'model.safetensors',
+    'optim-compat.safetensors',
+    'optim-disc_bottom.safetensors',
+    'optim-disc_top.safetensors',
+    'optim-gen_bottom.safetensors',
+    'optim-gen_top.safetensors',
+    'trainer.json',
+  ]);
   const sample = path.join(run.samples, 'iter-0000004-bottom.png');
   const meta = await sharp(sample).metadata();
   assert.equal(meta.width, 3 * 64 + 4 * 2, 'query + 2 users');
@@ -61,14 +70,40 @@ test('pfd train and pfd design from the command line, with clear errors', async 
   const dir = path.join(tmp('run'), 'cli');
   const cfg = path.join(tmp('cfg'), 'config.json');
   T.writeFileAtomic(cfg, new TextEncoder().encode(JSON.stringify({ model: TINY_MODEL, sampleQueries: 2, sampleUsers: 2 })));
-  const t = await quietly(() => main(['train', '--data', world, '--config', cfg, '--out', dir, '--batch', '4', '--iterations', '2', '--task', 'top2bottom', '--user-cond', 'label']));
+  const t = await quietly(() =>
+    main([
+      'train',
+      '--data',
+      world,
+      '--config',
+      cfg,
+      '--out',
+      dir,
+      '--batch',
+      '4',
+      '--iterations',
+      '2',
+      '--task',
+      'top2bottom',
+      '--user-cond',
+      'label',
+    ]),
+  );
   assert.equal(t.result, 0, t.err);
   assert.match(t.out, /finished at iteration 2\/2/);
   const resumed = await quietly(() => main(['train', '--resume', dir, '--iterations', '3']));
   assert.equal(resumed.result, 0, resumed.err);
   const records = new RunDir(dir).readMetrics();
-  assert.deepEqual(records.filter((r) => r.phase !== 'eval').map((r) => r.iteration), [1, 2, 3], 'a metrics line per iteration');
-  assert.deepEqual(records.filter((r) => r.phase === 'eval').map((r) => r.iteration), [0, 2, 3], 'light evaluations at the start and at each end, kept across the resume');
+  assert.deepEqual(
+    records.filter((r) => r.phase !== 'eval').map((r) => r.iteration),
+    [1, 2, 3],
+    'a metrics line per iteration',
+  );
+  assert.deepEqual(
+    records.filter((r) => r.phase === 'eval').map((r) => r.iteration),
+    [0, 2, 3],
+    'light evaluations at the start and at each end, kept across the resume',
+  );
   assert.equal((await quietly(() => main(['train', '--resume', dir, '--lr', '1']))).result, 2, 'config flags cannot change a resumed run');
   assert.equal((await quietly(() => main(['train', '--data', world, '--batch', 'x']))).result, 2);
   assert.equal((await quietly(() => main(['train', '--data', world, '--user-cond', 'labels']))).result, 2);
@@ -80,7 +115,9 @@ test('pfd train and pfd design from the command line, with clear errors', async 
   const m1 = await sharp(out).metadata();
   assert.deepEqual([m1.width, m1.height], [64, 64]);
   const grid = path.join(tmp('design'), 'g.png');
-  const d2 = await quietly(() => main(['design', '--run', dir, '--query', path.join(world, 'images', 't000003.png'), '--users', 'all', '--out', grid, '--scale', '2']));
+  const d2 = await quietly(() =>
+    main(['design', '--run', dir, '--query', path.join(world, 'images', 't000003.png'), '--users', 'all', '--out', grid, '--scale', '2']),
+  );
   assert.equal(d2.result, 0, d2.err);
   const m2 = await sharp(grid).metadata();
   assert.deepEqual([m2.width, m2.height], [2 * (5 * 64 + 6 * 2), 2 * (64 + 4)], 'query + 4 users, scaled 2x');

@@ -10,13 +10,19 @@ import { tmp } from '../data/fixtures.js';
 import { tinyConfig, tinyWorld } from './fixtures.js';
 
 let world = '';
-before(async () => { world = await tinyWorld(); });
+before(async () => {
+  world = await tinyWorld();
+});
 
 test('one user: kind-1 negatives only, said once, and the run trains', async () => {
   const users = loadDataset({ path: world, format: 'manifest', skipBad: false }).users;
   const notes: string[] = [];
   const run = path.join(tmp('one-user'), 'run');
-  const r = await train(tinyConfig(world, { iterations: 2, data: { path: world, format: 'manifest', excludeUsers: users.slice(1) } }), run, { events: { onNote: (m) => notes.push(m) } });
+  const r = await train(
+    tinyConfig(world, { iterations: 2, data: { path: world, format: 'manifest', excludeUsers: users.slice(1) } }),
+    run,
+    { events: { onNote: (m) => notes.push(m) } },
+  );
   assert.equal(r.iteration, 2);
   assert.equal(notes.length, 1);
   assert.match(notes[0]!, /one user in the data: every negative is a random complement \(kind 1\)/);

@@ -15,10 +15,17 @@ import { tmp } from '../data/fixtures.js';
 import { tinyConfig, tinyWorldWithOracle } from '../train/fixtures.js';
 
 const CHROMIUM = process.env.PFD_CHROMIUM ?? '/usr/bin/chromium';
-let service: DesignService, app: ReturnType<typeof buildApp>, base = '', browser: Browser, out = '';
+let service: DesignService,
+  app: ReturnType<typeof buildApp>,
+  base = '',
+  browser: Browser,
+  out = '';
 
 before(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: the browser test needs Debian's chromium (npm test's set-up installs it as root: apt-get install chromium), or PFD_CHROMIUM=/path`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `${CHROMIUM} not found: the browser test needs Debian's chromium (npm test's set-up installs it as root: apt-get install chromium), or PFD_CHROMIUM=/path`,
+    );
   const world = await tinyWorldWithOracle();
   const run = path.join(tmp('web'), 'run');
   await train(tinyConfig(world, { iterations: 2 }), run);
@@ -49,7 +56,11 @@ test('the page: pick a user and a query, see designs for that user and others wi
   const columns = await page.locator('#results .column').count();
   assert.equal(columns, 4, 'the chosen user and three others');
   assert.match(await page.locator('#results .column.mine h3').innerText(), /u0002/);
-  await page.waitForFunction(() => [...document.querySelectorAll('#results .retrieved img')].every((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0));
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('#results .retrieved img')].every(
+      (i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0,
+    ),
+  );
   assert.equal(await page.locator('#results .column.mine .retrieved img').count(), 5, 'five real items under the design');
   const file = path.join(out, 'desktop.png');
   await page.screenshot({ path: file, fullPage: true });

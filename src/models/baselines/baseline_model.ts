@@ -23,7 +23,8 @@ export abstract class BaselineModel extends nn.Module implements FashionModel {
   abstract translate(target: Category, queries: T.Tensor): T.Tensor;
 
   protected checkTarget(c: Category): void {
-    if (!this.config.targets.includes(c)) throw new Error(`this model does not design ${c}s (it designs ${this.config.targets.join(' and ')}s)`);
+    if (!this.config.targets.includes(c))
+      throw new Error(`this model does not design ${c}s (it designs ${this.config.targets.join(' and ')}s)`);
   }
 
   get device(): T.Device {
@@ -43,7 +44,9 @@ export abstract class BaselineModel extends nn.Module implements FashionModel {
     const was = this.training;
     this.eval();
     try {
-      return T.tidy(() => T.noGrad(() => this.autocast(() => T.contiguous(T.toDtype(this.translate(target, this.images(queries)), 'float32')))));
+      return T.tidy(() =>
+        T.noGrad(() => this.autocast(() => T.contiguous(T.toDtype(this.translate(target, this.images(queries)), 'float32')))),
+      );
     } finally {
       this.train(was);
     }

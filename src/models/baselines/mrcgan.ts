@@ -49,7 +49,10 @@ export class MrCgan extends BaselineModel {
     this.embed = this.registerModule('embed', new Encoder(encoder));
     for (const c of config.targets) {
       this.projections.set(c, this.registerModule(`proj_${c}`, new nn.Linear(this.dim, config.prototypes * this.dim)));
-      this.generators.set(c, this.registerModule(`gen_${c}`, new Decoder({ ...decoder, inputDim: this.dim + config.noise, inputNorm: false })));
+      this.generators.set(
+        c,
+        this.registerModule(`gen_${c}`, new Decoder({ ...decoder, inputDim: this.dim + config.noise, inputNorm: false })),
+      );
       this.discriminators.set(c, this.registerModule(`disc_${c}`, new RealFakeDiscriminator(discriminator)));
     }
   }

@@ -20,7 +20,12 @@ const K = 4; // every conv of pix2pix is 4x4 (stride 2, padding 1 unless noted)
 class Down extends nn.Module {
   readonly conv: nn.Conv2d;
   readonly bn: nn.BatchNorm2d | null;
-  constructor(cin: number, cout: number, readonly act: boolean, norm: boolean) {
+  constructor(
+    cin: number,
+    cout: number,
+    readonly act: boolean,
+    norm: boolean,
+  ) {
     super();
     this.conv = this.registerModule('conv', new nn.Conv2d(cin, cout, K, { stride: 2, padding: 1, bias: !norm }));
     this.bn = norm ? this.registerModule('bn', new nn.BatchNorm2d(cout)) : null;
@@ -55,7 +60,9 @@ export class UNetGenerator extends nn.Module {
   constructor(ngf: number) {
     super();
     const w = [ngf, 2 * ngf, 4 * ngf, 8 * ngf, 8 * ngf, 8 * ngf]; // 32, 16, 8, 4, 2, 1
-    w.forEach((c, i) => this.downs.push(this.registerModule(`down${i}`, new Down(i === 0 ? 3 : w[i - 1]!, c, i > 0, i > 0 && i < w.length - 1))));
+    w.forEach((c, i) =>
+      this.downs.push(this.registerModule(`down${i}`, new Down(i === 0 ? 3 : w[i - 1]!, c, i > 0, i > 0 && i < w.length - 1))),
+    );
     // up i mirrors down (5 - i): input = previous up (+ its skip), output = down (4 - i)'s width, the last one RGB
     for (let i = 0; i < w.length; i++) {
       const cin = i === 0 ? w[5]! : 2 * w[5 - i]!;
@@ -83,12 +90,23 @@ export class PatchDiscriminator extends nn.Module {
   readonly net: nn.Sequential;
   constructor(ndf: number) {
     super();
-    this.net = this.registerModule('net', new nn.Sequential(
-      new nn.Conv2d(6, ndf, K, { stride: 2, padding: 1 }), new nn.LeakyReLU(0.2),
-      new nn.Conv2d(ndf, 2 * ndf, K, { stride: 2, padding: 1, bias: false }), new nn.BatchNorm2d(2 * ndf), new nn.LeakyReLU(0.2),
-      new nn.Conv2d(2 * ndf, 4 * ndf, K, { stride: 2, padding: 1, bias: false }), new nn.BatchNorm2d(4 * ndf), new nn.LeakyReLU(0.2),
-      new nn.Conv2d(4 * ndf, 8 * ndf, K, { stride: 1, padding: 1, bias: false }), new nn.BatchNorm2d(8 * ndf), new nn.LeakyReLU(0.2),
-      new nn.Conv2d(8 * ndf, 1, K, { stride: 1, padding: 1 })));
+    this.net = this.registerModule(
+      'net',
+      new nn.Sequential(
+        new nn.Conv2d(6, ndf, K, { stride: 2, padding: 1 }),
+        new nn.LeakyReLU(0.2),
+        new nn.Conv2d(ndf, 2 * ndf, K, { stride: 2, padding: 1, bias: false }),
+        new nn.BatchNorm2d(2 * ndf),
+        new nn.LeakyReLU(0.2),
+        new nn.Conv2d(2 * ndf, 4 * ndf, K, { stride: 2, padding: 1, bias: false }),
+        new nn.BatchNorm2d(4 * ndf),
+        new nn.LeakyReLU(0.2),
+        new nn.Conv2d(4 * ndf, 8 * ndf, K, { stride: 1, padding: 1, bias: false }),
+        new nn.BatchNorm2d(8 * ndf),
+        new nn.LeakyReLU(0.2),
+        new nn.Conv2d(8 * ndf, 1, K, { stride: 1, padding: 1 }),
+      ),
+    );
     nn.dcganInit(this);
   }
   forward(query: T.Tensor, image: T.Tensor): T.Tensor {

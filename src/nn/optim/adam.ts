@@ -41,19 +41,21 @@ export class Adam extends Optimizer {
     const bc1 = 1 - b1 ** this.stepCount;
     const bc2 = 1 - b2 ** this.stepCount;
     const stepSize = this.lr / bc1;
-    noGrad(() => tidy(() => {
-      this.params.forEach((p, i) => {
-        let g = p.grad;
-        if (!g) return; // a parameter this loss did not reach
-        if (this.weightDecay) g = g.add(p, this.weightDecay);
-        const m = (this.expAvg[i] ??= this.keepState(zerosLike(p)));
-        const v = (this.expAvgSq[i] ??= this.keepState(zerosLike(p)));
-        lerp_(m, g, 1 - b1);
-        addcmul_(mul_(v, b2), g, g, 1 - b2);
-        const denom = add_(div_(sqrt(v), Math.sqrt(bc2)), this.eps);
-        addcdiv_(p, m, denom, -stepSize);
-      });
-    }));
+    noGrad(() =>
+      tidy(() => {
+        this.params.forEach((p, i) => {
+          let g = p.grad;
+          if (!g) return; // a parameter this loss did not reach
+          if (this.weightDecay) g = g.add(p, this.weightDecay);
+          const m = (this.expAvg[i] ??= this.keepState(zerosLike(p)));
+          const v = (this.expAvgSq[i] ??= this.keepState(zerosLike(p)));
+          lerp_(m, g, 1 - b1);
+          addcmul_(mul_(v, b2), g, g, 1 - b2);
+          const denom = add_(div_(sqrt(v), Math.sqrt(bc2)), this.eps);
+          addcdiv_(p, m, denom, -stepSize);
+        });
+      }),
+    );
   }
 
   stateDict(): OptimizerState {

@@ -16,7 +16,10 @@ export abstract class Optimizer {
   /** The learning rate; may be changed between steps (schedules, warm-up phases). */
   abstract lr: number;
 
-  constructor(params: Iterable<Tensor>, readonly name: string) {
+  constructor(
+    params: Iterable<Tensor>,
+    readonly name: string,
+  ) {
     this.params = [...params];
     if (this.params.length === 0) throw new Error(`${name}: no parameters to optimize`);
     if (new Set(this.params).size !== this.params.length) throw new Error(`${name}: a parameter is listed twice`);
@@ -60,7 +63,9 @@ export abstract class Optimizer {
       const i = Number(n.split('.')[0]);
       const s = state.tensors.get(n)!;
       if (s.shape.join(',') !== this.params[i]!.shape.join(',')) {
-        throw new Error(`${this.name}: optimizer state '${n}' has shape [${s.shape.join(', ')}], parameter ${i} is [${this.params[i]!.shape.join(', ')}]`);
+        throw new Error(
+          `${this.name}: optimizer state '${n}' has shape [${s.shape.join(', ')}], parameter ${i} is [${this.params[i]!.shape.join(', ')}]`,
+        );
       }
     }
   }

@@ -32,25 +32,29 @@ export class SGD extends Optimizer {
   }
 
   protected update(): void {
-    noGrad(() => tidy(() => {
-      this.params.forEach((p, i) => {
-        let g = p.grad;
-        if (!g) return;
-        if (this.weightDecay) g = g.add(p, this.weightDecay);
-        if (this.momentum) {
-          const buf = this.buffers[i];
-          if (!buf) this.buffers[i] = this.keepState(clone(g));
-          else add_(mul_(buf, this.momentum), g, 1 - this.dampening);
-          g = this.nesterov ? g.add(this.buffers[i]!, this.momentum) : this.buffers[i]!;
-        }
-        add_(p, g, -this.lr);
-      });
-    }));
+    noGrad(() =>
+      tidy(() => {
+        this.params.forEach((p, i) => {
+          let g = p.grad;
+          if (!g) return;
+          if (this.weightDecay) g = g.add(p, this.weightDecay);
+          if (this.momentum) {
+            const buf = this.buffers[i];
+            if (!buf) this.buffers[i] = this.keepState(clone(g));
+            else add_(mul_(buf, this.momentum), g, 1 - this.dampening);
+            g = this.nesterov ? g.add(this.buffers[i]!, this.momentum) : this.buffers[i]!;
+          }
+          add_(p, g, -this.lr);
+        });
+      }),
+    );
   }
 
   stateDict(): OptimizerState {
     const tensors = new Map<string, Tensor>();
-    this.buffers.forEach((b, i) => { if (b) tensors.set(`${i}.momentum_buffer`, b); });
+    this.buffers.forEach((b, i) => {
+      if (b) tensors.set(`${i}.momentum_buffer`, b);
+    });
     return { tensors, scalars: { lr: this.lr } };
   }
 

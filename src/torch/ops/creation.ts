@@ -71,14 +71,22 @@ function toTypedArray(flat: number[] | AnyTypedArray, dtype: DType): ArrayBuffer
   }
   const src = Array.from(flat as ArrayLike<number | bigint | boolean>, (v) => Number(v));
   switch (dtype) {
-    case 'float32': return Float32Array.from(src);
-    case 'float64': return Float64Array.from(src);
-    case 'int64': return BigInt64Array.from(src, (v) => BigInt(Math.trunc(v)));
-    case 'int32': return Int32Array.from(src);
-    case 'int16': return Int16Array.from(src);
-    case 'int8': return Int8Array.from(src);
-    case 'uint8': return Uint8Array.from(src);
-    case 'bool': return Uint8Array.from(src, (v) => (v ? 1 : 0));
+    case 'float32':
+      return Float32Array.from(src);
+    case 'float64':
+      return Float64Array.from(src);
+    case 'int64':
+      return BigInt64Array.from(src, (v) => BigInt(Math.trunc(v)));
+    case 'int32':
+      return Int32Array.from(src);
+    case 'int16':
+      return Int16Array.from(src);
+    case 'int8':
+      return Int8Array.from(src);
+    case 'uint8':
+      return Uint8Array.from(src);
+    case 'bool':
+      return Uint8Array.from(src, (v) => (v ? 1 : 0));
     case 'float16':
     case 'bfloat16': {
       // Build in float32, then let libtorch round to the 16-bit format.
@@ -145,7 +153,15 @@ export function randint(low: number, high: number, shape: number[], o: TensorOpt
 export function randperm(n: number, o: TensorOptions = {}): Tensor {
   return aRandperm(n, o.dtype ?? 'int64', null, o.device ?? 'cpu') as Tensor;
 }
-export function zerosLike(t: Tensor): Tensor { return aZerosLike(t) as Tensor; }
-export function onesLike(t: Tensor): Tensor { return aOnesLike(t) as Tensor; }
-export function randnLike(t: Tensor): Tensor { return aRandnLike(t) as Tensor; }
-export function fullLike(t: Tensor, value: number): Tensor { return aFullLike(t, value) as Tensor; }
+export function zerosLike(t: Tensor): Tensor {
+  return aZerosLike(t) as Tensor;
+}
+export function onesLike(t: Tensor): Tensor {
+  return aOnesLike(t) as Tensor;
+}
+export function randnLike(t: Tensor): Tensor {
+  return aRandnLike(t) as Tensor;
+}
+export function fullLike(t: Tensor, value: number): Tensor {
+  return aFullLike(t, value) as Tensor;
+}

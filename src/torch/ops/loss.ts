@@ -5,8 +5,10 @@ import type { Tensor } from '../tensor.js';
 export type Reduction = 'none' | 'mean' | 'sum';
 const REDUCTION: Record<Reduction, number> = { none: 0, mean: 1, sum: 2 };
 
-const aMse = defineOp('aten::mse_loss'), aBceLogits = defineOp('aten::binary_cross_entropy_with_logits');
-const aCrossEntropy = defineOp('aten::cross_entropy_loss'), aL1 = defineOp('aten::l1_loss');
+const aMse = defineOp('aten::mse_loss'),
+  aBceLogits = defineOp('aten::binary_cross_entropy_with_logits');
+const aCrossEntropy = defineOp('aten::cross_entropy_loss'),
+  aL1 = defineOp('aten::l1_loss');
 
 export function mseLoss(input: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
   return aMse(input, target, REDUCTION[reduction]) as Tensor;

@@ -13,8 +13,20 @@ export const colourModesTerm = defineTerm({
   name: 'colour-modes',
   summary: "G's colour-mode head learns its targets' bins; --mode-colour keeps designs in the bin they are drawn in",
   settings: [
-    { key: 'modeColour', flag: 'mode-colour', min: 0, default: 0, help: "with --colour-modes: weight of a term in G's step that keeps designs in the colour bin they are drawn in (each row is also drawn in a random bin, which must look real and lie in that bin); 0 = off" },
-    { key: 'lrModeHead', flag: 'mode-head-lr', min: 0, default: 0, help: "Adam learning rate of G's mode head (--colour-modes): a head new to a warm-started G learns at a higher rate than the trained G around it; 0 = --lr" },
+    {
+      key: 'modeColour',
+      flag: 'mode-colour',
+      min: 0,
+      default: 0,
+      help: "with --colour-modes: weight of a term in G's step that keeps designs in the colour bin they are drawn in (each row is also drawn in a random bin, which must look real and lie in that bin); 0 = off",
+    },
+    {
+      key: 'lrModeHead',
+      flag: 'mode-head-lr',
+      min: 0,
+      default: 0,
+      help: "Adam learning rate of G's mode head (--colour-modes): a head new to a warm-started G learns at a higher rate than the trained G around it; 0 = --lr",
+    },
   ] as const,
   active: (_o, model) => model.colourModes,
   validate(c) {
@@ -38,7 +50,10 @@ export const colourModesTerm = defineTerm({
     const parts: LossPart[] = [];
     const logs: Record<string, T.Tensor> = {};
     if (ctx.priorLosses.length) {
-      const prior = T.div(ctx.priorLosses.reduce((a, x) => T.add(a, x)), ctx.priorLosses.length); // []
+      const prior = T.div(
+        ctx.priorLosses.reduce((a, x) => T.add(a, x)),
+        ctx.priorLosses.length,
+      ); // []
       parts.push({ loss: prior, weight: 1 });
       logs.L_G_prior = prior;
     }

@@ -13,8 +13,20 @@ export const modeSeekingTerm = defineTerm({
   name: 'mode-seeking',
   summary: 'designs for two queries must differ as much as the queries do',
   settings: [
-    { key: 'modeSeeking', flag: 'mode-seeking', min: 0, default: 0, help: "weight of the query mode-seeking term in G's step; 0 = off (the paper)" },
-    { key: 'msMask', flag: 'ms-mask', choices: ['all', 'target'], default: 'all', help: "the pixels --mode-seeking compares: all, or the union of the two rows' real complements' silhouettes (target: background colour cannot satisfy it)" },
+    {
+      key: 'modeSeeking',
+      flag: 'mode-seeking',
+      min: 0,
+      default: 0,
+      help: "weight of the query mode-seeking term in G's step; 0 = off (the paper)",
+    },
+    {
+      key: 'msMask',
+      flag: 'ms-mask',
+      choices: ['all', 'target'],
+      default: 'all',
+      help: "the pixels --mode-seeking compares: all, or the union of the two rows' real complements' silhouettes (target: background colour cannot satisfy it)",
+    },
   ] as const,
   active: (o) => (o.modeSeeking as number) > 0,
   validate: (c) => (c.msMask === 'target' && !((c.modeSeeking as number) > 0) ? '--ms-mask target needs --mode-seeking > 0' : null),

@@ -19,7 +19,12 @@ export const pairDiscriminatorTerm = defineTerm({
     return T.tidy(() => {
       pOpt.zeroGrad();
       const { b } = ctx;
-      const loss = ctx.model.autocast(() => T.mul(pairDiscriminatorLoss(Dp.pair(b.query, b.positive), Dp.pair(b.query, fake), Dp.pair(b.query, unassociated(b.positive))), ctx.o.lambda4 as number));
+      const loss = ctx.model.autocast(() =>
+        T.mul(
+          pairDiscriminatorLoss(Dp.pair(b.query, b.positive), Dp.pair(b.query, fake), Dp.pair(b.query, unassociated(b.positive))),
+          ctx.o.lambda4 as number,
+        ),
+      );
       loss.backward();
       pOpt.step();
       return { L_Dpair: loss.item() };

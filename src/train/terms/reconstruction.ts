@@ -6,9 +6,15 @@ import { defineTerm } from './term.js';
 
 export const reconstructionTerm = defineTerm({
   name: 'reconstruction',
-  summary: "L1 from each design to the complement its user chose for its query",
+  summary: 'L1 from each design to the complement its user chose for its query',
   settings: [
-    { key: 'lambdaRec', flag: 'lambda-rec', min: 0, default: 0, help: "weight of an L1 term to the outfit's own complement in G's step; 0 = off (the paper)" },
+    {
+      key: 'lambdaRec',
+      flag: 'lambda-rec',
+      min: 0,
+      default: 0,
+      help: "weight of an L1 term to the outfit's own complement in G's step; 0 = off (the paper)",
+    },
   ] as const,
   active: (o) => (o.lambdaRec as number) > 0,
   generator(ctx) {

@@ -13,7 +13,16 @@ import { designRankTerm } from './design_rank.js';
 import { mPickTerm } from './m_pick.js';
 import { colourModesTerm } from './colour_modes.js';
 
-export const BUILTIN_TERMS = [swapExtraTerm, pairDiscriminatorTerm, modeSeekingTerm, reconstructionTerm, totalVariationTerm, designRankTerm, mPickTerm, colourModesTerm] as const;
+export const BUILTIN_TERMS = [
+  swapExtraTerm,
+  pairDiscriminatorTerm,
+  modeSeekingTerm,
+  reconstructionTerm,
+  totalVariationTerm,
+  designRankTerm,
+  mPickTerm,
+  colourModesTerm,
+] as const;
 
 type BuiltinSetting = (typeof BUILTIN_TERMS)[number]['settings'][number];
 /** The config fields the built-in terms declare, with their types. */
@@ -33,7 +42,8 @@ export function lossTerms(): readonly LossTerm[] {
 export function registerTerm(term: LossTerm): void {
   const taken = new Set(termSettings().flatMap((s) => [s.key, s.flag]));
   if (lossTerms().some((t) => t.name === term.name)) throw new Error(`a loss term named '${term.name}' is registered already`);
-  for (const s of term.settings) if (taken.has(s.key) || taken.has(s.flag)) throw new Error(`term '${term.name}': setting '${s.key}' (--${s.flag}) is taken`);
+  for (const s of term.settings)
+    if (taken.has(s.key) || taken.has(s.flag)) throw new Error(`term '${term.name}': setting '${s.key}' (--${s.flag}) is taken`);
   added.push(term);
 }
 

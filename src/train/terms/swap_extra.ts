@@ -9,9 +9,19 @@ export const swapExtraTerm = defineTerm({
   name: 'swap-extra',
   summary: "step (a) also ranks each positive above the user's own other complement for its query",
   settings: [
-    { key: 'swapExtra', flag: 'swap-extra', min: 0, max: 4, default: 0, help: "weight of a second ranking term in step (a): each positive against the user's own other complement for its query (kind 3), on top of the kind-1/2 negatives; 0 = off (the paper)" },
+    {
+      key: 'swapExtra',
+      flag: 'swap-extra',
+      min: 0,
+      max: 4,
+      default: 0,
+      help: "weight of a second ranking term in step (a): each positive against the user's own other complement for its query (kind 3), on top of the kind-1/2 negatives; 0 = off (the paper)",
+    },
   ] as const,
   active: (o) => (o.swapExtra as number) > 0,
-  compat: (o, batches) => (batches.every((b) => b.swapComplement) ? { complements: (b) => b.swapComplement!, weight: o.swapExtra as number, keys: ['bpr_swap', 'auc_swap'] } : null),
+  compat: (o, batches) =>
+    batches.every((b) => b.swapComplement)
+      ? { complements: (b) => b.swapComplement!, weight: o.swapExtra as number, keys: ['bpr_swap', 'auc_swap'] }
+      : null,
   finite: [],
 });

@@ -7,7 +7,13 @@ export const totalVariationTerm = defineTerm({
   name: 'total-variation',
   summary: "the design's total variation, against speckle",
   settings: [
-    { key: 'lambdaTv', flag: 'lambda-tv', min: 0, default: 0, help: "weight of the design's total variation (mean absolute difference between neighbouring pixels) in G's step: against speckle that reads as a pattern; 0 = off (the paper)" },
+    {
+      key: 'lambdaTv',
+      flag: 'lambda-tv',
+      min: 0,
+      default: 0,
+      help: "weight of the design's total variation (mean absolute difference between neighbouring pixels) in G's step: against speckle that reads as a pattern; 0 = off (the paper)",
+    },
   ] as const,
   active: (o) => (o.lambdaTv as number) > 0,
   generator(ctx) {
