@@ -15,6 +15,8 @@ import { loadClassifier } from '../data/world/classifier.js';
 import { evalCases, makeDesigns, type DesignSet } from './designs.js';
 import { inceptionFeatureNet, oracleFeatureNet, type FeatureNet } from './feature_nets.js';
 import { categoryFeatureNet } from './category_classifier.js';
+import { readItemLabels } from './item_labels.js';
+import { labelFeatureNet } from './label_classifier.js';
 import { METRICS, type EvalContext, type MetricKey, type MetricValue } from './metric_registry.js';
 
 export interface EvalOptions {
@@ -113,7 +115,11 @@ export async function evaluateRun(dir: string, opts: EvalOptions = DEFAULT_EVAL)
   // tensors, so a second copy is loaded only when the designs are made on a GPU.
   const oracleNet = oracle && opts.device !== 'cpu' ? loadClassifier(oracleFile!).model.to(opts.device) : oracle;
   if (oracleNet) nets.push(oracleFeatureNet(oracleNet, oracleFile!));
-  else nets.push(categoryFeatureNet(cache, train, test, opts.device)); // real data: a classifier of its categories
+  // Real data: a classifier of its own item labels (items.jsonl) when it has them, else of its categories.
+  const itemLabels = oracleNet ? null : readItemLabels(dataset);
+  const labelled = itemLabels ? { labels: itemLabels, ...labelFeatureNet(cache, train, test, itemLabels, opts.device) } : null;
+  if (labelled) nets.push(labelled.net);
+  else if (!oracleNet) nets.push(categoryFeatureNet(cache, train, test, opts.device));
   if (opts.inceptionWeights) nets.push(inceptionFeatureNet(opts.inceptionWeights, opts.device));
   lap('load');
   const cases = evalCases(test, trained.model.config.targets, userCount, opts.n, opts.seed);
@@ -140,6 +146,7 @@ export async function evaluateRun(dir: string, opts: EvalOptions = DEFAULT_EVAL)
     ssimPairs: opts.ssimPairs,
     device: opts.device,
     cache: new Map(),
+    labelled: labelled ? { labels: labelled.labels, model: labelled.model } : null,
   };
   const metrics: Partial<Record<MetricKey, MetricValue>> = {};
   const keys = (Object.keys(METRICS) as MetricKey[]).filter((k) => METRICS[k].available(ctx));
@@ -165,10 +172,11 @@ export async function evaluateRun(dir: string, opts: EvalOptions = DEFAULT_EVAL)
   opts.onProgress?.('metrics', keys.length, keys.length);
   const compatPerCase = (ctx.cache.get('oracle') as { compat_per_case?: number[] } | undefined)?.compat_per_case;
   for (const v of ctx.cache.values()) {
-    const e = v as { features?: T.Tensor; logits?: T.Tensor };
+    const e = v as { features?: T.Tensor; logits?: T.Tensor; category?: T.Tensor; colour?: T.Tensor };
     if (v instanceof T.Tensor)
       v.dispose(); // the real reference sets' images
     else if (e.features instanceof T.Tensor) T.dispose([e.features, e.logits]);
+    else if (e.category instanceof T.Tensor) T.dispose([e.category, e.colour]); // the label classifier's readings
   }
   const result: RunEvaluation = {
     run: trained.run.dir,

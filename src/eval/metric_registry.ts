@@ -23,6 +23,9 @@ import { splitItemBytes } from '../data/cache.js';
 import { bytesToUnit } from '../data/images.js';
 import { Rng } from '../data/rng.js';
 import { floorImages, precisionRecall, randomItemImages } from './realism.js';
+import type { ItemLabels } from './item_labels.js';
+import type { LabelClassifier } from './label_classifier.js';
+import { categoryShare, colourHistories, colourTasteWin, readLabels } from './label_metrics.js';
 
 export interface EvalContext {
   model: FashionModel;
@@ -33,6 +36,8 @@ export interface EvalContext {
   nets: FeatureNet[];
   world: World | null;
   oracle: AttributeClassifier | null;
+  /** Real data with item labels: the labels and the classifier trained on them (label_classifier.ts). */
+  labelled: { labels: ItemLabels; model: LabelClassifier } | null;
   seed: number;
   splits: number;
   ssimPairs: number;
@@ -147,6 +152,13 @@ function fidMetric(net: FeatureNet['key']): MetricDef {
   };
 }
 
+/** The label classifier's reading (category and colour probabilities) of designs, truths or other users' designs, cached. */
+function labelsOf(ctx: EvalContext, which: 'design' | 'truth' | 'other'): { category: T.Tensor; colour: T.Tensor } {
+  const key = `labels:${which}`;
+  if (!ctx.cache.has(key)) ctx.cache.set(key, readLabels(ctx.labelled!.model, ctx.designs[which], ctx.device));
+  return ctx.cache.get(key) as { category: T.Tensor; colour: T.Tensor };
+}
+
 /** Improved precision and recall (k = 3) in the domain features, designs against truths; the real row is the floor set's. */
 function precisionRecallOf(ctx: EvalContext): {
   design: { precision: number; recall: number };
@@ -214,6 +226,31 @@ export const METRICS = {
     better: 'higher',
     available: (ctx) => ctx.nets.some((n) => n.key === 'domain') && ctx.designs.cases.length > 3,
     compute: (ctx) => ({ value: precisionRecallOf(ctx).design.recall, real: precisionRecallOf(ctx).floor.recall, details: { k: 3 } }),
+  },
+  label_category: {
+    // Real data: the share of designs the label classifier puts in the designed category.
+    label: 'Category (classifier)',
+    better: 'higher',
+    available: (ctx) => ctx.labelled !== null,
+    compute: (ctx) => {
+      const targets = ctx.designs.cases.map((c) => c.target);
+      return {
+        value: categoryShare(labelsOf(ctx, 'design').category, targets),
+        real: categoryShare(labelsOf(ctx, 'truth').category, targets),
+      };
+    },
+  },
+  colour_taste: {
+    // Real data: the design for the case's user against another user's design for the same
+    // query, both read under the case's user's colour history (label_metrics.ts).
+    label: 'Colour-taste personal win',
+    better: 'higher',
+    available: (ctx) => ctx.labelled !== null && ctx.dataset.users.length > 1,
+    compute: (ctx) => {
+      const h = colourHistories(ctx.train, ctx.labelled!.labels, ctx.model.config.users);
+      const w = colourTasteWin(ctx.designs, labelsOf(ctx, 'design').colour, labelsOf(ctx, 'other').colour, h);
+      return { value: w.win, details: { from_other_users_side: w.fromOtherSide, chance: 0.5 } };
+    },
   },
   opposite_ssim: {
     label: 'Opposite SSIM',

@@ -3,7 +3,7 @@
 // padded on their own background and resized.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { importHm, type HmImportOptions } from '../../src/data/hm/import.js';
@@ -12,40 +12,7 @@ import { dayNumber } from '../../src/data/hm/transactions.js';
 import { loadDataset } from '../../src/data/load.js';
 import { main } from '../../src/cli/pfd.js';
 import { quietly } from '../helpers.js';
-import { tmp } from './fixtures.js';
-
-const ARTICLES = ['article_id,product_code,prod_name,product_type_no,product_type_name,product_group_name,graphical_appearance_no,graphical_appearance_name,colour_group_code,colour_group_name',
-  '0100000001,100000,Tee,255,T-shirt,Garment Upper body,1010016,Solid,9,Black',
-  '0100000002,100000,Shirt,259,Shirt,Garment Upper body,1010017,Stripe,10,White',
-  '0100000003,100000,"Blouse, loose",258,Blouse,Garment Upper body,1010016,Solid,42,Red',
-  '0200000001,200000,Jeans,272,Trousers,Garment Lower body,1010016,Solid,72,Blue',
-  '0200000002,200000,Skirt,275,Skirt,Garment Lower body,1010016,Solid,9,Black',
-  '0300000001,300000,Dress,265,Dress,Garment Full body,1010016,Solid,9,Black'];
-
-/** A folder in the H&M layout: 3 tops, 2 bottoms, a dress; customer A buys often, B twice, C tops and bottoms 20 days apart. */
-async function hmFolder(extraTransactions: string[] = [], photos = true): Promise<string> {
-  const root = tmp('hm');
-  writeFileSync(path.join(root, 'articles.csv'), ARTICLES.join('\n') + '\n');
-  const tx = ['t_dat,customer_id,article_id,price,sales_channel_id',
-    '2020-01-01,aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa,0100000001,0.02,2', '2020-01-01,aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa,0200000001,0.03,2',
-    '2020-01-03,aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa,0100000002,0.02,2', '2020-01-05,aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa,0200000002,0.03,2',
-    '2020-01-05,aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa,0100000003,0.02,2', '2020-01-05,aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa,0300000001,0.05,2',
-    '2020-01-01,bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb,0100000001,0.02,1', '2020-01-01,bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb,0200000002,0.02,1',
-    '2020-01-01,cccccccccccccccccccccccccccccccc,0100000001,0.02,1', '2020-01-21,cccccccccccccccccccccccccccccccc,0200000001,0.02,1',
-    '2020-01-02,dddddddddddddddddddddddddddddddd,0999999999,0.02,1', // an article not in articles.csv (a subset's transactions): ignored
-    ...extraTransactions];
-  writeFileSync(path.join(root, 'transactions.csv'), tx.join('\n') + '\n');
-  if (photos) {
-    for (const [id, rgb] of [['0100000001', [20, 20, 20]], ['0100000002', [240, 240, 240]], ['0100000003', [200, 0, 0]], ['0200000001', [0, 0, 160]], ['0200000002', [10, 10, 10]], ['0300000001', [0, 0, 0]]] as const) {
-      const file = path.join(root, 'images', id.slice(0, 3), `${id}.jpg`);
-      mkdirSync(path.dirname(file), { recursive: true });
-      // A garment (a block of its colour) on a light grey background, portrait 40 x 60.
-      await sharp({ create: { width: 40, height: 60, channels: 3, background: { r: 230, g: 230, b: 230 } } })
-        .composite([{ input: { create: { width: 20, height: 40, channels: 3, background: { r: rgb[0], g: rgb[1], b: rgb[2] } } }, left: 10, top: 10 }]).jpeg({ quality: 95 }).toFile(file);
-    }
-  }
-  return root;
-}
+import { makeHmFolder as hmFolder } from './fixtures.js';
 
 const options = (root: string, o: Partial<HmImportOptions> = {}): HmImportOptions => ({
   articles: path.join(root, 'articles.csv'), transactions: path.join(root, 'transactions.csv'), images: path.join(root, 'images'),
