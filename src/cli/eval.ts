@@ -10,7 +10,7 @@ import { UsageError } from './errors.js';
 
 export const EVAL_USAGE = `pfd eval --run DIR [--run DIR ...] [--n N] [--out DIR] [--inception-weights FILE.safetensors] [--seed N] [--splits N]
               [--ssim-pairs N] [--fanout-queries N] [--fanout-users N] [--device cpu|cuda] [--precision fp32|bf16]
-              [--colour-history A]`;
+              [--colour-history A] [--judge] [--judge-iterations N]`;
 
 const posInt = (name: string, v: string | undefined, fallback: number) => {
   if (v === undefined) return fallback;
@@ -49,6 +49,8 @@ export async function evalCommand(argv: string[]): Promise<void> {
       device: { type: 'string', default: 'cpu' },
       precision: { type: 'string' },
       'colour-history': { type: 'string' },
+      judge: { type: 'boolean' },
+      'judge-iterations': { type: 'string' },
     },
     strict: true,
   });
@@ -66,6 +68,8 @@ export async function evalCommand(argv: string[]): Promise<void> {
     device: T.parseDevice(v.device!),
     precision: v.precision === undefined ? undefined : parsePrecisionFlag(v.precision),
     colourHistory: v['colour-history'] === undefined ? undefined : nonNegative('colour-history', v['colour-history']),
+    judge: v.judge ?? false,
+    judgeIterations: v['judge-iterations'] === undefined ? undefined : posInt('judge-iterations', v['judge-iterations'], 1),
   };
   const out = path.resolve(
     v.out ??

@@ -17,6 +17,7 @@ import { inceptionFeatureNet, oracleFeatureNet, type FeatureNet } from './featur
 import { categoryFeatureNet } from './category_classifier.js';
 import { readItemLabels } from './item_labels.js';
 import { labelFeatureNet } from './label_classifier.js';
+import { loadJudge } from './judge.js';
 import { METRICS, type EvalContext, type MetricKey, type MetricValue } from './metric_registry.js';
 
 export interface EvalOptions {
@@ -27,6 +28,8 @@ export interface EvalOptions {
   fanoutQueries: number;
   fanoutUsers: number;
   inceptionWeights?: string;
+  judge?: boolean; // score designs by an independent compatibility model (judge.ts); always on data without an oracle
+  judgeIterations?: number; // its training length (default JUDGE_ITERATIONS)
   device: T.Device;
   precision?: T.Precision; // of the designs (default: the device's best)
   colourHistory?: number; // the colour history's weight when designing (--colour-history), instead of the run's own
@@ -147,6 +150,7 @@ export async function evaluateRun(dir: string, opts: EvalOptions = DEFAULT_EVAL)
     device: opts.device,
     cache: new Map(),
     labelled: labelled ? { labels: labelled.labels, model: labelled.model } : null,
+    judge: opts.judge || !oracleNet ? loadJudge(cache, train, dataset.users.length, opts.device, opts.judgeIterations) : null,
   };
   const metrics: Partial<Record<MetricKey, MetricValue>> = {};
   const keys = (Object.keys(METRICS) as MetricKey[]).filter((k) => METRICS[k].available(ctx));
@@ -204,6 +208,7 @@ export async function evaluateRun(dir: string, opts: EvalOptions = DEFAULT_EVAL)
     date: new Date().toISOString(),
   };
   for (const n of nets) n.dispose();
+  ctx.judge?.judge.dispose();
   if (oracle !== oracleNet) oracle?.dispose(); // (the feature network disposed its own)
   test.dispose();
   train.dispose();

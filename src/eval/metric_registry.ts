@@ -26,6 +26,8 @@ import { floorImages, precisionRecall, randomItemImages } from './realism.js';
 import type { ItemLabels } from './item_labels.js';
 import type { LabelClassifier } from './label_classifier.js';
 import { categoryShare, colourHistories, colourTasteWin, readLabels } from './label_metrics.js';
+import { judgeDesigns } from './judge.js';
+import type { Designer } from '../models/designer.js';
 
 export interface EvalContext {
   model: FashionModel;
@@ -38,6 +40,8 @@ export interface EvalContext {
   oracle: AttributeClassifier | null;
   /** Real data with item labels: the labels and the classifier trained on them (label_classifier.ts). */
   labelled: { labels: ItemLabels; model: LabelClassifier } | null;
+  /** An independent compatibility model (judge.ts), or null. */
+  judge: { judge: Designer; auc: number } | null;
   seed: number;
   splits: number;
   ssimPairs: number;
@@ -250,6 +254,28 @@ export const METRICS = {
       const h = colourHistories(ctx.train, ctx.labelled!.labels, ctx.model.config.users);
       const w = colourTasteWin(ctx.designs, labelsOf(ctx, 'design').colour, labelsOf(ctx, 'other').colour, h);
       return { value: w.win, details: { from_other_users_side: w.fromOtherSide, chance: 0.5 } };
+    },
+  },
+  judge_own_query: {
+    // An independent compatibility model's own-query advantage (judge.ts): above 0 when a design
+    // goes with its own query better than the same user's design for another query does.
+    label: 'Own-query advantage (judge)',
+    better: 'higher',
+    available: (ctx) => ctx.judge !== null && swappedCases(ctx.designs.cases).length > 1,
+    compute: (ctx) => {
+      const j = judgeDesigns(ctx.judge!.judge, ctx.designs, realSetImages(ctx, 'random'), ctx.device);
+      return {
+        value: j.ownQuery,
+        details: {
+          ci95_low: j.ownQueryLow,
+          ci95_high: j.ownQueryHigh,
+          pairs: j.pairs,
+          score_design: j.design,
+          score_real: j.truth,
+          score_random_item: j.random,
+          judge_batch_auc: ctx.judge!.auc,
+        },
+      };
     },
   },
   opposite_ssim: {

@@ -26,12 +26,14 @@ export class SpectralNorm extends Module {
   normalizedWeight(): T.Tensor {
     const w = this.layer.weight;
     const W = T.reshape(w, [w.size(0), -1]); // [out, in * k * k]
-    const v = T.noGrad(() => {
+    // u and v enter the graph as copies: u is updated in place by the next training forward,
+    // which would otherwise invalidate this forward's saved tensors (PyTorch clones them too).
+    const [u, v] = T.noGrad(() => {
       const v = unit(T.matmul(T.transpose(W, 0, 1), this.u)); // [in * k * k]
       if (this.training) T.copy_(this.u, unit(T.matmul(W, v)));
-      return v;
+      return [T.clone(this.u), v];
     });
-    const sigma = T.sum(T.mul(this.u, T.matmul(W, v))); // []
+    const sigma = T.sum(T.mul(u, T.matmul(W, v))); // []
     return T.div(w, sigma);
   }
 

@@ -59,16 +59,19 @@ test('pfd eval on an imported labelled folder: the label classifier replaces the
   const t = await quietly(() => main(['train', '--data', data, '--config', cfg, '--iterations', '2', '--out', run]));
   assert.equal(t.result, 0, t.err);
   const e = await quietly(() =>
-    main(['eval', '--run', run, '--n', '8', '--splits', '2', '--ssim-pairs', '8', '--fanout-queries', '1', '--fanout-users', '2']),
+    main(['eval', '--run', run, '--n', '8', '--splits', '2', '--ssim-pairs', '8', '--fanout-queries', '1', '--fanout-users', '2', '--judge-iterations', '3']),
   );
   assert.equal(e.result, 0, e.err);
   const m = JSON.parse(readFileSync(path.join(run, 'eval', 'metrics.json'), 'utf8'));
   const r = (Array.isArray(m) ? m : [m])[0];
   assert.match(r.feature_nets.domain, /a classifier of the data set's own labels .* product type .* colour group/);
-  for (const k of ['label_category', 'colour_taste', 'fid_domain', 'precision_domain', 'recall_domain'])
+  for (const k of ['label_category', 'colour_taste', 'fid_domain', 'precision_domain', 'recall_domain', 'judge_own_query'])
     assert.ok(k in r.metrics, `${k} in ${Object.keys(r.metrics).join(', ')}`);
   for (const k of ['value', 'real']) assert.ok(r.metrics.label_category[k] >= 0 && r.metrics.label_category[k] <= 1, k);
   assert.ok(r.metrics.colour_taste.value >= 0 && r.metrics.colour_taste.value <= 1);
   assert.ok(!('oracle_compat' in r.metrics), 'no oracle on real data');
   assert.ok(Number.isFinite(r.metrics.fid_domain.details.real_vs_real_floor));
+  const j = r.metrics.judge_own_query;
+  assert.ok(j.details.ci95_low <= j.value && j.value <= j.details.ci95_high, JSON.stringify(j));
+  assert.ok(Number.isFinite(j.details.score_real) && Number.isFinite(j.details.score_random_item));
 });

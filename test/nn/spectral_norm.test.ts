@@ -35,9 +35,10 @@ test('spectral norm: the normalized weight has spectral norm 1 once u has conver
       sn.forward(x);
     });
     assert.deepEqual(Array.from(sn.u.toArray() as number[]), u, 'eval mode reads u');
-    // Gradient reaches the raw weight through W / sigma.
+    // Gradient reaches the raw weight through W / sigma, also through two training forwards in one
+    // loss (D on real and designed images), the second of which updates u in place.
     sn.train();
-    T.tidy(() => T.sum(sn.forward(x)).backward());
+    T.tidy(() => T.add(T.sum(sn.forward(x)), T.sum(sn.forward(x))).backward());
     assert.ok(layer.weight.grad !== null);
     T.dispose([w, x]);
     sn.dispose();
