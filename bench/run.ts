@@ -13,6 +13,7 @@ const BENCHMARKS: Record<string, string> = {
   serve_load: 'serve_load.ts',
   eval: 'eval.ts',
   distributed: 'distributed.ts',
+  hm_import: 'hm_import.ts',
 };
 const here = path.dirname(fileURLToPath(import.meta.url));
 const [name, ...rest] = process.argv.slice(2);
