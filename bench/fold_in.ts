@@ -10,11 +10,11 @@
 // the same F and M (the cleanest test of the optimization itself).
 import { parseArgs } from 'node:util';
 import * as T from '../src/torch/index.js';
-import { openRun } from '../src/train/trained_model.js';
+import { openRun } from '../src/run/trained_model.js';
 import { loadDataset } from '../src/data/load.js';
 import { loadImageBytes } from '../src/data/images.js';
 import { Rng } from '../src/data/rng.js';
-import { foldInUsers, DEFAULT_FOLD_IN, type CodedOutfit, type FoldInOptions } from '../src/train/fold_in.js';
+import { foldInUsers, DEFAULT_FOLD_IN, type CodedOutfit, type FoldInOptions } from '../src/users/fold_in.js';
 import { itemCodes } from '../src/models/item_codes.js';
 import { requireDesigner } from '../src/models/fashion_model.js';
 import { auc } from '../src/eval/auc.js';

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as T from '../src/torch/index.js';
-import { openRun } from '../src/train/trained_model.js';
+import { openRun } from '../src/run/trained_model.js';
 import { loadDataset } from '../src/data/load.js';
 import { loadImageBytes, bytesToUnit, tensorToPng } from '../src/data/images.js';
 import { complementOf, type Category } from '../src/models/designer.js';

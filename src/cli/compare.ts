@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { resolveConfig, ConfigError, type ConfigOverrides, type TrainConfig } from '../train/config.js';
-import { RunDir } from '../train/run_dir.js';
+import { RunDir } from '../run/run_dir.js';
 import { train } from '../train/trainer.js';
 import { DEFAULT_EVAL, evaluateRun, type EvaluatedRun } from '../eval/evaluate.js';
 import { writeReport } from '../eval/report.js';

@@ -11,7 +11,7 @@ import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from './pfd.js';
-import { readServingMetadata } from '../train/run_dir.js';
+import { readServingMetadata } from '../run/run_dir.js';
 import { loadDataset } from '../data/load.js';
 import { defaultDevice } from '../torch/index.js';
 

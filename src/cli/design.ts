@@ -5,10 +5,10 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import * as T from '../torch/index.js';
-import { openRun, overrideColourHistory } from '../train/trained_model.js';
+import { openRun, overrideColourHistory } from '../run/trained_model.js';
 import { loadDataset } from '../data/load.js';
 import { loadImageBytes, bytesToUnit, tensorToPng, imageGridPng } from '../data/images.js';
-import { designGrid } from '../train/samples.js';
+import { designGrid } from '../run/samples.js';
 import { complementOf, type Category } from '../models/designer.js';
 import { UsageError } from './errors.js';
 

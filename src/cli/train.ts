@@ -8,16 +8,23 @@ import { ConfigError, resolveConfig, type ConfigOverrides, type TrainConfig } fr
 import { NUMERIC_SETTINGS, numericUsage } from '../train/config_table.js';
 import { choiceTermSettings, lossTerms, numericTermSettings } from '../train/terms/registry.js';
 import { loadRecipe, recipeNames } from '../train/recipes.js';
-import { RunDir } from '../train/run_dir.js';
+import { RunDir } from '../run/run_dir.js';
 import { train, type TrainResult } from '../train/trainer.js';
 import { phasedProgress } from './progress.js';
 import { modelVariant } from '../models/model_names.js';
 import { UsageError } from './errors.js';
-import { DEFAULT_MASTER_PORT, DEFAULT_TIMEOUT_S, LAUNCH_FLAGS, LaunchError, launchWorkers, rendezvousFromEnv } from '../dist/launch.js';
-import { ProcessGroup } from '../dist/process_group.js';
-import { DataParallel } from '../dist/data_parallel.js';
+import {
+  DEFAULT_MASTER_PORT,
+  DEFAULT_TIMEOUT_S,
+  LAUNCH_FLAGS,
+  LaunchError,
+  launchWorkers,
+  rendezvousFromEnv,
+} from '../distributed/launch.js';
+import { ProcessGroup } from '../distributed/process_group.js';
+import { DataParallel } from '../distributed/data_parallel.js';
 import { gracefulStop } from './graceful_stop.js';
-import { initSnapshotPath } from '../train/init_from.js';
+import { initSnapshotPath } from '../run/init_from.js';
 
 /** --init-from's snapshot file, or a usage error naming the path. */
 function initPath(p: string): string {

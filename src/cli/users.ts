@@ -3,16 +3,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as T from '../torch/index.js';
-import { addUsersToRun, type NewUserOutfit } from '../train/add_users.js';
-import { DEFAULT_FOLD_IN, type FoldInOptions } from '../train/fold_in.js';
-import { readAddedUsers } from '../train/added_users.js';
-import { RunDir, readServingMetadata } from '../train/run_dir.js';
-import { DATASET_FORMATS, loadDataset, type DatasetSpec } from '../data/load.js';
+import { addUsersToRun, type NewUserOutfit } from '../users/add_users.js';
+import { DEFAULT_FOLD_IN, type FoldInOptions } from '../users/fold_in.js';
+import { readAddedUsers } from '../users/added_users.js';
+import { RunDir, readServingMetadata } from '../run/run_dir.js';
+import { DATASET_FORMATS, type DatasetSpec } from '../data/load.js';
 import type { DatasetSplit } from '../data/manifest.js';
-import { Rng } from '../data/rng.js';
 import { phasedProgress } from './progress.js';
 import { UsageError } from './errors.js';
 import { newUsersTable } from './users_table.js';
+import { datasetOutfits } from './dataset_outfits.js';
 
 export const USERS_USAGE = `pfd users add --run DIR --users ID,ID,... (--data PATH [--format manifest|polyvore-u|polyvore-outfits] [--split train|val|test] | --outfits FILE.jsonl)
               [--max-outfits N] [--steps N] [--lr X] [--l2 X] [--start nearest|mean] [--seed N] [--device cpu|cuda]
@@ -52,30 +52,6 @@ const idList = (v: string | undefined) =>
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-
-/** The named users' outfits of a dataset split, at most `max` each (a seeded sample). */
-export function datasetOutfits(
-  spec: DatasetSpec,
-  users: string[],
-  split: DatasetSplit,
-  max: number | undefined,
-  seed: number,
-): NewUserOutfit[] {
-  const d = loadDataset(spec);
-  const out: NewUserOutfit[] = [];
-  for (const id of users) {
-    const u = d.users.indexOf(id);
-    if (u < 0)
-      throw new UsageError(
-        `--users: '${id}' has no outfits in ${spec.path} (${d.users.length} users: ${d.users.slice(0, 5).join(', ')}${d.users.length > 5 ? ', ...' : ''})`,
-      );
-    let mine = d.outfits.filter((o) => o.user === u && o.split === split);
-    if (mine.length === 0) throw new UsageError(`--users: '${id}' has no ${split} outfits in ${spec.path}`);
-    if (max !== undefined) mine = new Rng(seed, `fold-in-outfits:${id}`).shuffle([...mine]).slice(0, max);
-    for (const o of mine) out.push({ user: id, top: d.tops[o.top]!.path, bottom: d.bottoms[o.bottom]!.path });
-  }
-  return out;
-}
 
 /** A JSONL file of {"user", "top", "bottom"} lines, image paths relative to the file. */
 function fileOutfits(file: string, users: string[]): NewUserOutfit[] {

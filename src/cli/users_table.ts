@@ -10,15 +10,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as T from '../torch/index.js';
-import { readServingMetadata, RunDir } from '../train/run_dir.js';
-import { readAddedUsers } from '../train/added_users.js';
-import { addUsersToRun } from '../train/add_users.js';
-import type { FoldInOptions } from '../train/fold_in.js';
+import { readServingMetadata, RunDir } from '../run/run_dir.js';
+import { readAddedUsers } from '../users/added_users.js';
+import { addUsersToRun } from '../users/add_users.js';
+import type { FoldInOptions } from '../users/fold_in.js';
 import { DEFAULT_EVAL, evaluateRun, type RunEvaluation } from '../eval/evaluate.js';
 import { METRICS, type MetricKey } from '../eval/metric_registry.js';
 import { phasedProgress } from './progress.js';
 import { UsageError } from './errors.js';
-import { datasetOutfits } from './users.js';
+import { datasetOutfits } from './dataset_outfits.js';
 
 export interface NewUsersTableOptions {
   joint: string;

@@ -5,8 +5,8 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import * as T from '../torch/index.js';
-import { openRun, overrideColourHistory, type TrainedModel } from '../train/trained_model.js';
-import { checkSameUsers } from '../train/run_dir.js';
+import { openRun, overrideColourHistory, type TrainedModel } from '../run/trained_model.js';
+import { checkSameUsers } from '../run/run_dir.js';
 import { forModelUsers } from '../data/user_subsets.js';
 import { loadDataset, imageCacheDir } from '../data/load.js';
 import { loadSplitImages } from '../data/cache.js';
@@ -17,7 +17,7 @@ import { inceptionFeatureNet, oracleFeatureNet, type FeatureNet } from './featur
 import { categoryFeatureNet } from './category_classifier.js';
 import { readItemLabels } from './item_labels.js';
 import { labelFeatureNet } from './label_classifier.js';
-import { loadJudge } from './judge.js';
+import { loadJudge } from '../run/judge.js';
 import { METRICS, type EvalContext, type MetricKey, type MetricValue } from './metric_registry.js';
 
 export interface EvalOptions {

@@ -26,7 +26,7 @@ import { floorImages, precisionRecall, randomItemImages } from './realism.js';
 import type { ItemLabels } from './item_labels.js';
 import type { LabelClassifier } from './label_classifier.js';
 import { categoryShare, colourHistories, colourTasteWin, readLabels } from './label_metrics.js';
-import { judgeDesigns } from './judge.js';
+import { judgeDesigns } from '../run/judge.js';
 import type { Designer } from '../models/designer.js';
 
 export interface EvalContext {

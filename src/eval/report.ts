@@ -13,7 +13,7 @@ import type { Category } from '../models/designer.js';
 import { METRICS, type MetricKey, type MetricValue } from './metric_registry.js';
 import type { EvaluatedRun } from './evaluate.js';
 import { curvesPng, evalSeries, trainingSeries } from './plots.js';
-import { queryThenDesigns } from '../train/samples.js';
+import { queryThenDesigns } from '../run/samples.js';
 import { modelVariant } from '../models/model_names.js';
 import { pairwiseVotes, sameCases, type PairwiseVotes } from './pairwise_votes.js';
 

@@ -19,7 +19,7 @@ import { createRequire } from 'node:module';
 import type * as Hnsw from 'hnswlib-node';
 import * as T from '../torch/index.js';
 import type { Category } from '../models/designer.js';
-import type { TrainedModel } from '../train/trained_model.js';
+import type { TrainedModel } from '../run/trained_model.js';
 import type { FashionDataset } from '../data/manifest.js';
 import { loadImageBytes, bytesToUnit } from '../data/images.js';
 import { itemCodes } from '../models/item_codes.js';

@@ -9,7 +9,7 @@
 // with the time per query of each (the index is built beforehand, not timed).
 import path from 'node:path';
 import * as T from '../torch/index.js';
-import type { TrainedModel } from '../train/trained_model.js';
+import type { TrainedModel } from '../run/trained_model.js';
 import type { FashionDataset } from '../data/manifest.js';
 import type { SplitImages } from '../data/cache.js';
 import { splitItemBytes } from '../data/cache.js';

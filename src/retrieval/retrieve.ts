@@ -6,7 +6,7 @@
 // and, as the recommender baseline that needs no design, `rankCatalog`: every
 // catalog item scored by s_{u,o} with the query (exhaustive, O(catalog)).
 import * as T from '../torch/index.js';
-import type { TrainedModel } from '../train/trained_model.js';
+import type { TrainedModel } from '../run/trained_model.js';
 import type { FashionDataset } from '../data/manifest.js';
 import { unitToBytes } from '../data/images.js';
 import { itemCodes } from '../models/item_codes.js';

@@ -252,3 +252,14 @@ export function modelDefinition(name: ModelName | string | undefined): AnyModelD
 
 export const targetsOf = (task: TrainConfig['task']): ('top' | 'bottom')[] =>
   task === 'top2bottom' ? ['bottom'] : task === 'bottom2top' ? ['top'] : ['bottom', 'top'];
+
+/** The registered model a config trains (config.method), freshly initialized from its seed. */
+export function buildModel(config: Readonly<TrainConfig>, users: number): FashionModel {
+  return modelDefinition(config.method).build(config, users);
+}
+
+/** The paper's designer of a config (an error for a baseline's config). */
+export function buildDesigner(config: Readonly<TrainConfig>, users: number): Designer {
+  if (modelDefinition(config.method) !== modelDefinition('designer')) throw new Error(`model '${config.method}' is not the designer`);
+  return buildModel(config, users) as Designer;
+}

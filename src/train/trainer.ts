@@ -15,14 +15,14 @@ import type { FashionDataset } from '../data/manifest.js';
 import { imageBatch } from './batches.js';
 import type { TrainConfig } from './config.js';
 import { modelDefinition, targetsOf, EXPLODING_LOSS, type TrainOptimizers } from './models.js';
-import { RunDir, readServingMetadata, checkSameUsers, type TrainerState } from './run_dir.js';
-import { designGridPng } from './samples.js';
+import { RunDir, readServingMetadata, checkSameUsers, type TrainerState } from '../run/run_dir.js';
+import { designGridPng } from '../run/samples.js';
 import { stageAt } from './recipes.js';
 import { recalibrateAverages, recalibrationSet } from './generator_average.js';
-import { checkInitSnapshot, loadInitSnapshot } from './init_from.js';
-import { LightEvaluator } from '../eval/light_eval.js';
+import { checkInitSnapshot, loadInitSnapshot } from '../run/init_from.js';
+import { LightEvaluator } from '../run/light_eval.js';
 import { loadWorldGroundTruth } from '../data/world/ground_truth.js';
-import type { DataParallel } from '../dist/data_parallel.js';
+import type { DataParallel } from '../distributed/data_parallel.js';
 
 export { EXPLODING_LOSS, targetsOf };
 
@@ -48,17 +48,6 @@ export interface TrainResult {
   total: number;
   stopped: 'done' | 'interrupted' | 'time budget';
   seconds: number;
-}
-
-/** The registered model a config trains (config.method), freshly initialized from its seed. */
-export function buildModel(config: Readonly<TrainConfig>, users: number): FashionModel {
-  return modelDefinition(config.method).build(config, users);
-}
-
-/** The paper's designer of a config (an error for a baseline's config). */
-export function buildDesigner(config: Readonly<TrainConfig>, users: number): Designer {
-  if (modelDefinition(config.method) !== modelDefinition('designer')) throw new Error(`model '${config.method}' is not the designer`);
-  return buildModel(config, users) as Designer;
 }
 
 /** Fixed sample queries per designed category: the first test outfits' query items, as images [Q, 3, S, S] (kept). */

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { OutfitSampler } from '../../src/data/sampler.js';
-import { shardBatch } from '../../src/dist/data_parallel.js';
+import { shardBatch } from '../../src/distributed/data_parallel.js';
 import type { DatasetOutfit } from '../../src/data/manifest.js';
 
 const outfits: DatasetOutfit[] = Array.from({ length: 60 }, (_, i) => ({ user: i % 3, top: i, bottom: 200 + i, split: 'train' }));

@@ -59,7 +59,23 @@ test('pfd eval on an imported labelled folder: the label classifier replaces the
   const t = await quietly(() => main(['train', '--data', data, '--config', cfg, '--iterations', '2', '--out', run]));
   assert.equal(t.result, 0, t.err);
   const e = await quietly(() =>
-    main(['eval', '--run', run, '--n', '8', '--splits', '2', '--ssim-pairs', '8', '--fanout-queries', '1', '--fanout-users', '2', '--judge-iterations', '3']),
+    main([
+      'eval',
+      '--run',
+      run,
+      '--n',
+      '8',
+      '--splits',
+      '2',
+      '--ssim-pairs',
+      '8',
+      '--fanout-queries',
+      '1',
+      '--fanout-users',
+      '2',
+      '--judge-iterations',
+      '3',
+    ]),
   );
   assert.equal(e.result, 0, e.err);
   const m = JSON.parse(readFileSync(path.join(run, 'eval', 'metrics.json'), 'utf8'));

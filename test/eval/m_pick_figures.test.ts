@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import * as T from '../../src/torch/index.js';
-import { buildDesigner } from '../../src/train/trainer.js';
+import { buildDesigner } from '../../src/train/models.js';
 import { loadDataset, imageCacheDir } from '../../src/data/load.js';
 import { loadSplitImages, splitItemBytes } from '../../src/data/cache.js';
 import { bytesToUnit } from '../../src/data/images.js';

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as T from '../../src/torch/index.js';
-import { openRun } from '../../src/train/trained_model.js';
+import { openRun } from '../../src/run/trained_model.js';
 import { ssim } from '../../src/eval/ssim.js';
 
 const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'pretrained', 'demo-cpu');

@@ -8,7 +8,7 @@ import { readFileSync, readdirSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import * as T from '../../src/torch/index.js';
 import { train } from '../../src/train/trainer.js';
-import { openRun } from '../../src/train/trained_model.js';
+import { openRun } from '../../src/run/trained_model.js';
 import { loadDataset } from '../../src/data/load.js';
 import { loadImageBytes, bytesToUnit } from '../../src/data/images.js';
 import { openCatalogIndex, embedForIndex } from '../../src/retrieval/catalog_index.js';

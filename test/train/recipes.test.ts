@@ -7,7 +7,7 @@ import path from 'node:path';
 import { loadRecipe, recipeNames, type Stage } from '../../src/train/recipes.js';
 import { resolveConfig, type ConfigOverrides } from '../../src/train/config.js';
 import { train } from '../../src/train/trainer.js';
-import { RunDir } from '../../src/train/run_dir.js';
+import { RunDir } from '../../src/run/run_dir.js';
 import { main } from '../../src/cli/pfd.js';
 import { tmp } from '../data/fixtures.js';
 import { quietly } from '../helpers.js';

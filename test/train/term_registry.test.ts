@@ -8,7 +8,7 @@ import * as T from '../../src/torch/index.js';
 import { registerTerm, unregisterTerm, lossTerms } from '../../src/train/terms/registry.js';
 import { defineTerm } from '../../src/train/terms/term.js';
 import { resolveConfig } from '../../src/train/config.js';
-import { RunDir } from '../../src/train/run_dir.js';
+import { RunDir } from '../../src/run/run_dir.js';
 import { main } from '../../src/cli/pfd.js';
 import { tmp } from '../data/fixtures.js';
 import { quietly } from '../helpers.js';

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tmp } from '../data/fixtures.js';
-import { distributedAvailable } from '../../src/dist/process_group.js';
+import { distributedAvailable } from '../../src/distributed/process_group.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const worker = path.join(here, 'worker.ts');

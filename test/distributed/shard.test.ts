@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { OutfitSampler } from '../../src/data/sampler.js';
 import type { DatasetOutfit } from '../../src/data/manifest.js';
-import { shardBatch } from '../../src/dist/data_parallel.js';
+import { shardBatch } from '../../src/distributed/data_parallel.js';
 
 // 48 outfits, each a distinct (top, bottom) pair, over 4 users.
 const outfits: DatasetOutfit[] = Array.from({ length: 48 }, (_, i) => ({ user: i % 4, top: i, bottom: 100 + i, split: 'train' }));

@@ -12,7 +12,7 @@
 import { existsSync, linkSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import * as T from '../torch/index.js';
-import type { RunDir } from './run_dir.js';
+import type { RunDir } from '../run/run_dir.js';
 import type { Category } from '../models/designer.js';
 
 export interface AddedUsersFile {

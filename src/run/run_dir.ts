@@ -16,7 +16,7 @@ import path from 'node:path';
 import * as T from '../torch/index.js';
 import * as nn from '../nn/index.js';
 import type { SamplerState } from '../data/sampler.js';
-import type { TrainConfig } from './config.js';
+import type { TrainConfig } from '../train/config.js';
 
 export interface TrainerState {
   iteration: number;

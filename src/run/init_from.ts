@@ -9,7 +9,7 @@ import path from 'node:path';
 import * as nn from '../nn/index.js';
 import * as T from '../torch/index.js';
 import { isDesigner, type FashionModel } from '../models/fashion_model.js';
-import type { TrainConfig } from './config.js';
+import type { TrainConfig } from '../train/config.js';
 import { readServingMetadata } from './run_dir.js';
 
 /** The snapshot file a `--init-from` path names: a run (or pretrained) folder's model.safetensors, or the file itself. */

@@ -7,9 +7,9 @@
 import { writeFileSync } from 'node:fs';
 import * as T from '../../src/torch/index.js';
 import * as nn from '../../src/nn/index.js';
-import { ProcessGroup } from '../../src/dist/process_group.js';
-import { DataParallel } from '../../src/dist/data_parallel.js';
-import { rendezvousFromEnv } from '../../src/dist/launch.js';
+import { ProcessGroup } from '../../src/distributed/process_group.js';
+import { DataParallel } from '../../src/distributed/data_parallel.js';
+import { rendezvousFromEnv } from '../../src/distributed/launch.js';
 
 const mode = process.argv[2]!;
 const r = rendezvousFromEnv() ?? { masterAddr: '127.0.0.1', masterPort: 1, rank: 0, worldSize: 1, timeoutMs: 10_000 };

@@ -16,7 +16,7 @@ import { compatStep } from '../train/algorithm1.js';
 import { imageBatch } from '../train/batches.js';
 import { makeOptimizers } from '../train/optimizers.js';
 import { DEFAULT_STEP } from '../train/config.js';
-import { swappedCases, type DesignSet } from './designs.js';
+import { swappedCases, type DesignSet } from '../eval/designs.js';
 
 export const JUDGE_SEED = 977;
 export const JUDGE_ITERATIONS = 1500;

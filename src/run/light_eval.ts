@@ -10,10 +10,10 @@ import type { SplitImages } from '../data/cache.js';
 import type { FashionDataset } from '../data/manifest.js';
 import type { World } from '../data/world/world.js';
 import type { AttributeClassifier } from '../data/world/classifier.js';
-import { evalCases, makeDesigns, swappedCases, type EvalCase } from './designs.js';
-import { oracleMetrics } from './oracle_metrics.js';
-import { compatAuc } from './compat_auc.js';
-import { ssim } from './ssim.js';
+import { evalCases, makeDesigns, swappedCases, type EvalCase } from '../eval/designs.js';
+import { oracleMetrics } from '../eval/oracle_metrics.js';
+import { compatAuc } from '../eval/compat_auc.js';
+import { ssim } from '../eval/ssim.js';
 import { totalVariation } from '../models/total_variation.js';
 
 export interface LightEvalOptions {

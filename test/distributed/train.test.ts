@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tmp } from '../data/fixtures.js';
 import { TINY_MODEL, tinyWorld } from '../train/fixtures.js';
-import { distributedAvailable } from '../../src/dist/process_group.js';
+import { distributedAvailable } from '../../src/distributed/process_group.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const skip = distributedAvailable() ? false : 'the addon was built without Gloo headers (libgloo-dev)';

@@ -5,10 +5,10 @@ import path from 'node:path';
 import * as T from '../torch/index.js';
 import * as nn from '../nn/index.js';
 import { isDesigner, type FashionModel } from '../models/fashion_model.js';
-import type { TrainConfig } from './config.js';
+import type { TrainConfig } from '../train/config.js';
 import { RunDir, readServingMetadata } from './run_dir.js';
-import { buildModel } from './trainer.js';
-import { readAddedUsers } from './added_users.js';
+import { buildModel } from '../train/models.js';
+import { readAddedUsers } from '../users/added_users.js';
 
 export interface TrainedModel {
   run: RunDir;

@@ -5,8 +5,8 @@
 // may be in it or not (any image file works).
 import path from 'node:path';
 import * as T from '../torch/index.js';
-import { openRun } from './trained_model.js';
-import { checkSameUsers } from './run_dir.js';
+import { openRun } from '../run/trained_model.js';
+import { checkSameUsers } from '../run/run_dir.js';
 import { writeAddedUsers } from './added_users.js';
 import { foldInUsers, DEFAULT_FOLD_IN, type CodedOutfit, type FoldInOptions } from './fold_in.js';
 import { loadDataset, imageCacheDir } from '../data/load.js';
@@ -16,7 +16,7 @@ import { itemCodes } from '../models/item_codes.js';
 import { requireDesigner } from '../models/fashion_model.js';
 import { colourHistory } from '../models/colour_modes.js';
 import type { Category } from '../models/designer.js';
-import { baseFrequencies, imageBins } from './colour_history.js';
+import { baseFrequencies, imageBins } from '../train/colour_history.js';
 
 /** One outfit a new user made or liked: image files of its top and bottom. */
 export interface NewUserOutfit {
