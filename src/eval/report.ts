@@ -7,6 +7,7 @@
 // Every image the report references is written next to it.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { marked } from 'marked';
 import * as T from '../torch/index.js';
 import { imageGridPng } from '../data/images.js';
 import type { Category } from '../models/designer.js';
@@ -256,57 +257,13 @@ export async function writeReport(
 }
 
 /** The report's small Markdown subset (headings, tables, images, lists, paragraphs) as HTML. */
+/** The report's markdown as a page (marked: GitHub-flavoured markdown, tables and every heading level). */
 function markdownToHtml(lines: string[]): string {
-  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  const inline = (s: string) =>
-    esc(s)
-      .replace(/`([^`]+)`/g, '<code>$1</code>')
-      .replace(
-        /!\[([^\]]*)\]\(([^)]+)\)/g,
-        (_m, alt: string, src: string) => `<img alt="${alt}" src="${src}"${src.startsWith('fig') ? ' class="grid"' : ''}>`,
-      );
-  const out: string[] = [];
-  let inTable = false,
-    inList = false;
-  for (const l of lines) {
-    const isRow = l.startsWith('|');
-    if (!isRow && inTable) {
-      out.push('</table>');
-      inTable = false;
-    }
-    if (!l.startsWith('- ') && inList) {
-      out.push('</ul>');
-      inList = false;
-    }
-    if (isRow) {
-      if (/^\|(-+\|)+$/.test(l.replace(/ /g, ''))) continue;
-      const cells = l
-        .slice(1, -1)
-        .split('|')
-        .map((c) => c.trim());
-      out.push(
-        inTable
-          ? `<tr>${cells.map((c) => `<td>${inline(c)}</td>`).join('')}</tr>`
-          : `<table><tr>${cells.map((c) => `<th>${inline(c)}</th>`).join('')}</tr>`,
-      );
-      inTable = true;
-    } else if (l.startsWith('## ')) out.push(`<h2>${inline(l.slice(3))}</h2>`);
-    else if (l.startsWith('# ')) out.push(`<h1>${inline(l.slice(2))}</h1>`);
-    else if (l.startsWith('- ')) {
-      if (!inList) {
-        out.push('<ul>');
-        inList = true;
-      }
-      out.push(`<li>${inline(l.slice(2))}</li>`);
-    } else if (l.trim()) out.push(`<p>${inline(l)}</p>`);
-  }
-  if (inTable) out.push('</table>');
-  if (inList) out.push('</ul>');
   return `<!doctype html><html><head><meta charset="utf-8"><title>Evaluation report</title><style>
 body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}table{border-collapse:collapse;font-size:13px}
-td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}td:first-child,th:first-child{text-align:left}img{max-width:100%}img.grid{image-rendering:pixelated;zoom:2}
+td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}td:first-child,th:first-child{text-align:left}img{max-width:100%}img[src^="fig"]{image-rendering:pixelated;zoom:2}
 </style></head><body>
-${out.join('\n')}
+${marked.parse(lines.join('\n'), { async: false, gfm: true })}
 </body></html>
 `;
 }

@@ -107,6 +107,21 @@ export class DesignService {
     // G's rearranged transposed-convolution weights computed once, not every design (half of G's time at batch 1).
     this.trained.model.setInferenceCache(true);
     this.batcher = new DesignBatcher(this.trained.model, opts.batchWaitMs);
+    this.warmUp();
+  }
+
+  /**
+   * One design per designed category before the first request: the first pass through each G
+   * picks its kernels and fills the inference cache (1.5 s measured on the first design of each
+   * category, 0.15-0.2 s after); a user's first design should not pay for it.
+   */
+  private warmUp(): void {
+    T.tidy(() =>
+      T.noGrad(() => {
+        const x = T.toDevice(T.zeros([1, 3, 64, 64]), this.opts.device);
+        for (const c of this.targets) this.trained.model.design(x, T.toDevice(T.tensor([0], { dtype: 'int64' }), this.opts.device), c);
+      }),
+    );
   }
 
   get designer(): Designer | null {
@@ -180,6 +195,8 @@ export class DesignService {
     if (q.item !== undefined) {
       const it = this.findItem(q.item);
       category = it.category;
+      if (q.as !== undefined && q.as !== category)
+        throw new ApiError('WRONG_CATEGORY', `item '${q.item}' is a ${category}, not a ${q.as} ("as" contradicts the catalog)`);
       const key = `${category}/${q.item}`;
       const hit = this.decoded.get(key);
       if (hit) this.decoded.delete(key); // re-inserted below as the most recent

@@ -89,6 +89,13 @@ test('pfd eval: two runs side by side, Table 2 with a Real row, grids and curves
   const refs = [...md.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((m) => m[1]!);
   const htmlRefs = [...html.matchAll(/<img [^>]*src="([^"]+)"/g)].map((m) => m[1]!);
   assert.deepEqual(htmlRefs, refs);
+  // Every markdown heading is an HTML heading, none printed as text (a ### line used to be).
+  assert.doesNotMatch(html, /(^|>)\s*#{1,6} /m, 'no literal markdown heading in the page');
+  for (const h of md.split('\n').filter((l) => /^#{1,6} /.test(l))) {
+    const level = h.indexOf(' ');
+    assert.ok(html.includes(`<h${level}>`), `a <h${level}> for '${h}'`);
+  }
+  assert.match(html, /<h3>Oracle figures against their range<\/h3>/);
   assert.ok(
     refs.includes('fig5-bottoms.png') &&
       refs.includes('fig5-tops.png') &&

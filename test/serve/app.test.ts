@@ -99,6 +99,12 @@ test('errors: every failure is a 4xx from the catalogue with a message naming th
       /query must be a top/,
     ],
     [
+      'a catalog top sent with "as": "bottom"',
+      () => json(app, 'POST', '/api/design', { query: { item: top, as: 'bottom' }, users: ['u0000'] }),
+      'WRONG_CATEGORY',
+      /is a top, not a bottom \("as" contradicts the catalog\)/,
+    ],
+    [
       'malformed JSON',
       () => app.inject({ method: 'POST', url: '/api/design', headers: { 'content-type': 'application/json' }, payload: '{"query": ' }),
       'BAD_REQUEST',
