@@ -147,6 +147,8 @@ test("pfd eval on data without an oracle: domain features from a classifier of t
       '1',
       '--fanout-users',
       '2',
+      '--judge-iterations',
+      '5',
       '--out',
       out,
     ]),
