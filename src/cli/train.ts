@@ -39,7 +39,7 @@ function initPath(p: string): string {
 export const trainUsage =
   (): string => `pfd train --data PATH [--format manifest|polyvore-u|polyvore-outfits] [--set N] [--images DIR] [--version V] [--skip-bad] [--holdout-users ID,ID,...]
               [--model designer|designer-label|designer-no-theta|designer-no-gfm|pix2pix|pldt|discogan|mrcgan] [--recipe NAME|FILE.json] [--preset cpu|paper] [--config FILE.json] [--out DIR] [--task top2bottom|bottom2top|both]
-              [--user-cond vector|label|none] [--gen-input-norm | --no-gen-input-norm] [--upsample transposed|nearest] [--d-norm batch|spectral] [--pair-disc] [--colour-modes L [--colour-history A]] [--no-gen-compat-loss] [--gen-compat-scale none|positive-std]
+              [--user-cond vector|label|none] [--gen-input-norm | --no-gen-input-norm] [--upsample transposed|nearest] [--pair-disc] [--colour-modes L [--colour-history A]] [--no-gen-compat-loss] [--gen-compat-scale none|positive-std]
               [--device cpu|cuda[:N]] [--precision fp32|bf16] [--init-from RUN_DIR|MODEL.safetensors] and the numeric settings (defaults before the preset's own):
 ${numericUsage(NUMERIC_SETTINGS)
   .help.map((l) => `            ${l}`)
@@ -96,7 +96,7 @@ const trainOptions = () =>
     'gen-input-norm': { type: 'boolean' },
     'no-gen-input-norm': { type: 'boolean' },
     upsample: { type: 'string' },
-    'd-norm': { type: 'string' },
+
     'pair-disc': { type: 'boolean' },
     'colour-modes': { type: 'string' },
     'colour-history': { type: 'string' },
@@ -257,8 +257,6 @@ export async function trainCommand(argv: string[]): Promise<void> {
         : {};
       if (v['gen-input-norm'] || v['no-gen-input-norm'])
         model.decoder = { ...resolveConfig(preset, fromRecipe, file).model.decoder, inputNorm: !!v['gen-input-norm'] };
-      if (v['d-norm'] !== undefined)
-        model.discriminator = { ...resolveConfig(preset, fromRecipe, file).model.discriminator, norm: v['d-norm'] as 'batch' | 'spectral' };
       if (v.upsample !== undefined)
         model.decoder = {
           ...(model.decoder ?? resolveConfig(preset, fromRecipe, file).model.decoder),

@@ -10,12 +10,6 @@ export interface DiscriminatorConfig {
   channels: number[]; // stride-2 convs; BatchNorm on all but the first
   kernel: number;
   hidden: number; // the fc layer before the score
-  /**
-   * How D's layers are normalized: 'batch' (the paper: BatchNorm on every conv but the first), or
-   * 'spectral': every conv and fc spectrally normalized (spectral_norm.ts), no batch statistics, so
-   * D judges each image alone, not the batch it comes in. Absent: 'batch'.
-   */
-  norm?: 'batch' | 'spectral';
 }
 
 export const PAPER_DISCRIMINATOR: DiscriminatorConfig = {
@@ -34,12 +28,10 @@ export class RealFakeDiscriminator extends nn.Module {
     super();
     const { imageSize, imageChannels, channels, kernel, hidden } = config;
     const layers: nn.LayerModule[] = [];
-    const spectral = config.norm === 'spectral';
-    const sn = <L extends nn.Conv2d | nn.Linear>(l: L): nn.LayerModule => (spectral ? new nn.SpectralNorm(l) : l);
     let c = imageChannels;
     channels.forEach((out, i) => {
-      layers.push(sn(new nn.Conv2d(c, out, kernel, { stride: 2, padding: Math.floor(kernel / 2) })));
-      if (i > 0 && !spectral) layers.push(new nn.BatchNorm2d(out));
+      layers.push(new nn.Conv2d(c, out, kernel, { stride: 2, padding: Math.floor(kernel / 2) }));
+      if (i > 0) layers.push(new nn.BatchNorm2d(out));
       layers.push(new nn.LeakyReLU(0.2));
       c = out;
     });
@@ -49,7 +41,7 @@ export class RealFakeDiscriminator extends nn.Module {
       throw new Error(`RealFakeDiscriminator: image size ${imageSize} is not divisible by 2^${channels.length}`);
     this.head = this.registerModule(
       'head',
-      new nn.Sequential(new nn.Flatten(), sn(new nn.Linear(c * side * side, hidden)), new nn.LeakyReLU(0.2), sn(new nn.Linear(hidden, 1))),
+      new nn.Sequential(new nn.Flatten(), new nn.Linear(c * side * side, hidden), new nn.LeakyReLU(0.2), new nn.Linear(hidden, 1)),
     );
     nn.dcganInit(this);
   }

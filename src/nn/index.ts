@@ -15,4 +15,3 @@ export { Adam, type AdamOptions } from './optim/adam.js';
 export { SGD, type SGDOptions } from './optim/sgd.js';
 export { saveModule, loadModule, saveOptimizer, loadOptimizer } from './checkpoint.js';
 export { inEvalMode, frozenParameters } from './modes.js';
-export { SpectralNorm } from './spectral_norm.js';

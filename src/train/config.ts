@@ -271,9 +271,6 @@ function validate(c: TrainConfig): void {
     throw new ConfigError(`--g-average is an option of the designer, not of the baseline '${c.method}'`);
   if ((c.gAverage ?? 0) > 0 && (c.model.colourModes ?? 0) > 0)
     throw new ConfigError('--g-average is not built for --colour-modes (an averaged G has no mode head)');
-  const dn = c.model.discriminator.norm;
-  if (dn !== undefined && dn !== 'batch' && dn !== 'spectral')
-    throw new ConfigError(`model.discriminator.norm (--d-norm) must be batch or spectral, got '${dn}'`);
   const up = c.model.decoder.upsample;
   if (up !== undefined && up !== 'transposed' && up !== 'nearest')
     throw new ConfigError(`model.decoder.upsample (--upsample) must be transposed or nearest, got '${up}'`);

@@ -38,11 +38,17 @@ test('the shipped recipes parse and resolve; paper is --preset paper, demo the c
   assert.deepEqual(fromRecipe, resolveConfig('paper', data), 'recipes/paper is the paper preset exactly');
   const demo = resolveConfig('cpu', loadRecipe('demo').settings as ConfigOverrides, data);
   assert.deepEqual([demo.swapNegatives, demo.lambdaRec, demo.modeSeeking], [0.5, 10, 0.3]);
+  const long = resolveConfig('cpu', loadRecipe('long').settings as ConfigOverrides, data);
+  assert.deepEqual(
+    [long.model.decoder.upsample, long.gAverage, long.lambdaRec],
+    ['nearest', 0.995, 10],
+    'the demo recipe with the two realism levers',
+  );
 });
 
 test('bad recipe files are refused by name: not JSON, unknown fields, stages that do not start at 0, do not increase or set what a stage cannot', () => {
   const bad = (body: unknown, message: RegExp) => assert.throws(() => loadRecipe(writeRecipe('bad', body)), message);
-  assert.throws(() => loadRecipe('no-such-recipe'), /--recipe no-such-recipe: neither a file nor a shipped recipe \(demo, paper/);
+  assert.throws(() => loadRecipe('no-such-recipe'), /--recipe no-such-recipe: neither a file nor a shipped recipe \(demo, long, paper/);
   const notJson = path.join(tmp('recipes'), 'broken.json');
   writeFileSync(notJson, '{ "description": ');
   assert.throws(() => loadRecipe(notJson), /broken\.json: not valid JSON/);
@@ -72,7 +78,7 @@ test('pfd train --recipe: flags override the recipe, the config records its name
   assert.equal(c.lambdaRec, 10, 'from the recipe');
   assert.equal(c.modeSeeking, 0.7, 'the flag overrides the recipe');
   const help = await quietly(() => main(['train', '--help']));
-  assert.match(help.out, /Recipes \(recipes\/\*\.json; flags override a recipe's settings\): demo, paper/);
+  assert.match(help.out, /Recipes \(recipes\/\*\.json; flags override a recipe's settings\): demo, long, paper/);
 });
 
 test("a schedule of stages switches its settings at the stage's iteration and resumes mid-stage bit-exactly", async () => {
