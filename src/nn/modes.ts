@@ -13,12 +13,13 @@ export function inEvalMode<R>(module: Module, fn: () => R): R {
   }
 }
 
-/** Runs fn with the parameters' requires_grad off (backward computes no gradient for them), restoring it after. */
+/** Runs fn with the parameters' requires_grad off (backward computes no gradient for them), restoring each one's own flag after. */
 export function frozenParameters<R>(params: T.Tensor[], fn: () => R): R {
+  const was = params.map((p) => p.requiresGrad);
   for (const p of params) p.requiresGrad = false;
   try {
     return fn();
   } finally {
-    for (const p of params) p.requiresGrad = true;
+    params.forEach((p, i) => (p.requiresGrad = was[i]!));
   }
 }
