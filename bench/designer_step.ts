@@ -12,11 +12,13 @@
 // --pick-pool), for the --lambda-pick values above 0 (pass --pick-pool 0 too to measure its cost).
 // --colour-modes L: G with colour modes (pfd train --colour-modes); --mode-colour W (repeatable):
 // the weight of the colour-bin term and its random-bin designs (pfd train --mode-colour), against 0.
+// --image-size S (repeatable, 64 or 128): the networks at S x S (pfd train --image-size), against
+// 64 in the same run; --upsample nearest: G's upsampling as the long recipe's (pfd train --upsample).
 // --tasks 2 is the demo's iteration: a top->bottom and a bottom->top batch, as `pfd train` does.
 import { parseArgs } from 'node:util';
 import * as T from '../src/torch/index.js';
 import { Designer, type Category } from '../src/models/designer.js';
-import { MODEL_PRESETS, type ModelPresetName } from '../src/models/presets.js';
+import { MODEL_PRESETS, withImageSize, type ModelPresetName } from '../src/models/presets.js';
 import { algorithm1Step, type StepTiming } from '../src/train/algorithm1.js';
 import type { ImageBatch } from '../src/train/batches.js';
 import { makeOptimizers, namedOptimizers } from '../src/train/optimizers.js';
@@ -41,6 +43,8 @@ const { values } = parseArgs({
     'pick-pool': { type: 'string', multiple: true },
     'colour-modes': { type: 'string', default: '0' },
     'mode-colour': { type: 'string', multiple: true },
+    'image-size': { type: 'string', multiple: true },
+    upsample: { type: 'string', default: 'transposed' },
   },
 });
 const presets = (values.preset ?? ['cpu', 'paper']) as ModelPresetName[];
@@ -67,11 +71,17 @@ const modeColours = (values['mode-colour'] ?? ['0']).map(Number);
 for (const w of modeColours)
   if (!(w >= 0) || (w > 0 && colourModes === 0))
     throw new Error(`--mode-colour must be a non-negative number, and needs --colour-modes; got ${w}`);
+const sizes = (values['image-size'] ?? ['64']).map(Number);
+for (const n of sizes) if (n !== 64 && n !== 128) throw new Error(`--image-size must be 64 or 128, got ${n}`);
+const upsample = values.upsample as 'transposed' | 'nearest';
+if (upsample !== 'transposed' && upsample !== 'nearest') throw new Error(`--upsample must be transposed or nearest, got ${upsample}`);
 const users = 16;
 const targets: Category[] = tasks === 2 ? ['bottom', 'top'] : ['bottom'];
 
 interface Figure {
   preset: string;
+  image_size: number;
+  upsample: string;
   precision: T.Precision;
   layout: T.MemoryFormat;
   design_rank: number;
@@ -87,88 +97,94 @@ interface Figure {
 }
 const figures: Figure[] = [];
 for (const preset of presets) {
-  for (const precision of precisions) {
-    for (const layout of layouts)
-      for (const designRank of ranks)
-        for (const lambdaPick of picks)
-          for (const pickPool of lambdaPick > 0 ? pools : [0])
-            for (const modeColour of modeColours) {
-              const step = { ...DEFAULT_STEP, designRank, lambdaPick, modeColour };
-              T.manualSeed(0);
-              const model = new Designer({ ...MODEL_PRESETS[preset], users, userCond: 'vector', targets, colourModes }).to(device);
-              model.precision = precision;
-              model.memoryFormat = layout;
-              const opt = makeOptimizers(model, { lr: 2e-4, betas: [0.5, 0.999] });
-              const img = () => T.keep(T.sub(T.mul(T.rand([B, 3, 64, 64], { device }), 2), 1));
-              const batches: ImageBatch[] = targets.map((target) => ({
-                target,
-                users: T.keep(T.randint(0, users, [B], { device })),
-                query: img(),
-                positive: img(),
-                negQuery: img(),
-                negComplement: img(),
-                ...(pickPool > 0 ? { pickPool: T.keep(T.sub(T.mul(T.rand([pickPool, 3, 64, 64], { device }), 2), 1)) } : {}),
-              }));
-              const times: number[] = [];
-              const timing: StepTiming = { a: 0, b: 0, c: 0 };
-              for (let s = 0; s < warmup + steps; s++) {
-                const t0 = performance.now();
-                const t = { a: 0, b: 0, c: 0 };
-                algorithm1Step(model, opt, batches, step, t);
-                if (device !== 'cpu') T.tidy(() => model.encoder.parameters()[0]!.sum().item()); // sync
-                const ms = performance.now() - t0;
-                if (s >= warmup) {
-                  times.push(ms);
-                  timing.a += t.a;
-                  timing.b += t.b;
-                  timing.c += t.c;
+  for (const size of sizes)
+    for (const precision of precisions) {
+      for (const layout of layouts)
+        for (const designRank of ranks)
+          for (const lambdaPick of picks)
+            for (const pickPool of lambdaPick > 0 ? pools : [0])
+              for (const modeColour of modeColours) {
+                const step = { ...DEFAULT_STEP, designRank, lambdaPick, modeColour };
+                T.manualSeed(0);
+                const nets = withImageSize(MODEL_PRESETS[preset], size);
+                const decoder = { ...nets.decoder, upsample };
+                const model = new Designer({ ...nets, decoder, users, userCond: 'vector', targets, colourModes }).to(device);
+                model.precision = precision;
+                model.memoryFormat = layout;
+                const opt = makeOptimizers(model, { lr: 2e-4, betas: [0.5, 0.999] });
+                const img = () => T.keep(T.sub(T.mul(T.rand([B, 3, size, size], { device }), 2), 1));
+                const batches: ImageBatch[] = targets.map((target) => ({
+                  target,
+                  users: T.keep(T.randint(0, users, [B], { device })),
+                  query: img(),
+                  positive: img(),
+                  negQuery: img(),
+                  negComplement: img(),
+                  ...(pickPool > 0 ? { pickPool: T.keep(T.sub(T.mul(T.rand([pickPool, 3, size, size], { device }), 2), 1)) } : {}),
+                }));
+                const times: number[] = [];
+                const timing: StepTiming = { a: 0, b: 0, c: 0 };
+                for (let s = 0; s < warmup + steps; s++) {
+                  const t0 = performance.now();
+                  const t = { a: 0, b: 0, c: 0 };
+                  algorithm1Step(model, opt, batches, step, t);
+                  if (device !== 'cpu') T.tidy(() => model.encoder.parameters()[0]!.sum().item()); // sync
+                  const ms = performance.now() - t0;
+                  if (s >= warmup) {
+                    times.push(ms);
+                    timing.a += t.a;
+                    timing.b += t.b;
+                    timing.c += t.c;
+                  }
+                  await new Promise(setImmediate);
                 }
-                await new Promise(setImmediate);
+                const total = timing.a + timing.b + timing.c;
+                const r: Figure = {
+                  preset,
+                  image_size: size,
+                  upsample,
+                  precision,
+                  layout,
+                  design_rank: designRank,
+                  lambda_pick: lambdaPick,
+                  pick_pool: pickPool,
+                  colour_modes: colourModes,
+                  mode_colour: modeColour,
+                  seconds_per_iteration: median(times) / 1000,
+                  samples_per_second: (B * tasks) / (median(times) / 1000),
+                  share: { a_compat: timing.a / total, b_disc: timing.b / total, c_gen: timing.c / total },
+                  all_ms: times.map((t) => Math.round(t)),
+                };
+                if (values.profile) {
+                  const p = profileOps(() => algorithm1Step(model, opt, batches, step));
+                  r.profile = { total_ms: p.total_ms, top: p.rows.slice(0, 15) };
+                }
+                figures.push(r);
+                console.log(
+                  `${preset}${sizes.length > 1 ? ` ${size}x${size}` : ''} ${precision} ${layout}${ranks.length > 1 ? ` design-rank ${designRank}` : ''}${picks.length > 1 ? ` lambda-pick ${lambdaPick}` : ''}${pools.length > 1 && lambdaPick > 0 ? ` pick-pool ${pickPool}` : ''}${colourModes ? ` colour-modes ${colourModes}` : ''}${modeColours.length > 1 ? ` mode-colour ${modeColour}` : ''}: ${r.seconds_per_iteration.toFixed(3)} s/iteration at batch ${B} x ${tasks} task(s) (${r.samples_per_second.toFixed(1)} samples/s); ` +
+                    `share (a) ${(100 * r.share.a_compat).toFixed(0)}%, (b) ${(100 * r.share.b_disc).toFixed(0)}%, (c) ${(100 * r.share.c_gen).toFixed(0)}%`,
+                );
+                if (r.profile) {
+                  for (const row of r.profile.top.slice(0, 10))
+                    console.log(
+                      `    ${row.op.padEnd(42)} ${String(row.calls).padStart(5)} calls ${row.self_ms.toFixed(1).padStart(9)} ms ${(100 * row.share).toFixed(1).padStart(5)}%`,
+                    );
+                }
+                model.dispose();
+                for (const [, o] of namedOptimizers(opt)) o.dispose();
+                for (const b of batches)
+                  T.dispose([b.users, b.query, b.positive, b.negQuery, b.negComplement, ...(b.pickPool ? [b.pickPool] : [])]);
               }
-              const total = timing.a + timing.b + timing.c;
-              const r: Figure = {
-                preset,
-                precision,
-                layout,
-                design_rank: designRank,
-                lambda_pick: lambdaPick,
-                pick_pool: pickPool,
-                colour_modes: colourModes,
-                mode_colour: modeColour,
-                seconds_per_iteration: median(times) / 1000,
-                samples_per_second: (B * tasks) / (median(times) / 1000),
-                share: { a_compat: timing.a / total, b_disc: timing.b / total, c_gen: timing.c / total },
-                all_ms: times.map((t) => Math.round(t)),
-              };
-              if (values.profile) {
-                const p = profileOps(() => algorithm1Step(model, opt, batches, step));
-                r.profile = { total_ms: p.total_ms, top: p.rows.slice(0, 15) };
-              }
-              figures.push(r);
-              console.log(
-                `${preset} ${precision} ${layout}${ranks.length > 1 ? ` design-rank ${designRank}` : ''}${picks.length > 1 ? ` lambda-pick ${lambdaPick}` : ''}${pools.length > 1 && lambdaPick > 0 ? ` pick-pool ${pickPool}` : ''}${colourModes ? ` colour-modes ${colourModes}` : ''}${modeColours.length > 1 ? ` mode-colour ${modeColour}` : ''}: ${r.seconds_per_iteration.toFixed(3)} s/iteration at batch ${B} x ${tasks} task(s) (${r.samples_per_second.toFixed(1)} samples/s); ` +
-                  `share (a) ${(100 * r.share.a_compat).toFixed(0)}%, (b) ${(100 * r.share.b_disc).toFixed(0)}%, (c) ${(100 * r.share.c_gen).toFixed(0)}%`,
-              );
-              if (r.profile) {
-                for (const row of r.profile.top.slice(0, 10))
-                  console.log(
-                    `    ${row.op.padEnd(42)} ${String(row.calls).padStart(5)} calls ${row.self_ms.toFixed(1).padStart(9)} ms ${(100 * row.share).toFixed(1).padStart(5)}%`,
-                  );
-              }
-              model.dispose();
-              for (const [, o] of namedOptimizers(opt)) o.dispose();
-              for (const b of batches)
-                T.dispose([b.users, b.query, b.positive, b.negQuery, b.negComplement, ...(b.pickPool ? [b.pickPool] : [])]);
-            }
-  }
+    }
 }
 // Ratios within this run (machines are noisy; compare only figures measured together).
 const key = (f: Figure) =>
-  `${f.preset}/${f.precision}/${f.layout}${ranks.length > 1 ? `/rank${f.design_rank}` : ''}${picks.length > 1 ? `/pick${f.lambda_pick}` : ''}${pools.length > 1 && f.lambda_pick > 0 ? `/pool${f.pick_pool}` : ''}${modeColours.length > 1 ? `/colour${f.mode_colour}` : ''}`;
+  `${f.preset}${sizes.length > 1 ? `/${f.image_size}` : ''}/${f.precision}/${f.layout}${ranks.length > 1 ? `/rank${f.design_rank}` : ''}${picks.length > 1 ? `/pick${f.lambda_pick}` : ''}${pools.length > 1 && f.lambda_pick > 0 ? `/pool${f.pick_pool}` : ''}${modeColours.length > 1 ? `/colour${f.mode_colour}` : ''}`;
 const base = (f: Figure) =>
   figures.find(
     (g) =>
       g.preset === f.preset &&
+      g.image_size === f.image_size &&
       g.precision === 'fp32' &&
       g.layout === 'contiguous' &&
       g.design_rank === f.design_rank &&
@@ -258,10 +274,32 @@ const colourCost =
       )
     : undefined;
 if (colourCost) console.log('time per iteration over --mode-colour 0 (same run):', JSON.stringify(colourCost));
+// Time per iteration at 128x128 over 64x64, same preset, precision and layout.
+const at64 = (f: Figure) =>
+  figures.find(
+    (g) =>
+      g.image_size === 64 &&
+      g.preset === f.preset &&
+      g.precision === f.precision &&
+      g.layout === f.layout &&
+      g.design_rank === f.design_rank &&
+      g.lambda_pick === f.lambda_pick &&
+      g.pick_pool === f.pick_pool &&
+      g.mode_colour === f.mode_colour,
+  );
+const sizeCost =
+  sizes.length > 1
+    ? Object.fromEntries(
+        figures
+          .filter((f) => f.image_size !== 64 && at64(f))
+          .map((f) => [key(f), f.seconds_per_iteration / at64(f)!.seconds_per_iteration]),
+      )
+    : undefined;
+if (sizeCost) console.log('time per iteration over 64x64 (same run):', JSON.stringify(sizeCost));
 if (values.out !== 'none') {
   const flags =
     `--batch ${B} --tasks ${tasks} --steps ${steps}${presets.map((p) => ` --preset ${p}`).join('')}${precisions.map((p) => ` --precision ${p}`).join('')}` +
-    `${layouts.map((l) => ` --layout ${l}`).join('')}${values.profile ? ' --profile' : ''}${values['design-rank'] ? ranks.map((w) => ` --design-rank ${w}`).join('') : ''}${values['lambda-pick'] ? picks.map((w) => ` --lambda-pick ${w}`).join('') : ''}${values['pick-pool'] ? pools.map((n) => ` --pick-pool ${n}`).join('') : ''}${colourModes ? ` --colour-modes ${colourModes}` : ''}${values['mode-colour'] ? modeColours.map((w) => ` --mode-colour ${w}`).join('') : ''}${device === 'cpu' ? '' : ` --device ${device}`}`;
+    `${layouts.map((l) => ` --layout ${l}`).join('')}${values.profile ? ' --profile' : ''}${values['design-rank'] ? ranks.map((w) => ` --design-rank ${w}`).join('') : ''}${values['lambda-pick'] ? picks.map((w) => ` --lambda-pick ${w}`).join('') : ''}${values['pick-pool'] ? pools.map((n) => ` --pick-pool ${n}`).join('') : ''}${colourModes ? ` --colour-modes ${colourModes}` : ''}${values['mode-colour'] ? modeColours.map((w) => ` --mode-colour ${w}`).join('') : ''}${sizes.map((n) => ` --image-size ${n}`).join('')}${upsample === 'nearest' ? ' --upsample nearest' : ''}${device === 'cpu' ? '' : ` --device ${device}`}`;
   const file = writeResult(
     values.out ?? `designer_step_${device.replace(':', '')}`,
     {
@@ -275,6 +313,7 @@ if (values.out !== 'none') {
       ...(pickCost ? { time_over_lambda_pick_0: pickCost } : {}),
       ...(poolCost ? { time_over_pick_pool_0: poolCost } : {}),
       ...(colourCost ? { time_over_mode_colour_0: colourCost } : {}),
+      ...(sizeCost ? { time_over_64: sizeCost } : {}),
     },
     `npm run bench -- designer_step ${flags}`,
   );

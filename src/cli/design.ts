@@ -15,24 +15,25 @@ import { UsageError } from './errors.js';
 export const DESIGN_USAGE = `pfd design --run DIR --query IMAGE_OR_ITEM_ID (--user U | --users U1,U2,...|all) [--as top|bottom] [--out FILE.png] [--scale N]
                 [--colour-history A]`;
 
-/** An image file through the training pipeline (pad to square on white, resize, [-1, 1]): [1, 3, 64, 64], kept. */
-async function queryImage(file: string): Promise<T.Tensor> {
-  const bytes = await loadImageBytes(file, 64);
-  return T.keep(T.tidy(() => bytesToUnit(T.tensor(bytes, { dtype: 'uint8', shape: [1, 3, 64, 64] }))));
+/** An image file through the training pipeline (pad to square on white, resize, [-1, 1]): [1, 3, S, S], kept. */
+async function queryImage(file: string, size: number): Promise<T.Tensor> {
+  const bytes = await loadImageBytes(file, size);
+  return T.keep(T.tidy(() => bytesToUnit(T.tensor(bytes, { dtype: 'uint8', shape: [1, 3, size, size] }))));
 }
 
-/** The query as an image tensor [1, 3, 64, 64] and its category. */
+/** The query as an image tensor [1, 3, S, S] at the model's image size, and its category. */
 export async function resolveQuery(
   query: string,
   as: string | undefined,
   dataSpec: Parameters<typeof loadDataset>[0],
   designs: Category[],
+  size: number,
 ): Promise<{ image: T.Tensor; category: Category; name: string }> {
   if (as !== undefined && as !== 'top' && as !== 'bottom') throw new UsageError(`--as must be top or bottom, got '${as}'`);
   if (existsSync(query) && statSync(query).isFile()) {
     const category = (as as Category | undefined) ?? (designs.length === 1 ? complementOf(designs[0]!) : undefined);
     if (!category) throw new UsageError(`this model designs both tops and bottoms: say what ${query} is with --as top or --as bottom`);
-    return { image: await queryImage(query), category, name: path.parse(query).name };
+    return { image: await queryImage(query, size), category, name: path.parse(query).name };
   }
   const d = loadDataset(dataSpec);
   const matches = (id: string) => id === query || path.parse(id).name === query;
@@ -46,7 +47,7 @@ export async function resolveQuery(
     throw new UsageError(`--query '${query}' is neither an image file nor an item of the run's dataset (${dataSpec.path})`);
   if (hits.length > 1 && !as) throw new UsageError(`--query '${query}' names both a top and a bottom: add --as top or --as bottom`);
   const hit = hits.find((h) => !as || h.c === as) ?? hits[0]!;
-  return { image: await queryImage(hit.it.path), category: hit.c, name: path.parse(hit.it.id).name };
+  return { image: await queryImage(hit.it.path, size), category: hit.c, name: path.parse(hit.it.id).name };
 }
 
 export async function designCommand(argv: string[]): Promise<void> {
@@ -90,7 +91,7 @@ export async function designCommand(argv: string[]): Promise<void> {
             .map((s) => s.trim())
             .filter(Boolean);
     const users = userIds.map((u) => trained.userIndex(u));
-    const q = await resolveQuery(v.query, v.as, trained.config.data, trained.model.config.targets);
+    const q = await resolveQuery(v.query, v.as, trained.config.data, trained.model.config.targets, trained.imageSize);
     const target = complementOf(q.category);
     if (!trained.model.config.targets.includes(target))
       throw new UsageError(

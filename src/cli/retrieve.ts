@@ -76,7 +76,7 @@ export async function retrieveCommand(argv: string[]): Promise<void> {
           `--evaluate needs a synthetic world's oracle; ${trained.config.data.path} is not a world made by 'pfd data make'`,
         );
       truth.oracle?.dispose();
-      const test = await loadSplitImages(dataset, 'test', 64, imageCacheDir(trained.config.data), {
+      const test = await loadSplitImages(dataset, 'test', trained.imageSize, imageCacheDir(trained.config.data), {
         skipBad: trained.config.data.skipBad,
         onProgress: (a, b) => progress.update('caching test images', a, b),
       });
@@ -121,7 +121,7 @@ export async function retrieveCommand(argv: string[]): Promise<void> {
           .map((s) => s.trim())
           .filter(Boolean);
     const users = userIds.map((u) => trained.userIndex(u));
-    const q = await resolveQuery(v.query!, v.as, trained.config.data, trained.model.config.targets);
+    const q = await resolveQuery(v.query!, v.as, trained.config.data, trained.model.config.targets, trained.imageSize);
     const target = complementOf(q.category);
     const query = T.keep(T.toDevice(q.image, device));
     q.image.dispose();
@@ -151,10 +151,12 @@ export async function retrieveCommand(argv: string[]): Promise<void> {
           tiles.push(T.keep(T.toDevice(query, 'cpu')), T.keep(T.toDevice(r.design, 'cpu')));
           r.design.dispose();
           for (const x of r.items) {
-            const b = await loadImageBytes(list[x.item]!.path, 64);
-            tiles.push(T.keep(T.tidy(() => bytesToUnit(T.tensor(b, { dtype: 'uint8', shape: [1, 3, 64, 64] })))));
+            const b = await loadImageBytes(list[x.item]!.path, trained.imageSize);
+            tiles.push(
+              T.keep(T.tidy(() => bytesToUnit(T.tensor(b, { dtype: 'uint8', shape: [1, 3, trained.imageSize, trained.imageSize] })))),
+            );
           }
-          for (let pad = r.items.length; pad < k; pad++) tiles.push(T.keep(T.ones([1, 3, 64, 64])));
+          for (let pad = r.items.length; pad < k; pad++) tiles.push(T.keep(T.ones([1, 3, trained.imageSize, trained.imageSize])));
         }
         const grid = T.tidy(() => T.keep(T.cat(tiles)));
         const png = await imageGridPng(grid, 2 + k);

@@ -12,6 +12,7 @@ import { RunDir } from '../run/run_dir.js';
 import { train, type TrainResult } from '../train/trainer.js';
 import { phasedProgress } from './progress.js';
 import { modelVariant } from '../models/model_names.js';
+import { IMAGE_SIZES, withImageSize } from '../models/presets.js';
 import { UsageError } from './errors.js';
 import {
   DEFAULT_MASTER_PORT,
@@ -39,7 +40,7 @@ function initPath(p: string): string {
 export const trainUsage =
   (): string => `pfd train --data PATH [--format manifest|polyvore-u|polyvore-outfits] [--set N] [--images DIR] [--version V] [--skip-bad] [--holdout-users ID,ID,...]
               [--model designer|designer-label|designer-no-theta|designer-no-gfm|pix2pix|pldt|discogan|mrcgan] [--recipe NAME|FILE.json] [--preset cpu|paper] [--config FILE.json] [--out DIR] [--task top2bottom|bottom2top|both]
-              [--user-cond vector|label|none] [--gen-input-norm | --no-gen-input-norm] [--upsample transposed|nearest] [--pair-disc] [--colour-modes L [--colour-history A]] [--no-gen-compat-loss] [--gen-compat-scale none|positive-std]
+              [--user-cond vector|label|none] [--gen-input-norm | --no-gen-input-norm] [--upsample transposed|nearest] [--image-size 64|128] [--pair-disc] [--colour-modes L [--colour-history A]] [--no-gen-compat-loss] [--gen-compat-scale none|positive-std]
               [--device cpu|cuda[:N]] [--precision fp32|bf16] [--init-from RUN_DIR|MODEL.safetensors] and the numeric settings (defaults before the preset's own):
 ${numericUsage(NUMERIC_SETTINGS)
   .help.map((l) => `            ${l}`)
@@ -96,6 +97,7 @@ const trainOptions = () =>
     'gen-input-norm': { type: 'boolean' },
     'no-gen-input-norm': { type: 'boolean' },
     upsample: { type: 'string' },
+    'image-size': { type: 'string' },
 
     'pair-disc': { type: 'boolean' },
     'colour-modes': { type: 'string' },
@@ -263,6 +265,14 @@ export async function trainCommand(argv: string[]): Promise<void> {
           upsample: v.upsample as 'transposed' | 'nearest',
         };
       config = resolveConfig(preset, fromRecipe, file, flags, { model });
+      if (v['image-size'] !== undefined) {
+        // The paper's Fig. 3 at 128x128: the same layers, G's fc drawing 8x8 (presets.ts).
+        const size = num('image-size', v['image-size'], true);
+        if (!(IMAGE_SIZES as readonly number[]).includes(size!))
+          throw new UsageError(`--image-size must be ${IMAGE_SIZES.join(' or ')}, got '${v['image-size']}'`);
+        const { encoder, decoder, discriminator } = withImageSize(config.model, size!);
+        config = resolveConfig(preset, fromRecipe, file, flags, { model: { ...model, encoder, decoder, discriminator } });
+      }
       out = path.resolve(
         v.out ??
           path.join(

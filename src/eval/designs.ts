@@ -74,6 +74,8 @@ export async function makeDesigns(
   test: SplitImages,
   cases: EvalCase[],
   opts: {
+    /** The test split at the model's image size when it is not `test`'s (a 128x128 model): its queries. */
+    modelImages?: SplitImages;
     users: number;
     fanoutQueries: number;
     fanoutUsers: number;
@@ -86,6 +88,12 @@ export async function makeDesigns(
   const device = opts.device ?? 'cpu';
   const batch = opts.batch ?? 64;
   const n = cases.length;
+  // Designs are kept at `test`'s size, where every figure is read: a 128x128 model's designs
+  // are averaged over 2x2 pixels (the area filter), its queries taken at its own size.
+  const modelImages = opts.modelImages ?? test;
+  const size = test.size;
+  const atEvalSize = (x: T.Tensor) => (x.size(2) === size ? x : T.adaptiveAvgPool2d(x, [size, size])); // [B, 3, S', S'] -> [B, 3, S, S]
+  const queryCategory = (target: Category): Category => (target === 'bottom' ? 'top' : 'bottom');
   const parts: Record<'query' | 'truth' | 'design' | 'other' | 'swapped', T.Tensor[]> = {
     query: [],
     truth: [],
@@ -117,29 +125,34 @@ export async function makeDesigns(
         );
         const qs = bytesToUnit(
           splitItemBytes(
-            test,
-            target === 'bottom' ? 'top' : 'bottom',
+            modelImages,
+            queryCategory(target),
             cs.map((c) => (c.swap >= 0 ? cases[c.swap]! : c).query),
           ),
         );
-        const qd = T.toDevice(q, device);
+        const qd = T.toDevice(
+          modelImages === test
+            ? q
+            : bytesToUnit(
+                splitItemBytes(
+                  modelImages,
+                  queryCategory(target),
+                  cs.map((c) => c.query),
+                ),
+              ),
+          device,
+        );
         const u = T.tensor(
           cs.map((c) => c.user),
           { dtype: 'int64', device },
         );
-        const d = T.toDevice(model.design(qd, u, target), 'cpu');
-        const o = T.toDevice(
-          model.design(
-            qd,
-            T.tensor(
-              cs.map((c) => c.other),
-              { dtype: 'int64', device },
-            ),
-            target,
-          ),
-          'cpu',
+        const d = atEvalSize(T.toDevice(model.design(qd, u, target), 'cpu'));
+        const others = T.tensor(
+          cs.map((c) => c.other),
+          { dtype: 'int64', device },
         );
-        const s = T.toDevice(model.design(T.toDevice(qs, device), u, target), 'cpu');
+        const o = atEvalSize(T.toDevice(model.design(qd, others, target), 'cpu'));
+        const s = atEvalSize(T.toDevice(model.design(T.toDevice(qs, device), u, target), 'cpu'));
         for (const [k, v] of [
           ['query', q],
           ['truth', t],
@@ -172,14 +185,15 @@ export async function makeDesigns(
   const fanDesigns = fanCases.map((i) =>
     T.tidy(() => {
       const c = cases[i]!;
-      const q = T.toDevice(T.expand(T.narrow(set.query, 0, i, 1), [users.length, ...set.query.shape.slice(1)]), device);
-      return T.keep(T.toDevice(model.design(q, T.tensor(users, { dtype: 'int64', device }), c.target), 'cpu'));
+      const q1 = bytesToUnit(splitItemBytes(modelImages, queryCategory(c.target), [c.query])); // [1, 3, S', S']
+      const q = T.toDevice(T.expand(q1, [users.length, ...q1.shape.slice(1)]), device);
+      return T.keep(atEvalSize(T.toDevice(model.design(q, T.tensor(users, { dtype: 'int64', device }), c.target), 'cpu')));
     }),
   );
   const fanout = {
     cases: fanCases,
     users,
-    designs: T.keep(fanDesigns.length ? T.stack(fanDesigns) : T.zeros([0, users.length, 3, 64, 64])),
+    designs: T.keep(fanDesigns.length ? T.stack(fanDesigns) : T.zeros([0, users.length, 3, size, size])),
   };
   T.dispose(fanDesigns);
   return { cases, ...set, fanout, dispose: () => T.dispose([set.query, set.truth, set.design, set.other, set.swapped, fanout.designs]) };

@@ -10,6 +10,7 @@ import { checkSameUsers } from '../run/run_dir.js';
 import { forModelUsers } from '../data/user_subsets.js';
 import { loadDataset, imageCacheDir } from '../data/load.js';
 import { loadSplitImages } from '../data/cache.js';
+import { modelImageSize } from '../models/presets.js';
 import { loadWorldGroundTruth } from '../data/world/ground_truth.js';
 import { loadClassifier } from '../data/world/classifier.js';
 import { evalCases, makeDesigns, type DesignSet } from './designs.js';
@@ -108,6 +109,16 @@ export async function evaluateRun(dir: string, opts: EvalOptions = DEFAULT_EVAL)
     skipBad: cfg.data.skipBad,
     onProgress: (a, b) => opts.onProgress?.('caching train images', a, b),
   });
+  // Every figure is read at 64x64 (the classifiers' and the oracle's size, so that runs at 64
+  // and 128 compare); a model at another size designs from its own size's queries (designs.ts).
+  const modelSize = modelImageSize(cfg.model);
+  const modelTest =
+    modelSize === test.size
+      ? test
+      : await loadSplitImages(dataset, 'test', modelSize, cache, {
+          skipBad: cfg.data.skipBad,
+          onProgress: (a, b) => opts.onProgress?.(`caching test images at ${modelSize}x${modelSize}`, a, b),
+        });
   // A synthetic world brings its ground truth and oracle classifier.
   const truth = loadWorldGroundTruth(cfg.data.path);
   const world = truth?.world ?? null,
@@ -127,6 +138,7 @@ export async function evaluateRun(dir: string, opts: EvalOptions = DEFAULT_EVAL)
   lap('load');
   const cases = evalCases(test, trained.model.config.targets, userCount, opts.n, opts.seed);
   const designs = await makeDesigns(trained.model, test, cases, {
+    modelImages: modelTest,
     users: userCount,
     fanoutQueries: opts.fanoutQueries,
     fanoutUsers: opts.fanoutUsers,
@@ -139,6 +151,7 @@ export async function evaluateRun(dir: string, opts: EvalOptions = DEFAULT_EVAL)
     model: trained.model,
     designs,
     test,
+    modelTest,
     train,
     dataset,
     nets,
@@ -210,6 +223,7 @@ export async function evaluateRun(dir: string, opts: EvalOptions = DEFAULT_EVAL)
   for (const n of nets) n.dispose();
   ctx.judge?.judge.dispose();
   if (oracle !== oracleNet) oracle?.dispose(); // (the feature network disposed its own)
+  if (modelTest !== test) modelTest.dispose();
   test.dispose();
   train.dispose();
   return {

@@ -32,7 +32,9 @@ import type { Designer } from '../models/designer.js';
 export interface EvalContext {
   model: FashionModel;
   designs: DesignSet;
-  test: SplitImages;
+  test: SplitImages; // at 64x64, the size every figure is read at
+  /** The test split at the evaluated model's image size (the same object as `test` at 64x64): what its F reads. */
+  modelTest: SplitImages;
   train: SplitImages;
   dataset: FashionDataset;
   nets: FeatureNet[];
@@ -298,7 +300,7 @@ export const METRICS = {
     available: (ctx) => isDesigner(ctx.model),
     compute(ctx) {
       if (!isDesigner(ctx.model)) throw new Error('compat_auc needs a model with a compatibility discriminator');
-      const a = compatAuc(ctx.model, ctx.test, ctx.seed, ctx.device);
+      const a = compatAuc(ctx.model, ctx.modelTest, ctx.seed, ctx.device);
       return { value: a.auc_per_user, details: { ...a } };
     },
   },
@@ -365,7 +367,7 @@ export const METRICS = {
       if (!isDesigner(ctx.model)) throw new Error('oracle_m_pick needs a model with a compatibility discriminator');
       const { read: o, exact: e } = mPickFigures(
         ctx.model,
-        ctx.test,
+        ctx.modelTest,
         ctx.dataset,
         ctx.world!,
         ctx.oracle!,

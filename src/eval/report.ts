@@ -115,11 +115,22 @@ export async function writeReport(
         cases.map(({ c }) => c.user),
         { dtype: 'int64' },
       );
-      const designFor = (m: EvaluatedRun['trained']['model']) => {
-        const device = m.device; // where that run's model lives
-        return T.toDevice(m.design(T.toDevice(q, device), T.toDevice(users, device), target), 'cpu');
+      const designFor = (r: EvaluatedRun) => {
+        // The run's own designs of these cases where it evaluated the same ones (every run of one
+        // evaluation does), else designed here, from the query at the run's image size.
+        const same = cases.every(({ c, i }) => {
+          const o = r.designs.cases[i];
+          return o && o.query === c.query && o.user === c.user && o.target === c.target;
+        });
+        if (same) return T.indexSelect(r.designs.design, 0, idx);
+        const m = r.trained.model,
+          device = m.device; // where that run's model lives
+        const size = r.trained.imageSize;
+        const qm = size === q.size(2) ? q : T.resizeBilinear(q, [size, size]);
+        const d = T.toDevice(m.design(T.toDevice(qm, device), T.toDevice(users, device), target), 'cpu'); // [N, 3, S', S']
+        return d.size(2) === q.size(2) ? d : T.adaptiveAvgPool2d(d, [q.size(2), q.size(3)]);
       };
-      const cols = [q, ...able.map((r) => designFor(r.trained.model)), truth];
+      const cols = [q, ...able.map((r) => designFor(r)), truth];
       return T.keep(T.reshape(T.stack(cols, 1), [cases.length * cols.length, 3, q.size(2), q.size(3)]));
     });
     fig5.push({

@@ -37,6 +37,11 @@ export interface DecoderConfig {
    * [inputDim] -> 64 -> [modes] logits, on G's input (standardized with inputNorm). Needs modes > 1.
    */
   modePrior?: boolean;
+  /**
+   * Side of the map fc draws (absent: 4). The paper's Fig. 3 designs 128x128 with the same six
+   * layers (four of stride 2), so its fc draws 8x8: `withImageSize` (presets.ts) sets it.
+   */
+  startSize?: number;
 }
 
 /**
@@ -62,7 +67,7 @@ export class Decoder extends nn.Module {
   readonly inputNorm: nn.BatchNorm1d | null;
   readonly fc: nn.Linear;
   readonly fcNorm: nn.BatchNorm2d;
-  /** [modes, baseChannels * 16] when config.modes > 1, else null. */
+  /** [modes, baseChannels * startSize^2] when config.modes > 1, else null. */
   readonly modeEmbedding: nn.Embedding | null;
   /** [N, inputDim] -> [N, modes] logits when config.modePrior, else null. */
   readonly modePrior: nn.Sequential | null;
@@ -76,7 +81,9 @@ export class Decoder extends nn.Module {
     const { inputDim, baseChannels, channels, strides, kernel, imageChannels } = config;
     if (channels.length !== strides.length) throw new Error('Decoder: channels and strides need the same length');
     this.inputNorm = config.inputNorm ? this.registerModule('input_norm', new nn.BatchNorm1d(inputDim, { affine: false })) : null;
-    this.fc = this.registerModule('fc', new nn.Linear(inputDim, baseChannels * 16));
+    const start = config.startSize ?? 4;
+    if (!Number.isInteger(start) || start < 1) throw new Error(`Decoder: startSize must be a positive integer, got ${start}`);
+    this.fc = this.registerModule('fc', new nn.Linear(inputDim, baseChannels * start * start));
     this.fcNorm = this.registerModule('fc_norm', new nn.BatchNorm2d(baseChannels));
     const layers: nn.LayerModule[] = [];
     let c = baseChannels;
@@ -91,12 +98,12 @@ export class Decoder extends nn.Module {
     });
     layers.push(new nn.ConvTranspose2d(c, imageChannels, kernel, { stride: 1, padding: pad }), new nn.Tanh());
     this.body = this.registerModule('body', new nn.Sequential(...layers));
-    this.imageSize = 4 * strides.reduce((a, s) => a * s, 1);
+    this.imageSize = start * strides.reduce((a, s) => a * s, 1);
     nn.dcganInit(this);
     // The mode modules last, so that the paper's layers draw the same initial weights with or without them.
     const modes = config.modes ?? 1;
     if (!Number.isInteger(modes) || modes < 1) throw new Error(`Decoder: modes must be a positive integer, got ${modes}`);
-    this.modeEmbedding = modes > 1 ? this.registerModule('mode_embedding', new nn.Embedding(modes, baseChannels * 16)) : null;
+    this.modeEmbedding = modes > 1 ? this.registerModule('mode_embedding', new nn.Embedding(modes, baseChannels * start * start)) : null;
     if (this.modeEmbedding) nn.normalInit_(this.modeEmbedding.weight, 0, MODE_INIT_STD);
     if (config.modePrior && modes < 2) throw new Error('Decoder: a mode prior needs modes > 1');
     this.modePrior = config.modePrior
@@ -139,10 +146,11 @@ export class Decoder extends nn.Module {
   }
 
   private decode(hn: T.Tensor, modes?: T.Tensor): T.Tensor {
-    let a = this.fc.forward(hn); // [N, C * 16]
+    let a = this.fc.forward(hn); // [N, C * s0 * s0]
     if (this.modeEmbedding) a = T.add(a, T.toDtype(this.modeEmbedding.forward(modes!), a.dtype));
-    // [N, C, 4, 4], laid out as the convolutions below run fastest (channels-last: docs/benchmarks.md)
-    const x = T.contiguous(T.reshape(a, [-1, this.config.baseChannels, 4, 4]), this.memoryFormat);
+    // [N, C, s0, s0] (s0 = startSize, 4 at 64x64), laid out as the convolutions below run fastest (channels-last)
+    const s0 = this.config.startSize ?? 4;
+    const x = T.contiguous(T.reshape(a, [-1, this.config.baseChannels, s0, s0]), this.memoryFormat);
     return this.body.forward(T.leakyRelu(this.fcNorm.forward(x), 0.2));
   }
 }

@@ -62,3 +62,29 @@ export const MODEL_PRESETS = {
 } as const satisfies Record<string, ModelPreset>;
 
 export type ModelPresetName = keyof typeof MODEL_PRESETS;
+
+/** The image sizes the networks are built for: the project's 64x64 and the paper's 128x128. */
+export const IMAGE_SIZES = [64, 128] as const;
+export type ImageSize = (typeof IMAGE_SIZES)[number];
+
+/**
+ * A preset's networks at another image size, as the paper's Fig. 3 does for 128x128: the same
+ * layers, with G's fc drawing a larger first map (8x8 at 128 with four stride-2 layers), the
+ * encoder's and D's last maps twice the side (their fc layers take 4x the inputs).
+ */
+export function withImageSize(model: ModelPreset, size: number): ModelPreset {
+  const up = model.decoder.strides.reduce((a, s) => a * s, 1);
+  if (!Number.isInteger(size / up) || size / up < 1) throw new Error(`image size ${size} is not a multiple of G's upsampling ${up}`);
+  const startSize = size / up;
+  return {
+    ...model,
+    encoder: { ...model.encoder, imageSize: size },
+    decoder: { ...model.decoder, ...(startSize === 4 && model.decoder.startSize === undefined ? {} : { startSize }) },
+    discriminator: { ...model.discriminator, imageSize: size },
+  };
+}
+
+/** The side of the images a model config works on (its encoder's; validation keeps G and D equal to it). */
+export function modelImageSize(model: Pick<ModelPreset, 'encoder'>): number {
+  return model.encoder.imageSize;
+}

@@ -44,7 +44,7 @@ export interface CatalogIndex {
   dispose(): void;
 }
 
-/** Embeds images in [-1, 1] [N, 3, 64, 64] for the index -> rows of numbers. */
+/** Embeds images in [-1, 1] [N, 3, S, S] (the model's size) for the index -> rows of numbers. */
 export function embedForIndex(trained: TrainedModel, images: T.Tensor, embedding: RetrievalEmbedding, device: T.Device): Float32Array[] {
   return T.tidy(() => {
     const e =
@@ -115,10 +115,12 @@ export async function openCatalogIndex(
     const batch = 256;
     for (let a = 0; a < items.length; a += batch) {
       const part = items.slice(a, a + batch);
-      const bytes = new Uint8Array(part.length * 3 * 64 * 64);
-      for (let j = 0; j < part.length; j++) bytes.set(await loadImageBytes(list[part[j]!]!.path, 64), j * 3 * 64 * 64);
+      const size = trained.imageSize,
+        plane = 3 * size * size;
+      const bytes = new Uint8Array(part.length * plane);
+      for (let j = 0; j < part.length; j++) bytes.set(await loadImageBytes(list[part[j]!]!.path, size), j * plane);
       T.tidy(() => {
-        const u8 = T.tensor(bytes, { dtype: 'uint8', shape: [part.length, 3, 64, 64] });
+        const u8 = T.tensor(bytes, { dtype: 'uint8', shape: [part.length, 3, size, size] });
         codeParts.push(T.keep(T.toDevice(itemCodes(designer, u8, device), 'cpu')));
         rows.push(...embedForIndex(trained, bytesToUnit(u8), embedding, device));
       });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import * as T from '../torch/index.js';
 import * as nn from '../nn/index.js';
 import { isDesigner, type FashionModel } from '../models/fashion_model.js';
+import { modelImageSize } from '../models/presets.js';
 import type { TrainConfig } from '../train/config.js';
 import { RunDir, readServingMetadata } from './run_dir.js';
 import { buildModel } from '../train/models.js';
@@ -17,6 +18,7 @@ export interface TrainedModel {
   users: string[]; // the trained users, then any added after training (fold-in)
   trainedUsers: number; // how many of `users` the model was trained with
   iteration: number;
+  imageSize: number; // the side of the images the model reads and designs (64, or the paper's 128)
   userIndex(id: string): number;
   dispose(): void;
 }
@@ -69,6 +71,7 @@ export function openRun(dir: string, device: T.Device = 'cpu', precision?: T.Pre
     users,
     trainedUsers: trainedUsers.length,
     iteration,
+    imageSize: modelImageSize(config.model),
     userIndex(id) {
       const i = index.get(id);
       if (i === undefined) {

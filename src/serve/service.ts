@@ -118,7 +118,7 @@ export class DesignService {
   private warmUp(): void {
     T.tidy(() =>
       T.noGrad(() => {
-        const x = T.toDevice(T.zeros([1, 3, 64, 64]), this.opts.device);
+        const x = T.toDevice(T.zeros([1, 3, this.trained.imageSize, this.trained.imageSize]), this.opts.device);
         for (const c of this.targets) this.trained.model.design(x, T.toDevice(T.tensor([0], { dtype: 'int64' }), this.opts.device), c);
       }),
     );
@@ -189,7 +189,7 @@ export class DesignService {
     return this.indexes.get(c)!;
   }
 
-  /** The query as an image [1, 3, 64, 64] (kept) and its category. */
+  /** The query as an image [1, 3, S, S] at the model's size (kept) and its category. */
   private async queryImage(q: Query): Promise<{ image: T.Tensor; category: Category }> {
     let bytes: Uint8Array, category: Category;
     if (q.item !== undefined) {
@@ -200,7 +200,9 @@ export class DesignService {
       const key = `${category}/${q.item}`;
       const hit = this.decoded.get(key);
       if (hit) this.decoded.delete(key); // re-inserted below as the most recent
-      bytes = hit ?? (await loadImageBytes((category === 'top' ? this.dataset.tops : this.dataset.bottoms)[it.index]!.path, 64));
+      bytes =
+        hit ??
+        (await loadImageBytes((category === 'top' ? this.dataset.tops : this.dataset.bottoms)[it.index]!.path, this.trained.imageSize));
       this.decoded.set(key, bytes);
       if (this.decoded.size > DesignService.DECODED_MAX) this.decoded.delete(this.decoded.keys().next().value!);
     } else {
@@ -221,7 +223,7 @@ export class DesignService {
           );
         if (!format || !['jpeg', 'png', 'webp'].includes(format))
           throw new ApiError('BAD_IMAGE', `the uploaded image must be a JPEG, PNG or WebP${format ? `, not ${format}` : ''}`);
-        bytes = await loadImageBytes(q.image!, 64, this.opts.maxPixels);
+        bytes = await loadImageBytes(q.image!, this.trained.imageSize, this.opts.maxPixels);
       } catch (e) {
         if (e instanceof DatasetError)
           throw new ApiError('BAD_IMAGE', `the uploaded image cannot be used: ${e.message.replace(/^<uploaded image>: /, '')}`);
@@ -230,7 +232,14 @@ export class DesignService {
     }
     this.checkQueryCategory(category);
     return {
-      image: T.tidy(() => T.keep(T.toDevice(bytesToUnit(T.tensor(bytes, { dtype: 'uint8', shape: [1, 3, 64, 64] })), this.opts.device))),
+      image: T.tidy(() =>
+        T.keep(
+          T.toDevice(
+            bytesToUnit(T.tensor(bytes, { dtype: 'uint8', shape: [1, 3, this.trained.imageSize, this.trained.imageSize] })),
+            this.opts.device,
+          ),
+        ),
+      ),
       category,
     };
   }
@@ -321,14 +330,16 @@ export class DesignService {
     for (let a = 0; a < queries.length; a += batch) {
       const part = queries.slice(a, a + batch);
       const bytes = await Promise.all(
-        part.map(({ c, id }) => loadImageBytes((c === 'top' ? this.dataset.tops : this.dataset.bottoms)[this.items[c].get(id)!]!.path, 64)),
+        part.map(({ c, id }) =>
+          loadImageBytes((c === 'top' ? this.dataset.tops : this.dataset.bottoms)[this.items[c].get(id)!]!.path, this.trained.imageSize),
+        ),
       );
       const flat = T.tidy(() => {
         const x = T.toDevice(
           bytesToUnit(
             T.tensor(Buffer.concat(bytes.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength))), {
               dtype: 'uint8',
-              shape: [part.length, 3, 64, 64],
+              shape: [part.length, 3, this.trained.imageSize, this.trained.imageSize],
             }),
           ),
           this.opts.device,

@@ -1,7 +1,7 @@
 // Training configuration: preset -> config file -> flags, resolved once by
 // resolveConfig() into a frozen object that is written to the run directory
 // before training starts. Every hyperparameter of the paper is here.
-import { MODEL_PRESETS, type ModelPreset, type ModelPresetName } from '../models/presets.js';
+import { IMAGE_SIZES, MODEL_PRESETS, type ModelPreset, type ModelPresetName } from '../models/presets.js';
 import path from 'node:path';
 import { USER_CONDS, type UserCond } from '../models/designer.js';
 import type { Task } from '../data/sampler.js';
@@ -274,8 +274,20 @@ function validate(c: TrainConfig): void {
   const up = c.model.decoder.upsample;
   if (up !== undefined && up !== 'transposed' && up !== 'nearest')
     throw new ConfigError(`model.decoder.upsample (--upsample) must be transposed or nearest, got '${up}'`);
-  if (c.model.encoder.imageSize !== 64 || c.model.discriminator.imageSize !== 64)
-    throw new ConfigError('the model works on 64x64 images (encoder and discriminator imageSize must be 64)');
+  const size = c.model.encoder.imageSize;
+  if (!(IMAGE_SIZES as readonly number[]).includes(size))
+    throw new ConfigError(
+      `the networks are built for ${IMAGE_SIZES.join(' or ')} pixel images (--image-size), got encoder imageSize ${size}`,
+    );
+  const gSize = (c.model.decoder.startSize ?? 4) * c.model.decoder.strides.reduce((a, s) => a * s, 1);
+  if (c.model.discriminator.imageSize !== size || gSize !== size)
+    throw new ConfigError(
+      `the encoder, G and D must work on one image size: encoder ${size}, G ${gSize}, D ${c.model.discriminator.imageSize} (set it with --image-size)`,
+    );
+  if (size !== 64 && !variant.designer)
+    throw new ConfigError(
+      `--image-size ${size}: the baseline '${c.method}' is built for 64x64 images; only the designer models run at ${size}`,
+    );
 }
 
 /** Algorithm 1's options of a config: the paper's step settings and every registered term's. */

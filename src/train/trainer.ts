@@ -6,6 +6,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import * as T from '../torch/index.js';
 import type { Category, Designer } from '../models/designer.js';
 import { isDesigner, type FashionModel } from '../models/fashion_model.js';
+import { modelImageSize } from '../models/presets.js';
 import { fillColourHistory } from './colour_history.js';
 import { loadDataset, imageCacheDir } from '../data/load.js';
 import { loadSplitImages, splitItemBytes, type SplitImages } from '../data/cache.js';
@@ -97,11 +98,12 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
   const cache = imageCacheDir(config.data);
   // Rank 0 fills the image cache first; the others then read it (no two processes write it).
   if (dist && !dist.isWriter) await dist.group.barrierAsync();
-  const trainImgs = await loadSplitImages(d, 'train', 64, cache, {
+  const imageSize = modelImageSize(config.model); // 64, or the paper's 128
+  const trainImgs = await loadSplitImages(d, 'train', imageSize, cache, {
     skipBad: config.data.skipBad,
     onProgress: (a, b) => ev.onLoad?.('caching train images', a, b),
   });
-  const testImgs = await loadSplitImages(d, 'test', 64, cache, {
+  const testImgs = await loadSplitImages(d, 'test', imageSize, cache, {
     skipBad: config.data.skipBad,
     onProgress: (a, b) => ev.onLoad?.('caching test images', a, b),
   });

@@ -61,7 +61,8 @@ export async function addUsersToRun(
     const cfg = trained.config;
     const dataset = loadDataset(cfg.data);
     checkSameUsers(dataset.users, trained.users.slice(0, trained.trainedUsers), cfg.data.path, trained.run.dir);
-    const train = await loadSplitImages(dataset, 'train', 64, imageCacheDir(cfg.data), {
+    const size = trained.imageSize;
+    const train = await loadSplitImages(dataset, 'train', size, imageCacheDir(cfg.data), {
       skipBad: cfg.data.skipBad,
       onProgress: (a, b) => opts.onProgress?.('caching the catalog', a, b),
     });
@@ -75,13 +76,13 @@ export async function addUsersToRun(
       const decode = async (list: string[]) => {
         const out: Uint8Array[] = [];
         for (const f of list) {
-          out.push(await loadImageBytes(f, 64));
+          out.push(await loadImageBytes(f, size));
           opts.onProgress?.('reading the new outfits', out.length, files.top.length + files.bottom.length);
         }
         if (!out.length) return null;
-        const all = new Uint8Array(out.length * 3 * 64 * 64);
+        const all = new Uint8Array(out.length * 3 * size * size);
         out.forEach((b, i) => all.set(b, i * b.length));
-        return T.keep(T.tensor(all, { dtype: 'uint8', shape: [out.length, 3, 64, 64] })); // [N, 3, 64, 64]
+        return T.keep(T.tensor(all, { dtype: 'uint8', shape: [out.length, 3, size, size] })); // [N, 3, S, S]
       };
       const newTops = await decode(files.top),
         newBottoms = await decode(files.bottom);
