@@ -54,7 +54,9 @@ export async function serveCommand(argv: string[]): Promise<void> {
   if (!v['no-warm']) {
     const t = performance.now();
     const n = await service.warmCatalogCodes();
-    if (n) console.log(`query codes of ${n} catalog items ready (${((performance.now() - t) / 1000).toFixed(1)} s)`);
+    await service.warmRequests(); // a page-shaped request per category: no person pays for the first pass
+    if (n)
+      console.log(`query codes of ${n} catalog items and the retrieval indexes ready (${((performance.now() - t) / 1000).toFixed(1)} s)`);
   }
   await new Promise(() => {}); // until a signal stops it
 }

@@ -15,6 +15,19 @@ export interface AppOptions {
 
 export const DEFAULT_APP: AppOptions = { bodyLimit: 8 * 2 ** 20, logger: false };
 
+/** The largest photo a request body of `bodyLimit` bytes carries: base64 (4 bytes per 3) plus room for the JSON around it. */
+export function maxPhotoBytes(bodyLimit: number): number {
+  return Math.max(0, Math.floor(((bodyLimit - 1024) * 3) / 4));
+}
+
+/** Bytes as a person reads them: 6.0 MB, 3 KB. */
+export function humanBytes(n: number): string {
+  return n >= 2 ** 20 ? `${(n / 2 ** 20).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 2 ** 10))} KB`;
+}
+
+/** Most queries (and users) of one query x user grid. */
+export const GRID_MAX = 8;
+
 const CATEGORY = { type: 'string', enum: ['top', 'bottom'] } as const;
 const ITEM_ID = { type: 'string', minLength: 1, maxLength: 128 } as const;
 const USER_ID = { type: 'string', minLength: 1, maxLength: 64 } as const;
@@ -59,7 +72,14 @@ export function buildApp(service: DesignService, o: Partial<AppOptions> = {}): F
           ),
         );
     if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
-      return reply.status(413).send(errorBody('PAYLOAD_TOO_LARGE', `the request body is larger than ${opts.bodyLimit} bytes`));
+      return reply
+        .status(413)
+        .send(
+          errorBody(
+            'PAYLOAD_TOO_LARGE',
+            `the request is larger than this server's ${humanBytes(opts.bodyLimit)} limit (${opts.bodyLimit} bytes): an uploaded photo travels base64 in JSON, so photos up to ${humanBytes(maxPhotoBytes(opts.bodyLimit))} fit`,
+          ),
+        );
     if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
       return reply
         .status(415)
@@ -85,6 +105,8 @@ export function buildApp(service: DesignService, o: Partial<AppOptions> = {}): F
     iteration: service.trained.iteration,
     targets: service.targets,
     users: service.trained.users.length,
+    image_size: service.trained.imageSize,
+    max_photo_bytes: maxPhotoBytes(opts.bodyLimit),
   }));
 
   app.get('/api/users', doc('GET', '/api/users', 'every user the model designs for', {}), async () => ({ users: service.users() }));
@@ -220,6 +242,60 @@ export function buildApp(service: DesignService, o: Partial<AppOptions> = {}): F
           })),
         })),
       };
+    },
+  );
+
+  app.post<{ Body: { queries: string[]; users: string[] } }>(
+    '/api/design/grid',
+    doc(
+      'POST',
+      '/api/design/grid',
+      "a query x user grid (the paper's Fig. 7 for several queries): each catalog item designed for each user",
+      {
+        body: {
+          type: 'object',
+          required: ['queries', 'users'],
+          additionalProperties: false,
+          properties: {
+            queries: { type: 'array', minItems: 1, maxItems: GRID_MAX, items: ITEM_ID },
+            users: { type: 'array', minItems: 1, maxItems: GRID_MAX, items: USER_ID },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              users: { type: 'array', items: { type: 'string' } },
+              rows: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    query: { type: 'object', properties: { id: { type: 'string' }, category: CATEGORY, image: { type: 'string' } } },
+                    target: CATEGORY,
+                    designs: { type: 'array', items: { type: 'string' } },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    ),
+    async (req) => {
+      const { queries, users } = req.body;
+      // One row per query, each designed for every user in one batch (no retrieval, no scores).
+      const rows = [];
+      for (const item of queries) {
+        const r = await service.design({ item }, users, 0, 'nearest', false);
+        const category = r.target === 'top' ? 'bottom' : 'top';
+        rows.push({
+          query: { id: item, category, image: imageUrl(category, item) },
+          target: r.target,
+          designs: r.designs.map((d) => `data:image/png;base64,${d.png.toString('base64')}`),
+        });
+      }
+      return { users, rows };
     },
   );
 

@@ -179,6 +179,21 @@ export class DesignService {
     return readFileSync(list[this.item(category, id)]!.path);
   }
 
+  /**
+   * One request as the page sends it per designed category (a catalog query for the first user
+   * and three others, five real items each), before the first person's: it opens (or builds) the
+   * retrieval index and runs F, G, M and the search at the page's shapes, whose first pass
+   * picks kernels (a warm-up of G alone left the first request 5x a warm one).
+   */
+  async warmRequests(): Promise<void> {
+    const users = this.trained.users.slice(0, 4);
+    for (const c of this.targets) {
+      const first = this.items[complementOf(c)].keys().next();
+      if (!first.done) await this.design({ item: first.value }, users, 5);
+      else await this.index(c);
+    }
+  }
+
   private index(c: Category): Promise<CatalogIndex> {
     if (!this.indexes.has(c)) {
       // A failure is not cached: the next request tries again.
