@@ -91,8 +91,7 @@ async function loadQueries(q = ''): Promise<void> {
     `/api/items?category=${state.catalog}&limit=60&q=${encodeURIComponent(q)}`,
   );
   state.shown = items;
-  for (const b of $('catswitch').querySelectorAll('button'))
-    b.setAttribute('aria-selected', String(b.dataset.category === state.catalog));
+  for (const b of $('catswitch').querySelectorAll('button')) b.setAttribute('aria-selected', String(b.dataset.category === state.catalog));
   $('catcount').textContent = `${items.length} of ${total} ${state.catalog}s${items.length < total ? '; search to find others' : ''}`;
   $('queries').replaceChildren(
     ...items.map((it) => {
