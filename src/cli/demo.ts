@@ -7,9 +7,13 @@
 //   4. evaluates the run (pfd eval) side by side with the pretrained model of the same
 //      preset (pretrained/demo-cpu, trained for much longer on the same world): Table 2,
 //      the oracle's figures against their range, grids, learning and training curves
+//   npm run demo -- --hm DIR: the same on real product photos and customers (demo_hm.ts)
 import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { hmDemo } from './demo_hm.js';
+import { UsageError } from './errors.js';
 import { main } from './pfd.js';
 import { readServingMetadata } from '../run/run_dir.js';
 import { loadDataset } from '../data/load.js';
@@ -36,6 +40,24 @@ const step = async (title: string, argv: string[]) => {
   const code = await main(argv);
   if (code !== 0) process.exit(code);
 };
+
+let args: { hm?: string };
+try {
+  args = parseArgs({ options: { hm: { type: 'string' } }, strict: true }).values;
+} catch (e) {
+  console.error(`npm run demo [-- --hm DIR]: ${(e as Error).message}`);
+  process.exit(2);
+}
+if (args.hm !== undefined) {
+  try {
+    await hmDemo(args.hm, DEMO_MINUTES, DEMO_ITERATIONS, onDevice);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    console.error(`npm run demo -- --hm: ${e.message}`);
+    process.exit(2);
+  }
+  process.exit(0);
+}
 
 if (existsSync(world)) rmSync(world, { recursive: true });
 await step('1/4 the synthetic world', ['data', 'make', '--preset', 'demo', '--out', world]);

@@ -3,7 +3,7 @@
 // padded on their own background and resized.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { importHm, type HmImportOptions } from '../../src/data/hm/import.js';
@@ -11,6 +11,7 @@ import { borderColour } from '../../src/data/hm/photos.js';
 import { dayNumber } from '../../src/data/hm/transactions.js';
 import { loadDataset } from '../../src/data/load.js';
 import { main } from '../../src/cli/pfd.js';
+import { findHmFiles } from '../../src/cli/demo_hm.js';
 import { quietly } from '../helpers.js';
 import { makeHmFolder as hmFolder } from './fixtures.js';
 
@@ -98,4 +99,26 @@ test('pfd data import hm: the command line, with clear usage errors', async () =
   assert.match(size.err, /--size must be 64 or 128, got '100'/);
   assert.equal(dayNumber('2020-02-30'), null);
   assert.equal(dayNumber('1970-01-02'), 1);
+});
+
+test("npm run demo -- --hm DIR finds the competition's and the subset's file names, and names what is missing", async () => {
+  const dir = await hmFolder();
+  assert.deepEqual(findHmFiles(dir), {
+    articles: path.join(dir, 'articles.csv'),
+    transactions: path.join(dir, 'transactions.csv'),
+    customers: undefined,
+    images: path.join(dir, 'images'),
+  });
+  // The GitHub subset's names (articles_train_sample.csv, transactions_train_sample.csv, customers_sample.csv).
+  renameSync(path.join(dir, 'articles.csv'), path.join(dir, 'articles_train_sample.csv'));
+  writeFileSync(path.join(dir, 'customers_sample.csv'), 'customer_id\n');
+  const found = findHmFiles(dir);
+  assert.equal(path.basename(found.articles), 'articles_train_sample.csv');
+  assert.equal(path.basename(found.customers!), 'customers_sample.csv');
+  writeFileSync(path.join(dir, 'transactions_2.csv'), '');
+  assert.throws(() => findHmFiles(dir), /2 transactions\*\.csv files \(transactions\.csv, transactions_2\.csv\); keep one/);
+  assert.throws(() => findHmFiles(path.join(dir, 'images', '010')), /no articles\*\.csv/);
+  assert.throws(() => findHmFiles(path.join(dir, 'nope')), /not a folder/);
+  const noImages = await hmFolder([], false);
+  assert.throws(() => findHmFiles(noImages), /no images\/ folder/);
 });
