@@ -131,7 +131,14 @@ export async function evaluateRun(dir: string, opts: EvalOptions = DEFAULT_EVAL)
   if (oracleNet) nets.push(oracleFeatureNet(oracleNet, oracleFile!));
   // Real data: a classifier of its own item labels (items.jsonl) when it has them, else of its categories.
   const itemLabels = oracleNet ? null : readItemLabels(dataset);
-  const labelled = itemLabels ? { labels: itemLabels, ...labelFeatureNet(cache, train, test, itemLabels, opts.device) } : null;
+  const labelled = itemLabels
+    ? {
+        labels: itemLabels,
+        ...labelFeatureNet(cache, train, test, itemLabels, opts.device, (a, b) =>
+          opts.onProgress?.("training the data set's label classifier (once; cached)", a, b),
+        ),
+      }
+    : null;
   if (labelled) nets.push(labelled.net);
   else if (!oracleNet) nets.push(categoryFeatureNet(cache, train, test, opts.device));
   if (opts.inceptionWeights) nets.push(inceptionFeatureNet(opts.inceptionWeights, opts.device));
@@ -163,7 +170,12 @@ export async function evaluateRun(dir: string, opts: EvalOptions = DEFAULT_EVAL)
     device: opts.device,
     cache: new Map(),
     labelled: labelled ? { labels: labelled.labels, model: labelled.model } : null,
-    judge: opts.judge || !oracleNet ? loadJudge(cache, train, dataset.users.length, opts.device, opts.judgeIterations) : null,
+    judge:
+      opts.judge || !oracleNet
+        ? loadJudge(cache, train, dataset.users.length, opts.device, opts.judgeIterations, (a, b) =>
+            opts.onProgress?.('training the independent judge (once; cached)', a, b),
+          )
+        : null,
   };
   const metrics: Partial<Record<MetricKey, MetricValue>> = {};
   const keys = (Object.keys(METRICS) as MetricKey[]).filter((k) => METRICS[k].available(ctx));

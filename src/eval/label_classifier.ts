@@ -78,7 +78,7 @@ export function trainLabelClassifier(
   train: SplitImages,
   test: SplitImages,
   labels: ItemLabels,
-  opts: { epochs?: number; seed?: number } = {},
+  opts: { epochs?: number; seed?: number; onProgress?: (done: number, total: number) => void } = {},
 ): { model: LabelClassifier; accuracy: LabelAccuracy } {
   T.manualSeed(opts.seed ?? 11);
   const model = new LabelClassifier(labels.productTypes.length, labels.colourGroups.length);
@@ -90,7 +90,9 @@ export function trainLabelClassifier(
   });
   const n = data.images.size(0),
     bs = 64;
-  for (let e = 0; e < (opts.epochs ?? 15); e++) {
+  const epochs = opts.epochs ?? 15;
+  for (let e = 0; e < epochs; e++) {
+    opts.onProgress?.(e, epochs);
     const perm = T.keep(T.randperm(n));
     for (let s = 0; s < n; s += bs)
       T.tidy(() => {
@@ -109,6 +111,7 @@ export function trainLabelClassifier(
       });
     perm.dispose();
   }
+  opts.onProgress?.(epochs, epochs);
   T.dispose([data.images, data.labels]);
   opt.dispose();
   model.eval();
@@ -136,6 +139,7 @@ export function labelFeatureNet(
   test: SplitImages,
   labels: ItemLabels,
   device: T.Device = 'cpu',
+  onProgress?: (done: number, total: number) => void, // epochs of the first (uncached) training
 ): { net: FeatureNet; model: LabelClassifier; accuracy: LabelAccuracy } {
   const key = createHash('sha256')
     .update(JSON.stringify([labels.productTypes, labels.colourGroups, [...labels.top], [...labels.bottom]]))
@@ -148,7 +152,7 @@ export function labelFeatureNet(
     accuracy = JSON.parse(nn.loadModule(model, file).accuracy!) as LabelAccuracy;
     model.eval();
   } else {
-    ({ model, accuracy } = trainLabelClassifier(train, test, labels));
+    ({ model, accuracy } = trainLabelClassifier(train, test, labels, { onProgress }));
     mkdirSync(cacheDir, { recursive: true });
     nn.saveModule(model, file, { accuracy: JSON.stringify(accuracy) });
   }

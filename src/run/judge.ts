@@ -28,6 +28,7 @@ export function loadJudge(
   users: number,
   device: T.Device,
   iterations = JUDGE_ITERATIONS,
+  onProgress?: (done: number, total: number) => void, // iterations of the first (uncached) training
 ): { judge: Designer; auc: number } {
   const file = path.join(cacheDir, `judge-${JUDGE_SEED}-${iterations}.safetensors`);
   T.manualSeed(JUDGE_SEED);
@@ -41,6 +42,7 @@ export function loadJudge(
   const sampler = new OutfitSampler(train.outfits, { batchSize: 32, negativeMix: users < 2 ? 1 : 0.5, task: 'both', seed: JUDGE_SEED });
   let auc = 0;
   for (let i = 0; i < iterations; i++) {
+    if (i % 100 === 0) onProgress?.(i, iterations);
     T.manualSeed(JUDGE_SEED * 1_000_003 + i);
     const losses = T.tidy(() =>
       compatStep(
@@ -52,6 +54,7 @@ export function loadJudge(
     );
     if (i >= iterations - 100) auc += losses.auc_batch! / 100; // the last 100 batches' ranking accuracy
   }
+  onProgress?.(iterations, iterations);
   for (const o of [opt.compat, ...opt.disc.values(), ...opt.gen.values()]) o.dispose();
   judge.eval();
   mkdirSync(cacheDir, { recursive: true });
