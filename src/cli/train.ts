@@ -347,9 +347,12 @@ export async function trainCommand(argv: string[]): Promise<void> {
             },
             onEval: (i, f) => {
               const g = (k: string) => (typeof f[k] === 'number' ? (f[k] as number).toFixed(3) : '-');
-              const line =
-                `  eval at iteration ${i} (${g('eval_seconds')} s): category ${g('eval_category')}, compat ${g('eval_compat')}, own-query ${g('eval_own_query')}, ` +
-                `taste ${g('eval_taste')}, personal win ${g('eval_personal_win')}, query SSIM ${g('eval_query_ssim')}, AUC/user ${g('eval_auc_per_user')}`;
+              // The oracle's figures on a synthetic world; the label classifier's on real data with labels.
+              const figures =
+                'eval_label_category' in f
+                  ? `category (labels) ${g('eval_label_category')}, colour taste ${g('eval_colour_taste')}`
+                  : `category ${g('eval_category')}, compat ${g('eval_compat')}, own-query ${g('eval_own_query')}, taste ${g('eval_taste')}, personal win ${g('eval_personal_win')}`;
+              const line = `  eval at iteration ${i} (${g('eval_seconds')} s): ${figures}, query SSIM ${g('eval_query_ssim')}, AUC/user ${g('eval_auc_per_user')}`;
               // Above the progress bar (it redraws itself on the next step).
               if (bar) process.stderr.write(`\r\x1b[K${line}\n`);
               else console.log(line);

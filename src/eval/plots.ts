@@ -131,6 +131,8 @@ export function evalSeries(all: Record<string, unknown>[]): Series[] {
     ],
     ['eval_taste', 'taste(user, design) (oracle)', ref('ref_taste_truth', 'ground truth')],
     ['eval_personal_win', 'personal win (oracle)', [{ label: 'chance', y: 0.5 }]],
+    ['eval_label_category', 'category (label classifier)', [{ label: 'real 1.0', y: 1 }]],
+    ['eval_colour_taste', 'colour-taste personal win (label classifier)', [{ label: 'chance', y: 0.5 }]],
     ['eval_query_ssim', 'same-user SSIM across queries (lower: follows the query)', ref('ref_query_ssim_truth', 'ground truth')],
     ['eval_user_ssim', 'same-query SSIM across users (lower: personal)', []],
     ['eval_tv', 'total variation of designs (speckle)', ref('ref_tv_truth', 'ground truth')],

@@ -15,12 +15,43 @@ import { oracleMetrics } from '../eval/oracle_metrics.js';
 import { compatAuc } from '../eval/compat_auc.js';
 import { ssim } from '../eval/ssim.js';
 import { totalVariation } from '../models/total_variation.js';
+import { readItemLabels, type ItemLabels } from '../eval/item_labels.js';
+import { labelFeatureNet, type LabelClassifier } from '../eval/label_classifier.js';
+import { categoryShare, colourHistories, colourTasteWin, readLabels } from '../eval/label_metrics.js';
+
+/** Real data's own labels read by its label classifier: the curves' category and colour-taste figures. */
+export interface LabelReadings {
+  model: LabelClassifier;
+  labels: ItemLabels;
+  histories: Record<'top' | 'bottom', number[][]>; // each user's colour groups among their training complements
+  dispose(): void;
+}
+
+/**
+ * The label readings of a data set with item labels (items.jsonl, as `pfd data import hm` writes),
+ * or null: the same cached classifier as `pfd eval`'s (trained on first use, before the model is
+ * built so that the training trajectory does not depend on it).
+ */
+export function labelReadings(
+  dataset: FashionDataset,
+  cacheDir: string,
+  train: SplitImages,
+  test: SplitImages,
+  device: T.Device,
+  onProgress?: (done: number, total: number) => void,
+): LabelReadings | null {
+  const labels = readItemLabels(dataset);
+  if (!labels) return null;
+  const { model } = labelFeatureNet(cacheDir, train, test, labels, device, onProgress);
+  return { model, labels, histories: colourHistories(train, labels, dataset.users.length), dispose: () => model.dispose() };
+}
 
 export interface LightEvalOptions {
   test: SplitImages;
   dataset: FashionDataset;
   world: World | null;
   oracle: AttributeClassifier | null; // the world's attribute classifier (oracle figures need both)
+  labelled?: LabelReadings | null; // real data: its label classifier (category and colour-taste figures)
   queries: number; // test cases per evaluation
   seed: number;
   device: T.Device;
@@ -78,6 +109,18 @@ export class LightEvaluator {
           ref_taste_truth: m.taste_truth,
           ref_own_query_truth: m.own_query_advantage_truth,
         });
+      }
+      const l = this.o.labelled;
+      if (l) {
+        // Real data (no oracle): the share of designs of the right category, and the colour-taste win.
+        const targets = set.cases.map((c) => c.target);
+        const [design, other] = [readLabels(l.model, set.design, this.o.device), readLabels(l.model, set.other, this.o.device)];
+        try {
+          out.eval_label_category = categoryShare(design.category, targets);
+          out.eval_colour_taste = colourTasteWin(set, design.colour, other.colour, l.histories).win;
+        } finally {
+          T.dispose([design.category, design.colour, other.category, other.colour]);
+        }
       }
       if (isDesigner(model)) {
         // (the baselines have no compatibility discriminator)

@@ -21,7 +21,7 @@ import { designGridPng } from '../run/samples.js';
 import { stageAt } from './recipes.js';
 import { recalibrateAverages, recalibrationSet } from './generator_average.js';
 import { checkInitSnapshot, loadInitSnapshot } from '../run/init_from.js';
-import { LightEvaluator } from '../run/light_eval.js';
+import { LightEvaluator, labelReadings } from '../run/light_eval.js';
 import { loadWorldGroundTruth } from '../data/world/ground_truth.js';
 import type { DataParallel } from '../distributed/data_parallel.js';
 
@@ -112,6 +112,12 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
   // synthetic world. (Loaded before the model, whose construction seeds libtorch's generator.)
   const evalOn = writer && config.evalEvery > 0 && config.evalQueries > 0;
   const truth = evalOn ? loadWorldGroundTruth(config.data.path) : null;
+  const labelled =
+    evalOn && !truth
+      ? labelReadings(d, cache, trainImgs, testImgs, device, (a, b) =>
+          ev.onLoad?.("training the data set's label classifier (once; cached)", a, b),
+        )
+      : null;
   const def = modelDefinition(config.method);
   const model: FashionModel = def.build(config, d.users.length).to(device);
   // A warm start takes a trained model's weights (a resume takes its own checkpoint's instead).
@@ -157,6 +163,7 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
         dataset: d,
         world: truth?.world ?? null,
         oracle: truth?.oracle ?? null,
+        labelled,
         queries: config.evalQueries,
         seed: config.seed,
         device,
@@ -292,6 +299,7 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
     if (dist) await dist.group.barrierAsync(); // the others wait for rank 0's last checkpoint
   } finally {
     truth?.oracle?.dispose();
+    labelled?.dispose();
     for (const q of queries.values()) q.dispose();
     recalibration?.dispose();
     trainImgs.dispose();

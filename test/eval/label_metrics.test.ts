@@ -37,7 +37,7 @@ test('category share and colour-taste win on hand-made readings', () => {
   });
 });
 
-test('pfd eval on an imported labelled folder: the label classifier replaces the oracle; category, colour taste, FID against its floor, precision and recall', async () => {
+test('training and pfd eval on an imported labelled folder: the label classifier replaces the oracle in the learning curves and the evaluation; category, colour taste, FID against its floor, precision and recall', async () => {
   const root = await makeHmFolder();
   const data = path.join(root, 'data');
   await importHm({
@@ -54,10 +54,21 @@ test('pfd eval on an imported labelled folder: the label classifier replaces the
   });
   const cfg = path.join(root, 'tiny.json');
   const { writeFileSync } = await import('node:fs');
-  writeFileSync(cfg, JSON.stringify({ model: TINY_MODEL, batchSize: 4, sampleQueries: 1, sampleUsers: 2, evalEvery: 0 }));
+  writeFileSync(cfg, JSON.stringify({ model: TINY_MODEL, batchSize: 4, sampleQueries: 1, sampleUsers: 2, evalEvery: 1, evalQueries: 8 }));
   const run = path.join(root, 'run');
   const t = await quietly(() => main(['train', '--data', data, '--config', cfg, '--iterations', '2', '--out', run]));
   assert.equal(t.result, 0, t.err);
+  assert.match(t.out + t.err, /category \(labels\) [\d.]+, colour taste [\d.]+/);
+  const curves = readFileSync(path.join(run, 'metrics.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l))
+    .filter((r) => r.phase === 'eval');
+  assert.deepEqual(
+    curves.map((r) => r.iteration),
+    [0, 1, 2],
+  );
+  for (const r of curves) for (const k of ['eval_label_category', 'eval_colour_taste']) assert.ok(r[k] >= 0 && r[k] <= 1, `${k}: ${r[k]}`);
   const e = await quietly(() =>
     main([
       'eval',
