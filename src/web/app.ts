@@ -199,9 +199,12 @@ async function design(): Promise<void> {
       ...r.designs.map((d, i) => {
         const col = document.createElement('div');
         col.className = `column${i === 0 ? ' mine' : ''}`;
+        // The name is cut with an ellipsis when long (the full name on hover); the score always shows.
         const h = document.createElement('h3');
-        h.textContent = `${d.user}${d.score === null ? '' : ` · s=${d.score.toFixed(2)}`}`;
-        h.title = h.textContent; // (a long name is cut with an ellipsis)
+        const name = Object.assign(document.createElement('span'), { className: 'name', textContent: d.user, title: d.user });
+        h.append(name);
+        if (d.score !== null)
+          h.append(Object.assign(document.createElement('span'), { className: 'score', textContent: `s=${d.score.toFixed(2)}` }));
         const main = img(d.image, `design for ${d.user}`);
         main.className = 'design';
         const near = document.createElement('div');

@@ -197,6 +197,13 @@ test('a phone: long user names keep the designs aligned, and the designs scroll 
       c.querySelector('.design')!.getBoundingClientRect().top - c.getBoundingClientRect().top,
     ]),
   );
+  const scoresShown = await page.$$eval('#results .column', (cols) =>
+    cols.every((c) => {
+      const s = c.querySelector('h3 .score');
+      return !!s && s.getBoundingClientRect().right <= c.getBoundingClientRect().right + 0.5 && s.getBoundingClientRect().width > 0;
+    }),
+  );
+  assert.ok(scoresShown, 'a long name is cut, not the score beside it');
   const offsets = new Set(tops.map(([, off]) => Math.round(off!)));
   assert.equal(offsets.size, 1, `each design starts at the same height in its column (${JSON.stringify(tops)})`);
   const top = await page.evaluate(() => document.getElementById('designs')!.getBoundingClientRect().top);
