@@ -14,6 +14,7 @@ const BENCHMARKS: Record<string, string> = {
   eval: 'eval.ts',
   distributed: 'distributed.ts',
   hm_import: 'hm_import.ts',
+  serve_first: 'serve_first.ts',
 };
 const here = path.dirname(fileURLToPath(import.meta.url));
 const [name, ...rest] = process.argv.slice(2);

@@ -1,6 +1,7 @@
 // The first design after `pfd serve` starts, against warm ones: the page's request
 // (POST /api/design for the chosen user and three others, k = 5 real items each),
-// over loopback, for the first query of each category, then `--warm N` more. Two
+// over loopback, for the first query of each category after the page's own first
+// requests (the page, health, users, the catalog), then `--warm N` more. Two
 // start-ups in one process, each with a fresh service: as `pfd serve` starts (model
 // warm-up, catalog query codes, retrieval indexes) and with --no-warm (the model's
 // warm-up alone). Figures: start-up seconds, first request ms per category, warm
@@ -48,6 +49,8 @@ for (const startup of ['pfd serve', '--no-warm'] as const) {
     await r.arrayBuffer();
     return performance.now() - t;
   };
+  // What the page loads before a person can ask for a design (its requests open the connection).
+  for (const url of ['/', '/api/health', '/api/users', '/api/items?category=top&limit=60']) await (await fetch(base + url)).arrayBuffer();
   const first: Record<string, number> = {};
   const warm: number[] = [];
   for (const target of service.targets) {
