@@ -21,4 +21,6 @@ export function registerWebPage(app: FastifyInstance): void {
   app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(html));
   app.get('/web/style.css', async (_req, reply) => reply.type('text/css; charset=utf-8').send(css));
   app.get('/web/app.js', async (_req, reply) => reply.type('text/javascript; charset=utf-8').send(js));
+  // The page declares an empty icon; browsers that ask for /favicon.ico anyway get "no content", not a 404.
+  app.get('/favicon.ico', async (_req, reply) => reply.status(204).send());
 }

@@ -100,6 +100,11 @@ test('routes: health, users, catalog with search and paging, item images, design
   assert.equal(grid.rows[0].designs[0], `data:image/png;base64,${png.rawPayload.toString('base64')}`, 'the same design as the PNG path');
   assert.equal(h.image_size, 64);
   assert.equal(h.max_photo_bytes, Math.floor(((8 * 2 ** 20 - 1024) * 3) / 4), 'the photo that fits the default 8 MB request');
+  // The page and its files; no 404 for the icon browsers ask for.
+  const page = await json(app, 'GET', '/');
+  assert.match(page.body, /<link rel="icon" href="data:,">/);
+  assert.equal((await json(app, 'GET', '/favicon.ico')).statusCode, 204);
+  assert.equal((await json(app, 'GET', '/web/app.js')).statusCode, 200);
   const api = (await json(app, 'GET', '/api/openapi.json')).json();
   for (const p of [
     '/api/health',

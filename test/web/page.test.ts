@@ -51,6 +51,8 @@ test('the page: pick a user and a query, see designs for that user and others wi
   const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  const failed: string[] = []; // every request of the page answered (no /favicon.ico 404)
+  page.on('response', (r) => void (r.status() >= 400 && failed.push(`${r.status()} ${r.url()}`)));
   await page.goto(base);
   await page.waitForSelector('#user option', { state: 'attached' });
   await page.selectOption('#user', 'u0002');
@@ -70,6 +72,7 @@ test('the page: pick a user and a query, see designs for that user and others wi
   await page.screenshot({ path: file, fullPage: true });
   assert.ok(existsSync(file));
   assert.deepEqual(errors, []);
+  assert.deepEqual(failed, []);
   await page.close();
 });
 
