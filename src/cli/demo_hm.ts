@@ -76,7 +76,9 @@ export async function hmDemo(dir: string, minutes: number, iterations: number, o
     .split('\n')
     .filter(Boolean)
     .map((l) => JSON.parse(l) as { user: string; top: string; split: string });
-  const query = path.parse(outfits.find((o) => o.split === 'test')!.top).name;
+  const firstTest = outfits.find((o) => o.split === 'test');
+  if (!firstTest) throw new UsageError(`${data}: the import made no test outfits (too few customers with outfits; docs/data.md)`);
+  const query = path.parse(firstTest.top).name;
   const users = [...new Set(outfits.map((o) => o.user))].slice(0, 8);
   const fig7 = path.join(root, `fig7-${query}.png`);
   await step('3/4 one real top, eight customers (Fig. 7)', [

@@ -47,7 +47,8 @@ export function labelReadings(
 }
 
 export interface LightEvalOptions {
-  test: SplitImages;
+  test: SplitImages; // at 64x64, where the figures are read
+  modelTest?: SplitImages; // the test split at the model's image size when it is not 64 (its queries, its F)
   dataset: FashionDataset;
   world: World | null;
   oracle: AttributeClassifier | null; // the world's attribute classifier (oracle figures need both)
@@ -69,6 +70,7 @@ export class LightEvaluator {
     const users = model.config.users;
     this.cases ??= evalCases(this.o.test, model.config.targets, users, this.o.queries, this.o.seed);
     const set = await makeDesigns(model, this.o.test, this.cases, {
+      modelImages: this.o.modelTest,
       users,
       fanoutQueries: 0,
       fanoutUsers: 0,
@@ -124,7 +126,7 @@ export class LightEvaluator {
       }
       if (isDesigner(model)) {
         // (the baselines have no compatibility discriminator)
-        const a = compatAuc(model, this.o.test, this.o.seed, this.o.device);
+        const a = compatAuc(model, this.o.modelTest ?? this.o.test, this.o.seed, this.o.device);
         Object.assign(out, {
           eval_auc_per_user: a.auc_per_user,
           eval_auc_kind1: a.auc_kind1,

@@ -106,6 +106,7 @@ export function buildApp(service: DesignService, o: Partial<AppOptions> = {}): F
     targets: service.targets,
     users: service.trained.users.length,
     image_size: service.trained.imageSize,
+    retrieval: service.designer !== null, // real items under each design (the designer's compatibility discriminator)
     max_photo_bytes: maxPhotoBytes(opts.bodyLimit),
   }));
 

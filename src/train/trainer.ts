@@ -21,7 +21,7 @@ import { designGridPng } from '../run/samples.js';
 import { stageAt } from './recipes.js';
 import { recalibrateAverages, recalibrationSet } from './generator_average.js';
 import { checkInitSnapshot, loadInitSnapshot } from '../run/init_from.js';
-import { LightEvaluator, labelReadings } from '../run/light_eval.js';
+import { LightEvaluator, labelReadings, type LabelReadings } from '../run/light_eval.js';
 import { loadWorldGroundTruth } from '../data/world/ground_truth.js';
 import type { DataParallel } from '../distributed/data_parallel.js';
 
@@ -107,17 +107,35 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
     skipBad: config.data.skipBad,
     onProgress: (a, b) => ev.onLoad?.('caching test images', a, b),
   });
-  if (dist && dist.isWriter) await dist.group.barrierAsync();
   // Learning curves: a light evaluation every evalEvery iterations, with the oracle's figures on a
-  // synthetic world. (Loaded before the model, whose construction seeds libtorch's generator.)
+  // synthetic world, the label classifier's on real data with labels. Its figures are read at 64x64
+  // as pfd eval's (a 128 run's designs are averaged down). Loaded before the model, whose
+  // construction seeds libtorch's generator, and by rank 0 before the others go on (training the
+  // label classifier the first time takes minutes: past a collective's timeout).
   const evalOn = writer && config.evalEvery > 0 && config.evalQueries > 0;
+  const at64 = async (split: 'train' | 'test', own: SplitImages) =>
+    own.size === 64
+      ? own
+      : loadSplitImages(d, split, 64, cache, {
+          skipBad: config.data.skipBad,
+          onProgress: (a, b) => ev.onLoad?.(`caching ${split} images at 64x64`, a, b),
+        });
+  const evalTest = evalOn ? await at64('test', testImgs) : null;
   const truth = evalOn ? loadWorldGroundTruth(config.data.path) : null;
-  const labelled =
-    evalOn && !truth
-      ? labelReadings(d, cache, trainImgs, testImgs, device, (a, b) =>
-          ev.onLoad?.("training the data set's label classifier (once; cached)", a, b),
-        )
-      : null;
+  let labelled: LabelReadings | null = null;
+  if (evalOn && !truth) {
+    const evalTrain = await at64('train', trainImgs);
+    labelled = labelReadings(d, cache, evalTrain, evalTest!, device, (a, b) =>
+      ev.onLoad?.("training the data set's label classifier (once; cached)", a, b),
+    );
+    if (evalTrain !== trainImgs) evalTrain.dispose();
+  }
+  if (dist && dist.isWriter) await dist.group.barrierAsync();
+  const disposeEval = () => {
+    truth?.oracle?.dispose();
+    labelled?.dispose();
+    if (evalTest && evalTest !== testImgs) evalTest.dispose();
+  };
   const def = modelDefinition(config.method);
   const model: FashionModel = def.build(config, d.users.length).to(device);
   // A warm start takes a trained model's weights (a resume takes its own checkpoint's instead).
@@ -128,6 +146,7 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
       model.dispose();
       trainImgs.dispose();
       testImgs.dispose();
+      disposeEval();
       throw e;
     }
     ev.onNote?.(`starting from ${init.file} (iteration ${init.iteration} of its run) with fresh optimizers and this run's settings`);
@@ -159,7 +178,8 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
   const queries = new Map(model.config.targets.map((c) => [c, sampleQueries(testImgs, c, config.sampleQueries, device)] as const));
   const lightEval = evalOn
     ? new LightEvaluator({
-        test: testImgs,
+        test: evalTest!,
+        modelTest: testImgs,
         dataset: d,
         world: truth?.world ?? null,
         oracle: truth?.oracle ?? null,
@@ -298,8 +318,7 @@ export async function train(config: Readonly<TrainConfig>, runDir: string, opts:
     }
     if (dist) await dist.group.barrierAsync(); // the others wait for rank 0's last checkpoint
   } finally {
-    truth?.oracle?.dispose();
-    labelled?.dispose();
+    disposeEval();
     for (const q of queries.values()) q.dispose();
     recalibration?.dispose();
     trainImgs.dispose();

@@ -27,6 +27,7 @@ interface Health {
   targets: Category[];
   users: number;
   max_photo_bytes: number;
+  retrieval: boolean; // real items under each design (false for a baseline's run)
 }
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -39,8 +40,11 @@ const state = {
   catalog: 'top' as Category, // the category the catalog shows
   shown: [] as Item[], // the catalog items on screen
   maxPhoto: 0,
+  k: 5, // real items under each design (0 when the model cannot retrieve)
   liked: new Map<string, { top: string; bottom: string }>(),
-  request: 0,
+  request: 0, // the latest design request: an earlier one's answer is dropped
+  catalogRequest: 0, // the same for the catalog list
+  gridRequest: 0, // and for the grid
 };
 const GRID = 6; // queries and users of the grid view
 const complement = (c: Category): Category => (c === 'top' ? 'bottom' : 'top');
@@ -87,9 +91,11 @@ function highlight(): void {
 }
 
 async function loadQueries(q = ''): Promise<void> {
+  const mine = ++state.catalogRequest;
   const { total, items } = await api<{ total: number; items: Item[] }>(
     `/api/items?category=${state.catalog}&limit=60&q=${encodeURIComponent(q)}`,
   );
+  if (mine !== state.catalogRequest) return; // a later search or tab superseded this one
   state.shown = items;
   for (const b of $('catswitch').querySelectorAll('button')) b.setAttribute('aria-selected', String(b.dataset.category === state.catalog));
   $('catcount').textContent = `${items.length} of ${total} ${state.catalog}s${items.length < total ? '; search to find others' : ''}`;
@@ -192,9 +198,9 @@ async function design(): Promise<void> {
   const others = all.filter((u) => u !== state.user).slice(0, 3);
   const query = state.photo ? { image: state.photo, as: $<HTMLSelectElement>('as').value } : { item: state.query!.id };
   try {
-    const r = await api<{ target: Category; designs: Design[] }>('/api/design', { query, users: [state.user, ...others], k: 5 });
+    const r = await api<{ target: Category; designs: Design[] }>('/api/design', { query, users: [state.user, ...others], k: state.k });
     if (mine !== state.request) return;
-    status.textContent = `${r.target}s designed for ${state.photo ? 'your photo' : state.query!.id}; under each, the nearest real ${r.target}s`;
+    status.textContent = `${r.target}s designed for ${state.photo ? 'your photo' : state.query!.id}${state.k ? `; under each, the nearest real ${r.target}s` : ''}`;
     $('results').replaceChildren(
       ...r.designs.map((d, i) => {
         const col = document.createElement('div');
@@ -224,7 +230,14 @@ async function design(): Promise<void> {
 async function readPhoto(file: File): Promise<void> {
   if (state.maxPhoto && file.size > state.maxPhoto)
     return showError(`${file.name} is ${megabytes(file.size)}; photos up to ${megabytes(state.maxPhoto)} can be designed for`);
-  const buf = new Uint8Array(await file.arrayBuffer());
+  const mine = ++state.request; // (a catalog item chosen while the file is read wins)
+  let buf: Uint8Array;
+  try {
+    buf = new Uint8Array(await file.arrayBuffer());
+  } catch (e) {
+    return showError(`${file.name} cannot be read: ${(e as Error).message}`);
+  }
+  if (mine !== state.request) return;
   let s = '';
   for (let i = 0; i < buf.length; i += 0x8000) s += String.fromCharCode(...buf.subarray(i, i + 0x8000));
   clearPhoto();
@@ -244,11 +257,13 @@ async function showGrid(): Promise<void> {
   const users = [state.user, ...all.filter((u) => u !== state.user)].slice(0, GRID);
   if (!queries.length) return void (status.textContent = 'no catalog items on screen');
   status.textContent = 'designing...';
+  const mine = ++state.gridRequest;
   try {
     const r = await api<{ users: string[]; rows: { query: Item; target: Category; designs: string[] }[] }>('/api/design/grid', {
       queries: queries.map((q) => q.id),
       users,
     });
+    if (mine !== state.gridRequest) return; // a later grid superseded this one
     const table = document.createElement('table');
     const head = table.createTHead().insertRow();
     head.append(Object.assign(document.createElement('th'), { textContent: 'query' }));
@@ -262,6 +277,7 @@ async function showGrid(): Promise<void> {
     $('grid').replaceChildren(table);
     status.textContent = `${r.rows.length} queries x ${r.users.length} users; rows: queries, columns: users`;
   } catch (e) {
+    if (mine !== state.gridRequest) return;
     $('grid').replaceChildren();
     status.textContent = (e as Error).message;
   }
@@ -271,6 +287,7 @@ async function main(): Promise<void> {
   const h = await loadHeader();
   state.targets = h.targets;
   state.maxPhoto = h.max_photo_bytes;
+  state.k = h.retrieval ? 5 : 0;
   $('photolimit').textContent = `(JPEG, PNG or WebP, up to ${megabytes(h.max_photo_bytes)})`;
   const queryCats = h.targets.map(complement);
   state.catalog = queryCats[0]!;

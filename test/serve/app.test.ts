@@ -99,6 +99,7 @@ test('routes: health, users, catalog with search and paging, item images, design
   );
   assert.equal(grid.rows[0].designs[0], `data:image/png;base64,${png.rawPayload.toString('base64')}`, 'the same design as the PNG path');
   assert.equal(h.image_size, 64);
+  assert.equal(h.retrieval, true);
   assert.equal(h.max_photo_bytes, Math.floor(((8 * 2 ** 20 - 1024) * 3) / 4), 'the photo that fits the default 8 MB request');
   // The page and its files; no 404 for the icon browsers ask for.
   const page = await json(app, 'GET', '/');
@@ -338,4 +339,21 @@ test('the first design after start-up (the model warmed up, the index opened as 
   t.diagnostic(`first design after start-up ${first.toFixed(0)} ms, the next ${warm.toFixed(0)} ms`);
   await app.close();
   await fresh.close();
+});
+
+test("a baseline's run serves: the warm-up designs without retrieval, and health says there is none", async () => {
+  const dir = path.join(tmp('serve'), 'pix2pix');
+  await train(tinyConfig(world, { method: 'pix2pix', iterations: 1, task: 'top2bottom' }), dir);
+  const svc = new DesignService(dir, { ...DEFAULT_SERVICE, batchWaitMs: 0 });
+  try {
+    await svc.warmRequests();
+    const app = buildApp(svc);
+    const h = (await json(app, 'GET', '/api/health')).json();
+    assert.equal(h.retrieval, false);
+    const r = await json(app, 'POST', '/api/design', { query: { item: top }, users: ['u0000'], k: 0 });
+    assert.equal(r.statusCode, 200, r.body);
+    await app.close();
+  } finally {
+    await svc.close();
+  }
 });
