@@ -125,9 +125,7 @@ function discriminatorStep(ctx: DesignContext): Record<string, number> {
     for (let t = 0; t < o.nD; t++) {
       T.tidy(() => {
         dOpt.zeroGrad();
-        const loss = model.autocast(() =>
-          T.mul(ralsganDiscriminatorLoss(D.forward(ctx.seenByD(b.positive)), D.forward(ctx.seenByD(fake))), o.lambda2),
-        );
+        const loss = model.autocast(() => T.mul(ralsganDiscriminatorLoss(D.forward(b.positive), D.forward(fake)), o.lambda2));
         loss.backward();
         dOpt.step();
         if (t === o.nD - 1) out.L_D = loss.item();
@@ -152,8 +150,8 @@ function generatorStep(ctx: DesignContext): Record<string, number> {
       () => {
         const { loss, logs, dFake } = model.autocast(() => {
           ctx.design = ctx.draw(ctx.input(), b.positive); // [B, 3, S, S]
-          const dFake = D.forward(ctx.seenByD(ctx.design));
-          ctx.dReal = T.noGrad(() => D.forward(ctx.seenByD(b.positive)));
+          const dFake = D.forward(ctx.design);
+          ctx.dReal = T.noGrad(() => D.forward(b.positive));
           const adv = ralsganGeneratorLoss(ctx.dReal, dFake);
           // s* [B] of the designed outfits, F in eval mode as for z_q and s+ (a batch of designs
           // alone would otherwise be normalized by its own statistics).

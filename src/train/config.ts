@@ -92,6 +92,7 @@ const BASE = (): Omit<TrainConfig, 'preset' | 'model' | 'data'> => ({
  */
 const RETIRED: Record<string, { neutral: unknown; flag: string }> = {
   msPool: { neutral: 1, flag: '--ms-pool' },
+  diffAugment: { neutral: 'none', flag: '--diff-augment' },
   rankQueryShare: { neutral: 0.5, flag: '--rank-query-share' },
   designNegatives: { neutral: 0, flag: '--design-negatives' },
   modeColourMask: { neutral: 'design', flag: '--mode-colour-mask' },

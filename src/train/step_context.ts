@@ -68,11 +68,6 @@ export class DesignContext {
     return undefined;
   }
 
-  /** What D sees of images [B, 3, S, S]: each term's view in turn (DiffAugment), else the images. */
-  seenByD(x: T.Tensor): T.Tensor {
-    return this.terms.reduce((y, t) => (t.discriminatorView ? t.discriminatorView(this, y) : y), x);
-  }
-
   /** G's input for codes zq (default: the rows' queries) and users (default: the rows'). */
   input(zq = this.zq, users = this.b.users, sPos = this.sPos): T.Tensor {
     return this.model.generatorInput(zq, users, sPos);

@@ -62,7 +62,7 @@ export const colourModesTerm = defineTerm({
       // (A second training-mode pass of G: its BatchNorm running statistics also see these designs.)
       const L = ctx.model.config.colourModes!;
       const design = ctx.G.forward(ctx.input(), free); // [B, 3, S, S]
-      parts.push({ loss: ralsganGeneratorLoss(ctx.dReal, ctx.D.forward(ctx.seenByD(design))), weight: ctx.o.lambda3 });
+      parts.push({ loss: ralsganGeneratorLoss(ctx.dReal, ctx.D.forward(design)), weight: ctx.o.lambda3 });
       const colour = T.div(T.add(binColourLoss(design, free, L), binColourLoss(ctx.design, ctx.scratch.get('positiveBins')!, L)), 2); // []
       parts.push({ loss: colour, weight: ctx.o.modeColour as number });
       logs.L_G_colour = colour;

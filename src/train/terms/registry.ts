@@ -12,7 +12,6 @@ import { totalVariationTerm } from './total_variation.js';
 import { designRankTerm } from './design_rank.js';
 import { mPickTerm } from './m_pick.js';
 import { colourModesTerm } from './colour_modes.js';
-import { diffAugmentTerm } from './diff_augment.js';
 
 export const BUILTIN_TERMS = [
   swapExtraTerm,
@@ -23,7 +22,6 @@ export const BUILTIN_TERMS = [
   designRankTerm,
   mPickTerm,
   colourModesTerm,
-  diffAugmentTerm,
 ] as const;
 
 type BuiltinSetting = (typeof BUILTIN_TERMS)[number]['settings'][number];

@@ -74,11 +74,6 @@ export interface LossTerm<S extends readonly TermSetting[] = readonly TermSettin
   prepare?(ctx: DesignContext): void;
   /** Step (b): the modes of the designs D sees (colour modes), drawn after prepare(). */
   discriminatorModes?(ctx: DesignContext): T.Tensor | undefined;
-  /**
-   * Steps (b) and (c): what D sees of a batch of images, real or designed (DiffAugment: a random,
-   * differentiable transformation, drawn afresh for each of D's passes). Absent: the images as they are.
-   */
-  discriminatorView?(ctx: DesignContext, x: T.Tensor): T.Tensor;
   /** Step (b): an extra discriminator update (after D's n_D). Returns its logs. */
   discriminate?(ctx: DesignContext, fake: T.Tensor): Record<string, number>;
   /** The real complements the counterfactual designs are drawn toward (colour modes draw in their bins). */
