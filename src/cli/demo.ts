@@ -8,13 +8,13 @@
 //      preset (pretrained/demo-cpu, trained for much longer on the same world): Table 2,
 //      the oracle's figures against their range, grids, learning and training curves
 //   npm run demo -- --hm DIR: the same on real product photos and customers (demo_hm.ts)
-import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { hmDemo } from './demo_hm.js';
+import { demoStep, manifestOutfits } from './demo_steps.js';
 import { UsageError } from './errors.js';
-import { main } from './pfd.js';
 import { readServingMetadata } from '../run/run_dir.js';
 import { loadDataset } from '../data/load.js';
 import { defaultDevice } from '../torch/index.js';
@@ -35,11 +35,7 @@ const device = defaultDevice();
 const onDevice = device === 'cpu' ? [] : ['--device', device];
 // More than 14 minutes allow: the budget ends the run (about 1,300 iterations on 2 cores with bf16).
 const DEMO_ITERATIONS = device === 'cpu' ? 3000 : 20000;
-const step = async (title: string, argv: string[]) => {
-  console.log(`\n== ${title}\n$ pfd ${argv.join(' ')}`);
-  const code = await main(argv);
-  if (code !== 0) process.exit(code);
-};
+const step = demoStep;
 
 let args: { hm?: string };
 try {
@@ -79,11 +75,7 @@ await step(`2/4 training the designer (recipe demo, at most ${DEMO_MINUTES} minu
   ...onDevice,
 ]);
 // The first test outfit's top, designed for every user.
-const firstTest = readFileSync(path.join(world, 'manifest.jsonl'), 'utf8')
-  .split('\n')
-  .filter(Boolean)
-  .map((l) => JSON.parse(l) as { top: string; split: string })
-  .find((o) => o.split === 'test')!;
+const firstTest = manifestOutfits(world).find((o) => o.split === 'test')!;
 const query = path.parse(firstTest.top).name;
 const fig7 = path.join(root, `fig7-${query}.png`);
 await step('3/4 one query, every user (Fig. 7)', [

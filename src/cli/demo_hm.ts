@@ -9,9 +9,9 @@
 //   4. evaluates it without an oracle (pfd eval: the photos' own label classifier, the
 //      independent judge, FID against the real-vs-real floor) into runs/demo-hm/report
 // Nothing it writes is committed: the photos and what is derived from them stay under runs/.
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { main } from './pfd.js';
+import { demoStep, manifestOutfits } from './demo_steps.js';
 import { UsageError } from './errors.js';
 
 /** The H&M files in `dir`, by the names of the competition (articles.csv) or of the subset (articles_train_sample.csv). */
@@ -37,11 +37,7 @@ export async function hmDemo(dir: string, minutes: number, iterations: number, o
   const data = path.join(root, 'data'),
     run = path.join(root, 'run'),
     report = path.join(root, 'report');
-  const step = async (title: string, argv: string[]) => {
-    console.log(`\n== ${title}\n$ pfd ${argv.join(' ')}`);
-    const code = await main(argv);
-    if (code !== 0) process.exit(code);
-  };
+  const step = demoStep;
   await step('1/4 importing the H&M folder (photos resized once, cached)', [
     'data',
     'import',
@@ -72,10 +68,7 @@ export async function hmDemo(dir: string, minutes: number, iterations: number, o
     String(minutes),
     ...onDevice,
   ]);
-  const outfits = readFileSync(path.join(data, 'manifest.jsonl'), 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as { user: string; top: string; split: string });
+  const outfits = manifestOutfits(data);
   const firstTest = outfits.find((o) => o.split === 'test');
   if (!firstTest) throw new UsageError(`${data}: the import made no test outfits (too few customers with outfits; docs/data.md)`);
   const query = path.parse(firstTest.top).name;
