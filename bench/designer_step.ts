@@ -180,31 +180,26 @@ for (const preset of presets) {
 // Ratios within this run (machines are noisy; compare only figures measured together).
 const key = (f: Figure) =>
   `${f.preset}${sizes.length > 1 ? `/${f.image_size}` : ''}/${f.precision}/${f.layout}${ranks.length > 1 ? `/rank${f.design_rank}` : ''}${picks.length > 1 ? `/pick${f.lambda_pick}` : ''}${pools.length > 1 && f.lambda_pick > 0 ? `/pool${f.pick_pool}` : ''}${modeColours.length > 1 ? `/colour${f.mode_colour}` : ''}`;
-const base = (f: Figure) =>
-  figures.find(
-    (g) =>
-      g.preset === f.preset &&
-      g.image_size === f.image_size &&
-      g.precision === 'fp32' &&
-      g.layout === 'contiguous' &&
-      g.design_rank === f.design_rank &&
-      g.lambda_pick === f.lambda_pick &&
-      g.pick_pool === f.pick_pool &&
-      g.mode_colour === f.mode_colour,
-  );
+// The figure measured with the same configuration as f but for `changes` (every other setting equal).
+const CONFIG_FIELDS = [
+  'preset',
+  'image_size',
+  'upsample',
+  'precision',
+  'layout',
+  'design_rank',
+  'lambda_pick',
+  'pick_pool',
+  'colour_modes',
+  'mode_colour',
+] as const;
+const measuredLike = (f: Figure, changes: Partial<Figure>) =>
+  figures.find((g) => CONFIG_FIELDS.every((k) => g[k] === (k in changes ? changes[k] : f[k])));
+const base = (f: Figure) => measuredLike(f, { precision: 'fp32', layout: 'contiguous' });
 const speedup = Object.fromEntries(figures.map((f) => [key(f), base(f) ? base(f)!.seconds_per_iteration / f.seconds_per_iteration : null]));
 console.log('speed-up over fp32 contiguous (same run):', JSON.stringify(speedup));
 // The ranking term's cost: seconds per iteration over those without it, same preset, precision and layout.
-const noRank = (f: Figure) =>
-  figures.find(
-    (g) =>
-      g.preset === f.preset &&
-      g.precision === f.precision &&
-      g.layout === f.layout &&
-      g.design_rank === 0 &&
-      g.lambda_pick === f.lambda_pick &&
-      g.pick_pool === f.pick_pool,
-  );
+const noRank = (f: Figure) => measuredLike(f, { design_rank: 0 });
 const rankCost =
   ranks.length > 1
     ? Object.fromEntries(
@@ -215,15 +210,7 @@ const rankCost =
     : undefined;
 if (rankCost) console.log('time per iteration over --design-rank 0 (same run):', JSON.stringify(rankCost));
 // The pick term's cost: over the same configuration without it.
-const noPick = (f: Figure) =>
-  figures.find(
-    (g) =>
-      g.preset === f.preset &&
-      g.precision === f.precision &&
-      g.layout === f.layout &&
-      g.design_rank === f.design_rank &&
-      g.lambda_pick === 0,
-  );
+const noPick = (f: Figure) => measuredLike(f, { lambda_pick: 0, pick_pool: 0 });
 const pickCost =
   picks.length > 1
     ? Object.fromEntries(
@@ -234,16 +221,7 @@ const pickCost =
     : undefined;
 if (pickCost) console.log('time per iteration over --lambda-pick 0 (same run):', JSON.stringify(pickCost));
 // The pick pool's cost: over the same pick term with the batch's candidates alone.
-const noPool = (f: Figure) =>
-  figures.find(
-    (g) =>
-      g.preset === f.preset &&
-      g.precision === f.precision &&
-      g.layout === f.layout &&
-      g.design_rank === f.design_rank &&
-      g.lambda_pick === f.lambda_pick &&
-      g.pick_pool === 0,
-  );
+const noPool = (f: Figure) => measuredLike(f, { pick_pool: 0 });
 const poolCost =
   pools.length > 1
     ? Object.fromEntries(
@@ -254,17 +232,7 @@ const poolCost =
     : undefined;
 if (poolCost) console.log('time per iteration over --pick-pool 0 (same run):', JSON.stringify(poolCost));
 // The colour-bin term's cost: over the same configuration without it.
-const noColour = (f: Figure) =>
-  figures.find(
-    (g) =>
-      g.preset === f.preset &&
-      g.precision === f.precision &&
-      g.layout === f.layout &&
-      g.design_rank === f.design_rank &&
-      g.lambda_pick === f.lambda_pick &&
-      g.pick_pool === f.pick_pool &&
-      g.mode_colour === 0,
-  );
+const noColour = (f: Figure) => measuredLike(f, { mode_colour: 0 });
 const colourCost =
   modeColours.length > 1
     ? Object.fromEntries(
@@ -275,18 +243,7 @@ const colourCost =
     : undefined;
 if (colourCost) console.log('time per iteration over --mode-colour 0 (same run):', JSON.stringify(colourCost));
 // Time per iteration at 128x128 over 64x64, same preset, precision and layout.
-const at64 = (f: Figure) =>
-  figures.find(
-    (g) =>
-      g.image_size === 64 &&
-      g.preset === f.preset &&
-      g.precision === f.precision &&
-      g.layout === f.layout &&
-      g.design_rank === f.design_rank &&
-      g.lambda_pick === f.lambda_pick &&
-      g.pick_pool === f.pick_pool &&
-      g.mode_colour === f.mode_colour,
-  );
+const at64 = (f: Figure) => measuredLike(f, { image_size: 64 });
 const sizeCost =
   sizes.length > 1
     ? Object.fromEntries(
