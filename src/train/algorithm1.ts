@@ -16,7 +16,7 @@ import type { Optimizers } from './optimizers.js';
 import { DesignContext } from './step_context.js';
 import { activeTerms } from './terms/registry.js';
 import type { LossTerm, StepOptions } from './terms/term.js';
-import type { StepLosses, StepTiming } from './step_losses.js';
+import { stepLaps, withCategoryMeans, type StepLosses, type StepTiming } from './step_losses.js';
 
 export type { PaperLosses, StepLosses, StepTiming } from './step_losses.js';
 
@@ -38,12 +38,8 @@ export function algorithm1Step(
     const list = (Array.isArray(batches) ? batches : [batches]).map((b) => inLayout(b, (x) => model.images(x)));
     if (new Set(list.map((b) => b.target)).size !== list.length) throw new Error('algorithm1Step: one batch per designed category');
     const terms = activeTerms(o, model);
-    let t0 = performance.now();
-    const lap = (k: keyof StepTiming) => {
-      if (timing) timing[k] += performance.now() - t0;
-      t0 = performance.now();
-    };
-    const out = compatStep(model, opt, list, o, terms) as StepLosses;
+    const lap = stepLaps(timing);
+    const a = compatStep(model, opt, list, o, terms);
     lap('a');
     const per = list.map((b) => {
       const ctx = new DesignContext(model, opt, b, o, terms, iteration);
@@ -57,9 +53,7 @@ export function algorithm1Step(
         ctx.dispose();
       }
     });
-    for (const k of Object.keys(per[0]!))
-      if (per.every((p) => p[k] !== undefined)) out[k] = per.reduce((a, p) => a + p[k]!, 0) / per.length;
-    return list.length > 1 ? Object.assign(out, { by_target: Object.fromEntries(list.map((b, i) => [b.target, per[i]!])) }) : out;
+    return withCategoryMeans(a, list, per);
   });
 }
 
