@@ -223,10 +223,13 @@ function validate(c: TrainConfig): void {
   const termFlags = termSettings()
     .filter((s) => cfg[s.key] !== defaults[s.key])
     .map((s) => `--${s.flag}`);
-  if (!variant.designer && (c.model.pairDiscriminator || (c.model.colourModes ?? 0) > 0 || termFlags.length)) {
-    throw new ConfigError(
-      `${[...(c.model.pairDiscriminator ? ['--pair-disc'] : []), ...((c.model.colourModes ?? 0) > 0 ? ['--colour-modes'] : []), ...termFlags].join(', ')}: options of the designer, not of the baseline '${c.method}'`,
-    );
+  const modelFlags = [
+    ...(c.model.pairDiscriminator ? ['--pair-disc'] : []),
+    ...((c.model.colourModes ?? 0) > 0 ? ['--colour-modes'] : []),
+    ...((c.model.noiseDim ?? 0) > 0 ? ['--noise-dim'] : []),
+  ];
+  if (!variant.designer && (modelFlags.length || termFlags.length)) {
+    throw new ConfigError(`${[...modelFlags, ...termFlags].join(', ')}: options of the designer, not of the baseline '${c.method}'`);
   }
   for (const t of lossTerms()) {
     const problem = t.validate?.(cfg, variant.designer);
@@ -237,6 +240,9 @@ function validate(c: TrainConfig): void {
     throw new ConfigError(
       `model.colourModes (--colour-modes) must be 0 (off) or an integer from 2 to 6 (colour levels per channel), got ${JSON.stringify(c.model.colourModes)}`,
     );
+  const noise = c.model.noiseDim ?? 0;
+  if (!Number.isInteger(noise) || noise < 0 || noise > 512)
+    throw new ConfigError(`model.noiseDim (--noise-dim) must be an integer from 0 (off) to 512, got ${JSON.stringify(c.model.noiseDim)}`);
   const history = c.model.colourHistory ?? 0;
   if (!(Number.isFinite(history) && history >= 0))
     throw new ConfigError(

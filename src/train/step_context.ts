@@ -19,6 +19,8 @@ export class DesignContext {
   /** z_q = F(x_q+) in eval mode [B, latent] and s+ [B]: constants of (b) and (c). */
   readonly zq: T.Tensor;
   readonly sPos: T.Tensor;
+  /** G's noise for this batch's designs in (b) and (c) [B, noiseDim] (a model with a noise input), else null. */
+  readonly noise: T.Tensor | null;
   /** Per-batch state of terms (prepare()), kept until the context is disposed. */
   readonly scratch = new Map<string, T.Tensor>();
   /** Values of step (c) that terms share (in (c)'s scope). */
@@ -60,6 +62,8 @@ export class DesignContext {
         ),
       ),
     );
+    const noise = model.drawNoise(b.users.size(0));
+    this.noise = noise && T.keep(noise);
     for (const t of terms) t.prepare?.(this);
     for (const x of this.scratch.values()) T.keep(x);
   }
@@ -70,9 +74,9 @@ export class DesignContext {
     return undefined;
   }
 
-  /** G's input for codes zq (default: the rows' queries) and users (default: the rows'). */
-  input(zq = this.zq, users = this.b.users, sPos = this.sPos): T.Tensor {
-    return this.model.generatorInput(zq, users, sPos);
+  /** G's input for codes zq (default: the rows' queries), users (default: the rows') and noise (default: the batch's). */
+  input(zq = this.zq, users = this.b.users, sPos = this.sPos, noise = this.noise): T.Tensor {
+    return this.model.generatorInput(zq, users, sPos, noise);
   }
 
   /** G's design for input h [B, D]; with colour modes in the bin of `target` (its head learns that bin). */
@@ -124,6 +128,6 @@ export class DesignContext {
 
   /** Forgets (c)'s draws (they belong to its scope) and frees the constants. */
   dispose(): void {
-    T.dispose([this.zq, this.sPos, ...this.scratch.values()]);
+    T.dispose([this.zq, this.sPos, ...(this.noise ? [this.noise] : []), ...this.scratch.values()]);
   }
 }
