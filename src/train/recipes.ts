@@ -23,7 +23,7 @@ export interface Stage {
 
 export interface Recipe {
   name: string;
-  sha256: string; // of the file's bytes
+  sha256: string; // of the file's bytes (and, with `extends`, of its base recipe's sha256)
   description: string;
   preset?: string;
   settings: Record<string, unknown>; // config overrides (as a --config file's), model included
@@ -43,8 +43,12 @@ export function recipeNames(): string[] {
     : [];
 }
 
-/** A shipped recipe by name, or a recipe file by path. */
-export function loadRecipe(nameOrFile: string): Recipe {
+/**
+ * A shipped recipe by name, or a recipe file by path. A recipe that `extends` another (a shipped
+ * name) starts from that one's preset, settings and stages: its own settings override them (its
+ * `model` key by key, as a config file's do) and its own stages replace them.
+ */
+export function loadRecipe(nameOrFile: string, seen: string[] = []): Recipe {
   const file = existsSync(nameOrFile) ? nameOrFile : path.join(RECIPES_DIR, `${nameOrFile}.json`);
   if (!existsSync(file))
     throw new ConfigError(`--recipe ${nameOrFile}: neither a file nor a shipped recipe (${recipeNames().join(', ') || 'none'})`);
@@ -59,8 +63,8 @@ export function loadRecipe(nameOrFile: string): Recipe {
   if (!r || typeof r !== 'object' || Array.isArray(r))
     throw new ConfigError(`recipe ${file}: expected an object with description, preset, settings and stages`);
   for (const k of Object.keys(r))
-    if (!['description', 'preset', 'settings', 'stages'].includes(k))
-      throw new ConfigError(`recipe ${file}: unknown field '${k}' (expected description, preset, settings, stages)`);
+    if (!['description', 'extends', 'preset', 'settings', 'stages'].includes(k))
+      throw new ConfigError(`recipe ${file}: unknown field '${k}' (expected description, extends, preset, settings, stages)`);
   if (typeof r.description !== 'string' || !r.description)
     throw new ConfigError(`recipe ${file}: 'description' must say what the recipe is for`);
   if (r.preset !== undefined && typeof r.preset !== 'string') throw new ConfigError(`recipe ${file}: 'preset' must be a preset name`);
@@ -68,13 +72,26 @@ export function loadRecipe(nameOrFile: string): Recipe {
   if (typeof settings !== 'object' || Array.isArray(settings))
     throw new ConfigError(`recipe ${file}: 'settings' must be an object of config keys`);
   const stages = parseStages(r.stages ?? [], file);
-  return {
+  const own: Recipe = {
     name: path.basename(file, '.json'),
     sha256: createHash('sha256').update(bytes).digest('hex'),
     description: r.description,
     ...(r.preset ? { preset: r.preset as string } : {}),
     settings,
     stages,
+  };
+  if (r.extends === undefined) return own;
+  if (typeof r.extends !== 'string' || !recipeNames().includes(r.extends))
+    throw new ConfigError(`recipe ${file}: 'extends' must name a shipped recipe (${recipeNames().join(', ')})`);
+  if (seen.includes(r.extends)) throw new ConfigError(`recipe ${file}: 'extends' makes a cycle (${[...seen, r.extends].join(' -> ')})`);
+  const base = loadRecipe(r.extends, [...seen, own.name]);
+  const model = { ...((base.settings.model as object) ?? {}), ...((settings.model as object) ?? {}) };
+  return {
+    ...own,
+    sha256: createHash('sha256').update(bytes).update(base.sha256).digest('hex'),
+    ...((own.preset ?? base.preset) ? { preset: own.preset ?? base.preset } : {}),
+    settings: { ...base.settings, ...settings, ...(Object.keys(model).length ? { model } : {}) },
+    stages: r.stages !== undefined ? stages : base.stages,
   };
 }
 

@@ -44,6 +44,28 @@ test('the shipped recipes parse and resolve; paper is --preset paper, demo the c
     ['nearest', 0.995, 10],
     'the demo recipe with the two realism levers',
   );
+  const photos = loadRecipe('photos');
+  const fromPhotos = resolveConfig(photos.preset!, photos.settings as ConfigOverrides, data);
+  assert.deepEqual(fromPhotos, { ...long, modeSeeking: 1 }, 'photos is long with mode seeking 1, the model included');
+  assert.notEqual(photos.sha256, loadRecipe('long').sha256);
+});
+
+test("a recipe that extends another: the base's preset, settings and stages, its own on top (model key by key); bad bases refused", () => {
+  const child = writeRecipe('child', {
+    description: 'x',
+    extends: 'long',
+    settings: { lambdaRec: 3, model: { noiseDim: 4 } },
+    stages: [{ from: 0, settings: { modeSeeking: 2 } }],
+  });
+  const r = loadRecipe(child);
+  const long = loadRecipe('long');
+  assert.equal(r.preset, long.preset);
+  assert.equal((r.settings as { lambdaRec: number }).lambdaRec, 3);
+  assert.equal((r.settings as { gAverage: number }).gAverage, 0.995, "the base's settings");
+  const model = r.settings.model as { noiseDim: number; discriminator: { channels: number[] } };
+  assert.deepEqual([model.noiseDim, model.discriminator.channels], [4, [24, 48, 96, 128]]);
+  assert.deepEqual(r.stages, [{ from: 0, settings: { modeSeeking: 2 } }]);
+  assert.throws(() => loadRecipe(writeRecipe('orphan', { description: 'x', extends: 'nope' })), /'extends' must name a shipped recipe/);
 });
 
 test('bad recipe files are refused by name: not JSON, unknown fields, stages that do not start at 0, do not increase or set what a stage cannot', () => {
