@@ -1,6 +1,6 @@
 // `npm run demo`: the main job on the built-in default data.
 //   1. builds the default synthetic fashion world (runs/demo/world) and its oracle
-//   2. trains the designer, preset `cpu` with the query options, into runs/demo/run (a fresh
+//   2. trains the designer with the demo's recipe (recipes/demo.json) into runs/demo/run (a fresh
 //      run each time; bounded to DEMO_MINUTES of training)
 //   3. designs one test top's bottom for every user (the paper's Fig. 7)
 //   then design-and-retrieve: the query's designs for four users with the nearest real items (Fig. 6)
@@ -20,8 +20,8 @@ import { loadDataset } from '../data/load.js';
 import { defaultDevice } from '../torch/index.js';
 
 const DEMO_MINUTES = Number(process.env.PFD_DEMO_MINUTES ?? 14);
-// The demo's recipe (recipes/demo.json): the `cpu` preset with the options that make designs
-// follow their query within its budget (docs/experiments/03-rec-loss-swap-negatives.md).
+// The demo's recipe (recipes/demo.json): the long recipe, the best measured at the demo's 14
+// minutes (docs/experiments/18-capacity-noise.md).
 const RECIPE = ['--recipe', 'demo'];
 const root = path.resolve('runs', 'demo');
 const world = path.join(root, 'world'),
