@@ -40,7 +40,7 @@ function initPath(p: string): string {
 export const trainUsage =
   (): string => `pfd train --data PATH [--format manifest|polyvore-u|polyvore-outfits] [--set N] [--images DIR] [--version V] [--skip-bad] [--holdout-users ID,ID,...]
               [--model designer|designer-label|designer-no-theta|designer-no-gfm|pix2pix|pldt|discogan|mrcgan] [--recipe NAME|FILE.json] [--preset cpu|paper] [--config FILE.json] [--out DIR] [--task top2bottom|bottom2top|both]
-              [--user-cond vector|label|none] [--gen-input-norm | --no-gen-input-norm] [--upsample transposed|nearest] [--image-size 64|128] [--pair-disc] [--colour-modes L [--colour-history A]] [--noise-dim N] [--no-gen-compat-loss] [--gen-compat-scale none|positive-std]
+              [--user-cond vector|label|none] [--gen-input-norm | --no-gen-input-norm] [--upsample transposed|nearest] [--image-size 64|128] [--pair-disc] [--colour-modes L [--colour-history A]] [--no-gen-compat-loss] [--gen-compat-scale none|positive-std]
               [--device cpu|cuda[:N]] [--precision fp32|bf16] [--init-from RUN_DIR|MODEL.safetensors] and the numeric settings (defaults before the preset's own):
 ${numericUsage(NUMERIC_SETTINGS)
   .help.map((l) => `            ${l}`)
@@ -101,7 +101,6 @@ const trainOptions = () =>
 
     'pair-disc': { type: 'boolean' },
     'colour-modes': { type: 'string' },
-    'noise-dim': { type: 'string' },
     'colour-history': { type: 'string' },
     'no-gen-compat-loss': { type: 'boolean' },
     'gen-compat-scale': { type: 'string' },
@@ -250,7 +249,6 @@ export async function trainCommand(argv: string[]): Promise<void> {
       if (v['pair-disc']) model.pairDiscriminator = true;
       if (v['colour-modes'] !== undefined) model.colourModes = num('colour-modes', v['colour-modes'], true);
       if (v['colour-history'] !== undefined) model.colourHistory = num('colour-history', v['colour-history'], false);
-      if (v['noise-dim'] !== undefined) model.noiseDim = num('noise-dim', v['noise-dim'], true);
       if (v['gen-input-norm'] && v['no-gen-input-norm'])
         throw new UsageError('--gen-input-norm and --no-gen-input-norm contradict each other');
       // A recipe (recipes.ts) is the first layer over its preset; a config file and flags override it.

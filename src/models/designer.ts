@@ -93,11 +93,13 @@ export class Designer extends nn.Module {
     this.userVectors = config.userCond === 'none' ? null : this.registerModule('user_vectors', new nn.Embedding(config.users, this.latent));
     this.scoreMean = config.userCond === 'none' ? this.registerBuffer('score_mean', T.zeros([1])) : null;
     const condDim = { vector: this.latent, label: config.users, none: 1 }[config.userCond];
-    const inputDim = this.latent + condDim + this.noiseDim;
     for (const c of config.targets) {
       this.generators.set(
         c,
-        this.registerModule(`gen_${c}`, new Decoder({ ...config.decoder, inputDim, modes: this.modes, modePrior: this.colourModes })),
+        this.registerModule(
+          `gen_${c}`,
+          new Decoder({ ...config.decoder, inputDim: this.latent + condDim, modes: this.modes, modePrior: this.colourModes }),
+        ),
       );
       this.discriminators.set(c, this.registerModule(`disc_${c}`, new RealFakeDiscriminator(config.discriminator)));
       if (config.pairDiscriminator)
@@ -107,7 +109,7 @@ export class Designer extends nn.Module {
     if (config.averageGenerators) {
       if (this.colourModes) throw new Error('Designer: averaged generators are not built for colour modes');
       for (const c of config.targets) {
-        const avg = this.registerModule(`gen_avg_${c}`, new Decoder({ ...config.decoder, inputDim }));
+        const avg = this.registerModule(`gen_avg_${c}`, new Decoder({ ...config.decoder, inputDim: this.latent + condDim }));
         T.noGrad(() => {
           for (const [p, q] of avg.parameters().map((p, i) => [p, this.generators.get(c)!.parameters()[i]!] as const)) {
             T.copy_(p, q);
@@ -123,16 +125,6 @@ export class Designer extends nn.Module {
         this.colourHistories.set(c, this.registerBuffer(`colour_history_${c}`, T.zeros([config.users, this.modes])));
       this.colourHistoryWeight = config.colourHistory!;
     }
-  }
-
-  /** The size of G's noise input (0: none, the paper's G). */
-  get noiseDim(): number {
-    return this.config.noiseDim ?? 0;
-  }
-
-  /** Noise for G's input [B, noiseDim] drawn from N(0, I) on the model's device, or null without a noise input. */
-  drawNoise(rows: number): T.Tensor | null {
-    return this.noiseDim > 0 ? T.randn([rows, this.noiseDim], { device: this.device }) : null;
   }
 
   /** G's modes per (query, user): the colour bins of a colour-mode model; 1 = the paper's deterministic G. */
@@ -169,19 +161,10 @@ export class Designer extends nn.Module {
   }
 
   /**
-   * G's input [B, latent + cond (+ noise)] for queries zq [B, latent] and users [B].
+   * G's input [B, latent + cond] for queries zq [B, latent] and users [B].
    * `positiveScore` [B] (userCond 'none', training only): the positive outfits' scores.
-   * `noise` [B, noiseDim] (a model with a noise input): zeros when not given (designing).
    */
-  generatorInput(zq: T.Tensor, users: T.Tensor, positiveScore?: T.Tensor, noise?: T.Tensor | null): T.Tensor {
-    const h = this.conditionedInput(zq, users, positiveScore);
-    if (this.noiseDim === 0) return h;
-    const z = noise ?? T.zeros([zq.size(0), this.noiseDim], { device: zq.device });
-    return T.cat([h, T.toDtype(z, h.dtype)], 1);
-  }
-
-  /** [z_q, the user's condition] [B, latent + cond]. */
-  private conditionedInput(zq: T.Tensor, users: T.Tensor, positiveScore?: T.Tensor): T.Tensor {
+  generatorInput(zq: T.Tensor, users: T.Tensor, positiveScore?: T.Tensor): T.Tensor {
     switch (this.config.userCond) {
       case 'vector':
         return T.cat([zq, T.detach(this.userVectors!.forward(users))], 1);

@@ -30,13 +30,6 @@ export interface ModelPreset {
    * starts. Absent or 0: the head alone.
    */
   colourHistory?: number;
-  /**
-   * G's noise input (`--noise-dim N`, beyond the paper): N values drawn from N(0, I) appended to
-   * G's input for every training design, so that G can draw one of several complements for a
-   * (query, user) instead of their average; designs use zeros unless given other noise.
-   * Absent or 0: the paper's deterministic G.
-   */
-  noiseDim?: number;
 }
 
 export const MODEL_PRESETS = {

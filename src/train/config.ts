@@ -98,10 +98,14 @@ const RETIRED: Record<string, { neutral: unknown; flag: string }> = {
   modeColourMask: { neutral: 'design', flag: '--mode-colour-mask' },
   compatWarmup: { neutral: 0, flag: '--compat-warmup' },
   lrCompat: { neutral: 0, flag: '--lr-compat' },
+  r1Gamma: { neutral: 0, flag: '--r1' },
+  r1Every: { neutral: 16, flag: '--r1-every' },
+  noiseSeeking: { neutral: 0, flag: '--noise-seeking' },
 };
 const RETIRED_MODEL: Record<string, { neutral: unknown; flag: string }> = {
   designModes: { neutral: 1, flag: '--design-modes' },
   userInit: { neutral: 'normal', flag: '--user-init' },
+  noiseDim: { neutral: 0, flag: '--noise-dim' },
 };
 
 /** A saved config without its retired options (at their neutral values), or a ConfigError naming the first that is not. */
@@ -223,13 +227,10 @@ function validate(c: TrainConfig): void {
   const termFlags = termSettings()
     .filter((s) => cfg[s.key] !== defaults[s.key])
     .map((s) => `--${s.flag}`);
-  const modelFlags = [
-    ...(c.model.pairDiscriminator ? ['--pair-disc'] : []),
-    ...((c.model.colourModes ?? 0) > 0 ? ['--colour-modes'] : []),
-    ...((c.model.noiseDim ?? 0) > 0 ? ['--noise-dim'] : []),
-  ];
-  if (!variant.designer && (modelFlags.length || termFlags.length)) {
-    throw new ConfigError(`${[...modelFlags, ...termFlags].join(', ')}: options of the designer, not of the baseline '${c.method}'`);
+  if (!variant.designer && (c.model.pairDiscriminator || (c.model.colourModes ?? 0) > 0 || termFlags.length)) {
+    throw new ConfigError(
+      `${[...(c.model.pairDiscriminator ? ['--pair-disc'] : []), ...((c.model.colourModes ?? 0) > 0 ? ['--colour-modes'] : []), ...termFlags].join(', ')}: options of the designer, not of the baseline '${c.method}'`,
+    );
   }
   for (const t of lossTerms()) {
     const problem = t.validate?.(cfg, variant.designer);
@@ -240,9 +241,6 @@ function validate(c: TrainConfig): void {
     throw new ConfigError(
       `model.colourModes (--colour-modes) must be 0 (off) or an integer from 2 to 6 (colour levels per channel), got ${JSON.stringify(c.model.colourModes)}`,
     );
-  const noise = c.model.noiseDim ?? 0;
-  if (!Number.isInteger(noise) || noise < 0 || noise > 512)
-    throw new ConfigError(`model.noiseDim (--noise-dim) must be an integer from 0 (off) to 512, got ${JSON.stringify(c.model.noiseDim)}`);
   const history = c.model.colourHistory ?? 0;
   if (!(Number.isFinite(history) && history >= 0))
     throw new ConfigError(

@@ -19,8 +19,6 @@ export class DesignContext {
   /** z_q = F(x_q+) in eval mode [B, latent] and s+ [B]: constants of (b) and (c). */
   readonly zq: T.Tensor;
   readonly sPos: T.Tensor;
-  /** G's noise for this batch's designs in (b) and (c) [B, noiseDim] (a model with a noise input), else null. */
-  readonly noise: T.Tensor | null;
   /** Per-batch state of terms (prepare()), kept until the context is disposed. */
   readonly scratch = new Map<string, T.Tensor>();
   /** Values of step (c) that terms share (in (c)'s scope). */
@@ -40,8 +38,6 @@ export class DesignContext {
     readonly b: ImageBatch,
     readonly o: StepOptions,
     readonly terms: readonly LossTerm[],
-    /** The training iteration (0-based), for terms applied every k iterations (lazy R1). */
-    readonly iteration = 0,
   ) {
     this.G = model.generator(b.target);
     this.D = model.discriminator(b.target);
@@ -62,8 +58,6 @@ export class DesignContext {
         ),
       ),
     );
-    const noise = model.drawNoise(b.users.size(0));
-    this.noise = noise && T.keep(noise);
     for (const t of terms) t.prepare?.(this);
     for (const x of this.scratch.values()) T.keep(x);
   }
@@ -74,9 +68,9 @@ export class DesignContext {
     return undefined;
   }
 
-  /** G's input for codes zq (default: the rows' queries), users (default: the rows') and noise (default: the batch's). */
-  input(zq = this.zq, users = this.b.users, sPos = this.sPos, noise = this.noise): T.Tensor {
-    return this.model.generatorInput(zq, users, sPos, noise);
+  /** G's input for codes zq (default: the rows' queries) and users (default: the rows'). */
+  input(zq = this.zq, users = this.b.users, sPos = this.sPos): T.Tensor {
+    return this.model.generatorInput(zq, users, sPos);
   }
 
   /** G's design for input h [B, D]; with colour modes in the bin of `target` (its head learns that bin). */
@@ -128,6 +122,6 @@ export class DesignContext {
 
   /** Forgets (c)'s draws (they belong to its scope) and frees the constants. */
   dispose(): void {
-    T.dispose([this.zq, this.sPos, ...(this.noise ? [this.noise] : []), ...this.scratch.values()]);
+    T.dispose([this.zq, this.sPos, ...this.scratch.values()]);
   }
 }

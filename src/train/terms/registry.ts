@@ -12,8 +12,6 @@ import { totalVariationTerm } from './total_variation.js';
 import { designRankTerm } from './design_rank.js';
 import { mPickTerm } from './m_pick.js';
 import { colourModesTerm } from './colour_modes.js';
-import { r1PenaltyTerm } from './r1_penalty.js';
-import { noiseSeekingTerm } from './noise_seeking.js';
 
 export const BUILTIN_TERMS = [
   swapExtraTerm,
@@ -24,8 +22,6 @@ export const BUILTIN_TERMS = [
   designRankTerm,
   mPickTerm,
   colourModesTerm,
-  r1PenaltyTerm,
-  noiseSeekingTerm,
 ] as const;
 
 type BuiltinSetting = (typeof BUILTIN_TERMS)[number]['settings'][number];
