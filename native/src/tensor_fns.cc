@@ -4,6 +4,7 @@
 #include "tensor_handle.h"
 
 #include <ATen/Parallel.h>
+#include <torch/csrc/autograd/autograd.h>
 #include <ATen/autocast_mode.h>
 #include <torch/csrc/autograd/profiler_legacy.h>
 #include <ATen/core/grad_mode.h>
@@ -139,6 +140,26 @@ Napi::Value Backward(const Napi::CallbackInfo& info) {
     bool create = info.Length() > 3 && info[3].ToBoolean();
     t.backward(g, retain, create);
     return info.Env().Undefined();
+  });
+}
+
+// gradients(output, inputs[], createGraph) -> Tensor[]: d output / d input for each input
+// (torch.autograd.grad with grad_outputs = ones), without touching any .grad. With createGraph
+// the gradients are differentiable, for penalties on them (R1); the graph is kept when they are.
+Napi::Value Gradients(const Napi::CallbackInfo& info) {
+  return Guard(info.Env(), [&]() -> Napi::Value {
+    Napi::Env env = info.Env();
+    at::Tensor out = Arg(info, 0, "gradients");
+    if (!info[1].IsArray()) throw Napi::TypeError::New(env, "gradients: argument 2 must be an array of tensors");
+    auto a = info[1].As<Napi::Array>();
+    std::vector<at::Tensor> inputs;
+    for (uint32_t i = 0; i < a.Length(); i++)
+      inputs.push_back(TensorHandle::Get(env, a.Get(i), "gradients: input " + std::to_string(i + 1)));
+    bool create = info.Length() > 2 && info[2].ToBoolean();
+    auto grads = torch::autograd::grad({out}, inputs, {at::ones_like(out)}, /*retain_graph=*/create, create);
+    Napi::Array result = Napi::Array::New(env, grads.size());
+    for (size_t i = 0; i < grads.size(); i++) result.Set(static_cast<uint32_t>(i), TensorHandle::Wrap(env, grads[i]));
+    return result;
   });
 }
 
@@ -305,7 +326,7 @@ void InitTensorFns(Napi::Env env, Napi::Object exports) {
       {"fromBuffer", FromBuffer},     {"toBuffer", ToBuffer},         {"shape", Shape},
       {"dtype", Dtype},               {"device", Device},             {"requiresGrad", RequiresGrad},
       {"setRequiresGrad", SetRequiresGrad}, {"grad", Grad},           {"setGrad", SetGrad},
-      {"backward", Backward},         {"free", Free},                 {"isFreed", IsFreed},
+      {"backward", Backward},         {"gradients", Gradients},         {"free", Free},                 {"isFreed", IsFreed},
       {"item", Item},                 {"sameTensor", SameTensor},     {"contentVersion", ContentVersion},     {"setGradEnabled", SetGradEnabled},
       {"isGradEnabled", IsGradEnabled}, {"manualSeed", ManualSeed},   {"setNumThreads", SetNumThreads},
       {"getNumThreads", GetNumThreads}, {"liveTensors", LiveTensors}, {"cudaDeviceCount", CudaDeviceCount},

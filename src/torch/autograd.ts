@@ -1,5 +1,6 @@
 // Grad mode, seeding and threads: process-wide libtorch settings.
 import { native } from './native.js';
+import { Tensor } from './tensor.js';
 
 /** Runs fn with gradient recording off (restoring the previous mode after). */
 export function noGrad<T>(fn: () => T): T {
@@ -10,6 +11,21 @@ export function noGrad<T>(fn: () => T): T {
   } finally {
     native.setGradEnabled(prev);
   }
+}
+
+/**
+ * d output / d input for each input (torch.autograd.grad with ones as the output's gradient),
+ * leaving every .grad untouched. With createGraph the results are differentiable: a penalty on
+ * them (R1) backpropagates to the parameters that produced output.
+ */
+export function gradients(output: Tensor, inputs: Tensor[], opts: { createGraph?: boolean } = {}): Tensor[] {
+  return native
+    .gradients(
+      output.handle,
+      inputs.map((x) => x.handle),
+      opts.createGraph ?? false,
+    )
+    .map((h) => new Tensor(h));
 }
 
 export function isGradEnabled(): boolean {

@@ -26,6 +26,7 @@ export interface NativeAddon {
   grad(t: TensorHandle): TensorHandle | null;
   setGrad(t: TensorHandle, g: TensorHandle | null): void;
   backward(t: TensorHandle, grad: TensorHandle | null, retainGraph: boolean, createGraph: boolean): void;
+  gradients(output: TensorHandle, inputs: TensorHandle[], createGraph: boolean): TensorHandle[];
   free(t: TensorHandle): void;
   isFreed(t: TensorHandle): boolean;
   item(t: TensorHandle): number;

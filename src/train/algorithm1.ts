@@ -24,7 +24,7 @@ export type { PaperLosses, StepLosses, StepTiming } from './step_losses.js';
  * One iteration: (a) once on all the batches' outfits, then (b) and (c) for each batch's G and
  * D, so that every G update is paired with exactly one update of the compatibility
  * discriminator whatever the number of tasks. Values are means over the designed categories
- * (each category's are kept in by_target).
+ * (each category's are kept in by_target). `iteration` (0-based) is for terms applied every k.
  */
 export function algorithm1Step(
   model: Designer,
@@ -32,6 +32,7 @@ export function algorithm1Step(
   batches: ImageBatch | ImageBatch[],
   o: StepOptions,
   timing?: StepTiming,
+  iteration = 0,
 ): StepLosses {
   return T.tidy(() => {
     const list = (Array.isArray(batches) ? batches : [batches]).map((b) => inLayout(b, (x) => model.images(x)));
@@ -41,7 +42,7 @@ export function algorithm1Step(
     const a = compatStep(model, opt, list, o, terms);
     lap('a');
     const per = list.map((b) => {
-      const ctx = new DesignContext(model, opt, b, o, terms);
+      const ctx = new DesignContext(model, opt, b, o, terms, iteration);
       try {
         const d = discriminatorStep(ctx);
         lap('b');

@@ -98,8 +98,6 @@ const RETIRED: Record<string, { neutral: unknown; flag: string }> = {
   modeColourMask: { neutral: 'design', flag: '--mode-colour-mask' },
   compatWarmup: { neutral: 0, flag: '--compat-warmup' },
   lrCompat: { neutral: 0, flag: '--lr-compat' },
-  r1Gamma: { neutral: 0, flag: '--r1' },
-  r1Every: { neutral: 16, flag: '--r1-every' },
   noiseSeeking: { neutral: 0, flag: '--noise-seeking' },
 };
 const RETIRED_MODEL: Record<string, { neutral: unknown; flag: string }> = {

@@ -83,8 +83,8 @@ const DESIGNER: ModelDefinition<Designer, DesignerOptimizers> = {
   // Step (a) keeps learning users' tastes at its own rate (its AUC still rises late in a run);
   // --lr-decay calms D and G, whose oscillation makes the late designs noisy.
   constantLr: ['compat'],
-  step(model, opt, batches, config, _iteration, timing) {
-    const losses = algorithm1Step(model, opt.designer, batches, stepOptions(config), timing) as Record<string, number>;
+  step(model, opt, batches, config, iteration, timing) {
+    const losses = algorithm1Step(model, opt.designer, batches, stepOptions(config), timing, iteration) as Record<string, number>;
     if ((config.gAverage ?? 0) > 0) updateAverages(model, config.gAverage);
     return { phase: 'algorithm1', losses };
   },

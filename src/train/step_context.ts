@@ -38,6 +38,8 @@ export class DesignContext {
     readonly b: ImageBatch,
     readonly o: StepOptions,
     readonly terms: readonly LossTerm[],
+    /** The training iteration (0-based), for terms applied every k iterations (lazy R1). */
+    readonly iteration = 0,
   ) {
     this.G = model.generator(b.target);
     this.D = model.discriminator(b.target);

@@ -148,6 +148,24 @@ test('autograd: backward fills .grad, retainGraph allows a second pass, noGrad r
   });
 });
 
+test('gradients: d out / d x without touching .grad; createGraph makes them differentiable (R1)', () => {
+  T.tidy(() => {
+    const w = T.tensor([0.5, 2], { requiresGrad: true });
+    const x = T.tensor([1, -2], { requiresGrad: true });
+    const out = T.sum(T.mul(w, T.mul(x, T.mul(x, x)))); // sum w x^3
+    const [gx] = T.gradients(out, [x], { createGraph: true }); // 3 w x^2
+    assert.deepEqual(gx!.toArray(), [1.5, 24]);
+    assert.equal(x.grad, null);
+    assert.equal(w.grad, null);
+    T.sum(gx!).backward(); // d/dw sum 3 w x^2 = 3 x^2; d/dx = 6 w x
+    assert.deepEqual(w.grad!.toArray(), [3, 12]);
+    assert.deepEqual(x.grad!.toArray(), [3, -24]);
+    const [plain] = T.gradients(T.sum(T.square(w)), [w]);
+    assert.equal(plain!.requiresGrad, false);
+    assert.throws(() => T.gradients(T.sum(T.noGrad(() => T.mul(w, 2))), [w]), /does not require grad/);
+  });
+});
+
 test('threads default to every core and can be set', () => {
   const n = T.getNumThreads();
   assert.ok(n >= 1);

@@ -12,6 +12,7 @@ import { totalVariationTerm } from './total_variation.js';
 import { designRankTerm } from './design_rank.js';
 import { mPickTerm } from './m_pick.js';
 import { colourModesTerm } from './colour_modes.js';
+import { r1PenaltyTerm } from './r1_penalty.js';
 
 export const BUILTIN_TERMS = [
   swapExtraTerm,
@@ -22,6 +23,7 @@ export const BUILTIN_TERMS = [
   designRankTerm,
   mPickTerm,
   colourModesTerm,
+  r1PenaltyTerm,
 ] as const;
 
 type BuiltinSetting = (typeof BUILTIN_TERMS)[number]['settings'][number];
