@@ -93,13 +93,11 @@ export class Designer extends nn.Module {
     this.userVectors = config.userCond === 'none' ? null : this.registerModule('user_vectors', new nn.Embedding(config.users, this.latent));
     this.scoreMean = config.userCond === 'none' ? this.registerBuffer('score_mean', T.zeros([1])) : null;
     const condDim = { vector: this.latent, label: config.users, none: 1 }[config.userCond];
+    const inputDim = this.latent + condDim; // G's input: [z_q, the user's condition]
     for (const c of config.targets) {
       this.generators.set(
         c,
-        this.registerModule(
-          `gen_${c}`,
-          new Decoder({ ...config.decoder, inputDim: this.latent + condDim, modes: this.modes, modePrior: this.colourModes }),
-        ),
+        this.registerModule(`gen_${c}`, new Decoder({ ...config.decoder, inputDim, modes: this.modes, modePrior: this.colourModes })),
       );
       this.discriminators.set(c, this.registerModule(`disc_${c}`, new RealFakeDiscriminator(config.discriminator)));
       if (config.pairDiscriminator)
@@ -109,7 +107,7 @@ export class Designer extends nn.Module {
     if (config.averageGenerators) {
       if (this.colourModes) throw new Error('Designer: averaged generators are not built for colour modes');
       for (const c of config.targets) {
-        const avg = this.registerModule(`gen_avg_${c}`, new Decoder({ ...config.decoder, inputDim: this.latent + condDim }));
+        const avg = this.registerModule(`gen_avg_${c}`, new Decoder({ ...config.decoder, inputDim }));
         T.noGrad(() => {
           for (const [p, q] of avg.parameters().map((p, i) => [p, this.generators.get(c)!.parameters()[i]!] as const)) {
             T.copy_(p, q);

@@ -225,10 +225,9 @@ function validate(c: TrainConfig): void {
   const termFlags = termSettings()
     .filter((s) => cfg[s.key] !== defaults[s.key])
     .map((s) => `--${s.flag}`);
-  if (!variant.designer && (c.model.pairDiscriminator || (c.model.colourModes ?? 0) > 0 || termFlags.length)) {
-    throw new ConfigError(
-      `${[...(c.model.pairDiscriminator ? ['--pair-disc'] : []), ...((c.model.colourModes ?? 0) > 0 ? ['--colour-modes'] : []), ...termFlags].join(', ')}: options of the designer, not of the baseline '${c.method}'`,
-    );
+  const modelFlags = [...(c.model.pairDiscriminator ? ['--pair-disc'] : []), ...((c.model.colourModes ?? 0) > 0 ? ['--colour-modes'] : [])];
+  if (!variant.designer && (modelFlags.length || termFlags.length)) {
+    throw new ConfigError(`${[...modelFlags, ...termFlags].join(', ')}: options of the designer, not of the baseline '${c.method}'`);
   }
   for (const t of lossTerms()) {
     const problem = t.validate?.(cfg, variant.designer);
